@@ -1,0 +1,21 @@
+"""dedup: exact, near-duplicate and same-event detection for news articles."""
+
+from .config import Config
+from .documents import Document, Skipped
+from .errors import ConfigError, DedupError, InputError
+from .pipeline import cluster_documents
+from .result import Cluster, ClusterResult, Link
+
+__all__ = sorted([
+    "Cluster",
+    "ClusterResult",
+    "Config",
+    "ConfigError",
+    "DedupError",
+    "Document",
+    "InputError",
+    "Link",
+    "Skipped",
+    "cluster_documents",
+])
+__version__ = "0.1.0"

@@ -1,0 +1,15 @@
+"""The one base error of the library, and its few subclasses."""
+
+from __future__ import annotations
+
+
+class DedupError(Exception):
+    """Base class of every error `dedup` raises on purpose."""
+
+
+class InputError(DedupError):
+    """An input path or record cannot be used (the message names it and says why)."""
+
+
+class ConfigError(DedupError, ValueError):
+    """A configuration value is out of range (the message names the parameter)."""

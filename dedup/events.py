@@ -1,0 +1,473 @@
+"""Event keys: when a story happened, who took part, and where.
+
+Extraction is rule-based and knows nothing of particular stories:
+
+* **date**: the date of the *event*, as an interval ``[lo, hi]`` (a date without a year stays
+  partial). The reference is the publication date from metadata, else the dateline
+  ("New Delhi, May 5 (IANS):", "Published 04.05.23"). In the lead, an explicit date or a weekday
+  ("on Thursday") resolved against the reference gives the event date; with neither, the event
+  is taken to lie within a few days before publication.
+* **people**: capitalised name sequences, titles dropped ("Dr", "EAM", "External Affairs
+  Minister"), keyed by surname, so "S Jaishankar", "Subrahmanyam Jaishankar" and "Jaishankar" are
+  one person and "Sergey"/"Sergei" Lavrov match.
+* **places**: gazetteer names with a locative cue ("in", "at", "X, Texas", "X (Goa)"), with their
+  containing regions; the dateline city of the filing desk is not the venue unless the body names
+  it too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .gazetteer import fold, parents_of, places
+
+# ---------------------------------------------------------------------------------------------
+# Dates
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
+    "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+_MONTH_RE = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAYS = {
+    "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
+    "sunday": 6,
+}
+_WEEKDAY_RE = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
+
+_MD_Y = re.compile(
+    _MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|to)\s*\d{1,2})?"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.IGNORECASE,
+)
+_D_M_Y = re.compile(
+    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*-\s*\d{1,2})?\s+(?:of\s+)?" + _MONTH_RE
+    + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
+    re.IGNORECASE,
+)
+_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)\b")
+_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>(?:19|20)?\d\d)\b")
+_SLASHED = re.compile(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)?\d\d)\b")
+_WEEKDAY_MENTION = re.compile(
+    r"\b(?:(?:on|last|this|since|late|early|until|by)\s+)?" + _WEEKDAY_RE
+    + r"(?:'s)?(?:\s+(?:night|morning|afternoon|evening))?\b",
+    re.IGNORECASE,
+)
+_RELATIVE_DAY = re.compile(
+    r"\b(?P<rel>yesterday|last night|today|this morning|this afternoon|earlier today|tonight)\b",
+    re.IGNORECASE,
+)
+# "New Delhi, May 5 (IANS):" / "NEW YORK (AP) -" / "PTI Benaulim (Goa) Published 04.05.23"
+_DATELINE = re.compile(
+    r"^(?:By [^\n]{0,60}\n+)?\s*(?:\(?(?:PTI|IANS|ANI|AP|AFP|UNI|Reuters)\)?\s+)?"
+    r"(?P<place>[A-Z][A-Za-z .'-]{1,40}?)(?:\s*\((?P<region>[A-Za-z .'-]{2,40})\))?"
+    r"(?:,|\s+-|\s+Published)\s",
+    re.MULTILINE,
+)
+_FUTURE_CUE = re.compile(
+    r"\b(?:will|would|to be held|scheduled|expected|planned|due|upcoming|next|ahead of)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class EventDate:
+    """Interval of days in which the event happened. ``year`` is None for a partial date: then
+    ``lo``/``hi`` are placed in a leap year (2000) and only month and day mean anything."""
+
+    lo: dt.date
+    hi: dt.date
+    year_known: bool
+    source: str  # "metadata", "dateline", "weekday", "explicit", "relative", "published"
+
+    @property
+    def exact(self) -> bool:
+        return self.lo == self.hi
+
+    def label(self) -> str:
+        fmt = (lambda d: d.isoformat()) if self.year_known else (lambda d: d.strftime("--%m-%d"))
+        if self.exact:
+            return fmt(self.lo)
+        return f"{fmt(self.lo)}..{fmt(self.hi)}"
+
+
+def _mk(year: int | None, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year if year is not None else 2000, month, day)
+    except ValueError:
+        return None
+
+
+def _year(text: str | None) -> int | None:
+    if not text:
+        return None
+    value = int(text)
+    return value + 2000 if value < 100 else value
+
+
+def parse_iso_date(value: str | None) -> dt.date | None:
+    """Date part of an ISO 8601 date/datetime string; None (never an exception) otherwise."""
+    if not isinstance(value, str):
+        return None
+    m = re.match(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    if not m:
+        return None
+    return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+
+
+def _date_mentions(text: str) -> list[tuple[int, int, dt.date, bool]]:
+    """(start, end, date, year_known) of every explicit date in ``text``, in order."""
+    found: list[tuple[int, int, dt.date, bool]] = []
+    for pattern in (_MD_Y, _D_M_Y):
+        for m in pattern.finditer(text):
+            month = _MONTHS[m.group("mon").lower()[:4].rstrip("t") if m.group("mon").lower().startswith("sept") else m.group("mon").lower()[:3]]
+            year = _year(m.group("year"))
+            d = _mk(year, month, int(m.group("day")))
+            if d:
+                found.append((m.start(), m.end(), d, year is not None))
+    for pattern in (_ISO, _DOTTED, _SLASHED):
+        for m in pattern.finditer(text):
+            year = _year(m.group("year"))
+            d = _mk(year, int(m.group("mon")), int(m.group("day")))
+            if d:
+                found.append((m.start(), m.end(), d, True))
+    found.sort(key=lambda item: item[0])
+    # Drop mentions nested in an earlier one ("May 5, 2023" also matches as "5, 2023"...).
+    out: list[tuple[int, int, dt.date, bool]] = []
+    for item in found:
+        if out and item[0] < out[-1][1]:
+            continue
+        out.append(item)
+    return out
+
+
+def _with_year(day: dt.date, year: int) -> dt.date | None:
+    return _mk(year, day.month, day.day)
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    return day + dt.timedelta(days=days)
+
+
+def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt.date | None]:
+    """The event date of an article, and its reference (publication) date if one is known.
+
+    ``body`` is the cleaned text without the title.
+    """
+    ref = parse_iso_date(published)
+    ref_year_known = ref is not None
+    head = body[:400]
+    mentions = _date_mentions(head)
+    dateline_end = 0
+    if ref is None and mentions and mentions[0][0] < 160:
+        start, end, day, year_known = mentions[0]
+        ref, ref_year_known, dateline_end = day, year_known, end
+    lead = _lead(body, dateline_end)
+
+    if ref is not None:
+        # An explicit date in the lead that is not in the future of the reference.
+        for start, end, day, year_known in _date_mentions(lead):
+            if not year_known and ref_year_known:
+                day = _with_year(day, ref.year) or day
+                if day > ref:
+                    day = _with_year(day, ref.year - 1) or day
+                year_known = True
+            if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
+                if not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
+                    return EventDate(day, day, year_known, "explicit"), ref
+        m = _WEEKDAY_MENTION.search(lead)
+        if m and not _FUTURE_CUE.search(lead[max(0, m.start() - 30):m.start()]):
+            weekday = _WEEKDAYS[m.group("wd").lower()]
+            if ref_year_known:
+                back = (ref.weekday() - weekday) % 7
+                day = _shift(ref, -back)
+                return EventDate(day, day, True, "weekday"), ref
+            return EventDate(_shift(ref, -6), ref, False, "weekday"), ref
+        rel = _RELATIVE_DAY.search(lead)
+        if rel:
+            back = 1 if rel.group("rel").lower() in ("yesterday", "last night") else 0
+            day = _shift(ref, -back)
+            return EventDate(day, day, ref_year_known, "relative"), ref
+        source = "metadata" if published and parse_iso_date(published) else "dateline"
+        return EventDate(_shift(ref, -2), ref, ref_year_known, source), ref
+    # No reference: only a full explicit date in the lead can say when.
+    for start, end, day, year_known in _date_mentions(lead):
+        if year_known and not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
+            return EventDate(day, day, True, "explicit"), None
+    return None, None
+
+
+def _lead(body: str, start: int = 0) -> str:
+    """The first two sentences after the dateline: where news states what happened when."""
+    text = body[start:start + 700]
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", text)
+    return " ".join(sentences[:2])
+
+
+def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> tuple[str, str]:
+    """How two event dates relate: ('same'|'overlap'|'conflict'|'unknown', shared date label).
+
+    Dates without a year are compared on month and day alone.
+    """
+    if a is None or b is None:
+        return "unknown", ""
+    alo, ahi, blo, bhi = a.lo, a.hi, b.lo, b.hi
+    if not (a.year_known and b.year_known):
+        alo, ahi, blo, bhi = _md(alo), _md(ahi), _md(blo), _md(bhi)
+        if ahi < alo or bhi < blo:  # an interval over New Year has no order without a year
+            return "unknown", ""
+    gap = max((blo - ahi).days, (alo - bhi).days)
+    if gap > tolerance:
+        return "conflict", ""
+    kind = "same" if a.exact and b.exact else "overlap"
+    lo, hi = max(alo, blo), min(ahi, bhi)
+    if hi < lo:
+        lo = hi = hi
+    if lo == hi:
+        for side in (a, b):
+            if side.exact and side.year_known:
+                return kind, side.label()
+    return kind, EventDate(lo, hi, a.year_known and b.year_known, "shared").label()
+
+
+def _md(day: dt.date) -> dt.date:
+    return dt.date(2000, day.month, day.day)
+
+
+# ---------------------------------------------------------------------------------------------
+# Names
+
+_TITLES = {
+    "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "dame", "lord", "lady", "rev", "fr",
+    "president", "vice", "prime", "minister", "ministers", "secretary", "chancellor", "premier",
+    "king", "queen", "prince", "princess", "pope", "senator", "sen", "rep", "representative",
+    "governor", "gov", "mayor", "judge", "justice", "chief", "officer", "detective", "sgt",
+    "sergeant", "lt", "lieutenant", "capt", "captain", "gen", "general", "col", "colonel",
+    "major", "maj", "coach", "ambassador", "eam", "external", "affairs", "foreign", "defence",
+    "defense", "home", "finance", "deputy", "assistant", "director", "spokesman", "spokeswoman",
+    "spokesperson", "sheriff", "attorney", "district", "actor", "actress", "singer", "star",
+    "rapper", "councilman", "councilwoman", "commissioner", "chairman", "chairwoman", "ceo",
+    "superintendent", "trooper", "deputies", "agent", "russian", "indian", "american",
+    "british", "chinese", "french", "german", "pakistani", "iranian", "israeli", "said",
+    "says", "told", "according", "when", "after", "before", "while", "but", "and", "as",
+}
+_NOT_NAMES = {
+    "the", "a", "an", "in", "on", "at", "of", "for", "to", "by", "with", "from", "this", "that",
+    "these", "those", "it", "its", "he", "she", "they", "we", "i", "you", "his", "her", "their",
+    "our", "my", "there", "here", "what", "who", "why", "how", "if", "or", "so", "not", "no",
+    "yes", "all", "some", "one", "two", "three", "more", "most", "also", "then", "now",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september",
+    "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
+    "sept", "oct", "nov", "dec", "police", "news", "photo", "video", "update", "breaking",
+    "read", "more", "click", "image", "getty", "images", "reuters", "ap", "afp", "pti", "ians",
+}
+_ORG_WORDS = {
+    "ministry", "council", "organisation", "organization", "department", "police", "university",
+    "college", "school", "party", "court", "bank", "corporation", "corp", "inc", "ltd", "llc",
+    "group", "center", "centre", "hospital", "association", "union", "committee", "agency",
+    "office", "company", "news", "times", "post", "airlines", "airways", "institute",
+    "foundation", "board", "commission", "force", "forces", "army", "navy", "church", "club",
+    "league", "federation", "assembly", "parliament", "senate", "congress", "house", "service",
+    "services", "bureau", "authority", "network", "media", "press", "tribune", "journal",
+    "herald", "daily", "channel", "tv", "radio", "street", "road", "avenue", "highway", "park",
+    "county", "city", "state", "states", "republic", "kingdom", "nations", "summit", "team",
+    "records", "studios", "festival", "awards", "prize", "cup", "series", "show", "hall",
+    "apartments", "mall", "station", "airport", "beach", "resort", "hotel", "island", "islands",
+    "river", "lake", "mountain", "valley", "north", "south", "east", "west", "central",
+    "general", "partnership", "organisation's", "strategic", "special", "privileged",
+}
+_NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
+_CAP_SEQ = re.compile(
+    _NAME_TOKEN + r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
+)
+_LOCATIVE = re.compile(
+    r"\b(?:in|at|near|outside|inside|from|to|across|into|around|toward|towards|of)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
+_REGION_AFTER = re.compile(
+    r"\s*(?:\((?P<p>[A-Z][\w .'-]{1,40})\)|,[ \t]+(?P<c>[A-Z][\w.'-]+(?:[ \t][A-Z][\w.'-]+)?))"
+)
+
+
+@dataclass(frozen=True)
+class EventKey:
+    """What an article says about its event. Sets hold folded keys; ``names`` maps each key to
+    the form printed in evidence."""
+
+    date: EventDate | None
+    published: dt.date | None
+    people: frozenset[str]
+    orgs: frozenset[str]
+    places: frozenset[str]
+    venue: str | None
+    place_parents: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    names: dict[str, str] = field(default_factory=dict, compare=False)
+    dateline_place: str | None = None
+
+
+def _tokens(seq: str) -> list[str]:
+    return [t.rstrip(".").removesuffix("'s") for t in seq.split()]
+
+
+def _region_of(phrase: str, after: str, local: dict[str, set[str]]) -> str | None:
+    """"Panaji, Goa" / "Benaulim (Goa)": the folded region that contains ``phrase``, if any."""
+    m = _REGION_AFTER.match(after)
+    if not m:
+        return None
+    region = (m.group("p") or m.group("c") or "").strip()
+    region_key, key = fold(region), fold(phrase)
+    gazetteer = places()
+    if region_key == key or (region_key not in gazetteer and region_key not in local):
+        return None
+    if key in gazetteer:
+        # A known place: only its own parents count ("Moscow, Russia", not "Russia, China").
+        return region_key if region_key in gazetteer.get(key, ()) else None
+    return region_key
+
+
+class _Extractor:
+    """One pass over the capitalised sequences of an article."""
+
+    def __init__(self, text: str, title_end: int, dateline_span: tuple[int, int]) -> None:
+        self.text = text
+        self.title_end = title_end
+        self.dateline_span = dateline_span
+        self.lower_words = set(re.findall(r"\b[a-z][a-z'-]+\b", text))
+        self.people: Counter[str] = Counter()
+        self.orgs: Counter[str] = Counter()
+        self.places: Counter[str] = Counter()
+        self.parents: dict[str, set[str]] = {}
+        self.names: dict[str, str] = {}
+        self.venue: str | None = None
+        self.singles: list[str] = []
+
+    def add_place(self, key: str, phrase: str, region: str | None) -> None:
+        self.places[key] += 1
+        self.names.setdefault(key, phrase)
+        parents = self.parents.setdefault(key, set(parents_of(phrase)))
+        if region:
+            parents.add(region)
+            parents.update(self.parents.get(region, ()))
+            parents.update(places().get(region, ()))
+
+    def visit(self, start: int, end: int, tokens: list[str]) -> None:
+        gazetteer = places()
+        phrase = " ".join(tokens)
+        key = fold(phrase)
+        before = self.text[max(0, start - 24):start]
+        after = self.text[end:end + 48]
+        in_dateline = self.dateline_span[0] <= start < self.dateline_span[1]
+        region = _region_of(phrase, after, self.parents)
+        locative = bool(_LOCATIVE.search(before))
+        known = key in gazetteer or key in self.parents
+        organisation = any(fold(t) in _ORG_WORDS for t in tokens)
+        plausible_name = key not in self.lower_words and key not in _NOT_NAMES
+        new_place = (
+            region is not None
+            and len(tokens) <= 3
+            and not organisation
+            and plausible_name
+            and (locative or in_dateline or after.lstrip().startswith("("))
+        )
+        if known or new_place:
+            if in_dateline:
+                # The filing desk's city is not the venue; its region note still teaches
+                # this article where the place lies ("Benaulim (Goa)").
+                self.parents.setdefault(key, set(parents_of(phrase)))
+                if region:
+                    self.parents[key].add(region)
+                    self.names.setdefault(key, phrase)
+                return
+            # A bare city name may be a word or a surname ("Reading", "Jackson"): it needs a
+            # locative cue, a region, or to be a country or region itself.
+            if locative or region or not gazetteer.get(key) or key in self.parents:
+                self.add_place(key, phrase, region)
+                if locative and start >= self.title_end and self.venue is None:
+                    self.venue = key
+            return
+        if organisation:
+            if len(tokens) >= 2:
+                self.orgs[key] += 1
+                self.names.setdefault(key, phrase)
+            return
+        if len(tokens) >= 2:
+            surname = fold(tokens[-1])
+            if self._plausible_surname(tokens[-1]):
+                self.people[surname] += 1
+                self.names.setdefault(surname, tokens[-1])
+            return
+        if len(tokens[0]) >= 3:
+            self.singles.append(fold(tokens[0]))
+
+    def _plausible_surname(self, token: str) -> bool:
+        key = fold(token)
+        return (
+            len(key) >= 2
+            and key.isalpha() is not False
+            and not token.isupper()
+            and key not in _TITLES
+            and key not in _NOT_NAMES
+            and key not in _ORG_WORDS
+            and key not in places()
+            and key not in self.lower_words
+        )
+
+
+def _strip(tokens: list[str], start: int, text: str) -> tuple[list[str], int]:
+    """Drop sentence openers, titles and months at the ends of a capitalised run."""
+    while tokens and (fold(tokens[0]) in _NOT_NAMES or fold(tokens[0]) in _TITLES):
+        if len(tokens) > 1:
+            start = text.find(tokens[1], start + len(tokens[0]))
+        tokens = tokens[1:]
+    while tokens and (fold(tokens[-1]) in _NOT_NAMES or fold(tokens[-1]) in _TITLES):
+        tokens = tokens[:-1]
+    return tokens, start
+
+
+def extract_event_key(title: str, body: str, published: str | None) -> EventKey:
+    """Event key of one article. ``body`` is the cleaned text without the title."""
+    date, ref = extract_date(body, published)
+    text = f"{title}\n{body}" if title else body
+    title_end = len(title) + 1 if title else 0
+
+    span = (0, 0)
+    m = _DATELINE.search(body[:300])
+    if m and m.start() < 200:
+        span = (title_end + m.start(), title_end + m.end())
+
+    ex = _Extractor(text, title_end, span)
+    # The dateline first, so that its region note is known before the body names the place.
+    order = sorted(_CAP_SEQ.finditer(text), key=lambda mm: not (span[0] <= mm.start() < span[1]))
+    for match in order:
+        tokens, start = _strip(_tokens(match.group(0)), match.start(), text)
+        if tokens:
+            ex.visit(start, match.end(), tokens)
+    # A lone surname counts when the article also names the person in full.
+    for key in ex.singles:
+        if key in ex.people:
+            ex.people[key] += 1
+    venue = ex.venue
+    if venue is None and ex.places:
+        venue = max(sorted(ex.places), key=lambda k: ex.places[k])
+    dateline_place = None
+    if span != (0, 0):
+        tokens, _ = _strip(_tokens(m.group("place")), 0, m.group("place"))
+        dateline_place = fold(" ".join(tokens)) if tokens else None
+    return EventKey(
+        date=date,
+        published=ref,
+        people=frozenset(ex.people),
+        orgs=frozenset(ex.orgs),
+        places=frozenset(ex.places),
+        venue=venue,
+        place_parents={k: frozenset(v) for k, v in ex.parents.items() if k in ex.places},
+        names=ex.names,
+        dateline_place=dateline_place,
+    )

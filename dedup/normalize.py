@@ -1,0 +1,123 @@
+"""Pure text cleanup: unicode variants, site chrome, and the one tokenizer every stage shares.
+
+Each function is ``str -> str`` (or ``str -> list[str]``) and idempotent, so the same article
+always cleans to the same text whichever site it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+        "\u00a0": " ", "\u2009": " ", "\u200a": " ", "\u202f": " ", "\u3000": " ",
+        "\u200b": "", "\u200c": "", "\u200d": "", "\ufeff": "", "\u00ad": "",
+        "\u2026": "...",
+    }
+)
+
+_SPACES = re.compile(r"[ \t\f\v]+")
+_NEWLINES = re.compile(r"\r\n?")
+
+
+def normalize_unicode(text: str) -> str:
+    """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one."""
+    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    text = _NEWLINES.sub("\n", text)
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+# A line that is nothing but site chrome, wherever it stands.
+_CHROME_LINE = re.compile(
+    r"""^(?:
+        advertisement|advertisements|sponsored(?:\ content)?|story\ continues\ below.*
+      | (?:read|see)\ (?:also|more)\b.*|also\ read\b.*|related(?:\ (?:news|stories|articles))?:?.*
+      | top\ stories|trending(?:\ now)?|most\ (?:read|popular)|recommended(?:\ for\ you)?
+      | follow\ us(?:\ on)?\b.*|share\ (?:this|on)\b.*|share|tweet|email|print|whatsapp
+      | click\ here\b.*|subscribe\b.*|sign\ up\b.*|newsletter\b.*
+      | you\ have\ \d+\ characters?\ left\.?|title:\ .*
+      | (?:no|\d+)\ comments?:?|comments?|post\ a\ comment|leave\ a\ (?:comment|reply)
+      | your\ email\ address\ will\ not\ be\ published.*|required\ fields\ are\ marked.*
+      | agencies|\(?with\ inputs\ from\ .*\)?
+      | except\ for\ the\ headline,\ this\ story\ has\ not\ been\ edited.*
+      | .*\bhas\ been\ published\ from\ a\ syndicated\ feed\.?
+      | [a-z0-9-]*logo\b.*
+      | (?:photo|image|file\ photo|representational\ image)(?:\ credit)?:?\ .*
+      | .*\btwitter/@\w+$
+      | [a-z]{3,}\d{12,}id\d+        # wire-service ids such as MENAFN17072024000045015687ID1108449547
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# From one of these lines on, the rest of the page is comment boxes and legal small print.
+_TAIL_MARKER = re.compile(
+    r"""^(?:leave\ a\ (?:comment|reply)|post\ a\ comment|\d*\ ?comments?:?|no\ comments:?
+      | (?:legal\ )?disclaimer:?|you\ have\ \d+\ characters?\ left\.?
+      | (?:about\ the\ author|tags?):?.*|copyright\b.*|\(c\)\ .*|all\ rights\ reserved.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+_WIRE_PREFIX = re.compile(r"^\((?:MENAFN|AFP|AP|IANS|PTI|ANI|UNI|Reuters)\)\s*", re.IGNORECASE)
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for a line that carries no article text: ads, share buttons, comment prompts,
+    all-caps banners ("MY KOLKATA EDUGRAPH"), wire-service ids, syndication notices."""
+    stripped = line.strip()
+    if not stripped:
+        return False
+    if _CHROME_LINE.match(stripped):
+        return True
+    letters = [c for c in stripped if c.isalpha()]
+    # An all-caps banner of a few words; an all-caps sentence with punctuation stays text.
+    return (
+        len(letters) >= 3
+        and all(c.isupper() for c in letters)
+        and len(stripped.split()) <= 6
+        and not stripped.endswith((".", ":"))
+    )
+
+
+def strip_chrome(text: str) -> str:
+    """Remove site chrome lines and everything after a comment/disclaimer marker that stands in
+    the last part of the article. Input should be :func:`normalize_unicode` output."""
+    lines = text.split("\n")
+    kept: list[str] = []
+    half = len(lines) // 3
+    for i, line in enumerate(lines):
+        if i >= half and _TAIL_MARKER.match(line.strip()):
+            break
+        if is_chrome_line(line):
+            continue
+        kept.append(_WIRE_PREFIX.sub("", line))
+    # Collapse runs of blank lines left by removed chrome.
+    out: list[str] = []
+    for line in kept:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def clean_text(text: str) -> str:
+    """The article text every stage reads: :func:`normalize_unicode` then :func:`strip_chrome`."""
+    return strip_chrome(normalize_unicode(text))
+
+
+_WORD = re.compile(r"[^\W_]+(?:['.-][^\W_]+)*", re.UNICODE)
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased word tokens (letters and digits; inner apostrophes, dots and hyphens kept)."""
+    return _WORD.findall(text.lower())
+
+
+def exact_key(text: str) -> str:
+    """The text as compared for exact duplicates: cleaned, case-folded, whitespace collapsed."""
+    return " ".join(tokenize(text))

@@ -1,0 +1,76 @@
+"""What a clustering run returns: links with their evidence, nested clusters, skipped inputs.
+
+``to_dict`` gives the stable JSON schema documented in the README (schema version 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .documents import Skipped
+
+EXACT, NEAR, EVENT, SINGLE = "exact", "near-duplicate", "same-event", "single"
+# From the tightest link to the loosest: a cluster's kind is its loosest link.
+KIND_ORDER = (EXACT, NEAR, EVENT)
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two documents judged to be copies (exact, near-duplicate) or to report one event.
+
+    ``scores`` holds the measured similarities (jaccard, cosine, people, score); ``evidence`` the
+    event-key facts (date, people, place) and a one-line ``why``.
+    """
+
+    a: str
+    b: str
+    kind: str
+    scores: dict[str, float]
+    evidence: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"a": self.a, "b": self.b, "kind": self.kind, "scores": self.scores,
+                "evidence": self.evidence}
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One story: its members and, inside it, the duplicate groups (copies of one text).
+
+    ``id`` is the smallest member id, so ids are stable across runs and input orders.
+    """
+
+    id: str
+    kind: str
+    members: list[str]
+    groups: list[list[str]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "members": self.members, "groups": self.groups}
+
+
+@dataclass(frozen=True)
+class ClusterResult:
+    """Every input document is in exactly one cluster, or in ``skipped``."""
+
+    documents: int
+    clusters: list[Cluster]
+    links: list[Link]
+    skipped: list[Skipped] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict, compare=False)
+    details: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "documents": self.documents,
+            "clusters": [c.to_dict() for c in self.clusters],
+            "links": [link.to_dict() for link in self.links],
+            "skipped": [s.to_dict() for s in self.skipped],
+        }
+
+    def cluster_of(self) -> dict[str, Cluster]:
+        """Map of document id -> its cluster."""
+        return {m: c for c in self.clusters for m in c.members}
