@@ -20,9 +20,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from .gazetteer import fold, parents_of, places
+from .gazetteer import countries, fold, parents_of, places
 
 # ---------------------------------------------------------------------------------------------
 # Dates
@@ -89,6 +89,12 @@ class EventDate:
     @property
     def exact(self) -> bool:
         return self.lo == self.hi
+
+    def human(self) -> str:
+        """"2023-05-04", "May 4" (no year), "Apr 29–May 5"; a range is what the text allows."""
+        def one(d: dt.date) -> str:
+            return d.isoformat() if self.year_known else f"{d:%b} {d.day}"
+        return one(self.lo) if self.exact else f"{one(self.lo)}–{one(self.hi)}"
 
     def label(self) -> str:
         fmt = (lambda d: d.isoformat()) if self.year_known else (lambda d: d.strftime("--%m-%d"))
@@ -288,7 +294,7 @@ _CAP_SEQ = re.compile(
     _NAME_TOKEN + r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
 _LOCATIVE = re.compile(
-    r"\b(?:in|at|near|outside|inside|from|to|across|into|around|toward|towards|of)\s+(?:the\s+)?$",
+    r"\b(?:in|at|near|outside|inside|across|around|within)\s+(?:the\s+)?$",
     re.IGNORECASE,
 )
 _REGION_AFTER = re.compile(
@@ -310,6 +316,21 @@ class EventKey:
     place_parents: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     names: dict[str, str] = field(default_factory=dict, compare=False)
     dateline_place: str | None = None
+
+
+_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
+
+
+def lowercase_words(text: str) -> set[str]:
+    """Words written in lower case: a capitalised word that is also written so is a common
+    word ("Corridor", "Explorer"), not a name."""
+    return set(_LOWER_WORD.findall(text))
+
+
+def drop_common_names(key: EventKey, common: set[str] | frozenset[str]) -> EventKey:
+    """The key without the "people" that the corpus also writes as common words."""
+    people = key.people - common
+    return key if people == key.people else replace(key, people=people)
 
 
 def _tokens(seq: str) -> list[str]:
@@ -339,7 +360,7 @@ class _Extractor:
         self.text = text
         self.title_end = title_end
         self.dateline_span = dateline_span
-        self.lower_words = set(re.findall(r"\b[a-z][a-z'-]+\b", text))
+        self.lower_words = lowercase_words(text)
         self.people: Counter[str] = Counter()
         self.orgs: Counter[str] = Counter()
         self.places: Counter[str] = Counter()
@@ -390,7 +411,8 @@ class _Extractor:
             if locative or region or not gazetteer.get(key) or key in self.parents:
                 self.add_place(key, phrase, region)
                 if locative and start >= self.title_end and self.venue is None:
-                    self.venue = key
+                    if key not in countries():
+                        self.venue = key
             return
         if organisation:
             if len(tokens) >= 2:
@@ -453,9 +475,12 @@ def extract_event_key(title: str, body: str, published: str | None) -> EventKey:
     for key in ex.singles:
         if key in ex.people:
             ex.people[key] += 1
+    # The venue: the first place the body puts something "in" or "at", below country level;
+    # else the place named most often, a town before a country.
     venue = ex.venue
     if venue is None and ex.places:
-        venue = max(sorted(ex.places), key=lambda k: ex.places[k])
+        national = countries()
+        venue = max(sorted(ex.places), key=lambda k: (k not in national, ex.places[k]))
     dateline_place = None
     if span != (0, 0):
         tokens, _ = _strip(_tokens(m.group("place")), 0, m.group("place"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
 
 import numpy as np
@@ -16,7 +16,7 @@ from .candidates import blocking_pairs, lsh_pairs
 from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
-from .events import EventKey, extract_event_key
+from .events import EventKey, drop_common_names, extract_event_key, lowercase_words
 from .fingerprint import MinHasher, TokenHasher, shingle_hashes
 from .normalize import clean_text, tokenize
 from .result import EVENT, ClusterResult, Link
@@ -145,10 +145,17 @@ def cluster_documents(
     n = len(docs)
 
     prepared: list[Prepared] = []
+    lower_df: Counter[str] = Counter()
     for i, doc in enumerate(docs):
-        prepared.append(prepare(doc))
+        p = prepare(doc)
+        prepared.append(p)
+        lower_df.update(lowercase_words(p.body))
         if i % 200 == 0 or i == n - 1:
             report("reading", i + 1, n)
+    # A "surname" that other articles write in lower case is a common word.
+    common = {w for w, c in lower_df.items() if c >= 2}
+    prepared = [replace(p, key=drop_common_names(p.key, common)) for p in prepared]
+    del lower_df, common
     ids = [p.id for p in prepared]
 
     scored = score_candidates(prepared, config, report)
@@ -174,9 +181,11 @@ def cluster_documents(
     details = {
         p.id: {
             "date": p.key.date.label() if p.key.date else None,
+            "shown_date": (doc.published or "")[:10] or (p.key.date.human() if p.key.date else ""),
+            "source": doc.source,
             "venue": p.key.names.get(p.key.venue, p.key.venue) if p.key.venue else None,
         }
-        for p in prepared
+        for p, doc in zip(prepared, docs)
     }
     return ClusterResult(
         documents=n,

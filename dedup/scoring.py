@@ -73,24 +73,33 @@ def people_similarity(
 def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
     """('match'|'related'|'conflict'|'unknown', label) for the venues of two articles.
 
-    Venues match when they are the same place or one lies in the other below country level
-    ("Goa ⊃ Benaulim"); a city inside a country named as the other venue is only related
-    (Moscow, Russia); two known venues otherwise conflict.
+    Venues match when one article's venue is the other's, is named in the other, or contains or
+    lies in one of its places, below country level ("Goa ⊃ Benaulim"): countries alone are too
+    wide to place an event. Articles that share a smaller place otherwise are related; two known
+    venues with nothing below country level in common conflict.
     """
     if a.venue is None or b.venue is None:
         return "unknown", ""
-    va, vb = a.venue, b.venue
-    label_a, label_b = a.names.get(va, va), b.names.get(vb, vb)
-    if va == vb:
-        return "match", label_a
     national = countries()
-    parents_a = a.place_parents.get(va, frozenset())
-    parents_b = b.place_parents.get(vb, frozenset())
-    for inner, outer, label in ((parents_a, vb, f"{label_b} ⊃ {label_a}"),
-                                (parents_b, va, f"{label_a} ⊃ {label_b}")):
-        if outer in inner:
-            return ("related" if outer in national else "match"), label
-    return "conflict", f"{label_a} ≠ {label_b}"
+    pairs = ((a, b), (b, a))
+    for x, y in pairs:  # the same venue, or one venue inside the other
+        vx, vy = x.venue, y.venue
+        if vx in national:
+            continue
+        name = x.names.get(vx, vx)
+        if vx == vy:
+            return "match", name
+        inner = sorted(p for p, parents in y.place_parents.items() if vx in parents)
+        if inner:
+            return "match", f"{name} ⊃ {y.names.get(inner[0], inner[0])}"
+    for x, y in pairs:  # one venue named in the other article
+        if x.venue not in national and x.venue in y.places:
+            return "match", x.names.get(x.venue, x.venue)
+    shared = sorted(p for p in a.places & b.places if p not in national)
+    if shared:
+        return "related", ", ".join(a.names.get(p, p) for p in shared[:3])
+    va, vb = a.names.get(a.venue, a.venue), b.names.get(b.venue, b.venue)
+    return "conflict", f"{va} ≠ {vb}"
 
 
 def pair_features(

@@ -1,0 +1,416 @@
+"""Deterministic benchmark corpora of ~3-4 KB English news articles, built in memory.
+
+:func:`make_corpus` returns ``n`` :class:`dedup.Document` objects with realistic duplication:
+
+* ~5% exact copies of another article (same title and text, published the same or next day);
+* ~20% near-duplicate copies: a tweaked headline, the last paragraph trimmed, a few word edits,
+  and site chrome lines ("ADVERTISEMENT", "Read Also: ...") as a syndicating site would add;
+* the rest distinct articles.
+
+Base articles come from the labeled development data in ``../shared/data/*.jsonl`` (next to the
+repository) when present: its paragraphs are packed, in order, into bases of 3,000-4,000
+characters, each paragraph used by one base only. Without that folder, bases are synthetic
+articles generated from a built-in vocabulary (sentences with people, places, organisations,
+dates and figures), so the benchmarks run anywhere. When more distinct articles are needed than
+there are bases, new ones are made by recombining paragraphs of different bases and swapping
+their names and numbers, so that they share topics but are not copies.
+
+Nothing is written to disk: article texts never enter the repository.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from dedup import Document
+
+DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+EXACT_SHARE = 0.05
+NEAR_SHARE = 0.20
+MIN_CHARS = 3000
+MAX_CHARS = 4000
+START = date(2024, 3, 1)
+SPAN_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Article:
+    """A title and its paragraphs, before it becomes a :class:`Document`."""
+
+    title: str
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+# --------------------------------------------------------------------------- bases from data
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+
+
+def _split_long(paragraph: str, limit: int = 1200) -> list[str]:
+    """A paragraph longer than ``limit`` characters cut at sentence ends into smaller ones."""
+    if len(paragraph) <= limit:
+        return [paragraph]
+    out: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(paragraph):
+        if current and len(current) + len(sentence) > limit:
+            out.append(current)
+            current = ""
+        current = f"{current} {sentence}".strip()
+    if current:
+        out.append(current)
+    return out
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Non-empty paragraphs of an article (single or double newlines)."""
+    out: list[str] = []
+    for line in text.split("\n"):
+        line = " ".join(line.split())
+        if len(line) >= 20:
+            out.extend(_split_long(line))
+    return out
+
+
+def _read_records(data_dir: Path) -> list[dict]:
+    """Every record of every ``*.jsonl`` file, in a stable order (event, then id)."""
+    records: list[dict] = []
+    for path in sorted(data_dir.glob("*.jsonl")):
+        with path.open(encoding="utf-8") as fh:
+            for line in fh:
+                if line.strip():
+                    records.append(json.loads(line))
+    records.sort(key=lambda r: (str(r.get("dataset", "")), str(r.get("cluster", "")), str(r.get("id", ""))))
+    return records
+
+
+def _pack(records: list[dict]) -> list[Article]:
+    """Pack the records' paragraphs, in order, into articles of MIN_CHARS..MAX_CHARS characters.
+    Each article keeps the title of the first record it draws from."""
+    bases: list[Article] = []
+    title, current, size = "", [], 0
+    for record in records:
+        record_title = " ".join(str(record.get("title") or "").split())
+        for paragraph in _paragraphs(str(record.get("text") or "")):
+            if current and size + len(paragraph) > MAX_CHARS and size >= MIN_CHARS // 2:
+                bases.append(Article(title, tuple(current)))
+                current, size = [], 0
+            if not current:
+                title = record_title or paragraph[:80]
+            current.append(paragraph)
+            size += len(paragraph) + 2
+            if size >= MIN_CHARS:
+                bases.append(Article(title, tuple(current)))
+                current, size = [], 0
+    if size >= MIN_CHARS // 2:
+        bases.append(Article(title, tuple(current)))
+    return bases
+
+
+def data_bases(data_dir: Path = DATA_DIR) -> list[Article]:
+    """Base articles packed from the shared development data; empty when it is absent."""
+    if not data_dir.is_dir():
+        return []
+    return _pack(_read_records(data_dir))
+
+
+# --------------------------------------------------------------------------- synthetic bases
+
+_FIRST = (
+    "James Mary Robert Patricia John Jennifer Michael Linda David Elizabeth William Barbara "
+    "Richard Susan Joseph Jessica Thomas Sarah Charles Karen Daniel Nancy Matthew Lisa Anthony "
+    "Betty Mark Sandra Steven Ashley Paul Kimberly Andrew Emily Joshua Donna Kenneth Michelle "
+    "Kevin Carol Brian Amanda George Melissa Timothy Deborah Ronald Stephanie Jason Rebecca"
+).split()
+_LAST = (
+    "Smith Johnson Williams Brown Jones Garcia Miller Davis Rodriguez Martinez Hernandez Lopez "
+    "Gonzalez Wilson Anderson Thomas Taylor Moore Jackson Martin Lee Perez Thompson White Harris "
+    "Sanchez Clark Ramirez Lewis Robinson Walker Young Allen King Wright Scott Torres Nguyen Hill "
+    "Flores Green Adams Nelson Baker Hall Rivera Campbell Mitchell Carter Roberts Okafor Patel"
+).split()
+_PLACES = (
+    "Springfield Riverside Franklin Greenville Bristol Clinton Fairview Salem Madison Georgetown "
+    "Arlington Ashland Dover Oxford Jackson Burlington Manchester Milton Newport Auburn Dayton "
+    "Lexington Milford Winchester Hudson Kingston Marion Clayton Chester Lancaster Denver Austin "
+    "Portland Memphis Tulsa Omaha Boise Fresno Tacoma Raleigh Lagos Nairobi Manila Lima Oslo"
+).split()
+_ORGS = (
+    "City Council|Police Department|Fire Department|Health Ministry|Supreme Court|State University|"
+    "Chamber of Commerce|Transit Authority|Red Cross|Electoral Commission|Central Bank|"
+    "Water Board|School District|Port Authority|Energy Agency|Sheriff's Office"
+).split("|")
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+_NOUNS = (
+    "officials residents council police report plan budget project investigation statement "
+    "meeting vote election court case hospital school road bridge market company workers union "
+    "prices water power storm fire flood crash suspect victim family community program funding "
+    "tax policy law agreement deal talks protest rally campaign survey study data figures rate "
+    "growth decline crisis response support measure proposal decision hearing trial evidence "
+    "witness spokesman agency department government minister mayor governor committee board"
+).split()
+_VERBS = (
+    "said announced confirmed reported warned approved rejected launched opened closed "
+    "increased reduced expected planned urged called described denied agreed ordered arrested "
+    "charged released found showed claimed added noted explained criticised welcomed delayed"
+).split()
+_ADJ = (
+    "new local federal regional national public private major minor early late recent former "
+    "senior annual emergency serious significant sharp modest key final initial official "
+    "independent additional several critical"
+).split()
+_FILLER = (
+    "the a an of in on at for with by from to and but after before during over under about "
+    "against between into through while since as than that which who this these those its "
+    "their his her more most some many other also still already only not"
+).split()
+
+
+def _name(rng: random.Random) -> str:
+    return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+
+
+def _when(rng: random.Random) -> str:
+    if rng.random() < 0.5:
+        return f"on {rng.choice(_DAYS)}"
+    return f"on {rng.choice(_MONTHS)} {rng.randint(1, 28)}"
+
+
+def _phrase(rng: random.Random, words: int) -> str:
+    """A run of function words, adjectives and nouns, loosely English in rhythm."""
+    out = []
+    for _ in range(words):
+        pool = rng.choices((_FILLER, _ADJ, _NOUNS), weights=(5, 2, 3))[0]
+        out.append(rng.choice(pool))
+    return " ".join(out)
+
+
+def _sentence(rng: random.Random, cast: list[str], place: str, org: str) -> str:
+    """One news sentence mentioning the article's people, place, organisation, dates, figures."""
+    subject = rng.choice([rng.choice(cast), f"the {org}", f"{place} {rng.choice(_NOUNS)}", f"the {rng.choice(_ADJ)} {rng.choice(_NOUNS)}"])
+    parts = [subject, rng.choice(_VERBS), _phrase(rng, rng.randint(4, 10))]
+    roll = rng.random()
+    if roll < 0.3:
+        parts.append(f"in {place} {_when(rng)}")
+    elif roll < 0.5:
+        parts.append(f"of {rng.randint(2, 950)} {rng.choice(_NOUNS)}")
+    elif roll < 0.6:
+        parts.append(f"worth ${rng.randint(1, 99)}.{rng.randint(0, 9)} million")
+    if rng.random() < 0.3:
+        parts.append(f"{rng.choice(_VERBS)} {rng.choice(cast)} of the {org}")
+    text = " ".join(parts)
+    return text[0].upper() + text[1:] + "."
+
+
+def synthetic_article(rng: random.Random) -> Article:
+    """A synthetic news article of MIN_CHARS..MAX_CHARS characters about one random event."""
+    cast = [_name(rng) for _ in range(rng.randint(2, 5))]
+    place, org = rng.choice(_PLACES), rng.choice(_ORGS)
+    title = f"{place} {rng.choice(_NOUNS)} {rng.choice(_VERBS)} {_phrase(rng, 3)}".title()
+    paragraphs: list[str] = [f"{place.upper()} ({_when(rng)[3:]}) - " + _sentence(rng, cast, place, org)]
+    size = len(paragraphs[0])
+    target = rng.randint(MIN_CHARS, MAX_CHARS)
+    while size < target:
+        paragraph = " ".join(_sentence(rng, cast, place, org) for _ in range(rng.randint(2, 4)))
+        paragraphs.append(paragraph)
+        size += len(paragraph) + 2
+    return Article(title, tuple(paragraphs))
+
+
+def synthetic_bases(count: int, seed: int = 0) -> list[Article]:
+    """``count`` synthetic base articles, the same for the same seed."""
+    rng = random.Random(f"bases-{seed}")
+    return [synthetic_article(rng) for _ in range(count)]
+
+
+# --------------------------------------------------------------------------- recombination
+
+_CAPITALISED = re.compile(r"(?<=[a-z,;] )[A-Z][a-z]{2,}")
+_NUMBER = re.compile(r"\d+")
+
+
+def _name_pool(bases: list[Article]) -> list[str]:
+    """Capitalised words that stand mid-sentence in the bases: names, places, organisations."""
+    seen: dict[str, None] = {}
+    for base in bases:
+        for paragraph in base.paragraphs:
+            for word in _CAPITALISED.findall(paragraph):
+                seen.setdefault(word, None)
+    return list(seen) or list(_LAST)
+
+
+def _swap(text: str, mapping: dict[str, str], pool: list[str], rng: random.Random) -> str:
+    """Replace mid-sentence capitalised words (consistently, via ``mapping``) and every number."""
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group(0)
+        if word not in mapping:
+            mapping[word] = rng.choice(pool)
+        return mapping[word]
+
+    def number(match: re.Match[str]) -> str:
+        digits = len(match.group(0))
+        return str(rng.randint(10 ** (digits - 1) if digits > 1 else 0, 10**digits - 1))
+
+    return _NUMBER.sub(number, _CAPITALISED.sub(name, text))
+
+
+def recombined_article(bases: list[Article], pool: list[str], rng: random.Random) -> Article:
+    """A new article from paragraphs of several different bases, names and numbers swapped."""
+    mapping: dict[str, str] = {}
+    first = rng.choice(bases)
+    title = _swap(first.title, mapping, pool, rng)
+    paragraphs: list[str] = []
+    size, used = 0, set()
+    target = rng.randint(MIN_CHARS, MAX_CHARS)
+    while size < target and len(used) < len(bases):
+        k = rng.randrange(len(bases))
+        if k in used:
+            continue
+        used.add(k)
+        source = bases[k].paragraphs
+        start = rng.randrange(len(source))
+        for paragraph in source[start:start + rng.randint(1, 2)]:
+            paragraphs.append(_swap(paragraph, mapping, pool, rng))
+            size += len(paragraph) + 2
+    return Article(title, tuple(paragraphs))
+
+
+# --------------------------------------------------------------------------- near-duplicates
+
+_CHROME = (
+    "ADVERTISEMENT",
+    "Advertisement",
+    "Story continues below advertisement",
+    "Follow us on Twitter",
+    "Share this article",
+    "Subscribe to our newsletter",
+    "Sign up for our daily briefing",
+    "Trending Now",
+)
+_HEADLINE_TWEAKS = (
+    lambda t, r: f"UPDATE: {t}",
+    lambda t, r: f"{t} - {r.choice(('Daily Herald', 'The Courier', 'News 24', 'Metro Times'))}",
+    lambda t, r: f"{t} (VIDEO)",
+    lambda t, r: t.upper(),
+    lambda t, r: f"Watch: {t}",
+    lambda t, r: t.rstrip(".!?") + ", officials say",
+)
+
+
+def _edit_words(paragraphs: list[str], rng: random.Random, edits: int) -> None:
+    """Apply a few word edits in place: a word dropped, replaced or doubled."""
+    for _ in range(edits):
+        k = rng.randrange(len(paragraphs))
+        words = paragraphs[k].split()
+        if len(words) < 3:
+            continue
+        i = rng.randrange(len(words))
+        action = rng.random()
+        if action < 0.4:
+            del words[i]
+        elif action < 0.8:
+            words[i] = rng.choice(_FILLER + _NOUNS)
+        else:
+            words.insert(i, words[i])
+        paragraphs[k] = " ".join(words)
+
+
+def near_duplicate(source: Article, titles: list[str], rng: random.Random) -> Article:
+    """A syndicated copy of ``source``: headline tweak, last paragraph trimmed (mostly), a few
+    word edits, and site chrome lines between and after paragraphs."""
+    title = rng.choice(_HEADLINE_TWEAKS)(source.title, rng)
+    paragraphs = list(source.paragraphs)
+    if len(paragraphs) > 2 and rng.random() < 0.7:
+        paragraphs.pop()
+    _edit_words(paragraphs, rng, rng.randint(1, 6))
+    for _ in range(rng.randint(1, 3)):
+        paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(_CHROME))
+    if rng.random() < 0.6:
+        paragraphs.insert(rng.randint(1, len(paragraphs)), f"Read Also: {rng.choice(titles)}")
+    return Article(title, tuple(paragraphs))
+
+
+# --------------------------------------------------------------------------- corpus
+
+
+def _published(rng: random.Random, near: date | None = None) -> str:
+    """An ISO date in the 60-day span, or within two days after ``near``."""
+    if near is not None:
+        return (near + timedelta(days=rng.randint(0, 2))).isoformat()
+    return (START + timedelta(days=rng.randrange(SPAN_DAYS))).isoformat()
+
+
+def _bases(seed: int) -> tuple[list[Article], str]:
+    """The base articles and where they came from."""
+    bases = data_bases()
+    if bases:
+        return bases, f"shared data ({DATA_DIR})"
+    return synthetic_bases(600, seed), "synthetic"
+
+
+def _distinct(count: int, bases: list[Article], rng: random.Random) -> list[Article]:
+    """``count`` distinct articles: the bases (shuffled) first, then recombinations."""
+    order = list(bases)
+    rng.shuffle(order)
+    out = order[:count]
+    pool = _name_pool(bases)
+    while len(out) < count:
+        out.append(recombined_article(bases, pool, rng))
+    return out
+
+
+def _document(k: int, article: Article, published: str) -> Document:
+    return Document(id=f"doc{k:06d}", text=f"{article.title}\n\n{article.text}", title=article.title, published=published)
+
+
+def make_corpus(n: int, seed: int = 0) -> list[Document]:
+    """``n`` news documents (~3-4 KB each), the same for the same ``n`` and ``seed``: about 5%
+    exact copies, 20% near-duplicate copies, the rest distinct, shuffled, with ids ``docNNNNNN``
+    and ``published`` ISO dates over ~60 days."""
+    return make_corpus_with_info(n, seed)[0]
+
+
+def make_corpus_with_info(n: int, seed: int = 0) -> tuple[list[Document], dict[str, object]]:
+    """:func:`make_corpus` and a summary: source of the bases and counts of each kind."""
+    rng = random.Random(f"corpus-{seed}-{n}")
+    bases, origin = _bases(seed)
+    n_exact = round(n * EXACT_SHARE)
+    n_near = round(n * NEAR_SHARE)
+    n_distinct = max(n - n_exact - n_near, min(n, 1))
+    n_exact = min(n_exact, n - n_distinct)
+    n_near = n - n_distinct - n_exact
+    distinct = _distinct(n_distinct, bases, rng)
+    dates = [date.fromisoformat(_published(rng)) for _ in distinct]
+    titles = [a.title for a in bases]
+    items: list[tuple[Article, str]] = [(a, d.isoformat()) for a, d in zip(distinct, dates)]
+    for _ in range(n_near):
+        k = rng.randrange(n_distinct)
+        items.append((near_duplicate(distinct[k], titles, rng), _published(rng, dates[k])))
+    for _ in range(n_exact):
+        k = rng.randrange(n_distinct)
+        items.append((distinct[k], _published(rng, dates[k])))
+    rng.shuffle(items)
+    docs = [_document(i, article, published) for i, (article, published) in enumerate(items)]
+    info = {
+        "bases": origin,
+        "base_articles": len(bases),
+        "distinct": n_distinct,
+        "recombined": max(0, n_distinct - len(bases)),
+        "near_duplicates": n_near,
+        "exact_copies": n_exact,
+        "mean_chars": round(sum(len(d.text) for d in docs) / max(1, n)),
+    }
+    return docs, info

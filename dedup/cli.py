@@ -1,0 +1,134 @@
+"""The `dedup` command: parses arguments, calls the library, prints. Nothing else.
+
+Exit codes: 0 success; 1 ran, but some inputs were skipped (results are still printed);
+2 usage error or nothing readable.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from . import __version__
+from .config import Config
+from .errors import DedupError
+from .loaders import iter_inputs
+from .pipeline import cluster_documents
+from .report import render_table, to_json, write_jsonl
+
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = Config()
+    parser = argparse.ArgumentParser(
+        prog="dedup", description="Exact, near-duplicate and same-event news story detection."
+    )
+    parser.add_argument("--version", action="version", version=f"dedup {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    cluster = sub.add_parser(
+        "cluster", help="group the articles of a folder or JSONL file into story clusters"
+    )
+    cluster.add_argument("path", help="folder (read recursively) or .jsonl/.json/.txt/.md/.html file")
+    cluster.add_argument(
+        "--format", choices=("table", "json", "jsonl"), default="table",
+        help="table for people (default), json (one document) or jsonl (one line per article)",
+    )
+    cluster.add_argument("--show-singles", action="store_true",
+                         help="list stand-alone articles in the table too")
+    cluster.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    tuning = cluster.add_argument_group("thresholds and fingerprints (defaults serve all news)")
+    tuning.add_argument("--near-duplicate-threshold", type=float,
+                        default=defaults.near_duplicate_threshold, metavar="J",
+                        help="shingle Jaccard from which two texts are copies (default %(default)s)")
+    tuning.add_argument("--same-event-threshold", type=float,
+                        default=defaults.same_event_threshold, metavar="S",
+                        help="pair score from which two write-ups report one event (default %(default)s)")
+    tuning.add_argument("--cluster-threshold", type=float, default=defaults.cluster_threshold,
+                        metavar="A", help="average score from which stories merge (default %(default)s)")
+    tuning.add_argument("--shingle-size", type=int, default=defaults.shingle_size, metavar="K",
+                        help="words per shingle (default %(default)s)")
+    tuning.add_argument("--num-perm", type=int, default=defaults.num_perm, metavar="N",
+                        help="MinHash permutations (default %(default)s)")
+    tuning.add_argument("--window-days", type=int, default=defaults.window_days, metavar="D",
+                        help="never compare articles published further apart (default %(default)s)")
+    return parser
+
+
+def _config(args: argparse.Namespace) -> Config:
+    return Config(
+        near_duplicate_threshold=args.near_duplicate_threshold,
+        same_event_threshold=args.same_event_threshold,
+        cluster_threshold=args.cluster_threshold,
+        shingle_size=args.shingle_size,
+        num_perm=args.num_perm,
+        window_days=args.window_days,
+    )
+
+
+def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
+    config = _config(args)
+    documents, skipped = [], []
+    show_progress = not args.quiet and err.is_terminal
+    with Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=not show_progress,
+    ) as progress:
+        task = progress.add_task("reading", total=None)
+        for item in iter_inputs(args.path):
+            (documents if not hasattr(item, "reason") else skipped).append(item)
+            progress.advance(task)
+        tasks: dict[str, int] = {}
+
+        def report(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=max(total, 1))
+            progress.update(tasks[stage], completed=done, total=max(total, 1))
+
+        if not documents:
+            err.print(f"dedup: no readable article in {args.path}"
+                      + (f" ({len(skipped)} input(s) skipped)" if skipped else ""))
+            for item in skipped[:20]:
+                err.print(f"  skipped {item.path}" + (f":{item.line}" if item.line else "")
+                          + f": {item.reason}")
+            return EXIT_USAGE
+        result = cluster_documents(documents, config, skipped=skipped, progress=report)
+
+    if args.format == "json":
+        sys.stdout.write(to_json(result) + "\n")
+    elif args.format == "jsonl":
+        write_jsonl(result, sys.stdout)
+    else:
+        render_table(result, out, show_singles=args.show_singles)
+    if skipped and args.format != "table":
+        err.print(f"dedup: {len(skipped)} input(s) skipped (listed under \"skipped\")")
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    err = Console(stderr=True)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
+        return int(exc.code or 0)
+    out = Console()
+    try:
+        if args.command == "cluster":
+            return _cluster(args, out, err)
+    except DedupError as exc:
+        err.print(f"dedup: error: {exc}", markup=False, highlight=False)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        err.print("dedup: interrupted", markup=False)
+        return 130
+    parser.print_usage(sys.stderr)
+    return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1048 @@
+"""Input loaders: turn a folder or a single file into :class:`Document` and :class:`Skipped` items.
+
+Supported inputs:
+
+* ``.txt`` / ``.md``: one article per file; optional ``---`` front matter at the top.
+* ``.html`` / ``.htm``: one article per file; the text is extracted with :mod:`html.parser`.
+* ``.json``: one record (an object) or an array of records.
+* ``.jsonl``: one record per line, read as a stream.
+
+Only a missing or unreadable *top-level* path raises :class:`~dedup.errors.InputError`.
+Every problem with one file, line or record becomes a :class:`Skipped` (with the path, the
+line where known, and a reason a person understands) and loading goes on, so one bad file in a
+corpus of thousands never stops a run. Folders are walked in sorted order so that two runs over
+the same tree give the same sequence whatever order the file system lists entries in.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+import json
+import os
+import re
+import stat
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from typing import Any, Iterable, Iterator
+
+from dedup.documents import Document, Skipped
+from dedup.errors import InputError
+
+__all__ = [
+    "SUPPORTED_EXTENSIONS",
+    "decode_text",
+    "extract_title",
+    "is_chrome_line",
+    "iter_inputs",
+    "load",
+]
+
+TEXT_EXTENSIONS = frozenset({".txt", ".md"})
+HTML_EXTENSIONS = frozenset({".html", ".htm"})
+JSON_EXTENSIONS = frozenset({".json"})
+JSONL_EXTENSIONS = frozenset({".jsonl"})
+SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
+
+Item = Document | Skipped
+
+# Reasons shared by several loaders (kept here so tests and callers can rely on the wording).
+REASON_EMPTY = "empty file"
+REASON_BINARY = "binary or undecodable file"
+REASON_NO_HTML_TEXT = "no article text in HTML"
+
+
+# --------------------------------------------------------------------------------------------
+# Public entry points
+# --------------------------------------------------------------------------------------------
+
+
+def iter_inputs(path: str | os.PathLike[str]) -> Iterator[Item]:
+    """Stream the documents of a folder (recursively) or of one file, with the skipped inputs.
+
+    The top-level path is checked *now* (not on the first ``next()``), so a typo fails fast:
+    raises :class:`InputError`, naming the path, when it does not exist or cannot be read.
+    Everything below it is reported as :class:`Skipped` items interleaved with the documents.
+    """
+    root = os.fsdecode(os.fspath(path))
+    shown = _printable(root)
+    try:
+        st = os.stat(root)
+    except FileNotFoundError:
+        if os.path.islink(root):
+            raise InputError(f"input path is a broken symbolic link: {shown}") from None
+        raise InputError(f"input path does not exist: {shown}") from None
+    except OSError as exc:
+        raise InputError(f"cannot access input path {shown}: {_os_reason(exc)}") from None
+
+    run = _Run()
+    if stat.S_ISDIR(st.st_mode):
+        try:
+            with os.scandir(root):
+                pass
+        except OSError as exc:
+            raise InputError(f"cannot read input folder {shown}: {_os_reason(exc)}") from None
+        return _iter_folder(root, shown, (st.st_dev, st.st_ino), run)
+    if stat.S_ISREG(st.st_mode):
+        try:
+            with open(root, "rb"):
+                pass
+        except OSError as exc:
+            raise InputError(f"cannot read input file {shown}: {_os_reason(exc)}") from None
+        name = _printable(os.path.basename(os.path.normpath(root)))
+        return _iter_file(root, name, shown, run)
+    raise InputError(f"input path is neither a regular file nor a folder: {shown}")
+
+
+def load(path: str | os.PathLike[str]) -> tuple[list[Document], list[Skipped]]:
+    """Read everything :func:`iter_inputs` yields into two lists: documents and skipped inputs."""
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for item in iter_inputs(path):
+        if isinstance(item, Document):
+            documents.append(item)
+        else:
+            skipped.append(item)
+    return documents, skipped
+
+
+# --------------------------------------------------------------------------------------------
+# Run state: ids seen so far (duplicates are reported across the whole run)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Run:
+    """What one call of :func:`iter_inputs` remembers: where each id was first seen."""
+
+    first_seen: dict[str, str] = field(default_factory=dict)
+
+    def accept(self, doc: Document, shown: str, line: int | None = None) -> Item:
+        """Return ``doc``, or a :class:`Skipped` when its id was already used in this run."""
+        where = f"{shown}:{line}" if line is not None else shown
+        first = self.first_seen.get(doc.id)
+        if first is not None:
+            return Skipped(shown, f"duplicate id '{doc.id}' (first seen in {first})", line, doc.id)
+        self.first_seen[doc.id] = where
+        return doc
+
+
+# --------------------------------------------------------------------------------------------
+# Folder walking
+# --------------------------------------------------------------------------------------------
+
+
+def _iter_folder(
+    root: str, shown_root: str, root_key: tuple[int, int], run: _Run
+) -> Iterator[Item]:
+    """Walk ``root`` depth first in sorted name order, yielding documents and skipped inputs.
+
+    Symlinked folders are followed, except into a folder above them (a loop) or into a folder
+    already read through another path (which would only load the same files twice).
+    """
+    visited: set[tuple[int, int]] = {root_key}
+    yield from _walk(root, "", shown_root, (root_key,), visited, run)
+
+
+def _walk(
+    folder: str,
+    rel: str,
+    shown_root: str,
+    ancestors: tuple[tuple[int, int], ...],
+    visited: set[tuple[int, int]],
+    run: _Run,
+) -> Iterator[Item]:
+    """Yield the items of one folder (``rel`` is its path relative to the root, '' or 'a/b/')."""
+    try:
+        with os.scandir(folder) as listing:
+            entries = sorted(listing, key=lambda entry: entry.name)
+    except OSError as exc:
+        shown = _join_shown(shown_root, rel.rstrip("/"))
+        yield Skipped(shown, f"cannot read folder: {_os_reason(exc)}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # hidden files and folders (.git, .DS_Store, editor swap files) are not input
+        entry_rel = rel + _printable(entry.name)
+        shown = _join_shown(shown_root, entry_rel)
+        st_or_reason = _entry_stat(entry)
+        if isinstance(st_or_reason, str):
+            yield Skipped(shown, st_or_reason)
+            continue
+        mode = st_or_reason.st_mode
+        if stat.S_ISDIR(mode):
+            key = (st_or_reason.st_dev, st_or_reason.st_ino)
+            if key in ancestors:
+                yield Skipped(shown, "symbolic link loop (points to a folder above it)")
+            elif key in visited:
+                yield Skipped(shown, "folder already read through another path")
+            else:
+                visited.add(key)
+                yield from _walk(
+                    entry.path, entry_rel + "/", shown_root, ancestors + (key,), visited, run
+                )
+        elif stat.S_ISREG(mode):
+            yield from _iter_file(entry.path, entry_rel, shown, run)
+        else:
+            yield Skipped(shown, "not a regular file")
+
+
+def _entry_stat(entry: os.DirEntry[str]) -> os.stat_result | str:
+    """Stat an entry, following symlinks; a reason string when that is impossible."""
+    try:
+        return entry.stat(follow_symlinks=True)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return "symbolic link loop"
+        if exc.errno == errno.ENOENT and _is_symlink(entry):
+            return "broken symbolic link"
+        return f"cannot read file: {_os_reason(exc)}"
+
+
+def _is_symlink(entry: os.DirEntry[str]) -> bool:
+    """entry.is_symlink() that answers False instead of raising."""
+    try:
+        return entry.is_symlink()
+    except OSError:
+        return False
+
+
+def _join_shown(shown_root: str, rel: str) -> str:
+    """The printable path of an entry as the user would type it (root as given + relative)."""
+    return f"{shown_root.rstrip('/')}/{rel}" if rel else shown_root
+
+
+# --------------------------------------------------------------------------------------------
+# One file
+# --------------------------------------------------------------------------------------------
+
+
+def _iter_file(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[Item]:
+    """Dispatch one file on its extension; unsupported types are reported, never read."""
+    ext = os.path.splitext(fs_path)[1].lower()
+    if ext not in SUPPORTED_EXTENSIONS:
+        if ext:
+            yield Skipped(shown, f"unsupported file type '{_printable(ext)}'")
+        else:
+            yield Skipped(shown, "unsupported file type (no extension)")
+        return
+    if ext in JSONL_EXTENSIONS:
+        yield from _iter_jsonl(fs_path, shown, run)
+        return
+    data = _read_bytes(fs_path)
+    if isinstance(data, str):
+        yield Skipped(shown, data)
+        return
+    if not data.strip():
+        yield Skipped(shown, REASON_EMPTY)
+        return
+    if ext in JSON_EXTENSIONS:
+        yield from _iter_json(data, doc_id, shown, run)
+        return
+    item = _html_document(data, doc_id, shown) if ext in HTML_EXTENSIONS else _text_document(
+        data, doc_id, shown, markdown=ext == ".md"
+    )
+    yield run.accept(item, shown) if isinstance(item, Document) else item
+
+
+def _read_bytes(fs_path: str) -> bytes | str:
+    """The whole content of a file, or a reason string when it cannot be read."""
+    try:
+        with open(fs_path, "rb") as handle:
+            return handle.read()
+    except MemoryError:
+        return "cannot read file: too large to fit in memory"
+    except OSError as exc:
+        return f"cannot read file: {_os_reason(exc)}"
+
+
+# --------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its BOM starts with the UTF-16 LE one
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_WESTERN = "cp1252"  # the most common legacy encoding of news text; see _detect
+_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+
+
+def decode_text(data: bytes, declared: str | None = None) -> str | None:
+    """Decode file bytes to text with normalized ``\\n`` line endings; None if it looks binary.
+
+    Order: a byte-order mark (UTF-8/16/32), then strict UTF-8, then the ``declared`` encoding
+    (an HTML ``charset``), then detection with :mod:`charset_normalizer`. NUL bytes outside
+    UTF-16/32 data, or text full of control characters, mean a binary file.
+    """
+    text = _decode_bytes(data, declared)
+    if text is None or _looks_binary(text):
+        return None
+    text = text.lstrip("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_bytes(data: bytes, declared: str | None) -> str | None:
+    """Pick an encoding and decode, without any clean-up."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break  # a BOM followed by garbage: let the checks below decide
+    if b"\x00" in data:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    if declared:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return _detect(data)
+
+
+def _detect(data: bytes) -> str | None:
+    """Guess a legacy encoding with charset_normalizer; None when nothing fits.
+
+    charset_normalizer often ranks cp1250 first for Western European (Latin-1/cp1252) text,
+    because both decode with no "mess". When cp1252 is at least as clean and at least as
+    coherent as the winner, cp1252 is used: it is far more common in news corpora, and real
+    Central European text (where cp1250 is right) scores higher coherence in cp1250.
+    """
+    try:
+        import charset_normalizer
+
+        best = charset_normalizer.from_bytes(data).best()
+    except Exception:  # detection is best effort; any failure means "undecodable"
+        return None
+    if best is None:
+        return None
+    text = str(best)
+    if best.encoding in (_WESTERN, "latin_1", "ascii"):
+        return text
+    western = _western_if_as_good(data, text, best.chaos, best.coherence)
+    return western if western is not None else text
+
+
+def _western_if_as_good(data: bytes, best_text: str, chaos: float, coherence: float) -> str | None:
+    """The cp1252 decoding when it is as clean and as coherent as the detected one, else None."""
+    try:
+        candidate = data.decode(_WESTERN)
+    except UnicodeDecodeError:
+        return None
+    if candidate == best_text:
+        return candidate
+    try:
+        from charset_normalizer.cd import coherence_ratio
+        from charset_normalizer.md import mess_ratio
+    except ImportError:  # pragma: no cover - internal modules moved in a future release
+        return None
+    try:
+        if mess_ratio(candidate, 1.0) > chaos + 0.01:
+            return None
+        ratios = coherence_ratio(candidate)
+    except Exception:  # pragma: no cover - best effort, see _detect
+        return None
+    candidate_coherence = ratios[0][1] if ratios else 0.0
+    return candidate if candidate_coherence >= coherence - 1e-9 else None
+
+
+def _looks_binary(text: str) -> bool:
+    """True when decoded text still holds NULs or many control characters (binary data)."""
+    if "\x00" in text:
+        return True
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if ch < " " and ch not in _ALLOWED_CONTROLS)
+    return controls > max(2, len(sample) // 100)
+
+
+# --------------------------------------------------------------------------------------------
+# .txt / .md
+# --------------------------------------------------------------------------------------------
+
+_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_FRONT_MATTER_MAX_LINES = 60
+
+
+def _text_document(data: bytes, doc_id: str, shown: str, *, markdown: bool) -> Item:
+    """A plain-text or Markdown article: front matter (optional), title, whole text."""
+    text = decode_text(data)
+    if text is None:
+        return Skipped(shown, REASON_BINARY)
+    fields, body = _split_front_matter(text)
+    if not body.strip():
+        return Skipped(shown, REASON_EMPTY)
+    title = _clean_str(fields.pop("title", None)) or extract_title(body, markdown=markdown)
+    published = _clean_str(fields.pop("published", None)) or _clean_str(fields.pop("date", None))
+    source = _clean_str(fields.pop("source", None))
+    url = _clean_str(fields.pop("url", None))
+    return Document(doc_id, body, title, published, source, url, fields)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
+    """Split a ``---`` / ``key: value`` / ``---`` block off the top; ({}, text) when there is none.
+
+    Only a simple block is accepted (every non-blank line is ``key: value``), so an article that
+    merely starts with a horizontal rule is left alone.
+    """
+    if not text.startswith("---\n"):
+        return {}, text
+    lines = text.split("\n")
+    fields: dict[str, str] = {}
+    for index in range(1, min(len(lines), _FRONT_MATTER_MAX_LINES)):
+        line = lines[index]
+        if line.strip() in ("---", "..."):
+            return fields, "\n".join(lines[index + 1 :]).lstrip("\n")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        match = _FRONT_MATTER_KEY.match(line)
+        if match is None:
+            return {}, text
+        fields[match.group(1).lower()] = _unquote(match.group(2))
+    return {}, text
+
+
+def _unquote(value: str) -> str:
+    """Strip one pair of matching quotes around a front-matter value."""
+    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+        return value[1:-1]
+    return value
+
+
+# ---- title heuristics ----------------------------------------------------------------------
+
+_MONTHS = (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec"
+).split()
+_WEEKDAYS = (
+    "monday tuesday wednesday thursday friday saturday sunday "
+    "mon tue tues wed thu thur thurs fri sat sun"
+).split()
+_DATE_FILLER = frozenset(
+    "updated published posted last modified on at date edition today am pm a.m. p.m. "
+    "ist gmt utc bst cet cest est edt pst pdt et pt hrs hours".split()
+)
+_DATE_WORDS = frozenset(_MONTHS) | frozenset(_WEEKDAYS)
+_NUMERIC_TOKEN = re.compile(r"^\d{1,4}(?:[./:\-]\d{1,4})*(?:st|nd|rd|th)?$", re.IGNORECASE)
+# "logo"/"icon" glued to other words with - or _ is a CSS class or alt text, not prose.
+_LOGO_TOKEN = re.compile(r"(?i)(?:[\w]+[-_](?:logo|icon)\b|\b(?:logo|icon)[-_][\w]+)")
+_NAV_WORDS = frozenset(
+    """home menu share search login log sign in up out subscribe subscription close next previous
+    prev back top more skip to main content navigation advertisement advertisements ad ads
+    sponsored print email e-mail tweet facebook twitter x whatsapp linkedin telegram instagram
+    youtube follow us comments comment newsletter newsletters trending latest news the this
+    article story on of and our for read listen view all register account cookie cookies settings
+    accept privacy policy terms""".split()
+)
+_CHROME_PREFIXES = re.compile(
+    r"(?i)^(?:also read|read more|read also|must read|watch|listen|photo|photos|image|images|"
+    r"file photo|picture|credit|credits|source|representational image)\s*[:|\-–—]"
+)
+_BYLINE = re.compile(r"(?i)^(?:by|written by|posted by|reported by|edited by)\s+\S")
+_NAV_SEPARATORS = re.compile(r"\s*[|•·»›>]\s*")
+_URL_ONLY = re.compile(r"^(?:https?://|www\.)\S+$|^\S+@\S+\.\w+$", re.IGNORECASE)
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s*")
+_MD_IMAGE = re.compile(r"^!\[[^\]]*\]\([^)]*\)\s*$")
+_TOKEN_STRIP = ",.;:|()[]{}'\"“”‘’-–—/·•"
+
+
+def extract_title(text: str, *, markdown: bool = False) -> str | None:
+    """The first meaningful line of an article: not blank, not site chrome.
+
+    Falls back to the first non-blank line when every line looks like chrome, and returns
+    None only for blank text. Markdown heading marks (``#``) and emphasis are removed.
+    """
+    fallback: str | None = None
+    for raw in text.split("\n"):
+        line = _clean_title_line(raw, markdown=markdown)
+        if not line:
+            continue
+        if fallback is None:
+            fallback = line
+        if not is_chrome_line(line):
+            return line
+    return fallback
+
+
+def _clean_title_line(raw: str, *, markdown: bool) -> str:
+    """Collapse whitespace; for Markdown also drop heading marks, emphasis and image lines."""
+    line = " ".join(raw.split())
+    if markdown:
+        if _MD_IMAGE.match(line):
+            return ""
+        line = _MD_HEADING.sub("", line).rstrip("#").strip()
+        for mark in ("**", "__", "*", "_"):
+            if len(line) > 2 * len(mark) and line.startswith(mark) and line.endswith(mark):
+                line = line[len(mark) : -len(mark)].strip()
+                break
+    return line
+
+
+def is_chrome_line(line: str) -> bool:
+    """True for lines that are site furniture rather than a headline.
+
+    Generic signs: no letters at all; ALL-CAPS (a masthead like "MY KOLKATA EDUGRAPH" or
+    "ADVERTISEMENT"); fewer than three words (menu items, section labels); a logo/icon class
+    name; a date-only banner ("Friday, 22 November 2024", "Updated: 04.05.23, 05:59 PM");
+    navigation/share words only; a breadcrumb list; a byline; a photo credit; a bare URL.
+    """
+    words = line.split()
+    letters = [ch for ch in line if ch.isalpha()]
+    if not letters:
+        return True
+    cased = [ch for ch in letters if ch.lower() != ch.upper()]
+    if len(cased) >= 2 and not any(ch.islower() for ch in cased):
+        return True
+    if len(words) < 3 and len(cased) * 2 >= len(letters):
+        return True  # short line in a cased script; scripts without spaces (CJK) are exempt
+    if _LOGO_TOKEN.search(line) or (len(words) <= 4 and "logo" in line.lower()):
+        return True
+    tokens = [w.strip(_TOKEN_STRIP).lower() for w in words]
+    tokens = [t for t in tokens if t]
+    return (
+        _is_date_banner(tokens)
+        or all(t in _NAV_WORDS for t in tokens)
+        or _is_breadcrumb(line)
+        or (_BYLINE.match(line) is not None and len(words) <= 6)
+        or _CHROME_PREFIXES.match(line) is not None
+        or _URL_ONLY.match(line) is not None
+    )
+
+
+def _is_date_banner(tokens: list[str]) -> bool:
+    """True when every token is part of a date/time, and at least one really is."""
+    dated = False
+    for token in tokens:
+        if token in _DATE_WORDS or _NUMERIC_TOKEN.match(token):
+            dated = True
+        elif token not in _DATE_FILLER:
+            return False
+    return dated
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """'Home | World | Asia' or 'News » India » Politics': three or more short parts."""
+    parts = [p for p in _NAV_SEPARATORS.split(line) if p.strip()]
+    return len(parts) >= 3 and all(len(p.split()) <= 3 for p in parts)
+
+
+# --------------------------------------------------------------------------------------------
+# .html / .htm
+# --------------------------------------------------------------------------------------------
+
+_DROP_TAGS = frozenset(
+    {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "head",
+     "template", "iframe", "button", "select", "textarea", "object", "canvas"}
+)
+_VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr"}
+)
+_PARAGRAPH_TAGS = frozenset(
+    {"p", "div", "section", "article", "main", "body", "h1", "h2", "h3", "h4", "h5", "h6",
+     "blockquote", "pre", "table", "ul", "ol", "dl", "figure", "figcaption", "hr", "address"}
+)
+_LINE_TAGS = frozenset({"br", "li", "tr", "dt", "dd", "td", "th"})
+_PARAGRAPH_BREAK = "\n\n"
+_LINE_BREAK = "\n"
+_META_PUBLISHED = ("article:published_time", "og:published_time", "date", "pubdate",
+                   "publishdate", "dc.date", "dcterms.date", "datepublished")
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+
+
+class _ArticleParser(HTMLParser):
+    """Collect article text and metadata in one pass over an HTML document.
+
+    Text inside dropped elements (scripts, navigation, page header/footer, ...) is ignored.
+    A ``<header>`` inside ``<article>`` is kept: that is where the headline usually is.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.meta: dict[str, str] = {}
+        self.canonical: str | None = None
+        self.title_parts: list[str] | None = None
+        self.h1_kept: str | None = None
+        self.h1_any: str | None = None
+        self.time_in_article: str | None = None
+        self.time_kept: str | None = None
+        self.doc_parts: list[str] = []
+        self.main_parts: list[str] = []
+        self.articles: list[list[str]] = []
+        self.ld_json: list[str] = []
+        self._drop: list[Any] | None = None  # [tag, depth] of the outermost dropped element
+        self._article_depth = 0
+        self._main_depth = 0
+        self._in_title = False
+        self._seen_title = False
+        self._h1_parts: list[str] | None = None
+        self._h1_kept = False
+        self._ld_parts: list[str] | None = None
+
+    # -- tags --------------------------------------------------------------------------------
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        """Track dropped regions, containers, metadata tags and block breaks."""
+        attr = {k.lower(): (v or "") for k, v in attrs}
+        if tag in ("meta", "link", "time"):
+            self._metadata_tag(tag, attr)
+        if tag == "script" and attr.get("type", "").lower() == "application/ld+json":
+            self._ld_parts = []
+        if self._drop is not None and self._drop[0] == "head" and tag == "body":
+            self._drop = None  # </head> may be omitted; <body> always ends the head
+        if self._drop is not None:
+            if tag == self._drop[0] and tag not in _VOID_TAGS:
+                self._drop[1] += 1
+            self._title_or_h1_start(tag)
+            return
+        if tag in _VOID_TAGS:
+            self._break(tag)
+            return
+        if self._starts_drop(tag, attr):
+            self._drop = [tag, 1]
+            self._title_or_h1_start(tag)
+            return
+        if tag == "article":
+            if self._article_depth == 0:
+                self.articles.append([])
+            self._article_depth += 1
+        elif tag == "main":
+            self._main_depth += 1
+        self._title_or_h1_start(tag)
+        self._break(tag)
+
+    def handle_endtag(self, tag: str) -> None:
+        """Close dropped regions, containers, title/h1 capture; emit block breaks."""
+        if tag == "script" and self._ld_parts is not None:
+            self.ld_json.append("".join(self._ld_parts))
+            self._ld_parts = None
+        if tag == "title" and self._in_title:
+            self._in_title = False
+        if tag == "h1" and self._h1_parts is not None:
+            self._finish_h1()
+        if self._drop is not None:
+            if tag == self._drop[0]:
+                self._drop[1] -= 1
+                if self._drop[1] == 0:
+                    self._drop = None
+            elif tag in ("body", "html"):
+                self._drop = None  # an unclosed dropped element ends with the document
+            return
+        self._break(tag)
+        if tag == "article" and self._article_depth:
+            self._article_depth -= 1
+        elif tag == "main" and self._main_depth:
+            self._main_depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        """Route text to the title, h1, JSON-LD and text buffers that are open."""
+        if self._ld_parts is not None:
+            self._ld_parts.append(data)
+        if self._in_title and self.title_parts is not None:
+            self.title_parts.append(data)
+        if self._h1_parts is not None:
+            self._h1_parts.append(data)
+        if self._drop is None:
+            self._emit(data)
+
+    # -- helpers -----------------------------------------------------------------------------
+
+    def _starts_drop(self, tag: str, attr: dict[str, str]) -> bool:
+        """Whether this element's content is ignored (chrome, code, hidden)."""
+        if tag in ("header",) and self._article_depth:
+            return False
+        if tag in _DROP_TAGS:
+            return True
+        return "hidden" in attr or attr.get("aria-hidden", "").lower() == "true"
+
+    def _title_or_h1_start(self, tag: str) -> None:
+        """Open the <title> buffer (first one, not inside SVG) or the first-h1 buffer."""
+        in_head_or_open = self._drop is None or self._drop[0] == "head"
+        if tag == "title" and not self._seen_title and in_head_or_open:
+            self._seen_title = True
+            self._in_title = True
+            self.title_parts = []
+        elif tag == "h1" and self._h1_parts is None:
+            # Capture the first kept h1, and the first h1 at all (inside a page header, say).
+            wanted = self.h1_kept is None if self._drop is None else self.h1_any is None
+            if wanted:
+                self._h1_parts = []
+                self._h1_kept = self._drop is None
+
+    def _finish_h1(self) -> None:
+        text = _collapse("".join(self._h1_parts or []))
+        self._h1_parts = None
+        if not text:
+            return
+        if self.h1_any is None:
+            self.h1_any = text
+        if self._h1_kept and self.h1_kept is None:
+            self.h1_kept = text
+
+    def _metadata_tag(self, tag: str, attr: dict[str, str]) -> None:
+        """Remember <meta> values, the canonical link and the first <time datetime>."""
+        if tag == "meta":
+            key = (attr.get("property") or attr.get("name") or attr.get("itemprop") or "").lower()
+            value = attr.get("content", "").strip()
+            if key and value and key not in self.meta:
+                self.meta[key] = value
+        elif tag == "link":
+            rels = attr.get("rel", "").lower().split()
+            if "canonical" in rels and self.canonical is None and attr.get("href", "").strip():
+                self.canonical = attr["href"].strip()
+        else:
+            stamp = attr.get("datetime", "").strip()
+            if stamp and self._article_depth and self.time_in_article is None:
+                self.time_in_article = stamp
+            if stamp and self._drop is None and self.time_kept is None:
+                self.time_kept = stamp
+
+    def _break(self, tag: str) -> None:
+        if tag in _PARAGRAPH_TAGS:
+            self._emit(_PARAGRAPH_BREAK)
+        elif tag in _LINE_TAGS:
+            self._emit(_LINE_BREAK)
+
+    def _emit(self, text: str) -> None:
+        self.doc_parts.append(text)
+        if self._main_depth:
+            self.main_parts.append(text)
+        if self._article_depth and self.articles:
+            self.articles[-1].append(text)
+
+
+def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
+    """An HTML article: text of <article>, else <main>, else the whole body; plus metadata."""
+    declared = _declared_charset(data)
+    text = decode_text(data, declared)
+    if text is None:
+        return Skipped(shown, REASON_BINARY)
+    parser = _ArticleParser()
+    try:
+        parser.feed(text)
+        parser.close()
+    except Exception as exc:  # html.parser has rare internal assertion failures on odd markup
+        return Skipped(shown, f"cannot parse HTML: {type(exc).__name__}")
+    body = _best_html_text(parser)
+    if not body:
+        return Skipped(shown, REASON_NO_HTML_TEXT)
+    ld = _json_ld_fields(parser.ld_json)
+    meta = parser.meta
+    source = meta.get("og:site_name") or None
+    title = (
+        meta.get("og:title")
+        or _collapse("".join(parser.title_parts or []))
+        or parser.h1_kept
+        or parser.h1_any
+        or ld.get("headline")
+    )
+    published = (
+        next((meta[k] for k in _META_PUBLISHED if meta.get(k)), None)
+        or parser.time_in_article
+        or parser.time_kept
+        or ld.get("datePublished")
+    )
+    url = parser.canonical or meta.get("og:url") or None
+    return Document(doc_id, body, _strip_site_suffix(title, source), published, source, url, {})
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset named in a <meta> tag near the top of the file, if any."""
+    match = _CHARSET.search(data[:4096])
+    return match.group(1).decode("ascii", "replace") if match else None
+
+
+def _best_html_text(parser: _ArticleParser) -> str:
+    """Longest non-empty <article>, else <main>, else the whole document text."""
+    articles = [t for t in (_paragraphs("".join(parts)) for parts in parser.articles) if t]
+    if articles:
+        return max(articles, key=len)
+    return _paragraphs("".join(parser.main_parts)) or _paragraphs("".join(parser.doc_parts))
+
+
+def _paragraphs(raw: str) -> str:
+    """Collapse whitespace inside lines; one blank line between paragraphs, none at the ends."""
+    paragraphs = []
+    for block in re.split(r"\n{2,}", raw):
+        lines = [_collapse(line) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if lines:
+            paragraphs.append("\n".join(lines))
+    return "\n\n".join(paragraphs)
+
+
+def _collapse(text: str) -> str:
+    """Runs of whitespace (including non-breaking spaces) become one space; ends trimmed."""
+    return " ".join(text.split())
+
+
+def _strip_site_suffix(title: str | None, site: str | None) -> str | None:
+    """'Headline | Site' -> 'Headline' when the site name is known; None for a blank title."""
+    title = _collapse(title or "")
+    if not title:
+        return None
+    if site:
+        for sep in (" | ", " - ", " – ", " — ", " :: "):
+            suffix = sep + site.strip()
+            if title.endswith(suffix) and len(title) > len(suffix):
+                return title[: -len(suffix)].strip()
+    return title
+
+
+def _json_ld_fields(blocks: Iterable[str]) -> dict[str, str]:
+    """First string ``headline`` and ``datePublished`` found in JSON-LD blocks (best effort)."""
+    found: dict[str, str] = {}
+    for block in blocks:
+        try:
+            value = json.loads(block)
+        except (ValueError, RecursionError):
+            continue
+        stack = [value]
+        while stack and len(found) < 2:
+            node = stack.pop(0)
+            if isinstance(node, list):
+                stack.extend(node)
+            elif isinstance(node, dict):
+                for key in ("headline", "datePublished"):
+                    if isinstance(node.get(key), str) and node[key].strip() and key not in found:
+                        found[key] = node[key].strip()
+                stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# .json / .jsonl records
+# --------------------------------------------------------------------------------------------
+
+_KNOWN_FIELDS = ("id", "text", "title", "source", "url")
+
+
+def _iter_json(data: bytes, file_id: str, shown: str, run: _Run) -> Iterator[Item]:
+    """A .json file: one record (which may use the file's id) or an array of records."""
+    text = decode_text(data)
+    if text is None:
+        yield Skipped(shown, REASON_BINARY)
+        return
+    try:
+        records = _parse_json_with_lines(text)
+    except json.JSONDecodeError as exc:
+        yield Skipped(shown, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
+        return
+    except RecursionError:
+        yield Skipped(shown, "invalid JSON: nested too deeply")
+        return
+    if isinstance(records, tuple):
+        line, value = records
+        yield _record_item(value, shown, line, run, fallback_id=file_id)
+        return
+    if not records:
+        yield Skipped(shown, "empty JSON array")
+    for line, value in records:
+        yield _record_item(value, shown, line, run)
+
+
+_JSON_WS = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_ws(text: str, pos: int) -> int:
+    """Index of the first non-whitespace character (JSON whitespace) at or after ``pos``."""
+    match = _JSON_WS.match(text, pos)
+    return match.end() if match else pos
+
+
+def _parse_json_with_lines(text: str) -> tuple[int, Any] | list[tuple[int, Any]]:
+    """Parse a JSON document, keeping the line where each top-level array element starts.
+
+    Returns ``(line, value)`` for a non-array document and a list of them for an array, so
+    that skipped records and duplicate ids can point at a line. Raises JSONDecodeError.
+    """
+    decoder = json.JSONDecoder()
+    pos = _skip_ws(text, 0)
+    if not text.startswith("[", pos):
+        value, end = decoder.raw_decode(text, pos)
+        _expect_end(text, end)
+        return (text.count("\n", 0, pos) + 1, value)
+    items: list[tuple[int, Any]] = []
+    line, counted = 1, 0
+    pos = _skip_ws(text, pos + 1)
+    if not text.startswith("]", pos):
+        while True:
+            line += text.count("\n", counted, pos)
+            counted = pos
+            value, pos = decoder.raw_decode(text, pos)
+            items.append((line, value))
+            pos = _skip_ws(text, pos)
+            if text.startswith(",", pos):
+                pos = _skip_ws(text, pos + 1)
+            elif text.startswith("]", pos):
+                break
+            else:
+                raise json.JSONDecodeError("Expecting ',' delimiter", text, pos)
+    _expect_end(text, pos + 1)
+    return items
+
+
+def _expect_end(text: str, pos: int) -> None:
+    """Raise JSONDecodeError when anything but whitespace follows the document."""
+    pos = _skip_ws(text, pos)
+    if pos != len(text):
+        raise json.JSONDecodeError("Extra data", text, pos)
+
+
+def _iter_jsonl(fs_path: str, shown: str, run: _Run) -> Iterator[Item]:
+    """A .jsonl file, read line by line so that a huge file is never held in memory."""
+    try:
+        handle = open(fs_path, "rb")
+    except OSError as exc:
+        yield Skipped(shown, f"cannot read file: {_os_reason(exc)}")
+        return
+    with handle:
+        lineno, blank = 0, True
+        while True:
+            try:
+                raw = handle.readline()
+            except OSError as exc:
+                yield Skipped(shown, f"cannot read file: {_os_reason(exc)}", lineno + 1)
+                return
+            if not raw:
+                break
+            lineno += 1
+            item = _jsonl_line(raw, shown, lineno, run)
+            if item is not None:
+                blank = False
+                yield item
+        if blank:
+            yield Skipped(shown, REASON_EMPTY)
+
+
+def _jsonl_line(raw: bytes, shown: str, lineno: int, run: _Run) -> Item | None:
+    """One line of a .jsonl file: None when blank, else a document or a skipped record."""
+    if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8) :]
+    if not raw.strip():
+        return None
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return Skipped(shown, "invalid JSON: line is not valid UTF-8", lineno)
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Skipped(shown, f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
+    except RecursionError:
+        return Skipped(shown, "invalid JSON: nested too deeply", lineno)
+    return _record_item(value, shown, lineno, run)
+
+
+def _record_item(
+    value: Any, shown: str, line: int | None, run: _Run, fallback_id: str | None = None
+) -> Item:
+    """Turn one parsed record into a Document (checked for duplicate ids) or a Skipped."""
+    doc_or_skip = _record_document(value, shown, line, fallback_id)
+    if isinstance(doc_or_skip, Skipped):
+        return doc_or_skip
+    return run.accept(doc_or_skip, shown, line)
+
+
+def _record_document(value: Any, shown: str, line: int | None, fallback_id: str | None) -> Item:
+    """Validate a record: an object with a string/integer ``id`` and a non-empty ``text``."""
+    if not isinstance(value, dict):
+        return Skipped(shown, f"record must be a JSON object, got {_type_name(value)}", line)
+    keys = ", ".join(str(k) for k in value) or "none"
+    if "id" in value:
+        doc_id = _record_id(value["id"])
+        if doc_id is None:
+            got = _type_name(value["id"])
+            return Skipped(shown, f"id must be a string or integer, got {got}", line)
+        if not doc_id.strip():
+            return Skipped(shown, "id must not be empty", line)
+    elif fallback_id is not None:
+        doc_id = fallback_id
+    else:
+        return Skipped(shown, f"record has no 'id' (keys: {keys})", line)
+    text = value.get("text")
+    if text is None:
+        return Skipped(shown, f"record has no 'text' (keys: {keys})", line, doc_id)
+    if not isinstance(text, str):
+        return Skipped(shown, f"'text' must be a string, got {_type_name(text)}", line, doc_id)
+    if not text.strip():
+        return Skipped(shown, f"record has empty 'text' (keys: {keys})", line, doc_id)
+    return _document_from_record(value, doc_id, text)
+
+
+def _document_from_record(value: dict[str, Any], doc_id: str, text: str) -> Document:
+    """Map record fields onto a Document; ``date`` is an alias of ``published``."""
+    published_key = "published" if _clean_str(value.get("published")) else "date"
+    used = set(_KNOWN_FIELDS) | {published_key}
+    metadata = {k: v for k, v in value.items() if k not in used}
+    return Document(
+        id=doc_id,
+        text=text.replace("\r\n", "\n").replace("\r", "\n"),
+        title=_clean_str(value.get("title")),
+        published=_clean_str(value.get(published_key)),
+        source=_clean_str(value.get("source")),
+        url=_clean_str(value.get("url")),
+        metadata=metadata,
+    )
+
+
+def _record_id(value: Any) -> str | None:
+    """A record id as a string; None for types that are not ids (bool, float, null, ...)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return value
+    return None
+
+
+def _type_name(value: Any) -> str:
+    """Short type name for messages: 'null' for None, else the Python type name."""
+    return "null" if value is None else type(value).__name__
+
+
+def _clean_str(value: Any) -> str | None:
+    """A stripped non-empty string, or None (non-strings are ignored, never an error)."""
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+# --------------------------------------------------------------------------------------------
+# Small shared helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _os_reason(exc: OSError) -> str:
+    """'permission denied' from a PermissionError, etc.: the OS reason in lower case."""
+    if exc.strerror:
+        return exc.strerror.lower()
+    return str(exc) or type(exc).__name__
+
+
+def _printable(name: str) -> str:
+    """A printable form of a file name: undecodable bytes and control characters escaped.
+
+    File names come from :func:`os.fsdecode`, so bytes that are not UTF-8 arrive as lone
+    surrogates; they become ``\\xNN`` escapes, which can be printed and written as JSON.
+    """
+    try:
+        text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:
+        text = name.encode("utf-8", "backslashreplace").decode("utf-8")
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape_char(ch) for ch in text)
+
+
+def _escape_char(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"

@@ -1,0 +1,121 @@
+"""Output people read (rich tables) and output programs read (JSON, JSONL), from a result.
+
+The JSON schema (version 1) is documented in the README; JSONL has one line per document.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .result import EVENT, SINGLE, ClusterResult, Link
+
+_KIND_STYLE = {"exact": "bold green", "near-duplicate": "green", "same-event": "cyan", SINGLE: "dim"}
+
+
+def to_json(result: ClusterResult) -> str:
+    """The whole result as one JSON document (sorted keys, stable across runs)."""
+    return json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True, indent=2)
+
+
+def jsonl_rows(result: ClusterResult) -> list[dict[str, Any]]:
+    """One row per document: its story cluster, duplicate group and the cluster kind."""
+    rows = []
+    for cluster in result.clusters:
+        for group in cluster.groups:
+            for doc_id in group:
+                rows.append({
+                    "id": doc_id,
+                    "cluster": cluster.id,
+                    "group": group[0],
+                    "kind": cluster.kind,
+                    "cluster_size": len(cluster.members),
+                    "group_size": len(group),
+                })
+    rows.sort(key=lambda r: r["id"])
+    return rows
+
+
+def write_jsonl(result: ClusterResult, out: TextIO) -> None:
+    for row in jsonl_rows(result):
+        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+    for skipped in result.skipped:
+        out.write(json.dumps({"skipped": skipped.to_dict()}, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def render_table(result: ClusterResult, console: Console, *, show_singles: bool = False) -> None:
+    """One small table per story cluster (members by duplicate group: id, title, source, date),
+    with each link that joined it and why underneath; singletons summarised."""
+    cluster_of = {m: c.id for c in result.clusters for m in c.members}
+    by_cluster: dict[str, list[Link]] = {}
+    for link in result.links:
+        by_cluster.setdefault(cluster_of[link.a], []).append(link)
+    has_source = any(d.get("source") for d in result.details.values())
+
+    console.print(f"[bold]dedup[/bold]: {result.documents} documents")
+    singles = [c for c in result.clusters if c.kind == SINGLE]
+    number = 0
+    for cluster in result.clusters:
+        if cluster.kind == SINGLE:
+            continue
+        number += 1
+        style = _KIND_STYLE.get(cluster.kind, "")
+        table = Table(
+            title=Text.assemble(f"#{number} ", (cluster.kind, style),
+                                f" · {len(cluster.members)} article(s) · "
+                                f"{len(cluster.groups)} text(s)"),
+            title_justify="left", expand=False,
+        )
+        table.add_column("group", justify="right")
+        table.add_column("id", overflow="fold", max_width=34)
+        table.add_column("title", overflow="fold", ratio=3)
+        if has_source:
+            table.add_column("source", overflow="fold", max_width=20)
+        table.add_column("date", no_wrap=True)
+        for g, group in enumerate(cluster.groups, 1):
+            for doc_id in group:
+                detail = result.details.get(doc_id, {})
+                row = [str(g), doc_id, result.titles.get(doc_id, "")]
+                if has_source:
+                    row.append(detail.get("source") or "")
+                row.append(detail.get("shown_date") or "")
+                table.add_row(*row)
+        console.print(table)
+        links = sorted(by_cluster.get(cluster.id, []), key=lambda l: (KIND_RANK[l.kind], l.a, l.b))
+        for link in links:
+            console.print(
+                Text.assemble("  ", (f"{link.a} ↔ {link.b}", "dim"), "  ",
+                              (link.evidence["why"], _KIND_STYLE.get(link.kind, "")))
+            )
+        console.print()
+    if show_singles and singles:
+        table = Table(title="stand-alone articles", title_justify="left")
+        table.add_column("id", overflow="fold", max_width=34)
+        table.add_column("title", overflow="fold", ratio=3)
+        table.add_column("date", no_wrap=True)
+        for cluster in singles:
+            doc_id = cluster.id
+            table.add_row(doc_id, result.titles.get(doc_id, ""),
+                          result.details.get(doc_id, {}).get("shown_date") or "")
+        console.print(table)
+    multi = len(result.clusters) - len(singles)
+    console.print(
+        f"{multi} story cluster(s) of several articles; {len(singles)} article(s) stand alone"
+        + ("" if show_singles or not singles else " (--show-singles lists them)")
+        + (f"; {len(result.skipped)} input(s) skipped" if result.skipped else "")
+    )
+    if result.skipped:
+        skipped = Table(title="skipped inputs", title_justify="left")
+        skipped.add_column("path", overflow="fold")
+        skipped.add_column("line", justify="right")
+        skipped.add_column("reason", overflow="fold")
+        for item in result.skipped:
+            skipped.add_row(item.path, "" if item.line is None else str(item.line), item.reason)
+        console.print(skipped)
+
+
+KIND_RANK = {EVENT: 0, "near-duplicate": 1, "exact": 2}

@@ -1,0 +1,513 @@
+"""Tests of dedup.loaders: folders, text/HTML/JSON inputs, and every skip reason."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from dedup.documents import Document, Skipped
+from dedup.errors import InputError
+from dedup import loaders
+from dedup.loaders import extract_title, is_chrome_line, iter_inputs, load
+
+DATA = Path(__file__).parent.parent / "data"
+
+CHROME_HEADER = (
+    "MY KOLKATA EDUGRAPH\n"
+    "ADVERTISEMENT\n"
+    "regular-article-logo Friday, 22 November 2024\n"
+    "\n"
+    "Real headline here\n"
+    "\n"
+    "Body of the article goes on for a while, with several words in it.\n"
+)
+
+ARTICLE_HTML = """<!DOCTYPE html>
+<html><head>
+<meta charset="utf-8">
+<title>Page title | Daily Planet</title>
+<meta property="og:title" content="Council approves new bridge">
+<meta property="og:site_name" content="Daily Planet">
+<meta property="article:published_time" content="2024-05-04T10:00:00Z">
+<link rel="canonical" href="https://example.com/news/bridge">
+<style>body { color: red; }</style>
+<script>var tracking = "SECRET_SCRIPT_TEXT";</script>
+</head><body>
+<header><nav><a href="/">Home</a> <a href="/world">World</a></nav></header>
+<article>
+  <h1>Council approves new bridge</h1>
+  <p>The city council   approved the   new bridge on Thursday.</p>
+  <p>Construction starts next year.<br>It will cost &pound;5 million.</p>
+  <script>document.write("SECRET_INLINE_SCRIPT")</script>
+</article>
+<aside>Related: SIDEBAR_TEXT</aside>
+<footer>Copyright FOOTER_TEXT</footer>
+</body></html>
+"""
+
+
+def write(path: Path, content: str | bytes) -> Path:
+    """Write text (UTF-8) or bytes, creating parent folders."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+def jsonl(*records: object) -> str:
+    return "".join(json.dumps(r) + "\n" for r in records)
+
+
+def by_id(docs: list[Document]) -> dict[str, Document]:
+    return {d.id: d for d in docs}
+
+
+def only_skip(skipped: list[Skipped]) -> Skipped:
+    assert len(skipped) == 1, skipped
+    return skipped[0]
+
+
+# ---- titles ---------------------------------------------------------------------------------
+
+
+def test_title_skips_site_chrome_lines(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", CHROME_HEADER)
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    assert docs[0].title == "Real headline here"
+    assert docs[0].text.startswith("MY KOLKATA EDUGRAPH\n")  # text is kept whole
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ADVERTISEMENT",
+        "MY KOLKATA EDUGRAPH",
+        "regular-article-logo Friday, 22 November 2024",
+        "Friday, 22 November 2024",
+        "Updated: 04.05.23, 05:59 PM IST",
+        "Home",
+        "Share",
+        "Skip to main content",
+        "Home | World | Asia | Politics",
+        "By Jane Doe",
+        "https://example.com/news",
+        "-----",
+    ],
+)
+def test_chrome_lines_are_recognised(line: str) -> None:
+    assert is_chrome_line(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Real headline here",
+        "India -Russia Relations | Foreign Minister fosters deeper ties with Russia",
+        "Company unveils new logo amid rebrand of its stores",
+        "日本の首相が来週ワシントンを訪問する予定です",
+    ],
+)
+def test_headlines_are_not_chrome(line: str) -> None:
+    assert not is_chrome_line(line)
+
+
+def test_title_falls_back_to_first_line_when_all_chrome() -> None:
+    assert extract_title("\n\nBREAKING NEWS\nMenu\n") == "BREAKING NEWS"
+    assert extract_title(" \n\n") is None
+
+
+def test_markdown_title_strips_heading_marks(tmp_path: Path) -> None:
+    write(tmp_path / "a.md", "![logo](logo.png)\n\n# Storm hits the coast overnight\n\nText.\n")
+    docs, _ = load(tmp_path)
+    assert docs[0].title == "Storm hits the coast overnight"
+
+
+def test_front_matter_sets_fields_and_is_removed_from_text(tmp_path: Path) -> None:
+    write(
+        tmp_path / "a.md",
+        "---\ntitle: \"Front title\"\ndate: 2024-05-04\nsource: Wire\n"
+        "url: https://example.com/a\ncluster: 7\n---\n# Heading line\n\nBody text here.\n",
+    )
+    doc = load(tmp_path)[0][0]
+    assert (doc.title, doc.published, doc.source, doc.url) == (
+        "Front title", "2024-05-04", "Wire", "https://example.com/a"
+    )
+    assert doc.metadata == {"cluster": "7"}
+    assert doc.text.startswith("# Heading line")
+
+
+def test_text_without_front_matter_has_no_published(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "---\nNot front matter, just a rule and prose.\n\nMore text.\n")
+    doc = load(tmp_path)[0][0]
+    assert doc.published is None
+    assert doc.text.startswith("---\n")
+
+
+def test_seed_data_titles() -> None:
+    docs, skipped = load(DATA)
+    assert skipped == []
+    assert len(docs) == 5
+    titles = by_id(docs)
+    assert titles["003_4d085d6045524fb2.txt"].title == (
+        "Jaishankar holds talks with Russia's foreign minister Sergey Lavrov on bilateral "
+        "cooperation, Ukraine conflict"
+    )
+    assert titles["000_ff5f5ba148e191cb.txt"].title == (
+        "Top diplomats talk about two-sided relations ahead of Modi\u2019s trip to Moscow"
+    )
+    assert all(d.title for d in docs)
+
+
+# ---- decoding -------------------------------------------------------------------------------
+
+FRENCH = (
+    "Café au lait à Paris\n\nLe président français a annoncé une réforme très attendue. "
+    "Les élèves déçus réagissent à la décision du ministère.\n"
+)
+
+
+def test_latin1_file_is_decoded(tmp_path: Path) -> None:
+    write(tmp_path / "fr.txt", FRENCH.encode("latin-1"))
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    assert docs[0].text == FRENCH
+    assert docs[0].title == "Café au lait à Paris"
+
+
+def test_utf16_with_bom_is_decoded(tmp_path: Path) -> None:
+    text = "\ufeffHéllo wörld, a title line\r\nSecond line\r\n"
+    write(tmp_path / "u16.txt", text.encode("utf-16-le"))
+    write(tmp_path / "u16be.txt", "Big endian title line here\nBody\n".encode("utf-16"))
+    docs = by_id(load(tmp_path)[0])
+    assert docs["u16.txt"].text == "Héllo wörld, a title line\nSecond line\n"
+    assert docs["u16be.txt"].title == "Big endian title line here"
+
+
+def test_utf8_bom_and_crlf_are_normalised(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "\ufeffA title with words\r\nBody\rMore\r\n".encode("utf-8"))
+    doc = load(tmp_path)[0][0]
+    assert doc.text == "A title with words\nBody\nMore\n"
+
+
+def test_binary_file_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "blob.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    assert only_skip(skipped).reason == "binary or undecodable file"
+
+
+@pytest.mark.parametrize("content", [b"", b"   \n\t\n", "  \n".encode("utf-16")])
+def test_empty_file_is_skipped(tmp_path: Path, content: bytes) -> None:
+    write(tmp_path / "empty.txt", content)
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    skip = only_skip(skipped)
+    assert skip.reason == "empty file"
+    assert skip.path.endswith("empty.txt")
+
+
+def test_large_text_file_loads(tmp_path: Path) -> None:
+    paragraph = "A fairly ordinary sentence about the news of the day, repeated.\n"
+    big = "Huge file headline here\n\n" + paragraph * (21 * 1024 * 1024 // len(paragraph))
+    write(tmp_path / "big.txt", big)
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    assert docs[0].title == "Huge file headline here"
+    assert len(docs[0].text) == len(big)
+
+
+# ---- HTML -----------------------------------------------------------------------------------
+
+
+def test_html_article_extraction(tmp_path: Path) -> None:
+    write(tmp_path / "page.html", ARTICLE_HTML)
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    doc = docs[0]
+    assert doc.id == "page.html"
+    assert doc.title == "Council approves new bridge"
+    assert doc.published == "2024-05-04T10:00:00Z"
+    assert doc.url == "https://example.com/news/bridge"
+    assert doc.source == "Daily Planet"
+    assert "The city council approved the new bridge on Thursday." in doc.text
+    assert "Construction starts next year.\nIt will cost £5 million." in doc.text
+    for absent in ("SECRET", "SIDEBAR_TEXT", "FOOTER_TEXT", "color: red", "World"):
+        assert absent not in doc.text
+
+
+def test_html_fallbacks_title_tag_time_and_body(tmp_path: Path) -> None:
+    html = (
+        "<html><head><title>Storm floods the valley | Valley News</title>"
+        '<meta property="og:site_name" content="Valley News"></head>'
+        "<body><div>Heavy rain fell.</div><p>Roads <b>closed</b>.</p>"
+        '<time datetime="2023-01-02">2 Jan</time></body></html>'
+    )
+    write(tmp_path / "p.htm", html)
+    doc = load(tmp_path)[0][0]
+    assert doc.title == "Storm floods the valley"
+    assert doc.published == "2023-01-02"
+    assert doc.text.startswith("Heavy rain fell.\n\nRoads closed.")
+
+
+def test_html_title_from_h1_and_main(tmp_path: Path) -> None:
+    html = (
+        "<body><nav>Menu</nav><main><h1>Only an h1 here</h1><p>Main text.</p></main>"
+        "<p>Outside.</p></body>"
+    )
+    write(tmp_path / "p.html", html)
+    doc = load(tmp_path)[0][0]
+    assert doc.title == "Only an h1 here"
+    assert doc.text == "Only an h1 here\n\nMain text."
+
+
+def test_html_without_closing_head_and_legacy_charset(tmp_path: Path) -> None:
+    html = (
+        b'<html><head><meta charset="windows-1252"><title>Caf\xe9 owners protest new rules'
+        b"</title><body><p>\x93Quoted\x94 text.</p></body></html>"
+    )
+    write(tmp_path / "legacy.html", html)
+    doc = load(tmp_path)[0][0]
+    assert doc.title == "Café owners protest new rules"
+    assert doc.text == "\u201cQuoted\u201d text."
+
+
+def test_html_with_script_only_is_skipped(tmp_path: Path) -> None:
+    html = "<html><head><script>alert('x')</script><style>p{}</style></head><body></body></html>"
+    write(tmp_path / "s.html", html)
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    assert only_skip(skipped).reason == "no article text in HTML"
+
+
+# ---- JSON / JSONL ---------------------------------------------------------------------------
+
+
+def test_jsonl_malformed_line_is_skipped_with_line_number(tmp_path: Path) -> None:
+    good_a, good_b = jsonl({"id": "a", "text": "first"}), jsonl({"id": "b", "text": "second"})
+    content = good_a + "{not json\n\n" + good_b
+    write(tmp_path / "recs.jsonl", content)
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["a", "b"]
+    skip = only_skip(skipped)
+    assert skip.line == 2
+    assert skip.reason.startswith("invalid JSON: ")
+    assert skip.path.endswith("recs.jsonl")
+
+
+def test_record_missing_text_lists_keys(tmp_path: Path) -> None:
+    write(tmp_path / "r.jsonl", jsonl({"id": "x", "body": "words"}, {"id": "y", "text": "  "}))
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    assert skipped[0].reason == "record has no 'text' (keys: id, body)"
+    assert (skipped[0].line, skipped[0].id) == (1, "x")
+    assert skipped[1].reason == "record has empty 'text' (keys: id, text)"
+
+
+@pytest.mark.parametrize(
+    ("bad_id", "type_name"), [([1], "list"), (None, "null"), (1.5, "float"), (True, "bool")]
+)
+def test_non_string_id_is_skipped(tmp_path: Path, bad_id: object, type_name: str) -> None:
+    write(tmp_path / "r.jsonl", jsonl({"id": bad_id, "text": "t"}, {"id": 7, "text": "seven"}))
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["7"]
+    assert only_skip(skipped).reason == f"id must be a string or integer, got {type_name}"
+
+
+def test_jsonl_record_without_id_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "r.jsonl", jsonl({"text": "no id"}))
+    assert only_skip(load(tmp_path)[1]).reason == "record has no 'id' (keys: text)"
+
+
+def test_duplicate_ids_across_files_are_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "a.jsonl", jsonl({"id": "x", "text": "one"}, {"id": "x", "text": "two"}))
+    write(tmp_path / "b.json", json.dumps([{"id": "x", "text": "three"}]))
+    docs, skipped = load(tmp_path)
+    assert [d.text for d in docs] == ["one"]
+    assert len(skipped) == 2
+    first_seen = f"{tmp_path}/a.jsonl:1"
+    assert skipped[0].reason == f"duplicate id 'x' (first seen in {first_seen})"
+    assert skipped[0].line == 2 and skipped[0].id == "x"
+    assert skipped[1].reason == f"duplicate id 'x' (first seen in {first_seen})"
+    assert skipped[1].path == f"{tmp_path}/b.json"
+
+
+def test_json_array_date_alias_and_metadata(tmp_path: Path) -> None:
+    records = [
+        {"id": "1", "text": "alpha", "title": "T1", "date": "2024-01-01", "cluster": 3,
+         "group": "g"},
+        {"id": 2, "text": "beta", "published": "2024-02-02", "date": "old", "event_key": "e"},
+        {"id": "3", "text": "gamma", "published": 1700000000, "url": "https://x.test",
+         "source": "S"},
+        42,
+    ]
+    text = json.dumps(records, indent=2)
+    write(tmp_path / "arr.json", text)
+    docs, skipped = load(tmp_path)
+    got = by_id(docs)
+    assert got["1"].published == "2024-01-01" and got["1"].title == "T1"
+    assert dict(got["1"].metadata) == {"cluster": 3, "group": "g"}
+    assert got["2"].published == "2024-02-02"
+    assert dict(got["2"].metadata) == {"date": "old", "event_key": "e"}
+    assert got["3"].published is None  # a number is ignored, not an error
+    assert (got["3"].url, got["3"].source) == ("https://x.test", "S")
+    skip = only_skip(skipped)
+    assert skip.reason == "record must be a JSON object, got int"
+    assert skip.line == text.split("\n").index("  42") + 1  # where that element starts
+
+
+def test_json_single_object_uses_file_id(tmp_path: Path) -> None:
+    write(tmp_path / "sub" / "one.json", json.dumps({"text": "solo", "title": "Solo"}))
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    assert docs[0].id == "sub/one.json"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "reason"),
+    [
+        ("e.json", "[]", "empty JSON array"),
+        ("e.jsonl", "\n\n  \n", "empty file"),
+        ("n.json", "null", "record must be a JSON object, got null"),
+    ],
+)
+def test_json_files_without_records(tmp_path: Path, name: str, content: str, reason: str) -> None:
+    write(tmp_path / name, content)
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    assert only_skip(skipped).reason == reason
+
+
+def test_invalid_json_file_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "bad.json", '[{"id": "a", "text": "t"},\n  oops]')
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    skip = only_skip(skipped)
+    assert skip.reason.startswith("invalid JSON: ")
+    assert skip.line == 2
+
+
+# ---- folders, files and paths ---------------------------------------------------------------
+
+
+def test_folder_order_is_sorted_and_ids_are_relative(tmp_path: Path) -> None:
+    for name in ["zeta.txt", "b/inner.txt", "alpha.txt", "b/a/deep.md", "c.txt"]:
+        write(tmp_path / name, f"Title for {name} here\n\nBody.\n")
+    ids = [item.id for item in iter_inputs(tmp_path) if isinstance(item, Document)]
+    assert ids == ["alpha.txt", "b/a/deep.md", "b/inner.txt", "c.txt", "zeta.txt"]
+    assert ids == [item.id for item in iter_inputs(str(tmp_path)) if isinstance(item, Document)]
+
+
+def test_hidden_and_unsupported_files(tmp_path: Path) -> None:
+    write(tmp_path / ".hidden.txt", "Hidden file text here\n")
+    write(tmp_path / ".git" / "config.txt", "Hidden folder text\n")
+    write(tmp_path / "scan.PDF", b"%PDF-1.4")
+    write(tmp_path / "photo.png", b"\x89PNG")
+    write(tmp_path / "README", "no extension")
+    write(tmp_path / "ok.TXT", "Upper case extension works fine\n")
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["ok.TXT"]
+    assert [s.reason for s in skipped] == [
+        "unsupported file type (no extension)",
+        "unsupported file type '.png'",
+        "unsupported file type '.pdf'",
+    ]
+
+
+def test_broken_symlink_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "good.txt", "A good article title\n")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "missing.txt")
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["good.txt"]
+    skip = only_skip(skipped)
+    assert skip.reason == "broken symbolic link"
+    assert skip.path.endswith("dangling.txt")
+
+
+def test_symlink_loop_is_not_followed(tmp_path: Path) -> None:
+    write(tmp_path / "sub" / "a.txt", "An article in a folder\n")
+    (tmp_path / "sub" / "up").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "self.txt").symlink_to(tmp_path / "self.txt")
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["sub/a.txt"]
+    assert sorted(s.reason for s in skipped) == [
+        "symbolic link loop",
+        "symbolic link loop (points to a folder above it)",
+    ]
+
+
+def test_symlinked_folder_is_followed_once(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    outside = tmp_path_factory.mktemp("outside")
+    write(outside / "x.txt", "Linked article title\n")
+    (tmp_path / "linked").symlink_to(outside, target_is_directory=True)
+    (tmp_path / "linked_again").symlink_to(outside, target_is_directory=True)
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["linked/x.txt"]
+    assert only_skip(skipped).reason == "folder already read through another path"
+
+
+def test_non_utf8_file_name_gives_printable_id(tmp_path: Path) -> None:
+    raw = os.fsencode(tmp_path) + b"/caf\xe9.txt"
+    try:
+        with open(raw, "wb") as handle:
+            handle.write(b"Name with a Latin-1 byte\n")
+    except OSError:
+        pytest.skip("file system refuses non-UTF-8 names")
+    docs, _ = load(tmp_path)
+    assert docs[0].id == "caf\\xe9.txt"
+    assert docs[0].id.isprintable()
+    json.dumps(docs[0].id, ensure_ascii=False).encode("utf-8")
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root can read anything")
+def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
+    locked = write(tmp_path / "locked.txt", "Secret article title\n")
+    locked.chmod(0)
+    try:
+        docs, skipped = load(tmp_path)
+    finally:
+        locked.chmod(0o644)
+    assert docs == []
+    assert only_skip(skipped).reason == "cannot read file: permission denied"
+
+
+def test_read_error_is_skipped_even_as_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    write(tmp_path / "a.txt", "Readable article title\n")
+    write(tmp_path / "b.txt", "Locked article title\n")
+    real_open = open
+
+    def fake_open(file: object, *args: object, **kwargs: object) -> object:
+        if str(file).endswith("b.txt"):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(loaders, "open", fake_open, raising=False)
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["a.txt"]
+    assert only_skip(skipped).reason == "cannot read file: permission denied"
+
+
+def test_single_file_inputs(tmp_path: Path) -> None:
+    page = write(tmp_path / "dir" / "page.html", ARTICLE_HTML)
+    assert load(page)[0][0].id == "page.html"
+    recs = write(tmp_path / "r.jsonl", jsonl({"id": "r1", "text": "one"}))
+    assert [d.id for d in load(recs)[0]] == ["r1"]
+    png = write(tmp_path / "p.png", b"\x89PNG")
+    assert only_skip(load(png)[1]).reason == "unsupported file type '.png'"
+
+
+def test_nonexistent_path_raises_input_error(tmp_path: Path) -> None:
+    missing = tmp_path / "nope"
+    with pytest.raises(InputError, match="does not exist: .*nope"):
+        iter_inputs(missing)  # raised at the call, not at the first next()
+    with pytest.raises(InputError, match="nope"):
+        load(str(missing))
