@@ -27,7 +27,7 @@ class Config:
         same_event_threshold: combined score (text cosine + event-key agreement) from which
             two stand-alone write-ups report one event. Default 0.4.
         cluster_threshold: average score, over all pairs of two story clusters (pairs never
-            compared count 0), from which the clusters merge (average linkage). Default 0.2.
+            compared count 0), from which the clusters merge (average linkage). Default 0.25.
         date_tolerance_days: event dates this many days apart still agree. Default 1.
         window_days: candidate pairs whose publication dates are further apart are never
             compared. Default 30.
@@ -40,7 +40,7 @@ class Config:
     salient_terms: int = 24
     max_block_size: int = 400
     same_event_threshold: float = 0.4
-    cluster_threshold: float = 0.2
+    cluster_threshold: float = 0.25
     date_tolerance_days: int = 1
     window_days: int = 30
 

@@ -6,6 +6,7 @@ Text is tokenized once; shingles, TF-IDF and event keys are all fed from that pa
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Sequence
@@ -47,7 +48,7 @@ def split_title(doc: Document, cleaned: str) -> tuple[str, str]:
     title = " ".join(clean_text(doc.title).split())
     lines = cleaned.split("\n")
     for i, line in enumerate(lines[:5]):
-        if " ".join(line.split()) == title:
+        if " ".join(line.lstrip("#").split()) == title:  # a Markdown heading too
             return title, "\n".join(lines[:i] + lines[i + 1:]).strip()
     return title, cleaned
 
@@ -59,6 +60,15 @@ def prepare(doc: Document) -> Prepared:
     exact = hashlib.blake2b(" ".join(tokenize(title) + tokens).encode(), digest_size=16).hexdigest()
     key = extract_event_key(title, body, doc.published)
     return Prepared(doc.id, title, body, tokens, exact, key)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
+
+
+def head_terms(p: Prepared) -> list[str]:
+    """Content terms of the headline and the first sentence of the body."""
+    lead = _SENTENCE_END.split(p.body[:600], maxsplit=1)[0]
+    return content_terms(tokenize(p.title)) + content_terms(tokenize(lead))
 
 
 def _window_ok(a: EventKey, b: EventKey, days: int) -> bool:
@@ -80,7 +90,9 @@ def score_candidates(
     report("fingerprints", n, n)
 
     term_lists = [content_terms(tokenize(p.title)) + content_terms(p.tokens) for p in prepared]
-    _, tfidf = fit_tfidf(term_lists) if n else (None, None)
+    vectorizer, tfidf = fit_tfidf(term_lists) if n else (None, None)
+    # The headline and the lead sentence: where news says what happened, to whom, where.
+    heads = vectorizer.transform([head_terms(p) for p in prepared]) if n else None
 
     pairs: set[tuple[int, int]] = set()
     by_text: dict[str, int] = {}
@@ -103,6 +115,7 @@ def score_candidates(
     left = np.array([i for i, _ in ordered], dtype=np.int64)
     right = np.array([j for _, j in ordered], dtype=np.int64)
     cosines = pair_cosines(tfidf, left, right) if len(ordered) else np.zeros(0)
+    head_cosines = pair_cosines(heads, left, right) if len(ordered) else np.zeros(0)
     jaccards = (
         (signatures[left] == signatures[right]).mean(axis=1) if len(ordered) else np.zeros(0)
     )
@@ -113,7 +126,9 @@ def score_candidates(
     out = []
     for k, (i, j) in enumerate(ordered):
         a, b = prepared[i].key, prepared[j].key
-        out.append((i, j, pair_features(a, b, float(jaccards[k]), float(cosines[k]), weight, config)))
+        out.append((i, j, pair_features(
+            a, b, float(jaccards[k]), float(cosines[k]), float(head_cosines[k]), weight, config
+        )))
     report("scoring", len(ordered), len(ordered))
     return out
 

@@ -20,6 +20,8 @@ from .result import EXACT, NEAR
 
 # Weights of the same-event score (measured on the dev sets, see benchmarks/quality.py).
 W_COSINE = 1.0
+# Cosine of headline + lead sentence: the densest statement of what happened.
+W_HEAD = 0.4
 # Shared people weigh fully when the date or the venue agrees too; the same people at an
 # unknown time and place are weak evidence (the same ministers meet many times).
 W_PEOPLE = 0.35
@@ -32,6 +34,7 @@ PLACE_POINTS = {"match": 0.1, "related": 0.0, "unknown": 0.0, "conflict": -0.15}
 class PairFeatures:
     jaccard: float
     cosine: float
+    head_cosine: float
     people: float
     shared_people: tuple[str, ...]
     date: str
@@ -45,9 +48,11 @@ class PairFeatures:
         w_people = W_PEOPLE if corroborated else W_PEOPLE_UNCORROBORATED
         return (
             W_COSINE * self.cosine
+            + W_HEAD * self.head_cosine
             + w_people * self.people
             + DATE_POINTS[self.date]
             + PLACE_POINTS[self.place]
+
         )
 
 
@@ -103,13 +108,15 @@ def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
 
 
 def pair_features(
-    a: EventKey, b: EventKey, jaccard: float, cosine: float, weight: dict[str, float],
-    config: Config,
+    a: EventKey, b: EventKey, jaccard: float, cosine: float, head_cosine: float,
+    weight: dict[str, float], config: Config,
 ) -> PairFeatures:
     people, shared = people_similarity(a, b, weight)
     date, date_label = compare_dates(a.date, b.date, config.date_tolerance_days)
     place, place_label = compare_places(a, b)
-    return PairFeatures(jaccard, cosine, people, shared, date, date_label, place, place_label)
+    return PairFeatures(
+        jaccard, cosine, head_cosine, people, shared, date, date_label, place, place_label
+    )
 
 
 def copy_kind(features: PairFeatures, same_text: bool, config: Config) -> str | None:
@@ -126,6 +133,7 @@ def evidence(features: PairFeatures, kind: str) -> tuple[dict[str, float], dict[
     scores = {
         "jaccard": round(features.jaccard, 3),
         "cosine": round(features.cosine, 3),
+        "head_cosine": round(features.head_cosine, 3),
         "people": round(features.people, 3),
         "score": round(features.event_score, 3),
     }
