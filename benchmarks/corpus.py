@@ -90,7 +90,7 @@ def _read_records(data_dir: Path) -> list[dict]:
             for line in fh:
                 if line.strip():
                     records.append(json.loads(line))
-    records.sort(key=lambda r: (str(r.get("dataset", "")), str(r.get("cluster", "")), str(r.get("id", ""))))
+    records.sort(key=lambda r: tuple(str(r.get(k, "")) for k in ("dataset", "cluster", "id")))
     return records
 
 
@@ -117,8 +117,10 @@ def _pack(records: list[dict]) -> list[Article]:
     return bases
 
 
-def data_bases(data_dir: Path = DATA_DIR) -> list[Article]:
-    """Base articles packed from the shared development data; empty when it is absent."""
+def data_bases(data_dir: Path | None = None) -> list[Article]:
+    """Base articles packed from the shared development data (``DATA_DIR`` by default); empty
+    when it is absent."""
+    data_dir = data_dir or DATA_DIR
     if not data_dir.is_dir():
         return []
     return _pack(_read_records(data_dir))
@@ -178,8 +180,55 @@ _FILLER = (
 ).split()
 
 
-def _name(rng: random.Random) -> str:
-    return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+_ONSETS = "b c d f g h j k l m n p r s t v w z br cl dr fr gr pl pr sh st th tr".split()
+_VOWELS = "a e i o u ai ea io ou".split()
+_ENDINGS = ("", "", "s", "ed", "ing", "er", "tion", "al", "ment")
+
+
+def pseudo_words(rng: random.Random, count: int) -> list[str]:
+    """``count`` distinct pronounceable made-up words: the long tail of a news vocabulary."""
+    seen: dict[str, None] = {}
+    while len(seen) < count:
+        stem = "".join(rng.choice(_ONSETS) + rng.choice(_VOWELS) for _ in range(rng.randint(1, 3)))
+        seen.setdefault(stem + rng.choice(_ENDINGS), None)
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything synthetic articles are written with: real common words plus made-up topic
+    words, surnames and places, so that articles differ in vocabulary as real news does."""
+
+    topic_words: tuple[str, ...]
+    surnames: tuple[str, ...]
+    places: tuple[str, ...]
+
+    @classmethod
+    def build(cls, rng: random.Random) -> Lexicon:
+        made_up = pseudo_words(rng, 9000)
+        return cls(
+            topic_words=tuple(made_up[:6000]),
+            surnames=tuple(_LAST) + tuple(w.capitalize() for w in made_up[6000:7500]),
+            places=tuple(_PLACES) + tuple(w.capitalize() for w in made_up[7500:]),
+        )
+
+
+@dataclass(frozen=True)
+class Topic:
+    """What one synthetic article is about: its people, place, organisation and words."""
+
+    cast: tuple[str, ...]
+    place: str
+    org: str
+    words: tuple[str, ...]
+
+    @classmethod
+    def draw(cls, rng: random.Random, lexicon: Lexicon) -> Topic:
+        cast = tuple(
+            f"{rng.choice(_FIRST)} {rng.choice(lexicon.surnames)}" for _ in range(rng.randint(2, 5))
+        )
+        words = tuple(rng.sample(lexicon.topic_words, 40))
+        return cls(cast, rng.choice(lexicon.places), rng.choice(_ORGS), words)
 
 
 def _when(rng: random.Random) -> str:
@@ -188,42 +237,45 @@ def _when(rng: random.Random) -> str:
     return f"on {rng.choice(_MONTHS)} {rng.randint(1, 28)}"
 
 
-def _phrase(rng: random.Random, words: int) -> str:
-    """A run of function words, adjectives and nouns, loosely English in rhythm."""
-    out = []
-    for _ in range(words):
-        pool = rng.choices((_FILLER, _ADJ, _NOUNS), weights=(5, 2, 3))[0]
-        out.append(rng.choice(pool))
-    return " ".join(out)
+def _phrase(rng: random.Random, words: int, topic: Topic) -> str:
+    """A run of function words, adjectives, nouns and topic words, loosely English in rhythm."""
+    pools = (_FILLER, _ADJ, _NOUNS, topic.words)
+    return " ".join(rng.choice(rng.choices(pools, weights=(5, 1, 2, 3))[0]) for _ in range(words))
 
 
-def _sentence(rng: random.Random, cast: list[str], place: str, org: str) -> str:
+def _sentence(rng: random.Random, topic: Topic) -> str:
     """One news sentence mentioning the article's people, place, organisation, dates, figures."""
-    subject = rng.choice([rng.choice(cast), f"the {org}", f"{place} {rng.choice(_NOUNS)}", f"the {rng.choice(_ADJ)} {rng.choice(_NOUNS)}"])
-    parts = [subject, rng.choice(_VERBS), _phrase(rng, rng.randint(4, 10))]
+    subject = rng.choice([
+        rng.choice(topic.cast),
+        f"the {topic.org}",
+        f"{topic.place} {rng.choice(_NOUNS)}",
+        f"the {rng.choice(_ADJ)} {rng.choice(topic.words)}",
+    ])
+    parts = [subject, rng.choice(_VERBS), _phrase(rng, rng.randint(4, 10), topic)]
     roll = rng.random()
     if roll < 0.3:
-        parts.append(f"in {place} {_when(rng)}")
+        parts.append(f"in {topic.place} {_when(rng)}")
     elif roll < 0.5:
-        parts.append(f"of {rng.randint(2, 950)} {rng.choice(_NOUNS)}")
+        parts.append(f"of {rng.randint(2, 950)} {rng.choice(topic.words)}")
     elif roll < 0.6:
         parts.append(f"worth ${rng.randint(1, 99)}.{rng.randint(0, 9)} million")
     if rng.random() < 0.3:
-        parts.append(f"{rng.choice(_VERBS)} {rng.choice(cast)} of the {org}")
+        parts.append(f"{rng.choice(_VERBS)} {rng.choice(topic.cast)} of the {topic.org}")
     text = " ".join(parts)
     return text[0].upper() + text[1:] + "."
 
 
-def synthetic_article(rng: random.Random) -> Article:
+def synthetic_article(rng: random.Random, lexicon: Lexicon) -> Article:
     """A synthetic news article of MIN_CHARS..MAX_CHARS characters about one random event."""
-    cast = [_name(rng) for _ in range(rng.randint(2, 5))]
-    place, org = rng.choice(_PLACES), rng.choice(_ORGS)
-    title = f"{place} {rng.choice(_NOUNS)} {rng.choice(_VERBS)} {_phrase(rng, 3)}".title()
-    paragraphs: list[str] = [f"{place.upper()} ({_when(rng)[3:]}) - " + _sentence(rng, cast, place, org)]
+    topic = Topic.draw(rng, lexicon)
+    headline = f"{rng.choice(topic.words)} {rng.choice(_VERBS)} {_phrase(rng, 3, topic)}"
+    title = f"{topic.place} {headline}".title()
+    dateline = f"{topic.place.upper()} ({_when(rng)[3:]}) - "
+    paragraphs: list[str] = [dateline + _sentence(rng, topic)]
     size = len(paragraphs[0])
     target = rng.randint(MIN_CHARS, MAX_CHARS)
     while size < target:
-        paragraph = " ".join(_sentence(rng, cast, place, org) for _ in range(rng.randint(2, 4)))
+        paragraph = " ".join(_sentence(rng, topic) for _ in range(rng.randint(2, 4)))
         paragraphs.append(paragraph)
         size += len(paragraph) + 2
     return Article(title, tuple(paragraphs))
@@ -232,7 +284,8 @@ def synthetic_article(rng: random.Random) -> Article:
 def synthetic_bases(count: int, seed: int = 0) -> list[Article]:
     """``count`` synthetic base articles, the same for the same seed."""
     rng = random.Random(f"bases-{seed}")
-    return [synthetic_article(rng) for _ in range(count)]
+    lexicon = Lexicon.build(rng)
+    return [synthetic_article(rng, lexicon) for _ in range(count)]
 
 
 # --------------------------------------------------------------------------- recombination
@@ -373,7 +426,13 @@ def _distinct(count: int, bases: list[Article], rng: random.Random) -> list[Arti
 
 
 def _document(k: int, article: Article, published: str) -> Document:
-    return Document(id=f"doc{k:06d}", text=f"{article.title}\n\n{article.text}", title=article.title, published=published)
+    """A document whose text starts with its headline, as scraped pages do."""
+    return Document(
+        id=f"doc{k:06d}",
+        text=f"{article.title}\n\n{article.text}",
+        title=article.title,
+        published=published,
+    )
 
 
 def make_corpus(n: int, seed: int = 0) -> list[Document]:

@@ -249,7 +249,9 @@ def measure_isolated(method: str, n: int, options: argparse.Namespace) -> Measur
         return pool.apply(measure, (method, n, options))
 
 
-def run_size(n: int, methods: Sequence[str], options: argparse.Namespace, log: Callable[[str], None]) -> list[Measurement]:
+def run_size(
+    n: int, methods: Sequence[str], options: argparse.Namespace, log: Callable[[str], None]
+) -> list[Measurement]:
     """Every method on an ``n``-document corpus, with ratios to the reference loop."""
     runner = measure if options.no_isolate else measure_isolated
     rows: list[Measurement] = []
@@ -273,7 +275,9 @@ def results_table(n: int, rows: list[Measurement]) -> Any:
     from rich.table import Table
 
     table = Table(title=f"{n:,} documents")
-    for name in ("method", "timed docs", "seconds", "docs/s", "× loop", "peak RSS MiB", "RSS before MiB", "note"):
+    columns = ("method", "timed docs", "seconds", "docs/s", "× loop", "peak RSS MiB",
+               "RSS before MiB", "note")
+    for name in columns:
         table.add_column(name, justify="left" if name in ("method", "note") else "right",
                          no_wrap=name != "note")
     for r in rows:
@@ -295,8 +299,9 @@ def stages_table(n: int, row: Measurement) -> Any:
     from rich.table import Table
 
     stages = row.extra["stages_s"]
-    table = Table(title=f"dedup stages, {n:,} documents "
-                  f"({row.extra['candidate_pairs']:,} candidate pairs, {row.extra['scored_pairs']:,} scored)")
+    extra = row.extra
+    pairs = f"{extra['candidate_pairs']:,} candidate pairs, {extra['scored_pairs']:,} scored"
+    table = Table(title=f"dedup stages, {n:,} documents ({pairs})")
     for name in ("stage", "seconds", "share", "docs/s"):
         table.add_column(name, justify="left" if name == "stage" else "right")
     for stage, seconds in stages.items():
@@ -322,7 +327,9 @@ def environment() -> dict[str, Any]:
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.speed", description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.speed", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--docs", type=int, nargs="+", default=[1000, 10000],
                         help="corpus sizes (default: 1000 10000; 100000 works but takes long)")
     parser.add_argument("--methods", nargs="+", choices=METHOD_ORDER, default=list(METHOD_ORDER))
