@@ -66,7 +66,7 @@ _RELATIVE_DAY = re.compile(
 # "New Delhi, May 5 (IANS):" / "NEW YORK (AP) -" / "PTI Benaulim (Goa) Published 04.05.23"
 _DATELINE = re.compile(
     r"^(?:By [^\n]{0,60}\n+)?\s*(?:\(?(?:PTI|IANS|ANI|AP|AFP|UNI|Reuters)\)?\s+)?"
-    r"(?P<place>[A-Z][A-Za-z .'-]{1,40}?)(?:\s*\((?P<region>[A-Za-z .'-]{2,40})\))?"
+    r"(?P<place>[A-Z][A-Za-z.'-]*(?:[ ][A-Z][A-Za-z.'-]*){0,3})(?:\s*\((?P<region>[A-Za-z .'-]{2,40})\))?"
     r"(?:,|\s+-|\s+Published)\s",
     re.MULTILINE,
 )
@@ -274,6 +274,10 @@ _NOT_NAMES = {
     "sept", "oct", "nov", "dec", "police", "news", "photo", "video", "update", "breaking",
     "read", "more", "click", "image", "getty", "images", "reuters", "ap", "afp", "pti", "ians",
 }
+# Words in _TITLES that open sentences rather than name anyone.
+_NOT_TITLES = {"said", "says", "told", "according", "when", "after", "before", "while", "but",
+               "and", "as", "russian", "indian", "american", "british", "chinese", "french",
+               "german", "pakistani", "iranian", "israeli", "home", "district", "star"}
 _ORG_WORDS = {
     "ministry", "council", "organisation", "organization", "department", "police", "university",
     "college", "school", "party", "court", "bank", "corporation", "corp", "inc", "ltd", "llc",
@@ -378,48 +382,25 @@ class _Extractor:
             parents.update(self.parents.get(region, ()))
             parents.update(places().get(region, ()))
 
-    def visit(self, start: int, end: int, tokens: list[str]) -> None:
+    def visit(self, start: int, end: int, tokens: list[str], titled: bool = False) -> None:
         gazetteer = places()
         phrase = " ".join(tokens)
         key = fold(phrase)
-        before = self.text[max(0, start - 24):start]
         after = self.text[end:end + 48]
-        in_dateline = self.dateline_span[0] <= start < self.dateline_span[1]
-        region = _region_of(phrase, after, self.parents)
-        locative = bool(_LOCATIVE.search(before))
         known = key in gazetteer or key in self.parents
-        organisation = any(fold(t) in _ORG_WORDS for t in tokens)
-        plausible_name = key not in self.lower_words and key not in _NOT_NAMES
-        new_place = (
-            region is not None
-            and len(tokens) <= 3
-            and not organisation
-            and plausible_name
-            and (locative or in_dateline or after.lstrip().startswith("("))
-        )
-        if known or new_place:
-            if in_dateline:
-                # The filing desk's city is not the venue; its region note still teaches
-                # this article where the place lies ("Benaulim (Goa)").
-                self.parents.setdefault(key, set(parents_of(phrase)))
-                if region:
-                    self.parents[key].add(region)
-                    self.names.setdefault(key, phrase)
-                return
-            # A bare city name may be a word or a surname ("Reading", "Jackson"): it needs a
-            # locative cue, a region, or to be a country or region itself.
-            if locative or region or not gazetteer.get(key) or key in self.parents:
-                self.add_place(key, phrase, region)
-                if locative and start >= self.title_end and self.venue is None:
-                    if key not in countries():
-                        self.venue = key
+        # Region cues ("X (Y)", "X, Y") and locative cues ("in X") cost a regex each: look for
+        # them only where a place is possible.
+        region_cue = after[:3].lstrip().startswith(("(", ","))
+        region = _region_of(phrase, after, self.parents) if region_cue else None
+        if known or region is not None:
+            self._place(start, tokens, phrase, key, after, region, known)
             return
-        if organisation:
+        if any(fold(t) in _ORG_WORDS for t in tokens):
             if len(tokens) >= 2:
                 self.orgs[key] += 1
                 self.names.setdefault(key, phrase)
             return
-        if len(tokens) >= 2:
+        if len(tokens) >= 2 or titled:
             surname = fold(tokens[-1])
             if self._plausible_surname(tokens[-1]):
                 self.people[surname] += 1
@@ -427,6 +408,39 @@ class _Extractor:
             return
         if len(tokens[0]) >= 3:
             self.singles.append(fold(tokens[0]))
+
+    def _place(
+        self, start: int, tokens: list[str], phrase: str, key: str, after: str,
+        region: str | None, known: bool,
+    ) -> None:
+        gazetteer = places()
+        in_dateline = self.dateline_span[0] <= start < self.dateline_span[1]
+        locative = bool(_LOCATIVE.search(self.text[max(0, start - 24):start]))
+        if not known:
+            # An unknown name with a region: a place only with a cue, and not a common word.
+            if (
+                len(tokens) > 3
+                or any(fold(t) in _ORG_WORDS for t in tokens)
+                or key in self.lower_words
+                or key in _NOT_NAMES
+                or not (locative or in_dateline or after.lstrip().startswith("("))
+            ):
+                return
+        if in_dateline:
+            # The filing desk's city is not the venue; its region note still teaches
+            # this article where the place lies ("Benaulim (Goa)").
+            self.parents.setdefault(key, set(parents_of(phrase)))
+            if region:
+                self.parents[key].add(region)
+                self.names.setdefault(key, phrase)
+            return
+        # A bare city name may be a word or a surname ("Reading", "Jackson"): it needs a
+        # locative cue, a region, or to be a country or region itself.
+        if locative or region or not gazetteer.get(key) or key in self.parents:
+            self.add_place(key, phrase, region)
+            if locative and start >= self.title_end and self.venue is None:
+                if key not in countries():
+                    self.venue = key
 
     def _plausible_surname(self, token: str) -> bool:
         key = fold(token)
@@ -442,15 +456,22 @@ class _Extractor:
         )
 
 
-def _strip(tokens: list[str], start: int, text: str) -> tuple[list[str], int]:
-    """Drop sentence openers, titles and months at the ends of a capitalised run."""
-    while tokens and (fold(tokens[0]) in _NOT_NAMES or fold(tokens[0]) in _TITLES):
+def _strip(tokens: list[str], start: int, text: str) -> tuple[list[str], int, bool]:
+    """Drop sentence openers, titles and months at the ends of a capitalised run; also say
+    whether a title stood before the name ("EAM Jaishankar", "President Putin")."""
+    titled = False
+    while tokens:
+        head = fold(tokens[0])
+        if head in _TITLES:
+            titled = titled or head not in _NOT_TITLES
+        elif head not in _NOT_NAMES:
+            break
         if len(tokens) > 1:
             start = text.find(tokens[1], start + len(tokens[0]))
         tokens = tokens[1:]
     while tokens and (fold(tokens[-1]) in _NOT_NAMES or fold(tokens[-1]) in _TITLES):
         tokens = tokens[:-1]
-    return tokens, start
+    return tokens, start, titled
 
 
 def extract_event_key(title: str, body: str, published: str | None) -> EventKey:
@@ -468,9 +489,9 @@ def extract_event_key(title: str, body: str, published: str | None) -> EventKey:
     # The dateline first, so that its region note is known before the body names the place.
     order = sorted(_CAP_SEQ.finditer(text), key=lambda mm: not (span[0] <= mm.start() < span[1]))
     for match in order:
-        tokens, start = _strip(_tokens(match.group(0)), match.start(), text)
+        tokens, start, titled = _strip(_tokens(match.group(0)), match.start(), text)
         if tokens:
-            ex.visit(start, match.end(), tokens)
+            ex.visit(start, match.end(), tokens, titled)
     # A lone surname counts when the article also names the person in full.
     for key in ex.singles:
         if key in ex.people:
@@ -483,7 +504,7 @@ def extract_event_key(title: str, body: str, published: str | None) -> EventKey:
         venue = max(sorted(ex.places), key=lambda k: (k not in national, ex.places[k]))
     dateline_place = None
     if span != (0, 0):
-        tokens, _ = _strip(_tokens(m.group("place")), 0, m.group("place"))
+        tokens, _, _ = _strip(_tokens(m.group("place")), 0, m.group("place"))
         dateline_place = fold(" ".join(tokens)) if tokens else None
     return EventKey(
         date=date,

@@ -8,10 +8,21 @@ import unicodedata
 from functools import lru_cache
 
 
+_FOLDED: dict[str, str] = {}
+
+
 def fold(name: str) -> str:
     """Case- and accent-folded key of a name: "Benaulim" and "BENAULIM" and "Benaulím" agree."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+    key = _FOLDED.get(name)
+    if key is None:
+        if name.isascii():
+            key = name.lower().strip()
+        else:
+            decomposed = unicodedata.normalize("NFKD", name)
+            key = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+        if len(_FOLDED) < 500_000:
+            _FOLDED[name] = key
+    return key
 
 
 @lru_cache(maxsize=1)

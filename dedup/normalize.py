@@ -48,6 +48,9 @@ _CHROME_LINE = re.compile(
       | except\ for\ the\ headline,\ this\ story\ has\ not\ been\ edited.*
       | .*\bhas\ been\ published\ from\ a\ syndicated\ feed\.?
       | [a-z0-9-]*logo\b.*
+      | (?:mon|tues|wednes|thurs|fri|satur|sun)day,?\    # page date banners
+        (?:\d{1,2}(?:st|nd|rd|th)?\ [a-z]+\.?|[a-z]+\.?\ \d{1,2}(?:st|nd|rd|th)?)
+        ,?(?:\ \d{4})?(?:\W+\d{1,2}[:.]\d{2}.*)?
       | (?:photo|image|file\ photo|representational\ image)(?:\ credit)?:?\ .*
       | .*\btwitter/@\w+$
       | [a-z]{3,}\d{12,}id\d+        # wire-service ids such as MENAFN17072024000045015687ID1108449547
@@ -64,23 +67,25 @@ _TAIL_MARKER = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 
-_WIRE_PREFIX = re.compile(r"^\((?:MENAFN|AFP|AP|IANS|PTI|ANI|UNI|Reuters)\)\s*", re.IGNORECASE)
+_WIRE_PREFIX = re.compile(
+    r"^(?:\((?:MENAFN|AFP|AP|IANS|PTI|ANI|UNI|Reuters)\)\s*)+", re.IGNORECASE
+)
 
 
 def is_chrome_line(line: str) -> bool:
     """True for a line that carries no article text: ads, share buttons, comment prompts,
     all-caps banners ("MY KOLKATA EDUGRAPH"), wire-service ids, syndication notices."""
     stripped = line.strip()
-    if not stripped:
+    if not stripped or len(stripped) > 240:  # chrome is short; article paragraphs are not
         return False
     if _CHROME_LINE.match(stripped):
         return True
-    letters = [c for c in stripped if c.isalpha()]
     # An all-caps banner of a few words; an all-caps sentence with punctuation stays text.
     return (
-        len(letters) >= 3
-        and all(c.isupper() for c in letters)
+        stripped.isupper()
+        and len(stripped) <= 80
         and len(stripped.split()) <= 6
+        and sum(c.isalpha() for c in stripped) >= 3
         and not stripped.endswith((".", ":"))
     )
 
@@ -88,20 +93,18 @@ def is_chrome_line(line: str) -> bool:
 def strip_chrome(text: str) -> str:
     """Remove site chrome lines and everything after a comment/disclaimer marker that stands in
     the last part of the article. Input should be :func:`normalize_unicode` output."""
-    lines = text.split("\n")
-    kept: list[str] = []
-    half = len(lines) // 3
-    for i, line in enumerate(lines):
-        if i >= half and _TAIL_MARKER.match(line.strip()):
+    out: list[str] = []
+    has_content = False
+    for line in text.split("\n"):
+        line = _WIRE_PREFIX.sub("", line)
+        # A marker after some article text ends it; a marker first is only a chrome line.
+        if has_content and _TAIL_MARKER.match(line.strip()):
             break
         if is_chrome_line(line):
             continue
-        kept.append(_WIRE_PREFIX.sub("", line))
-    # Collapse runs of blank lines left by removed chrome.
-    out: list[str] = []
-    for line in kept:
-        if line or (out and out[-1]):
+        if line or (out and out[-1]):  # collapse blank runs left by removed chrome
             out.append(line)
+            has_content = has_content or bool(line)
     return "\n".join(out).strip()
 
 

@@ -87,6 +87,12 @@ def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
         return "unknown", ""
     national = countries()
     pairs = ((a, b), (b, a))
+    for x, y in pairs:  # a country is too wide to place an event: at most related
+        if x.venue in national and (
+            y.venue == x.venue or x.venue in y.place_parents.get(y.venue, frozenset())
+        ):
+            return "related", f"{x.names.get(x.venue, x.venue)} ⊃ {y.names.get(y.venue, y.venue)}" \
+                if y.venue != x.venue else x.names.get(x.venue, x.venue)
     for x, y in pairs:  # the same venue, or one venue inside the other
         vx, vy = x.venue, y.venue
         if vx in national:

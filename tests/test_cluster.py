@@ -1,0 +1,292 @@
+"""Tests of dedup.cluster (union-find, average linkage, nested clusters) and of
+cluster_documents' order invariance on a small synthetic corpus."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from dedup import Document, cluster_documents
+from dedup.cluster import UnionFind, average_linkage, build_clusters
+from dedup.result import EVENT, EXACT, NEAR, SINGLE, Link
+
+
+def link(a: str, b: str, kind: str) -> Link:
+    return Link(a, b, kind, {}, {})
+
+
+def as_sets(uf: UnionFind) -> set[frozenset[int]]:
+    return {frozenset(c) for c in uf.components()}
+
+
+# --------------------------------------------------------------------------------------------
+# UnionFind
+
+
+def test_union_find_starts_as_singletons() -> None:
+    uf = UnionFind(4)
+    assert as_sets(uf) == {frozenset({i}) for i in range(4)}
+    assert [uf.find(i) for i in range(4)] == [0, 1, 2, 3]
+
+
+def test_union_find_union_and_find() -> None:
+    uf = UnionFind(6)
+    uf.union(0, 1)
+    uf.union(2, 3)
+    uf.union(1, 3)
+    assert uf.find(0) == uf.find(2) == uf.find(3)
+    assert uf.find(4) != uf.find(0)
+    assert as_sets(uf) == {frozenset({0, 1, 2, 3}), frozenset({4}), frozenset({5})}
+    assert uf.size[uf.find(0)] == 4
+
+
+def test_union_find_union_is_idempotent_and_returns_root() -> None:
+    uf = UnionFind(3)
+    root = uf.union(0, 1)
+    assert uf.union(1, 0) == root == uf.find(0) == uf.find(1)
+    assert uf.union(2, 2) == 2
+    assert len(uf.components()) == 2
+
+
+def test_union_find_long_chain() -> None:
+    uf = UnionFind(100)
+    for i in range(99):
+        uf.union(i, i + 1)
+    assert len({uf.find(i) for i in range(100)}) == 1
+
+
+# --------------------------------------------------------------------------------------------
+# build_clusters
+
+
+def test_build_clusters_nests_duplicate_groups_in_story_clusters() -> None:
+    ids = ["d3", "a1", "c2", "b9", "e0", "f5"]
+    links = [
+        link("a1", "b9", EXACT),
+        link("b9", "c2", NEAR),
+        link("c2", "d3", EVENT),
+    ]
+    clusters = build_clusters(ids, links)
+    assert [c.members for c in clusters] == [["a1", "b9", "c2", "d3"], ["e0"], ["f5"]]
+    story = clusters[0]
+    assert story.id == "a1"  # the smallest member id
+    assert story.kind == EVENT  # its loosest link
+    assert story.groups == [["a1", "b9", "c2"], ["d3"]]
+    assert clusters[1].kind == clusters[2].kind == SINGLE
+    assert clusters[1].groups == [["e0"]]
+
+
+def test_build_clusters_kind_is_loosest_link() -> None:
+    ids = ["a", "b", "c", "x", "y", "p", "q", "r"]
+    links = [
+        link("a", "b", EXACT),
+        link("b", "c", EXACT),
+        link("x", "y", EXACT),
+        link("y", "x", NEAR),
+        link("p", "q", NEAR),
+        link("q", "r", EVENT),
+    ]
+    kinds = {c.id: c.kind for c in build_clusters(ids, links)}
+    assert kinds == {"a": EXACT, "x": NEAR, "p": EVENT}
+
+
+def test_build_clusters_sorted_by_size_then_id() -> None:
+    ids = ["z", "y", "m", "n", "o", "b", "c", "a"]
+    links = [link("m", "n", EVENT), link("n", "o", EVENT), link("b", "c", NEAR)]
+    clusters = build_clusters(ids, links)
+    assert [c.id for c in clusters] == ["m", "b", "a", "y", "z"]
+    # Same result whatever the order of ids and links.
+    again = build_clusters(list(reversed(ids)), list(reversed(links)))
+    assert again == clusters
+
+
+def test_build_clusters_groups_sorted_by_size_then_first_id() -> None:
+    ids = ["a", "b", "c", "d", "e"]
+    links = [link("d", "e", EXACT), link("a", "d", EVENT), link("a", "b", EVENT),
+             link("b", "c", EVENT)]
+    (cluster,) = build_clusters(ids, links)
+    assert cluster.groups == [["d", "e"], ["a"], ["b"], ["c"]]
+
+
+def test_build_clusters_from_story_union_find() -> None:
+    ids = ["a", "b", "c"]
+    stories = UnionFind(3)
+    stories.union(0, 2)
+    clusters = build_clusters(ids, [link("a", "c", EVENT)], stories)
+    assert [c.members for c in clusters] == [["a", "c"], ["b"]]
+
+
+# --------------------------------------------------------------------------------------------
+# average_linkage
+
+
+def test_average_linkage_chain_joins_when_average_reaches_threshold() -> None:
+    # a=0, b=1, c=2; a-b 0.6, b-c 0.6, a-c never compared (counts 0).
+    # Step 1: {a},{b} average 0.6 >= 0.25 and the pair 0.6 >= 0.4 -> merge {a,b} (a-b first:
+    #         ties broken by the smaller ids).
+    # Step 2: {a,b} vs {c}: (0.6 + 0) / (2 * 1) = 0.3 >= 0.25 -> merge: one story {a,b,c}.
+    stories, merges = average_linkage(UnionFind(3), [(0, 1, 0.6), (1, 2, 0.6)], 0.25, 0.4)
+    assert as_sets(stories) == {frozenset({0, 1, 2})}
+    assert merges == [(0, 1), (1, 2)]
+
+
+def test_average_linkage_chain_refused_when_average_too_low() -> None:
+    # Same chain, cluster threshold 0.35: {a,b} vs {c} averages 0.3 < 0.35, so c stays out,
+    # although the single b-c pair scores 0.6 (single linkage would have chained it in).
+    stories, merges = average_linkage(UnionFind(3), [(0, 1, 0.6), (1, 2, 0.6)], 0.35, 0.4)
+    assert as_sets(stories) == {frozenset({0, 1}), frozenset({2})}
+    assert merges == [(0, 1)]
+
+
+def test_average_linkage_lone_groups_need_a_strong_pair() -> None:
+    # Two lone documents with average 0.3 >= cluster threshold 0.2 but the pair 0.3 < 0.4.
+    stories, merges = average_linkage(UnionFind(2), [(0, 1, 0.3)], 0.2, 0.4)
+    assert as_sets(stories) == {frozenset({0}), frozenset({1})}
+    assert merges == []
+
+
+def test_average_linkage_duplicate_group_counts_as_one_group() -> None:
+    # a, b are copies (one group of size 2); c scores 0.5 with a and is never compared with b:
+    # average (0.5 + 0) / (2 * 1) = 0.25 >= 0.2, and both sides are single groups so the best
+    # pair must reach 0.4: 0.5 does. The merge is explained by the pair (a, c).
+    copies = UnionFind(3)
+    copies.union(0, 1)
+    stories, merges = average_linkage(copies, [(0, 2, 0.5)], 0.2, 0.4)
+    assert as_sets(stories) == {frozenset({0, 1, 2})}
+    assert merges == [(0, 2)]
+
+
+def test_average_linkage_pairs_inside_a_group_are_ignored() -> None:
+    copies = UnionFind(2)
+    copies.union(0, 1)
+    stories, merges = average_linkage(copies, [(0, 1, 0.9)], 0.2, 0.4)
+    assert as_sets(stories) == {frozenset({0, 1})}
+    assert merges == []
+
+
+def test_average_linkage_best_pair_explains_merge() -> None:
+    # Groups {0,1} and {2}: pairs 0-2 (0.45) and 1-2 (0.7): average 0.575, best pair (1, 2).
+    copies = UnionFind(3)
+    copies.union(0, 1)
+    _, merges = average_linkage(copies, [(0, 2, 0.45), (1, 2, 0.7)], 0.2, 0.4)
+    assert merges == [(1, 2)]
+
+
+# --------------------------------------------------------------------------------------------
+# cluster_documents: order invariance on a small corpus
+
+STORY = (
+    "Flood waters forced hundreds of families from their homes in Chiang Mai on Tuesday, "
+    "after three days of heavy monsoon rain swelled the Ping River beyond its banks.\n\n"
+    "Provincial governor Nirat Phongsitthaworn said rescue teams in rubber boats had reached "
+    "most of the stranded residents by the evening, and that temporary shelters had opened in "
+    "schools and temples across the city.\n\n"
+    "Local traders said the water rose faster than during the floods of 2011, when the old "
+    "market district was submerged for more than a week and many shops never reopened.\n\n"
+    "The meteorological department warned that more rain was expected over the northern "
+    "provinces until the weekend, and urged people living near the river to move valuables to "
+    "higher floors and follow the instructions of local officials."
+)
+TITLE = "Floods force hundreds from homes in Chiang Mai"
+# The same text on another site: masthead, ads, typographic apostrophes, comment box.
+SITE_COPY = (
+    "MY DAILY NEWS PORTAL\nADVERTISEMENT\n" + TITLE + "\n\n"
+    + STORY.replace("Provincial", "ADVERTISEMENT\n\nProvincial").replace("'", "\u2019")
+    + "\n\nRead Also: Ten things to do this weekend\n\nLeave a Comment\n\nDisclaimer:\n"
+    "Comments are the views of readers and not of this website.\n"
+)
+EDITED = (
+    STORY.replace("hundreds of families", "about 400 families")
+    .replace("by the evening", "by Tuesday evening")
+    .replace("schools and temples", "schools, temples and halls")
+)
+EVENT_A = (
+    "Chancellor Olaf Scholz and President Emmanuel Macron met in Strasbourg on Monday to "
+    "discuss a joint plan for battery factories, officials said.\n\n"
+    "The two leaders agreed to share funding for research centres and to speed up permits for "
+    "new plants along the Rhine, according to a statement released after the talks."
+)
+EVENT_B = (
+    "Emmanuel Macron welcomed Olaf Scholz in Strasbourg on Monday for talks that ended with a "
+    "pledge to build more electric car batteries in Europe.\n\n"
+    "Macron told reporters the agreement would create jobs on both sides of the border, while "
+    "Scholz said the factories should be running within five years."
+)
+OTHER_LIBRARY = (
+    "The city library will extend its opening hours from next month, the council announced, "
+    "after a survey found that students wanted quiet space to work in the evenings. The change "
+    "will cost little because volunteers have offered to staff the reading rooms."
+)
+OTHER_ORCHID = (
+    "A rare orchid has flowered for the first time in forty years at the botanical garden, "
+    "drawing crowds of visitors who queued for hours to photograph its pale yellow petals "
+    "before they wilt at the end of the week."
+)
+CORPUS = [
+    Document("story-original", TITLE + "\n\n" + STORY, title=TITLE, published="2024-08-20"),
+    Document("story-copy", SITE_COPY, title=TITLE, published="2024-08-20"),
+    Document("story-edited", TITLE + "\n\n" + EDITED, title=TITLE, published="2024-08-21"),
+    Document("event-a", EVENT_A, title="Scholz and Macron agree battery plan",
+             published="2024-03-11T18:00:00Z"),
+    Document("event-b", EVENT_B, title="Macron hosts Scholz for battery talks",
+             published="2024-03-12"),
+    Document("other-library", OTHER_LIBRARY, title="Library to open later",
+             published="2024-05-02"),
+    Document("other-orchid", OTHER_ORCHID, title="Rare orchid blooms", published="2024-06-09"),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus_result():
+    return cluster_documents(CORPUS)
+
+
+def test_corpus_every_document_once(corpus_result) -> None:
+    members = [m for c in corpus_result.clusters for m in c.members]
+    assert sorted(members) == sorted(d.id for d in CORPUS)
+    grouped = [m for c in corpus_result.clusters for g in c.groups for m in g]
+    assert sorted(grouped) == sorted(members)
+    assert corpus_result.documents == len(CORPUS)
+
+
+def test_corpus_clusters_and_tiers(corpus_result) -> None:
+    by_id = {c.id: c for c in corpus_result.clusters}
+    story = by_id["story-copy"]
+    assert story.members == ["story-copy", "story-edited", "story-original"]
+    assert story.groups == [["story-copy", "story-edited", "story-original"]]  # one text
+    assert story.kind == NEAR
+    event = by_id["event-a"]
+    assert event.members == ["event-a", "event-b"]
+    assert event.groups == [["event-a"], ["event-b"]]  # two write-ups, two texts
+    assert event.kind == EVENT
+    assert by_id["other-library"].kind == by_id["other-orchid"].kind == SINGLE
+
+    kinds = {(link.a, link.b): link.kind for link in corpus_result.links}
+    assert kinds[("story-copy", "story-original")] == EXACT
+    assert kinds[("story-edited", "story-original")] == NEAR
+    assert kinds[("event-a", "event-b")] == EVENT
+
+
+def test_corpus_event_link_evidence(corpus_result) -> None:
+    (event,) = [link for link in corpus_result.links if link.kind == EVENT]
+    facts = event.evidence
+    assert facts["date"] == {"relation": "same", "value": "2024-03-11"}
+    assert set(facts["people"]) == {"Macron", "Scholz"}
+    assert facts["place"]["relation"] == "match"
+    assert "Strasbourg" in facts["place"]["value"]
+    assert facts["why"].startswith("same event:")
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3, 4])
+def test_corpus_order_invariance(corpus_result, seed: int) -> None:
+    docs = list(CORPUS)
+    random.Random(seed).shuffle(docs)
+    shuffled = cluster_documents(docs)
+    assert shuffled.clusters == corpus_result.clusters
+    assert shuffled.links == corpus_result.links
+    assert shuffled.to_dict() == corpus_result.to_dict()
+
+
+def test_corpus_reversed_order(corpus_result) -> None:
+    assert cluster_documents(list(reversed(CORPUS))).to_dict() == corpus_result.to_dict()

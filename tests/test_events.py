@@ -1,0 +1,345 @@
+"""Tests of dedup.events (event dates, people, places) and dedup.scoring.compare_places, on
+the seed articles and on small synthetic sentences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dedup.documents import Document
+from dedup.events import EventDate, compare_dates, extract_date, extract_event_key, parse_iso_date
+from dedup.gazetteer import places
+from dedup.loaders import extract_title
+from dedup.normalize import clean_text
+from dedup.pipeline import prepare
+from dedup.scoring import compare_places
+
+DATA = Path(__file__).parent.parent / "data"
+ID_001 = "001_3c3691ab191d1581.txt"
+ID_003 = "003_4d085d6045524fb2.txt"
+
+
+def seed_key(name: str):
+    text = (DATA / name).read_text(encoding="utf-8")
+    # The title is the first meaningful line, as the folder loader finds it (003 opens with
+    # the "MY KOLKATA EDUGRAPH" masthead, not its headline).
+    return prepare(Document(id=name, text=text, title=extract_title(text))).key
+
+
+def key(body: str, published: str | None = None, title: str = ""):
+    return extract_event_key(title, clean_text(body), published)
+
+
+def day(year: int | None, month: int, d: int) -> dt.date:
+    return dt.date(2000 if year is None else year, month, d)
+
+
+# --------------------------------------------------------------------------------------------
+# Seed articles
+
+
+def test_003_event_date_from_dateline_not_page_banner() -> None:
+    # "PTI Benaulim (Goa) Published 04.05.23" and "on Thursday" (4 May 2023 was a Thursday);
+    # the page banner "Friday, 22 November 2024" is not when the talks happened.
+    date = seed_key(ID_003).date
+    assert date is not None
+    assert date.year_known
+    assert date.lo == date.hi == dt.date(2023, 5, 4)
+    assert date.label() == "2023-05-04"
+    assert dt.date(2024, 11, 22) not in (date.lo, date.hi)
+
+
+def test_001_event_date_is_partial_and_contains_may_4() -> None:
+    # "New Delhi, May 5 (IANS)": no year; "on Thursday" lies in the week before May 5.
+    date = seed_key(ID_001).date
+    assert date is not None
+    assert not date.year_known
+    assert date.lo <= day(None, 5, 4) <= date.hi
+    assert date.hi <= day(None, 5, 5)
+    assert "2023" not in date.label()
+
+
+def test_seed_dates_agree() -> None:
+    relation, label = compare_dates(seed_key(ID_001).date, seed_key(ID_003).date, 1)
+    assert relation in ("same", "overlap")
+    assert label == "2023-05-04"
+
+
+def test_001_venue_is_goa_not_the_dateline_desk() -> None:
+    k = seed_key(ID_001)
+    assert k.venue == "goa"
+    assert "goa" in k.places
+    assert k.dateline_place == "new delhi"
+    assert k.venue != "new delhi"
+
+
+def test_003_places_include_benaulim_inside_goa() -> None:
+    k = seed_key(ID_003)
+    assert "benaulim" in k.places
+    assert "goa" in k.place_parents["benaulim"]
+    assert k.venue in ("benaulim", "goa")
+
+
+@pytest.mark.parametrize("name", [ID_001, ID_003])
+def test_seed_people(name: str) -> None:
+    people = seed_key(name).people
+    assert {"jaishankar", "lavrov"} <= people
+
+
+def test_seed_venues_match() -> None:
+    relation, label = compare_places(seed_key(ID_001), seed_key(ID_003))
+    assert relation == "match"
+    assert "Goa" in label
+
+
+# --------------------------------------------------------------------------------------------
+# People: name variants
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "External Affairs Minister S Jaishankar met Russian Foreign Minister Sergey Lavrov in "
+        "Moscow on Tuesday.",
+        "Dr S Jaishankar met Sergei Lavrov in Moscow.",
+        "Subrahmanyam Jaishankar and Sergey Lavrov held talks in Moscow.",
+        "Foreign Ministers Sergey Lavrov and Dr S Jaishankar hold talks in Panaji.",
+        # The title form counts once the article names him in full too.
+        "S Jaishankar arrived in Moscow on Monday. Later EAM Jaishankar met Sergei Lavrov.",
+    ],
+)
+def test_name_variants_key_on_surname(sentence: str) -> None:
+    assert {"jaishankar", "lavrov"} <= key(sentence).people
+
+
+def test_sergey_and_sergei_are_one_person() -> None:
+    a = key("Russian Foreign Minister Sergey Lavrov spoke to reporters in Moscow.")
+    b = key("Russian Foreign Minister Sergei Lavrov spoke to reporters in Moscow.")
+    assert a.people == b.people == {"lavrov"}
+
+
+def test_title_and_surname_alone_is_a_person() -> None:
+    assert "jaishankar" in key("EAM Jaishankar met Foreign Minister Sergei Lavrov in Moscow.").people
+
+
+def test_titles_are_not_people() -> None:
+    people = key("External Affairs Minister S Jaishankar met Sergei Lavrov in Moscow.").people
+    assert not people & {"minister", "affairs", "external", "eam", "dr", "s"}
+
+
+# --------------------------------------------------------------------------------------------
+# Dates: synthetic cases
+
+
+def test_weekday_resolved_against_published() -> None:
+    # 2016-07-24 was a Sunday: "Saturday night" is the day before.
+    date = key("Police said the shooting happened on Saturday night.", "2016-07-24").date
+    assert date is not None
+    assert (date.lo, date.hi, date.year_known) == (dt.date(2016, 7, 23), dt.date(2016, 7, 23), True)
+
+
+def test_weekday_same_as_published_day() -> None:
+    # A weekday equal to the publication day is that day, not a week earlier.
+    date = key("The council voted on Sunday to close the road.", "2016-07-24").date
+    assert date.lo == date.hi == dt.date(2016, 7, 24)
+
+
+def test_yesterday_is_the_day_before_publication() -> None:
+    date = key("The fire broke out yesterday at a warehouse.", "2016-07-24T10:00:00Z").date
+    assert date is not None
+    assert date.lo == date.hi == dt.date(2016, 7, 23)
+    assert date.year_known
+
+
+def test_explicit_date_in_lead_with_published() -> None:
+    date = key("The council met on July 20, 2016 to vote on the budget.", "2016-07-24").date
+    assert date.lo == date.hi == dt.date(2016, 7, 20)
+
+
+def test_explicit_date_in_lead_without_published() -> None:
+    date = key("The council met on July 20, 2016 to vote on the budget.").date
+    assert date is not None
+    assert date.year_known
+    assert date.lo <= dt.date(2016, 7, 20) <= date.hi
+
+
+def test_explicit_day_month_without_year_takes_published_year() -> None:
+    date = key("The summit opened on 3 March in the capital.", "2024-03-05").date
+    assert date.lo == date.hi == dt.date(2024, 3, 3)
+
+
+def test_future_date_is_not_the_event_date() -> None:
+    date = key("The summit is scheduled to be held on July 3 in Delhi.", "2023-05-05").date
+    assert date is None or dt.date(2023, 7, 3) not in (date.lo, date.hi)
+
+
+def test_no_date_and_no_published() -> None:
+    assert key("The council met to vote on the budget.").date is None
+
+
+@pytest.mark.parametrize(
+    "published", ["not a date", "2016-13-45", "2016-02-30", "", "   ", "2016-07", "24/07/2016"]
+)
+def test_odd_published_strings_never_raise(published: str) -> None:
+    k = key("The council met on Monday to vote on the budget.", published)
+    # Without a usable reference, a bare weekday cannot be placed.
+    assert k.date is None
+    assert k.published is None
+    date, ref = extract_date("Nothing to see here.", published)
+    assert (date, ref) == (None, None)
+
+
+@pytest.mark.parametrize("value", [None, 20160724, "2016-13-45", "garbage", "2016-07-24x"])
+def test_parse_iso_date_never_raises(value) -> None:
+    out = parse_iso_date(value)
+    assert out is None or out == dt.date(2016, 7, 24)
+
+
+def test_parse_iso_date_accepts_datetimes() -> None:
+    assert parse_iso_date("2016-07-24T23:59:00+05:30") == dt.date(2016, 7, 24)
+    assert parse_iso_date("  2016-07-24") == dt.date(2016, 7, 24)
+
+
+def test_bare_page_banner_is_not_the_reference_date() -> None:
+    body = (
+        "Friday, 22 November 2024\n\n"
+        "PTI Benaulim (Goa) Published 04.05.23, 05:59 PM\n"
+        "External Affairs Minister S Jaishankar on Thursday held talks with Sergey Lavrov."
+    )
+    date = key(body).date
+    assert date is not None and date.lo == date.hi == dt.date(2023, 5, 4)
+
+
+# --------------------------------------------------------------------------------------------
+# compare_dates
+
+
+def ed(lo: dt.date, hi: dt.date | None = None, year_known: bool = True) -> EventDate:
+    return EventDate(lo, hi or lo, year_known, "explicit")
+
+
+def test_compare_dates_same() -> None:
+    d = ed(dt.date(2023, 5, 4))
+    assert compare_dates(d, d, 1) == ("same", "2023-05-04")
+
+
+def test_compare_dates_within_tolerance_is_same() -> None:
+    relation, _ = compare_dates(ed(dt.date(2023, 5, 4)), ed(dt.date(2023, 5, 5)), 1)
+    assert relation == "same"
+
+
+def test_compare_dates_overlap() -> None:
+    exact = ed(dt.date(2023, 5, 4))
+    window = ed(dt.date(2023, 5, 2), dt.date(2023, 5, 6))
+    assert compare_dates(exact, window, 1) == ("overlap", "2023-05-04")
+    assert compare_dates(window, exact, 1) == ("overlap", "2023-05-04")
+
+
+def test_compare_dates_conflict() -> None:
+    relation, label = compare_dates(ed(dt.date(2023, 5, 4)), ed(dt.date(2023, 5, 10)), 1)
+    assert (relation, label) == ("conflict", "")
+    # The same month and day in different years conflict too.
+    relation, _ = compare_dates(ed(dt.date(2023, 5, 4)), ed(dt.date(2022, 5, 4)), 1)
+    assert relation == "conflict"
+
+
+def test_compare_dates_unknown() -> None:
+    d = ed(dt.date(2023, 5, 4))
+    assert compare_dates(None, d, 1) == ("unknown", "")
+    assert compare_dates(d, None, 1) == ("unknown", "")
+    assert compare_dates(None, None, 1) == ("unknown", "")
+
+
+def test_compare_dates_partial_vs_full() -> None:
+    partial = ed(day(None, 4, 29), day(None, 5, 5), year_known=False)  # "on Thursday", May 5
+    full = ed(dt.date(2023, 5, 4))
+    assert compare_dates(partial, full, 1) == ("overlap", "2023-05-04")
+    assert compare_dates(full, partial, 1) == ("overlap", "2023-05-04")
+    december = ed(day(None, 12, 22), day(None, 12, 28), year_known=False)
+    assert compare_dates(december, full, 1)[0] == "conflict"
+
+
+def test_compare_dates_partial_vs_partial() -> None:
+    a = ed(day(None, 5, 4), year_known=False)
+    assert compare_dates(a, a, 1)[0] == "same"
+    assert compare_dates(a, ed(day(None, 6, 4), year_known=False), 1)[0] == "conflict"
+
+
+def test_compare_dates_partial_over_new_year_is_unknown() -> None:
+    # Without a year, Dec 29 - Jan 2 has no order: nothing can be said.
+    over = EventDate(day(None, 12, 29), dt.date(2001, 1, 2), False, "weekday")
+    assert compare_dates(over, ed(dt.date(2023, 12, 30)), 1) == ("unknown", "")
+
+
+# --------------------------------------------------------------------------------------------
+# compare_places
+
+
+def test_compare_places_same_venue() -> None:
+    a = key("The talks were held in Chiang Mai on Monday.", "2024-03-12")
+    b = key("Rescuers worked in Chiang Mai through the night.", "2024-03-12")
+    assert a.venue == b.venue == "chiang mai"
+    assert compare_places(a, b) == ("match", "Chiang Mai")
+
+
+def test_compare_places_containment_learnt_from_parenthesis() -> None:
+    # Benaulim is not in the gazetteer: "Benaulim (Goa)" teaches that it lies in Goa.
+    assert "benaulim" not in places()
+    inner = key("The talks took place at a beach resort in Benaulim (Goa) on Thursday.")
+    outer = key("The ministers met in Goa on Thursday.")
+    assert inner.venue == "benaulim" and outer.venue == "goa"
+    assert "goa" in inner.place_parents["benaulim"]
+    relation, label = compare_places(inner, outer)
+    assert relation == "match"
+    assert label == "Goa ⊃ Benaulim"
+    assert compare_places(outer, inner) == (relation, label)
+
+
+def test_compare_places_two_cities_conflict() -> None:
+    a = key("The shooting happened in Dallas on Saturday.", "2016-07-24")
+    b = key("The shooting happened in Houston on Saturday.", "2016-07-24")
+    relation, label = compare_places(a, b)
+    assert relation == "conflict"
+    assert "Dallas" in label and "Houston" in label
+
+
+def test_compare_places_city_vs_its_country_is_not_a_match() -> None:
+    city = key("The ministers met in Moscow on Monday.")
+    country = key("The ministers met in Russia on Monday.")
+    assert city.venue == "moscow" and country.venue == "russia"
+    assert compare_places(city, country)[0] != "match"
+    assert compare_places(country, city)[0] != "match"
+
+
+def test_compare_places_unknown_without_venue() -> None:
+    a = key("Nothing here names a place.")
+    b = key("The ministers met in Moscow.")
+    assert a.venue is None
+    assert compare_places(a, b) == ("unknown", "")
+
+
+def test_compare_places_city_vs_its_country_is_not_a_conflict() -> None:
+    city = key("The ministers met in Moscow on Monday.")
+    country = key("The ministers met in Russia on Monday.")
+    assert compare_places(city, country)[0] != "conflict"
+
+
+def test_compare_places_same_country_is_not_a_conflict() -> None:
+    a = key("The ministers met in Russia on Monday.")
+    b = key("Talks were held in Russia on Monday.")
+    assert a.venue == b.venue == "russia"
+    assert compare_places(a, b)[0] != "conflict"
+
+
+def test_lead_clause_before_a_comma_is_not_a_dateline() -> None:
+    k = key("The leaders met in Strasbourg on Monday, officials said.", "2024-03-12")
+    assert k.venue == "strasbourg"
+
+
+def test_real_dateline_city_is_not_the_venue() -> None:
+    k = key("PARIS, March 11 (Reuters) - The leaders met in Strasbourg on Monday.", "2024-03-12")
+    assert k.dateline_place == "paris"
+    assert k.venue == "strasbourg"
+    assert "paris" not in k.places
