@@ -1,38 +1,55 @@
 """Word-shingle hashes and MinHash signatures, vectorised with numpy.
 
-Signatures use the same universal hashing as datasketch (``(a * h + b) mod (2**61 - 1)``, kept
-to 32 bits) so they can be handed to :class:`datasketch.MinHashLSH` as they are. Token hashes
-come from a stable hash (blake2b), so signatures are the same in every process and run.
+Tokens get a stable 32-bit hash (blake2b, cached per distinct word), so signatures are the same
+in every process and run. Shingles are hashed for many documents at once, and each of the
+``num_perm`` permutations is a multiply-add-shift hash ``(a * h + b) mod 2**64 >> 32`` with
+random odd ``a``: wrap-around 64-bit arithmetic, no modulo, no per-shingle Python loop.
+Signatures are plain ``uint64`` arrays that :class:`datasketch.MinHashLSH` indexes as they are.
 """
 
 from __future__ import annotations
 
 import hashlib
+from typing import Sequence
 
 import numpy as np
 
-_MERSENNE = np.uint64((1 << 61) - 1)
-_MAX_HASH = np.uint64((1 << 32) - 1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
+_MASK32 = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
+EMPTY = np.uint64(0xFFFFFFFF)  # signature value of a text without shingles
+
+
+class _Cache(dict):
+    def __missing__(self, token: str) -> int:
+        value = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little")
+        if len(self) < 2_000_000:
+            self[token] = value
+        return value
 
 
 class TokenHasher:
     """Stable 32-bit token hashes, cached: news vocabularies repeat, hashing each word once."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, int] = {}
+        self._cache = _Cache()
 
-    def __call__(self, tokens: list[str]) -> np.ndarray:
+    def __call__(self, tokens: Sequence[str]) -> np.ndarray:
         cache = self._cache
-        out = np.empty(len(tokens), dtype=np.uint64)
-        for i, tok in enumerate(tokens):
-            h = cache.get(tok)
-            if h is None:
-                h = int.from_bytes(hashlib.blake2b(tok.encode(), digest_size=4).digest(), "little")
-                if len(cache) < 2_000_000:
-                    cache[tok] = h
-            out[i] = h
-        return out
+        return np.array([cache[t] for t in tokens], dtype=np.uint64)
+
+
+def _combine(token_hashes: np.ndarray, size: int, count: int) -> np.ndarray:
+    """32-bit hashes of the ``count`` windows of ``size`` consecutive token hashes."""
+    acc = np.zeros(count, dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for i in range(size):
+            acc *= _MIX
+            acc ^= token_hashes[i:i + count]
+        acc ^= acc >> np.uint64(29)
+        acc *= _MIX
+        acc ^= acc >> _SHIFT
+    return acc & _MASK32
 
 
 def shingle_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
@@ -41,55 +58,106 @@ def shingle_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
     n = len(token_hashes)
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
-    if n < size:
-        size = n
-    count = n - size + 1
-    acc = np.zeros(count, dtype=np.uint64)
-    with np.errstate(over="ignore"):
-        for i in range(size):
-            acc = (acc * _MIX) ^ token_hashes[i:i + count]
-        acc ^= acc >> np.uint64(29)
-        acc *= _MIX
-        acc ^= acc >> np.uint64(32)
-    return np.unique(acc & _MAX_HASH)
+    size = min(size, n)
+    return np.unique(_combine(token_hashes, size, n - size + 1))
 
 
 class MinHasher:
-    """MinHash signatures of ``num_perm`` permutations drawn from ``seed`` (as datasketch draws
-    them), computed for many documents at once."""
+    """MinHash signatures of ``num_perm`` permutations drawn from ``seed``, for many documents
+    at once."""
 
     def __init__(self, num_perm: int = 128, seed: int = 1) -> None:
         gen = np.random.RandomState(seed)
-        a = gen.randint(1, int(_MERSENNE), size=num_perm, dtype=np.uint64)
-        b = gen.randint(0, int(_MERSENNE), size=num_perm, dtype=np.uint64)
-        # Keep a below 2**32 so that a * h (h < 2**32) never overflows 64 bits.
-        self.a = (a & _MAX_HASH) | np.uint64(1)
-        self.b = b & _MAX_HASH
+        high = gen.randint(0, 2**31, size=(2, num_perm), dtype=np.int64).astype(np.uint64)
+        low = gen.randint(0, 2**31, size=(2, num_perm), dtype=np.int64).astype(np.uint64)
+        a, b = (high << np.uint64(33)) ^ low, (high[::-1] << np.uint64(32)) ^ low[::-1]
+        self.a = (a[0] | np.uint64(1))[:, None]
+        self.b = b[1][:, None]
         self.num_perm = num_perm
         self.seed = seed
 
-    def signatures(self, shingle_sets: list[np.ndarray], chunk: int = 400_000) -> np.ndarray:
-        """(len(shingle_sets), num_perm) uint64 signatures; an empty set gets all-max values."""
-        out = np.full((len(shingle_sets), self.num_perm), _MAX_HASH, dtype=np.uint64)
-        start = 0
-        while start < len(shingle_sets):
-            stop, total = start, 0
-            while stop < len(shingle_sets) and (total == 0 or total + len(shingle_sets[stop]) <= chunk):
-                total += len(shingle_sets[stop])
-                stop += 1
-            self._fill(shingle_sets[start:stop], out[start:stop])
-            start = stop
+    def _minimum(self, shingles: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Per-segment minima (segments start at ``offsets``) of every permutation."""
+        with np.errstate(over="ignore"):
+            h = self.a * shingles[None, :]
+            h += self.b
+            h >>= _SHIFT
+        return np.minimum.reduceat(h, offsets, axis=1).T
+
+    def signatures(self, shingle_sets: Sequence[np.ndarray], chunk: int = 8_000) -> np.ndarray:
+        """(len(shingle_sets), num_perm) signatures; a set without shingles gets ``EMPTY``."""
+        out = np.full((len(shingle_sets), self.num_perm), EMPTY, dtype=np.uint64)
+        batch: list[int] = []
+        total = 0
+        for i, s in enumerate(shingle_sets):
+            if len(s) == 0:
+                continue
+            if batch and total + len(s) > chunk:
+                self._fill(shingle_sets, batch, out)
+                batch, total = [], 0
+            batch.append(i)
+            total += len(s)
+        if batch:
+            self._fill(shingle_sets, batch, out)
         return out
 
-    def _fill(self, sets: list[np.ndarray], out: np.ndarray) -> None:
-        lengths = np.array([len(s) for s in sets])
-        nonempty = np.flatnonzero(lengths)
-        if len(nonempty) == 0:
-            return
-        flat = np.concatenate([sets[i] for i in nonempty])
-        hv = (np.outer(flat, self.a) + self.b) % _MERSENNE & _MAX_HASH
-        offsets = np.concatenate(([0], np.cumsum(lengths[nonempty])[:-1]))
-        out[nonempty] = np.minimum.reduceat(hv, offsets, axis=0)
+    def _fill(self, sets: Sequence[np.ndarray], rows: list[int], out: np.ndarray) -> None:
+        lengths = np.array([len(sets[i]) for i in rows])
+        offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+        out[rows] = self._minimum(np.concatenate([sets[i] for i in rows]), offsets)
+
+
+def document_signatures(
+    token_lists: Sequence[Sequence[str]], size: int, minhasher: MinHasher,
+    hasher: TokenHasher | None = None, chunk: int = 8_000,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Signatures of many tokenized documents, and how many shingles each has.
+
+    Shingles are hashed over the concatenated token hashes of a batch of documents at once;
+    windows that cross a document boundary are dropped. Duplicate shingles within a document do
+    not change its minima, so they are not removed.
+    """
+    hasher = hasher or TokenHasher()
+    n = len(token_lists)
+    out = np.full((n, minhasher.num_perm), EMPTY, dtype=np.uint64)
+    counts = np.zeros(n, dtype=np.int64)
+    start = 0
+    while start < n:
+        stop, total = start, 0
+        while stop < n and (stop == start or total + len(token_lists[stop]) <= chunk):
+            total += len(token_lists[stop])
+            stop += 1
+        _batch(token_lists, start, stop, size, minhasher, hasher, out, counts)
+        start = stop
+    return out, counts
+
+
+def _batch(
+    token_lists: Sequence[Sequence[str]], start: int, stop: int, size: int,
+    minhasher: MinHasher, hasher: TokenHasher, out: np.ndarray, counts: np.ndarray,
+) -> None:
+    lengths = np.array([len(token_lists[i]) for i in range(start, stop)], dtype=np.int64)
+    rows = np.arange(start, stop)
+    long_rows = lengths >= size
+    # Texts shorter than one shingle: their whole text is their one shingle.
+    for i in rows[(lengths > 0) & ~long_rows]:
+        counts[i] = 1
+        out[i] = minhasher._minimum(
+            shingle_hashes(hasher(token_lists[i]), size), np.zeros(1, dtype=np.int64)
+        )[0]
+    if not long_rows.any():
+        return
+    rows, lengths = rows[long_rows], lengths[long_rows]
+    flat = hasher([t for i in rows for t in token_lists[i]])
+    windows = _combine(flat, size, len(flat) - size + 1)
+    per_doc = lengths - size + 1
+    doc_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    # Window j of document d starts at doc_starts[d] + j; keep those inside the document.
+    keep = np.concatenate([np.arange(s, s + c) for s, c in zip(doc_starts, per_doc)])
+    shingles = windows[keep]
+    offsets = np.concatenate(([0], np.cumsum(per_doc)[:-1]))
+    out[rows] = minhasher._minimum(shingles, offsets)
+    counts[rows] = per_doc
 
 
 def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:

@@ -18,7 +18,7 @@ from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
 from .events import EventKey, drop_common_names, extract_event_key, lowercase_words
-from .fingerprint import MinHasher, TokenHasher, shingle_hashes
+from .fingerprint import MinHasher, document_signatures
 from .normalize import clean_text, tokenize
 from .result import EVENT, ClusterResult, Link
 from .scoring import PairFeatures, copy_kind, entity_weight, evidence, pair_features
@@ -84,9 +84,9 @@ def score_candidates(
 ) -> list[tuple[int, int, PairFeatures]]:
     """Candidate pairs (row indices, i < j) with their features, in a deterministic order."""
     n = len(prepared)
-    hasher = TokenHasher()
-    shingles = [shingle_hashes(hasher(p.tokens), config.shingle_size) for p in prepared]
-    signatures = MinHasher(config.num_perm, config.seed).signatures(shingles)
+    signatures, shingle_counts = document_signatures(
+        [p.tokens for p in prepared], config.shingle_size, MinHasher(config.num_perm, config.seed)
+    )
     report("fingerprints", n, n)
 
     term_lists = [content_terms(tokenize(p.title)) + content_terms(p.tokens) for p in prepared]
@@ -119,7 +119,7 @@ def score_candidates(
     jaccards = (
         (signatures[left] == signatures[right]).mean(axis=1) if len(ordered) else np.zeros(0)
     )
-    empty = np.array([len(s) == 0 for s in shingles], dtype=bool)
+    empty = shingle_counts == 0
     if len(ordered):
         jaccards[empty[left] | empty[right]] = 0.0
 
