@@ -360,11 +360,13 @@ def _region_of(phrase: str, after: str, local: dict[str, set[str]]) -> str | Non
 class _Extractor:
     """One pass over the capitalised sequences of an article."""
 
-    def __init__(self, text: str, title_end: int, dateline_span: tuple[int, int]) -> None:
+    def __init__(
+        self, text: str, title_end: int, dateline_span: tuple[int, int], lower_words: set[str]
+    ) -> None:
         self.text = text
         self.title_end = title_end
         self.dateline_span = dateline_span
-        self.lower_words = lowercase_words(text)
+        self.lower_words = lower_words
         self.people: Counter[str] = Counter()
         self.orgs: Counter[str] = Counter()
         self.places: Counter[str] = Counter()
@@ -474,10 +476,21 @@ def _strip(tokens: list[str], start: int, text: str) -> tuple[list[str], int, bo
     return tokens, start, titled
 
 
-def extract_event_key(title: str, body: str, published: str | None) -> EventKey:
-    """Event key of one article. ``body`` is the cleaned text without the title."""
+LEAD_CHARS = 2500
+
+
+def extract_event_key(
+    title: str, body: str, published: str | None, lower_words: set[str] | None = None
+) -> EventKey:
+    """Event key of one article. ``body`` is the cleaned text without the title;
+    ``lower_words`` is ``lowercase_words(body)`` when the caller has it already."""
     date, ref = extract_date(body, published)
-    text = f"{title}\n{body}" if title else body
+    # News puts who, where and when first (the inverted pyramid): names are read from the
+    # headline and the opening of the body only, which also bounds the cost per article.
+    head = body[:LEAD_CHARS]
+    if len(body) > LEAD_CHARS:
+        head = head[:head.rfind(" ")] if " " in head else head
+    text = f"{title}\n{head}" if title else head
     title_end = len(title) + 1 if title else 0
 
     span = (0, 0)
@@ -485,7 +498,9 @@ def extract_event_key(title: str, body: str, published: str | None) -> EventKey:
     if m and m.start() < 200:
         span = (title_end + m.start(), title_end + m.end())
 
-    ex = _Extractor(text, title_end, span)
+    if lower_words is None:
+        lower_words = lowercase_words(body)
+    ex = _Extractor(text, title_end, span, lower_words)
     # The dateline first, so that its region note is known before the body names the place.
     order = sorted(_CAP_SEQ.finditer(text), key=lambda mm: not (span[0] <= mm.start() < span[1]))
     for match in order:

@@ -22,15 +22,24 @@ _TRANSLATE = str.maketrans(
     }
 )
 
+_SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
 _SPACES = re.compile(r"[ \t\f\v]+")
+_LINE_EDGES = re.compile(r" ?\n ?")
+
+
+def _replace_special(match: re.Match[str]) -> str:
+    return _TRANSLATE[ord(match.group())]
 _NEWLINES = re.compile(r"\r\n?")
 
 
 def normalize_unicode(text: str) -> str:
     """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one."""
-    text = unicodedata.normalize("NFKC", text).translate(_TRANSLATE)
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+        text = _SPECIAL.sub(_replace_special, text)
     text = _NEWLINES.sub("\n", text)
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _SPACES.sub(" ", text)
+    return _LINE_EDGES.sub("\n", text).strip(" ")
 
 
 # A line that is nothing but site chrome, wherever it stands.

@@ -1,11 +1,18 @@
-"""TF-IDF vectors (scikit-learn) fitted on the tokens the pipeline already has, cosine of
-candidate pairs only, and each document's most distinctive terms."""
+"""TF-IDF vectors (scikit-learn) built from the tokens the pipeline already has, cosine of
+candidate pairs only, and each document's most distinctive terms.
+
+Term counts are collected one document at a time (:class:`TermCounts`), so the text need not
+be kept; scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them
+once the corpus is read.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from array import array
+
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "ms", "just"}
 
@@ -13,6 +20,48 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "m
 def content_terms(tokens: list[str]) -> list[str]:
     """Tokens that carry meaning: no stop words, no bare numbers, no one-letter words."""
     return [t for t in tokens if len(t) > 1 and t not in _STOP and not t.isdigit()]
+
+
+class TermCounts:
+    """Sparse term-count rows appended one document at a time over a shared vocabulary."""
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self.vocabulary = vocabulary
+        self._indices = array("i")
+        self._counts = array("f")
+        self._indptr = array("q", [0])
+
+    def add(self, terms: list[str]) -> None:
+        vocab = self.vocabulary
+        counts: dict[int, int] = {}
+        for term in terms:
+            col = vocab.get(term)
+            if col is None:
+                col = vocab[term] = len(vocab)
+            counts[col] = counts.get(col, 0) + 1
+        self._indices.extend(counts.keys())
+        self._counts.extend(counts.values())
+        self._indptr.append(len(self._indices))
+
+    def matrix(self) -> sp.csr_matrix:
+        shape = (len(self._indptr) - 1, max(len(self.vocabulary), 1))
+        return sp.csr_matrix(
+            (np.frombuffer(self._counts, dtype=np.float32),
+             np.frombuffer(self._indices, dtype=np.int32),
+             np.frombuffer(self._indptr, dtype=np.int64)),
+            shape=shape,
+        )
+
+
+def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
+    """Sublinear TF-IDF of ``counts`` (IDF fitted on it) and of ``others`` with the same IDF;
+    rows are L2-normalised."""
+    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
+    out = [transformer.fit_transform(counts).astype(np.float32).tocsr()]
+    for other in others:
+        other = sp.csr_matrix(other, shape=(other.shape[0], counts.shape[1]))
+        out.append(transformer.transform(other).astype(np.float32).tocsr())
+    return out
 
 
 def _identity(terms: list[str]) -> list[str]:
