@@ -42,7 +42,7 @@ _WEEKDAYS = {
 _WEEKDAY_RE = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
 _MD_Y = re.compile(
-    _MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|to)\s*\d{1,2})?"
+    r"\b" + _MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|to)\s*\d{1,2})?"
     r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
     re.IGNORECASE,
 )
@@ -278,7 +278,7 @@ _NOT_NAMES = {
 _NOT_TITLES = {"said", "says", "told", "according", "when", "after", "before", "while", "but",
                "and", "as", "russian", "indian", "american", "british", "chinese", "french",
                "german", "pakistani", "iranian", "israeli", "home", "district", "star"}
-_ORG_WORDS = {
+_ORG_WORDS = frozenset({
     "ministry", "council", "organisation", "organization", "department", "police", "university",
     "college", "school", "party", "court", "bank", "corporation", "corp", "inc", "ltd", "llc",
     "group", "center", "centre", "hospital", "association", "union", "committee", "agency",
@@ -292,10 +292,13 @@ _ORG_WORDS = {
     "apartments", "mall", "station", "airport", "beach", "resort", "hotel", "island", "islands",
     "river", "lake", "mountain", "valley", "north", "south", "east", "west", "central",
     "general", "partnership", "organisation's", "strategic", "special", "privileged",
-}
+})
 _NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
+# A run never starts with a word that opens sentences but names nobody ("The", "In", "May"):
+# the regex engine skips those, so the Python loop sees only possible names.
+_OPENERS = "|".join(sorted((w.capitalize() for w in _NOT_NAMES if w.isalpha()), key=len, reverse=True))
 _CAP_SEQ = re.compile(
-    _NAME_TOKEN + r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
+    r"(?=[A-Z])(?!(?:" + _OPENERS + r")\b)" + _NAME_TOKEN + r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|across|around|within)\s+(?:the\s+)?$",
@@ -384,10 +387,12 @@ class _Extractor:
             parents.update(self.parents.get(region, ()))
             parents.update(places().get(region, ()))
 
-    def visit(self, start: int, end: int, tokens: list[str], titled: bool = False) -> None:
+    def visit(
+        self, start: int, end: int, tokens: list[str], folded: list[str], titled: bool = False
+    ) -> None:
         gazetteer = places()
         phrase = " ".join(tokens)
-        key = fold(phrase)
+        key = " ".join(folded)
         after = self.text[end:end + 48]
         known = key in gazetteer or key in self.parents
         # Region cues ("X (Y)", "X, Y") and locative cues ("in X") cost a regex each: look for
@@ -397,19 +402,19 @@ class _Extractor:
         if known or region is not None:
             self._place(start, tokens, phrase, key, after, region, known)
             return
-        if any(fold(t) in _ORG_WORDS for t in tokens):
+        if not _ORG_WORDS.isdisjoint(folded):
             if len(tokens) >= 2:
                 self.orgs[key] += 1
                 self.names.setdefault(key, phrase)
             return
         if len(tokens) >= 2 or titled:
-            surname = fold(tokens[-1])
-            if self._plausible_surname(tokens[-1]):
+            surname = folded[-1]
+            if self._plausible_surname(tokens[-1], surname):
                 self.people[surname] += 1
                 self.names.setdefault(surname, tokens[-1])
             return
         if len(tokens[0]) >= 3:
-            self.singles.append(fold(tokens[0]))
+            self.singles.append(folded[0])
 
     def _place(
         self, start: int, tokens: list[str], phrase: str, key: str, after: str,
@@ -444,8 +449,7 @@ class _Extractor:
                 if key not in countries():
                     self.venue = key
 
-    def _plausible_surname(self, token: str) -> bool:
-        key = fold(token)
+    def _plausible_surname(self, token: str, key: str) -> bool:
         return (
             len(key) >= 2
             and key.isalpha() is not False
@@ -458,22 +462,24 @@ class _Extractor:
         )
 
 
-def _strip(tokens: list[str], start: int, text: str) -> tuple[list[str], int, bool]:
+def _strip(
+    tokens: list[str], folded: list[str], start: int, text: str
+) -> tuple[list[str], list[str], int, bool]:
     """Drop sentence openers, titles and months at the ends of a capitalised run; also say
     whether a title stood before the name ("EAM Jaishankar", "President Putin")."""
     titled = False
     while tokens:
-        head = fold(tokens[0])
+        head = folded[0]
         if head in _TITLES:
             titled = titled or head not in _NOT_TITLES
         elif head not in _NOT_NAMES:
             break
         if len(tokens) > 1:
             start = text.find(tokens[1], start + len(tokens[0]))
-        tokens = tokens[1:]
-    while tokens and (fold(tokens[-1]) in _NOT_NAMES or fold(tokens[-1]) in _TITLES):
-        tokens = tokens[:-1]
-    return tokens, start, titled
+        tokens, folded = tokens[1:], folded[1:]
+    while tokens and (folded[-1] in _NOT_NAMES or folded[-1] in _TITLES):
+        tokens, folded = tokens[:-1], folded[:-1]
+    return tokens, folded, start, titled
 
 
 LEAD_CHARS = 2500
@@ -504,9 +510,12 @@ def extract_event_key(
     # The dateline first, so that its region note is known before the body names the place.
     order = sorted(_CAP_SEQ.finditer(text), key=lambda mm: not (span[0] <= mm.start() < span[1]))
     for match in order:
-        tokens, start, titled = _strip(_tokens(match.group(0)), match.start(), text)
+        tokens = _tokens(match.group(0))
+        tokens, folded, start, titled = _strip(
+            tokens, [fold(t) for t in tokens], match.start(), text
+        )
         if tokens:
-            ex.visit(start, match.end(), tokens, titled)
+            ex.visit(start, match.end(), tokens, folded, titled)
     # A lone surname counts when the article also names the person in full.
     for key in ex.singles:
         if key in ex.people:
@@ -519,7 +528,10 @@ def extract_event_key(
         venue = max(sorted(ex.places), key=lambda k: (k not in national, ex.places[k]))
     dateline_place = None
     if span != (0, 0):
-        tokens, _, _ = _strip(_tokens(m.group("place")), 0, m.group("place"))
+        place_tokens = _tokens(m.group("place"))
+        tokens, _, _, _ = _strip(
+            place_tokens, [fold(t) for t in place_tokens], 0, m.group("place")
+        )
         dateline_place = fold(" ".join(tokens)) if tokens else None
     return EventKey(
         date=date,

@@ -23,7 +23,8 @@ _TRANSLATE = str.maketrans(
 )
 
 _SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
-_SPACES = re.compile(r"[ \t\f\v]+")
+_SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
+_PHOTO_CREDIT = re.compile(r"\btwitter/@\w+$")
 _LINE_EDGES = re.compile(r" ?\n ?")
 
 
@@ -55,13 +56,11 @@ _CHROME_LINE = re.compile(
       | your\ email\ address\ will\ not\ be\ published.*|required\ fields\ are\ marked.*
       | agencies|\(?with\ inputs\ from\ .*\)?
       | except\ for\ the\ headline,\ this\ story\ has\ not\ been\ edited.*
-      | .*\bhas\ been\ published\ from\ a\ syndicated\ feed\.?
       | [a-z0-9-]*logo\b.*
       | (?:mon|tues|wednes|thurs|fri|satur|sun)day,?\    # page date banners
         (?:\d{1,2}(?:st|nd|rd|th)?\ [a-z]+\.?|[a-z]+\.?\ \d{1,2}(?:st|nd|rd|th)?)
         ,?(?:\ \d{4})?(?:\W+\d{1,2}[:.]\d{2}.*)?
       | (?:photo|image|file\ photo|representational\ image)(?:\ credit)?:?\ .*
-      | .*\btwitter/@\w+$
       | [a-z]{3,}\d{12,}id\d+        # wire-service ids such as MENAFN17072024000045015687ID1108449547
     )$""",
     re.IGNORECASE | re.VERBOSE,
@@ -89,6 +88,11 @@ def is_chrome_line(line: str) -> bool:
         return False
     if _CHROME_LINE.match(stripped):
         return True
+    lowered = stripped.lower()
+    if lowered.endswith(("published from a syndicated feed.", "published from a syndicated feed")):
+        return True
+    if "twitter/@" in lowered and _PHOTO_CREDIT.search(lowered):
+        return True
     # An all-caps banner of a few words; an all-caps sentence with punctuation stays text.
     return (
         stripped.isupper()
@@ -105,12 +109,14 @@ def strip_chrome(text: str) -> str:
     out: list[str] = []
     has_content = False
     for line in text.split("\n"):
-        line = _WIRE_PREFIX.sub("", line)
-        # A marker after some article text ends it; a marker first is only a chrome line.
-        if has_content and _TAIL_MARKER.match(line.strip()):
-            break
-        if is_chrome_line(line):
-            continue
+        if line.startswith("("):
+            line = _WIRE_PREFIX.sub("", line)
+        if len(line) <= 240:  # chrome and markers are short; paragraphs skip the tests
+            # A marker after some article text ends it; a marker first is only a chrome line.
+            if has_content and _TAIL_MARKER.match(line.strip()):
+                break
+            if is_chrome_line(line):
+                continue
         if line or (out and out[-1]):  # collapse blank runs left by removed chrome
             out.append(line)
             has_content = has_content or bool(line)
