@@ -6,7 +6,7 @@ from .errors import ConfigError, DedupError, InputError
 from .pipeline import cluster_documents
 from .result import Cluster, ClusterResult, Link
 
-__all__ = sorted([
+__all__ = [
     "Cluster",
     "ClusterResult",
     "Config",
@@ -17,5 +17,5 @@ __all__ = sorted([
     "Link",
     "Skipped",
     "cluster_documents",
-])
+]
 __version__ = "0.1.0"

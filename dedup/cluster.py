@@ -12,7 +12,7 @@ it as the link that explains it. Ids and order are deterministic.
 from __future__ import annotations
 
 import heapq
-from typing import Callable
+from collections.abc import Iterable
 
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, Link
 
@@ -50,7 +50,7 @@ class UnionFind:
 
 def average_linkage(
     copies: UnionFind,
-    scores: list[tuple[int, int, float]],
+    scores: Iterable[tuple[int, int, float]],
     cluster_threshold: float,
     pair_threshold: float,
 ) -> tuple[UnionFind, list[tuple[int, int]]]:

@@ -6,8 +6,9 @@ with the path (and line) and a reason a person understands. Loaders live in :mod
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)

@@ -178,7 +178,7 @@ def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt
 
     if ref is not None:
         # An explicit date in the lead that is not in the future of the reference.
-        for start, end, day, year_known in _date_mentions(lead):
+        for start, _end, day, year_known in _date_mentions(lead):
             if not year_known and ref_year_known:
                 day = _with_year(day, ref.year) or day
                 if day > ref:
@@ -203,7 +203,7 @@ def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt
         source = "metadata" if published and parse_iso_date(published) else "dateline"
         return EventDate(_shift(ref, -2), ref, ref_year_known, source), ref
     # No reference: only a full explicit date in the lead can say when.
-    for start, end, day, year_known in _date_mentions(lead):
+    for start, _end, day, year_known in _date_mentions(lead):
         if year_known and not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
             return EventDate(day, day, True, "explicit"), None
     return None, None
@@ -272,7 +272,7 @@ _NOT_NAMES = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september",
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "police", "news", "photo", "video", "update", "breaking",
-    "read", "more", "click", "image", "getty", "images", "reuters", "ap", "afp", "pti", "ians",
+    "read", "click", "image", "getty", "images", "reuters", "ap", "afp", "pti", "ians",
 }
 # Words in _TITLES that open sentences rather than name anyone.
 _NOT_TITLES = {"said", "says", "told", "according", "when", "after", "before", "while", "but",

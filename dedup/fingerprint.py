@@ -10,7 +10,7 @@ Signatures are plain ``uint64`` arrays that :class:`datasketch.MinHashLSH` index
 from __future__ import annotations
 
 import hashlib
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -37,6 +37,11 @@ class TokenHasher:
     def __call__(self, tokens: Sequence[str]) -> np.ndarray:
         cache = self._cache
         return np.array([cache[t] for t in tokens], dtype=np.uint64)
+
+    def concatenated(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
+        """Hashes of several token lists, one after the other."""
+        cache = self._cache
+        return np.array([cache[t] for tokens in token_lists for t in tokens], dtype=np.uint64)
 
 
 def _combine(token_hashes: np.ndarray, size: int, count: int) -> np.ndarray:
@@ -148,7 +153,7 @@ def _batch(
     if not long_rows.any():
         return
     rows, lengths = rows[long_rows], lengths[long_rows]
-    flat = hasher([t for i in rows for t in token_lists[i]])
+    flat = hasher.concatenated([token_lists[i] for i in rows])
     windows = _combine(flat, size, len(flat) - size + 1)
     per_doc = lengths - size + 1
     doc_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))

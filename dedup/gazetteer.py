@@ -7,7 +7,6 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-
 _FOLDED: dict[str, str] = {}
 
 
@@ -47,7 +46,7 @@ def places() -> dict[str, frozenset[str]]:
 
     for country in countries.values():
         add(country["name"])
-    for code, state in states.items():
+    for state in states.values():
         add(state["name"], "United States")
     add("United States")
     for alias in ("US", "USA", "U.S.", "America"):

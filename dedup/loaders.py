@@ -22,9 +22,10 @@ import json
 import os
 import re
 import stat
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError

@@ -22,10 +22,9 @@ _TRANSLATE = str.maketrans(
     }
 )
 
-_SPECIAL = re.compile("[" + "".join(re.escape(chr(c)) for c in _TRANSLATE) + "]")
+_REPLACEMENTS = tuple((chr(code), new or "") for code, new in _TRANSLATE.items())
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _PHOTO_CREDIT = re.compile(r"\btwitter/@\w+$")
-_LINE_EDGES = re.compile(r" ?\n ?")
 
 
 def _replace_special(match: re.Match[str]) -> str:
@@ -37,10 +36,13 @@ def normalize_unicode(text: str) -> str:
     """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one."""
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-        text = _SPECIAL.sub(_replace_special, text)
-    text = _NEWLINES.sub("\n", text)
+        for old, new in _REPLACEMENTS:  # str.replace per variant: far faster than translate
+            if old in text:
+                text = text.replace(old, new)
+    if "\r" in text:
+        text = _NEWLINES.sub("\n", text)
     text = _SPACES.sub(" ", text)
-    return _LINE_EDGES.sub("\n", text).strip(" ")
+    return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
 # A line that is nothing but site chrome, wherever it stands.

@@ -85,7 +85,7 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
                 row.append(detail.get("shown_date") or "")
                 table.add_row(*row)
         console.print(table)
-        links = sorted(by_cluster.get(cluster.id, []), key=lambda l: (KIND_RANK[l.kind], l.a, l.b))
+        links = sorted(by_cluster.get(cluster.id, []), key=lambda k: (KIND_RANK[k.kind], k.a, k.b))
         for link in links:
             console.print(
                 Text.assemble("  ", (f"{link.a} ↔ {link.b}", "dim"), "  ",

@@ -13,6 +13,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from .config import Config
 from .events import EventKey, compare_dates
 from .gazetteer import countries
@@ -44,16 +46,30 @@ class PairFeatures:
 
     @property
     def event_score(self) -> float:
-        corroborated = self.date in ("same", "overlap") or self.place == "match"
-        w_people = W_PEOPLE if corroborated else W_PEOPLE_UNCORROBORATED
-        return (
-            W_COSINE * self.cosine
-            + W_HEAD * self.head_cosine
-            + w_people * self.people
-            + DATE_POINTS[self.date]
-            + PLACE_POINTS[self.place]
+        return float(event_scores(
+            np.array([self.cosine]), np.array([self.head_cosine]), np.array([self.people]),
+            np.array([DATE_CODES.index(self.date)]), np.array([PLACE_CODES.index(self.place)]),
+        )[0])
 
-        )
+
+DATE_CODES = ("unknown", "same", "overlap", "conflict")
+PLACE_CODES = ("unknown", "match", "related", "conflict")
+_DATE_POINTS = np.array([DATE_POINTS[c] for c in DATE_CODES])
+_PLACE_POINTS = np.array([PLACE_POINTS[c] for c in PLACE_CODES])
+
+
+def event_scores(
+    cosine: np.ndarray, head_cosine: np.ndarray, people: np.ndarray,
+    date: np.ndarray, place: np.ndarray,
+) -> np.ndarray:
+    """The same-event score of many pairs at once (``date``/``place`` are indices into
+    DATE_CODES/PLACE_CODES)."""
+    corroborated = (date == 1) | (date == 2) | (place == 1)
+    w_people = np.where(corroborated, W_PEOPLE, W_PEOPLE_UNCORROBORATED)
+    return (
+        W_COSINE * cosine + W_HEAD * head_cosine + w_people * people
+        + _DATE_POINTS[date] + _PLACE_POINTS[place]
+    )
 
 
 def entity_weight(df: int, n_docs: int) -> float:

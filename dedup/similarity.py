@@ -8,10 +8,11 @@ once the corpus is read.
 
 from __future__ import annotations
 
+from array import array
+from collections import Counter
+
 import numpy as np
 import scipy.sparse as sp
-from array import array
-
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
 
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "ms", "just"}
@@ -31,16 +32,18 @@ class TermCounts:
         self._counts = array("f")
         self._indptr = array("q", [0])
 
-    def add(self, terms: list[str]) -> None:
+    def add(self, tokens: list[str]) -> None:
+        """Append one row: the counts of the content terms among ``tokens``."""
         vocab = self.vocabulary
-        counts: dict[int, int] = {}
-        for term in terms:
-            col = vocab.get(term)
+        counts = Counter(tokens)  # in order of first occurrence: rows are deterministic
+        stop = _STOP
+        terms = [t for t in counts if t not in stop and len(t) > 1 and not t.isdigit()]
+        cols = [vocab.get(t) for t in terms]
+        for k, col in enumerate(cols):
             if col is None:
-                col = vocab[term] = len(vocab)
-            counts[col] = counts.get(col, 0) + 1
-        self._indices.extend(counts.keys())
-        self._counts.extend(counts.values())
+                cols[k] = vocab.setdefault(terms[k], len(vocab))
+        self._indices.extend(cols)
+        self._counts.extend([counts[t] for t in terms])
         self._indptr.append(len(self._indices))
 
     def matrix(self) -> sp.csr_matrix:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from dedup import loaders
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
-from dedup import loaders
 from dedup.loaders import extract_title, is_chrome_line, iter_inputs, load
 
 DATA = Path(__file__).parent.parent / "data"
