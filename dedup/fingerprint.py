@@ -4,7 +4,8 @@ Tokens get a stable 32-bit hash (blake2b, cached per distinct word), so signatur
 in every process and run. Shingles are hashed for many documents at once, and each of the
 ``num_perm`` permutations is a multiply-add-shift hash ``(a * h + b) mod 2**64 >> 32`` with
 random odd ``a``: wrap-around 64-bit arithmetic, no modulo, no per-shingle Python loop.
-Signatures are plain ``uint64`` arrays that :class:`datasketch.MinHashLSH` indexes as they are.
+Signatures are plain ``uint32`` arrays (half the memory of 64-bit ones) that
+:class:`datasketch.MinHashLSH` indexes as they are.
 """
 
 from __future__ import annotations
@@ -87,11 +88,11 @@ class MinHasher:
             h = self.a * shingles[None, :]
             h += self.b
             h >>= _SHIFT
-        return np.minimum.reduceat(h, offsets, axis=1).T
+        return np.minimum.reduceat(h, offsets, axis=1).T.astype(np.uint32)
 
     def signatures(self, shingle_sets: Sequence[np.ndarray], chunk: int = 8_000) -> np.ndarray:
         """(len(shingle_sets), num_perm) signatures; a set without shingles gets ``EMPTY``."""
-        out = np.full((len(shingle_sets), self.num_perm), EMPTY, dtype=np.uint64)
+        out = np.full((len(shingle_sets), self.num_perm), EMPTY, dtype=np.uint32)
         batch: list[int] = []
         total = 0
         for i, s in enumerate(shingle_sets):
@@ -124,7 +125,7 @@ def document_signatures(
     """
     hasher = hasher or TokenHasher()
     n = len(token_lists)
-    out = np.full((n, minhasher.num_perm), EMPTY, dtype=np.uint64)
+    out = np.full((n, minhasher.num_perm), EMPTY, dtype=np.uint32)
     counts = np.zeros(n, dtype=np.int64)
     start = 0
     while start < n:

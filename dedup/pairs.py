@@ -61,7 +61,10 @@ def people_column(
         (np.ones(len(rows)), (rows, cols)), shape=(len(keys), max(len(columns), 1))
     )
     totals = marks @ w
-    shared = marks[left].multiply(marks[right]) @ w
+    shared = np.zeros(len(left))
+    for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
+        stop = start + 50_000
+        shared[start:stop] = marks[left[start:stop]].multiply(marks[right[start:stop]]) @ w
     denom = totals[left] + totals[right]
     out = np.zeros(len(left))
     np.divide(2.0 * shared, denom, out=out, where=(totals[left] > 0) & (totals[right] > 0))

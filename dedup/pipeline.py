@@ -134,7 +134,7 @@ class Corpus:
         """Signatures and shingle counts of all documents, in order."""
         self._flush()
         if not self._signatures:
-            return np.zeros((0, self.config.num_perm), dtype=np.uint64), np.zeros(0, np.int64)
+            return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
         return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
 
 

@@ -80,12 +80,16 @@ def fit_tfidf(term_lists: list[list[str]]) -> tuple[TfidfVectorizer, sp.csr_matr
     return vectorizer, matrix.tocsr()
 
 
-def pair_cosines(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def pair_cosines(
+    matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 20_000
+) -> np.ndarray:
     """Cosine of rows ``left[k]`` and ``right[k]`` for every k (rows are L2-normalised)."""
-    if len(left) == 0:
-        return np.zeros(0, dtype=np.float32)
-    products = matrix[left].multiply(matrix[right])
-    return np.asarray(products.sum(axis=1)).ravel()
+    out = np.zeros(len(left), dtype=np.float32)
+    for start in range(0, len(left), chunk):  # in blocks: row copies stay small
+        stop = start + chunk
+        products = matrix[left[start:stop]].multiply(matrix[right[start:stop]])
+        out[start:stop] = np.asarray(products.sum(axis=1)).ravel()
+    return out
 
 
 def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
