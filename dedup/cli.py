@@ -15,6 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from . import __version__
 from .config import Config
+from .documents import Skipped
 from .errors import DedupError
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
@@ -80,7 +81,7 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     ) as progress:
         task = progress.add_task("reading", total=None)
         for item in iter_inputs(args.path):
-            (documents if not hasattr(item, "reason") else skipped).append(item)
+            (skipped if isinstance(item, Skipped) else documents).append(item)
             progress.advance(task)
         tasks: dict[str, int] = {}
 
