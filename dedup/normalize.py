@@ -138,6 +138,18 @@ def tokenize(text: str) -> list[str]:
     return _WORD.findall(text.lower())
 
 
+def tokenize_cased(text: str) -> tuple[list[str], set[str]]:
+    """:func:`tokenize`'s tokens and, from the same scan, the set of words the text writes in
+    lower case somewhere (a capitalised word also written so is a common word, not a name)."""
+    raw = _WORD.findall(text)
+    if not raw:
+        return [], set()
+    tokens = " ".join(raw).lower().split(" ")
+    if len(tokens) != len(raw):  # a case mapping that changes word boundaries: rescan
+        tokens = tokenize(text)
+    return tokens, set(raw).intersection(tokens)
+
+
 def exact_key(text: str) -> str:
     """The text as compared for exact duplicates: cleaned, case-folded, whitespace collapsed."""
     return " ".join(tokenize(text))

@@ -18,9 +18,9 @@ from .candidates import blocking_pairs, lsh_pairs
 from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
-from .events import EventKey, drop_common_names, extract_event_key, lowercase_words
+from .events import EventKey, drop_common_names, extract_event_key
 from .fingerprint import MinHasher, TokenHasher, document_signatures
-from .normalize import clean_text, tokenize
+from .normalize import clean_text, tokenize, tokenize_cased
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
 from .scoring import PairFeatures, evidence
@@ -74,9 +74,8 @@ def analyse(doc: Document) -> Analysis:
     cleaned = clean_text(doc.text)
     title, body = split_title(doc, cleaned)
     title_tokens = tokenize(title)
-    tokens = tokenize(body)
+    tokens, lower = tokenize_cased(body)
     exact = hashlib.blake2b(" ".join(title_tokens + tokens).encode(), digest_size=16).hexdigest()
-    lower = lowercase_words(body)
     key = extract_event_key(title, body, doc.published, lower)
     # Headline and lead sentence: where news says what happened, to whom, where.
     lead = _SENTENCE_END.split(body[:600], maxsplit=1)[0]
