@@ -107,8 +107,12 @@ class Corpus:
         self._signatures: list[np.ndarray] = []
         self._shingle_counts: list[np.ndarray] = []
 
-    def add(self, doc: Document) -> None:
-        a = analyse(doc)
+    def add(self, doc: Document) -> Analysis:
+        """Analyse one document and keep what later stages need of it."""
+        return self.add_analysis(analyse(doc))
+
+    def add_analysis(self, a: Analysis) -> Analysis:
+        """Keep what later stages need of an analysed document."""
         self.records.append(a.record)
         self.terms.add(a.title_tokens + a.tokens)
         self.heads.add(a.title_tokens + a.lead_tokens)
@@ -118,9 +122,11 @@ class Corpus:
         self._pending.append(a.tokens)
         self._pending_tokens += len(a.tokens)
         if self._pending_tokens >= 50_000:
-            self._flush()
+            self.flush()
+        return a
 
-    def _flush(self) -> None:
+    def flush(self) -> None:
+        """Compute the signatures of the documents added since the last flush."""
         if self._pending:
             sigs, counts = document_signatures(
                 self._pending, self.config.shingle_size, self._minhasher, self._hasher
@@ -131,7 +137,7 @@ class Corpus:
 
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
         """Signatures and shingle counts of all documents, in order."""
-        self._flush()
+        self.flush()
         if not self._signatures:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
         return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
@@ -147,10 +153,9 @@ def _publication_days(keys: list[EventKey]) -> np.ndarray:
 
 
 def score_candidates(
-    corpus: Corpus, config: Config, report: Progress
+    corpus: Corpus, prepared: list[Prepared], config: Config, report: Progress
 ) -> tuple[PairTable, dict[str, float]]:
     """Candidate pairs (row indices, i < j) with their features, in a deterministic order."""
-    prepared = corpus.records
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
@@ -238,15 +243,24 @@ def _cluster(
         corpus.add(doc)
         if i % 200 == 0:
             report("reading", i, 0)
+    report("reading", len(corpus.records), len(corpus.records))
+    return cluster_corpus(corpus, skipped=skipped, report=report)
+
+
+def cluster_corpus(
+    corpus: Corpus, *, skipped: Sequence[Skipped] = (), report: Progress | None = None
+) -> ClusterResult:
+    """Cluster what a :class:`Corpus` holds (the batch call and the incremental index's
+    batch view share this, so both give the same clusters for the same documents)."""
+    config = corpus.config
+    report = report or (lambda stage, done, total: None)
     n = len(corpus.records)
-    report("reading", n, n)
     # A "surname" that other articles write in lower case is a common word.
     common = corpus.common_words
-    corpus.records = [replace(p, key=drop_common_names(p.key, common)) for p in corpus.records]
-    prepared = corpus.records
+    prepared = [replace(p, key=drop_common_names(p.key, common)) for p in corpus.records]
     ids = [p.id for p in prepared]
 
-    table, weight = score_candidates(corpus, config, report)
+    table, weight = score_candidates(corpus, prepared, config, report)
     keys = [p.key for p in prepared]
     exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
     same_text = exact_ids[table.left] == exact_ids[table.right]

@@ -46,12 +46,22 @@ class TermCounts:
         self._counts.extend([counts[t] for t in terms])
         self._indptr.append(len(self._indices))
 
+    def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and counts of row ``i``."""
+        start, stop = self._indptr[i], self._indptr[i + 1]
+        return (np.array(self._indices[start:stop], dtype=np.int32),
+                np.array(self._counts[start:stop], dtype=np.float32))
+
+    def __len__(self) -> int:
+        return len(self._indptr) - 1
+
     def matrix(self) -> sp.csr_matrix:
         shape = (len(self._indptr) - 1, max(len(self.vocabulary), 1))
         return sp.csr_matrix(
-            (np.frombuffer(self._counts, dtype=np.float32),
-             np.frombuffer(self._indices, dtype=np.int32),
-             np.frombuffer(self._indptr, dtype=np.int64)),
+            # copies: a view would pin the arrays, and the next add() could not grow them
+            (np.frombuffer(self._counts, dtype=np.float32).copy(),
+             np.frombuffer(self._indices, dtype=np.int32).copy(),
+             np.frombuffer(self._indptr, dtype=np.int64).copy()),
             shape=shape,
         )
 

@@ -1,0 +1,418 @@
+"""The incremental index a crawler keeps: "have I seen this story, and how?"
+
+:class:`DedupIndex` answers one article at a time with a :class:`Verdict` (``new``, ``exact``,
+``near-duplicate`` or ``same-event``), using the same fingerprints, candidates and scores as the
+batch call:
+
+* exact copies by the hash of the cleaned text;
+* near-duplicates by MinHash-LSH (datasketch) over word shingles, verified by the signatures;
+* same-event write-ups by blocking on distinctive terms (an inverted index of each article's
+  top TF-IDF terms), scored like the batch (cosine, headline cosine, people, date, venue), and
+  joined to a story when the average score over the story reaches ``cluster_threshold`` (a lone
+  story needs one pair scoring ``same_event_threshold``, as in the batch).
+
+**IDF on a stream.** Term weights use document frequencies counted as articles arrive
+(``idf = ln((1 + n) / (1 + df)) + 1``, scikit-learn's smoothed IDF): each verdict sees the
+statistics of everything indexed before it. :meth:`DedupIndex.result` recomputes the batch
+clustering over everything indexed, with the final statistics, so feeding a corpus through
+:meth:`add` and then asking for the result gives exactly what ``dedup cluster`` gives.
+
+Only articles published within ``window_days`` of each other are compared, and
+:meth:`expire` forgets articles published before a date, which keeps a months-long crawl bounded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from datasketch import MinHashLSH
+
+from .candidates import Sketch
+from .cluster import UnionFind
+from .config import Config
+from .documents import Document
+from .events import EventKey, drop_common_names, parse_iso_date
+from .fingerprint import MinHasher, TokenHasher, document_signatures
+from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus
+from .result import EVENT, EXACT, NEAR, ClusterResult
+from .scoring import PairFeatures, entity_weight, evidence, pair_features
+
+NEW = "new"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the index says of one article.
+
+    Attributes:
+        id: The article's id.
+        status: ``new``, ``exact``, ``near-duplicate`` or ``same-event``.
+        matches: Indexed articles it matched, best first.
+        original: For copies, the earliest-published member of the duplicate group it copies.
+        story: Id of the story cluster it belongs to (the story's first indexed article).
+        group: Id of its duplicate group (the group's first indexed article).
+        scores: Scores of the best match (jaccard, cosine, head_cosine, people, score).
+        evidence: Date, people and place evidence of the best match, and a one-line ``why``.
+    """
+
+    id: str
+    status: str
+    matches: tuple[str, ...] = ()
+    original: str | None = None
+    story: str = ""
+    group: str = ""
+    scores: dict[str, float] = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "status": self.status, "matches": list(self.matches),
+            "original": self.original, "story": self.story, "group": self.group,
+            "scores": self.scores, "evidence": self.evidence,
+        }
+
+
+@dataclass
+class _Match:
+    row: int
+    features: PairFeatures
+    copy: str | None  # EXACT, NEAR or None
+
+
+class DedupIndex:
+    """An incremental, thread-safe index of articles.
+
+    Args:
+        config: settings; ``Config()`` by default (the same defaults as ``dedup cluster``).
+    """
+
+    def __init__(self, config: Config | None = None) -> None:
+        self.config = config or Config()
+        self._lock = threading.RLock()
+        self._corpus = Corpus(self.config)
+        self._minhasher = MinHasher(self.config.num_perm, self.config.seed)
+        self._hasher = TokenHasher()
+        self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
+                               num_perm=self.config.num_perm)
+        self._signatures: list[np.ndarray] = []
+        self._empty: list[bool] = []
+        self._days: list[int] = []  # publication day number, -1 when unknown
+        self._alive: list[bool] = []
+        self._by_id: dict[str, int] = {}
+        self._exact: dict[str, int] = {}
+        self._postings: dict[int, list[int]] = {}
+        self._df: Counter[int] = Counter()
+        self._entity_df: Counter[str] = Counter()
+        self._copies = _GrowingUnionFind()
+        self._stories = _GrowingUnionFind()
+        self._story_roots: dict[int, int] = {}  # union-find root -> first row of the story
+        self._group_roots: dict[int, int] = {}
+
+    # -- public API ------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return sum(self._alive)
+
+    def __contains__(self, doc_id: object) -> bool:
+        return doc_id in self._by_id
+
+    def check(self, document: Document) -> Verdict:
+        """The verdict :meth:`add` would give, without indexing the article."""
+        a = analyse(document)
+        with self._lock:
+            return self._judge(a, self._signature(a))[0]
+
+    def add(self, document: Document) -> Verdict:
+        """Index an article and say what it is: new, a copy, or another report of a story."""
+        a = analyse(document)
+        sig = self._signature(a)
+        with self._lock:
+            if document.id in self._by_id:
+                raise ValueError(
+                    f"The document id {document.id!r} is already indexed; ids must be unique."
+                )
+            verdict, matches = self._judge(a, sig)
+            self._insert(a, sig, matches, verdict)
+            return self._final(verdict)
+
+    def add_many(self, documents: Iterable[Document]) -> list[Verdict]:
+        """:meth:`add` for each article, in order."""
+        return [self.add(doc) for doc in documents]
+
+    def result(self) -> ClusterResult:
+        """The batch clustering of everything indexed (identical to ``cluster_documents`` on
+        the same articles in the same order)."""
+        with self._lock:
+            self._corpus.flush()
+            return cluster_corpus(self._corpus)
+
+    def expire(self, before: dt.date | str) -> int:
+        """Forget the articles published before ``before``; returns how many were dropped.
+
+        Their fingerprints leave the candidate indexes at once; the batch view (:meth:`result`)
+        still lists them until the index is saved and loaded again.
+        """
+        day = before if isinstance(before, dt.date) else parse_iso_date(before)
+        if day is None:
+            raise ValueError(f"The 'before' parameter must be an ISO date. Got {before!r} instead.")
+        limit = day.toordinal()
+        dropped = 0
+        with self._lock:
+            for row, published in enumerate(self._days):
+                if self._alive[row] and 0 <= published < limit:
+                    self._alive[row] = False
+                    self._lsh.remove(row)
+                    record = self._corpus.records[row]
+                    if self._exact.get(record.exact) == row:
+                        del self._exact[record.exact]
+                    dropped += 1
+            for term, rows in self._postings.items():
+                self._postings[term] = [r for r in rows if self._alive[r]]
+        return dropped
+
+    def stats(self) -> dict[str, int]:
+        """Counts of indexed articles, stories and duplicate groups."""
+        with self._lock:
+            rows = [r for r, alive in enumerate(self._alive) if alive]
+            return {
+                "documents": len(rows),
+                "stories": len({self._stories.find(r) for r in rows}),
+                "groups": len({self._copies.find(r) for r in rows}),
+                "expired": len(self._alive) - len(rows),
+            }
+
+    # -- scoring ---------------------------------------------------------------------------
+
+    def _signature(self, a: Analysis) -> np.ndarray:
+        sigs, counts = document_signatures(
+            [a.tokens], self.config.shingle_size, self._minhasher, self._hasher
+        )
+        return sigs[0]
+
+    def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool) -> np.ndarray:
+        """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
+        (the query article counts as one more document holding its own terms)."""
+        n = len(self._corpus.records) + 1
+        df = np.array([self._df.get(int(c), 0) for c in cols], dtype=np.float64) + query
+        weights = (1.0 + np.log(counts)) * (np.log((1 + n) / (1 + df)) + 1.0)
+        norm = float(np.linalg.norm(weights))
+        return weights / norm if norm else weights
+
+    def _query_vectors(self, a: Analysis) -> tuple[tuple, tuple]:
+        vocab = self._corpus.terms.vocabulary
+        out = []
+        for tokens in (a.title_tokens + a.tokens, a.title_tokens + a.lead_tokens):
+            counts = Counter(t for t in tokens if _content(t))
+            # Terms never indexed get columns of their own (below 0): they weigh in the norm
+            # but match nothing.
+            cols = np.array([vocab.get(t, -1 - k) for k, t in enumerate(counts)], dtype=np.int64)
+            weights = self._weights(cols, np.array(list(counts.values()), dtype=np.float64), True)
+            order = np.argsort(cols)
+            out.append((cols[order], weights[order]))
+        return out[0], out[1]
+
+    def _row_vector(self, rows: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
+        cols, counts = rows.row(i)
+        weights = self._weights(cols, counts.astype(np.float64), False)
+        order = np.argsort(cols)
+        return cols[order].astype(np.int64), weights[order]
+
+    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> list[int]:
+        found: set[int] = set()
+        first = self._exact.get(a.record.exact)
+        if first is not None:
+            found.add(first)
+        found.update(self._lsh.query(Sketch(sig)))
+        # Same-event candidates: articles sharing two or more distinctive terms.
+        cols, weights = body
+        top = cols[np.argsort(-weights)[: self.config.salient_terms]]
+        top = top[top >= 0]
+        shared: Counter[int] = Counter()
+        for col in top.tolist():
+            rows = self._postings.get(col, ())
+            if len(rows) <= self.config.max_block_size:
+                shared.update(rows)
+        found.update(r for r, c in shared.items() if c >= 2)
+        day = _day(a.record.key)
+        window = self.config.window_days
+        return sorted(
+            r for r in found
+            if self._alive[r] and (day < 0 or self._days[r] < 0 or abs(self._days[r] - day) <= window)
+        )
+
+    def _judge(self, a: Analysis, sig: np.ndarray) -> tuple[Verdict, list[_Match]]:
+        body, head = self._query_vectors(a)
+        key = drop_common_names(a.record.key, self._corpus.common_words)
+        n = len(self._corpus.records) + 1
+        weight = {k: entity_weight(self._entity_df.get(k, 0) + 1, n) for k in key.people | key.orgs}
+        empty = not a.tokens
+        matches: list[_Match] = []
+        for row in self._candidates(a, sig, body):
+            other = self._corpus.records[row]
+            okey = drop_common_names(other.key, self._corpus.common_words)
+            w = dict(weight)
+            for k in okey.people | okey.orgs:
+                w.setdefault(k, entity_weight(self._entity_df.get(k, 0), n))
+            jaccard = 0.0 if empty or self._empty[row] else float(np.mean(sig == self._signatures[row]))
+            cos = _dot(body, self._row_vector(self._corpus.terms, row))
+            head_cos = _dot(head, self._row_vector(self._corpus.heads, row))
+            feats = pair_features(key, okey, jaccard, cos, head_cos, w, self.config)
+            copy = EXACT if other.exact == a.record.exact else (
+                NEAR if jaccard >= self.config.near_duplicate_threshold else None)
+            matches.append(_Match(row, feats, copy))
+        return self._decide(a.record, matches), matches
+
+    def _decide(self, record: Prepared, matches: list[_Match]) -> Verdict:
+        copies = [m for m in matches if m.copy]
+        if copies:
+            best = max(copies, key=lambda m: (m.copy == EXACT, m.features.jaccard, -m.row))
+            group_rows = self._copies.members(best.row)
+            original = min(group_rows, key=lambda r: (self._days[r] if self._days[r] >= 0 else 10**9, r))
+            return self._verdict(record, best.copy or NEAR, best, copies, original)
+        story = self._best_story(matches)
+        if story is not None:
+            root, best, members = story
+            return self._verdict(record, EVENT, best, members, None, story_root=root)
+        return Verdict(record.id, NEW)
+
+    def _best_story(self, matches: list[_Match]) -> tuple[int, _Match, list[_Match]] | None:
+        """The story whose average score with this article reaches the cluster threshold."""
+        by_story: dict[int, list[_Match]] = {}
+        for m in matches:
+            by_story.setdefault(self._stories.find(m.row), []).append(m)
+        best_story = None
+        for root, members in by_story.items():
+            rows = [r for r in self._stories.members(root) if self._alive[r]]
+            average = sum(m.features.event_score for m in members) / max(len(rows), 1)
+            top = max(members, key=lambda m: m.features.event_score)
+            lone_group = len({self._copies.find(r) for r in rows}) == 1
+            if average < self.config.cluster_threshold:
+                continue
+            if lone_group and top.features.event_score < self.config.same_event_threshold:
+                continue
+            if best_story is None or average > best_story[0]:
+                best_story = (average, root, top, members)
+        if best_story is None:
+            return None
+        _, root, top, members = best_story
+        members.sort(key=lambda m: -m.features.event_score)
+        return root, top, members
+
+    def _verdict(
+        self, record: Prepared, status: str, best: _Match, matched: list[_Match],
+        original: int | None, story_root: int | None = None,
+    ) -> Verdict:
+        scores, facts = evidence(best.features, status)
+        ids = self._corpus.records
+        ranked = sorted(matched, key=lambda m: (-(m.features.jaccard if m.copy else m.features.event_score), m.row))
+        story = self._stories.find(best.row if story_root is None else story_root)
+        return Verdict(
+            id=record.id,
+            status=status,
+            matches=tuple(ids[m.row].id for m in ranked),
+            original=ids[original].id if original is not None else None,
+            story=ids[self._story_roots.get(story, story)].id,
+            group=record.id if status == EVENT else ids[self._group_roots.get(self._copies.find(best.row), best.row)].id,
+            scores=scores,
+            evidence=facts,
+        )
+
+    def _final(self, verdict: Verdict) -> Verdict:
+        if verdict.status != NEW:
+            return verdict
+        return Verdict(verdict.id, NEW, story=verdict.id, group=verdict.id)
+
+    # -- insertion -------------------------------------------------------------------------
+
+    def _insert(self, a: Analysis, sig: np.ndarray, matches: list[_Match], verdict: Verdict) -> None:
+        row = len(self._corpus.records)
+        self._corpus.add_analysis(a)
+        self._corpus.flush()
+        self._signatures.append(sig)
+        self._empty.append(not a.tokens)
+        self._days.append(_day(a.record.key))
+        self._alive.append(True)
+        self._by_id[a.record.id] = row
+        self._exact.setdefault(a.record.exact, row)
+        self._lsh.insert(row, Sketch(sig), check_duplication=False)
+        cols, counts = self._corpus.terms.row(row)
+        for c in cols.tolist():
+            self._df[c] += 1
+        self._entity_df.update(a.record.key.people | a.record.key.orgs)
+        weights = self._weights(cols, counts.astype(np.float64), False)
+        top = cols[np.argsort(-weights)[: self.config.salient_terms]] if len(cols) else cols
+        for c in top.tolist():
+            self._postings.setdefault(c, []).append(row)
+        self._copies.add()
+        self._stories.add()
+        self._story_roots[row] = row
+        self._group_roots[row] = row
+        if verdict.status in (EXACT, NEAR):
+            for m in matches:
+                if m.copy:
+                    self._join(self._copies, self._group_roots, row, m.row)
+                    self._join(self._stories, self._story_roots, row, m.row)
+        elif verdict.status == EVENT:
+            target = self._by_id[verdict.matches[0]]
+            self._join(self._stories, self._story_roots, row, target)
+
+    @staticmethod
+    def _join(uf: _GrowingUnionFind, roots: dict[int, int], a: int, b: int) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        if ra == rb:
+            return
+        first = min(roots.get(ra, ra), roots.get(rb, rb))
+        root = uf.union(a, b)
+        roots[root] = first
+
+
+class _GrowingUnionFind(UnionFind):
+    """Union-find that grows one element at a time and lists a set's members."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self._members: dict[int, list[int]] = {}
+
+    def add(self) -> int:
+        x = len(self.parent)
+        self.parent.append(x)
+        self.size.append(1)
+        self._members[x] = [x]
+        return x
+
+    def union(self, a: int, b: int) -> int:
+        ra, rb = self.find(a), self.find(b)
+        root = super().union(a, b)
+        if ra != rb:
+            gone = rb if root == ra else ra
+            self._members[root].extend(self._members.pop(gone))
+        return root
+
+    def members(self, x: int) -> list[int]:
+        return self._members[self.find(x)]
+
+
+def _day(key: EventKey) -> int:
+    if key.published is None or key.date is None or not key.date.year_known:
+        return -1
+    return key.published.toordinal()
+
+
+def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
+    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
+    return float(np.dot(a[1][ia], b[1][ib]))
+
+
+def _content(term: str) -> bool:
+    from .similarity import _STOP
+
+    return len(term) > 1 and term not in _STOP and not term.isdigit()
+
+
+__all__ = ["DedupIndex", "Verdict", "NEW"]
