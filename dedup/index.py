@@ -24,6 +24,7 @@ Only articles published within ``window_days`` of each other are compared, and
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
 from collections import Counter
 from collections.abc import Iterable
@@ -44,6 +45,10 @@ from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, entity_weight, evidence, pair_features
 
 NEW = "new"
+# Below this many indexed articles, document frequencies say little (every word looks rare),
+# so text similarity is inflated: a same-event verdict then also needs the date or the venue to
+# agree. The batch view (result()) is not affected.
+WARM_UP_DOCUMENTS = 50
 
 
 @dataclass(frozen=True)
@@ -296,6 +301,11 @@ class DedupIndex:
                 continue
             if lone_group and top.features.event_score < self.config.same_event_threshold:
                 continue
+            if len(self._corpus.records) < WARM_UP_DOCUMENTS and not any(
+                m.features.date in ("same", "overlap") or m.features.place == "match"
+                for m in members
+            ):
+                continue
             if best_story is None or average > best_story[0]:
                 best_story = (average, root, top, members)
         if best_story is None:
@@ -334,25 +344,7 @@ class DedupIndex:
         row = len(self._corpus.records)
         self._corpus.add_analysis(a)
         self._corpus.flush()
-        self._signatures.append(sig)
-        self._empty.append(not a.tokens)
-        self._days.append(_day(a.record.key))
-        self._alive.append(True)
-        self._by_id[a.record.id] = row
-        self._exact.setdefault(a.record.exact, row)
-        self._lsh.insert(row, Sketch(sig), check_duplication=False)
-        cols, counts = self._corpus.terms.row(row)
-        for c in cols.tolist():
-            self._df[c] += 1
-        self._entity_df.update(a.record.key.people | a.record.key.orgs)
-        weights = self._weights(cols, counts.astype(np.float64), False)
-        top = cols[np.argsort(-weights)[: self.config.salient_terms]] if len(cols) else cols
-        for c in top.tolist():
-            self._postings.setdefault(c, []).append(row)
-        self._copies.add()
-        self._stories.add()
-        self._story_roots[row] = row
-        self._group_roots[row] = row
+        self._index_row(row, a.record, sig, not a.tokens, alive=True)
         if verdict.status in (EXACT, NEAR):
             for m in matches:
                 if m.copy:
@@ -361,6 +353,72 @@ class DedupIndex:
         elif verdict.status == EVENT:
             target = self._by_id[verdict.matches[0]]
             self._join(self._stories, self._story_roots, row, target)
+
+    def _index_row(self, row: int, record: Prepared, sig: np.ndarray, empty: bool,
+                   alive: bool) -> None:
+        """Enter row ``row`` (already in the corpus) into the candidate indexes."""
+        self._signatures.append(sig)
+        self._empty.append(empty)
+        self._days.append(_day(record.key))
+        self._alive.append(alive)
+        self._by_id[record.id] = row
+        cols, counts = self._corpus.terms.row(row)
+        for c in cols.tolist():
+            self._df[c] += 1
+        self._entity_df.update(record.key.people | record.key.orgs)
+        self._copies.add()
+        self._stories.add()
+        self._story_roots[row] = row
+        self._group_roots[row] = row
+        if not alive:
+            return
+        self._exact.setdefault(record.exact, row)
+        self._lsh.insert(row, Sketch(sig), check_duplication=False)
+        weights = self._weights(cols, counts.astype(np.float64), False)
+        top = cols[np.argsort(-weights)[: self.config.salient_terms]] if len(cols) else cols
+        for c in top.tolist():
+            self._postings.setdefault(c, []).append(row)
+
+    # -- persistence -----------------------------------------------------------------------
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index to ``path`` (SQLite; atomic: a crash mid-save keeps the old file)."""
+        from . import store
+
+        with self._lock:
+            store.save(self, path)
+
+    @classmethod
+    def load(cls, path: str | os.PathLike[str]) -> DedupIndex:
+        """Read an index saved by :meth:`save`. A file that is not one raises
+        :class:`~dedup.errors.InputError`; nothing is unpickled."""
+        from . import store
+
+        return store.load(path)
+
+    def _state(self) -> dict[str, Any]:
+        self._corpus.flush()
+        rows = range(len(self._corpus.records))
+        return {
+            "corpus": self._corpus,
+            "alive": list(self._alive),
+            "group_roots": [self._group_roots.get(self._copies.find(r), r) for r in rows],
+            "story_roots": [self._story_roots.get(self._stories.find(r), r) for r in rows],
+            "seen_once": self._corpus._seen_once,
+        }
+
+    def _restore(self, vocabulary: dict[str, int], entries: list[tuple], common: set[str],
+                 seen: set[str]) -> None:
+        self._corpus.terms.vocabulary.update(vocabulary)
+        self._corpus.common_words = common
+        self._corpus._seen_once = seen
+        for row, (record, terms, heads, sig, shingles, alive, group, story) in enumerate(entries):
+            self._corpus.restore(record, terms, heads, sig, shingles)
+            self._index_row(row, record, np.array(sig, dtype=np.uint32), shingles == 0, alive)
+            if group != row:
+                self._join(self._copies, self._group_roots, row, group)
+            if story != row:
+                self._join(self._stories, self._story_roots, row, story)
 
     @staticmethod
     def _join(uf: _GrowingUnionFind, roots: dict[int, int], a: int, b: int) -> None:

@@ -125,6 +125,18 @@ class Corpus:
             self.flush()
         return a
 
+    def restore(
+        self, record: Prepared, terms: tuple[np.ndarray, np.ndarray],
+        heads: tuple[np.ndarray, np.ndarray], signature: np.ndarray, shingles: int,
+    ) -> None:
+        """Append a document as a saved index holds it (no text to analyse)."""
+        self.flush()
+        self.records.append(record)
+        self.terms.add_row(*terms)
+        self.heads.add_row(*heads)
+        self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
+        self._shingle_counts.append(np.array([shingles], dtype=np.int64))
+
     def flush(self) -> None:
         """Compute the signatures of the documents added since the last flush."""
         if self._pending:

@@ -46,6 +46,12 @@ class TermCounts:
         self._counts.extend([counts[t] for t in terms])
         self._indptr.append(len(self._indices))
 
+    def add_row(self, cols: np.ndarray, counts: np.ndarray) -> None:
+        """Append a row given as columns and counts (restoring a saved index)."""
+        self._indices.extend(int(c) for c in cols)
+        self._counts.extend(float(c) for c in counts)
+        self._indptr.append(len(self._indices))
+
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Columns and counts of row ``i``."""
         start, stop = self._indptr[i], self._indptr[i + 1]

@@ -1,0 +1,203 @@
+"""The incremental index: verdicts, batch consistency, persistence, threads, expiry."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+import pytest
+
+from dedup import Document, InputError, cluster_documents
+from dedup.index import DedupIndex
+from dedup.loaders import load
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+GVC = ROOT.parent / "shared" / "data" / "gvc-dev.jsonl"
+
+STORY = (
+    "Firefighters battled a large blaze at the Riverside paper mill in Millbrook on Tuesday "
+    "night, officials said. Fire chief Dana Whitfield said three workers were treated for smoke "
+    "inhalation and the plant will stay closed while inspectors look for the cause. Residents "
+    "near the mill were told to keep their windows shut overnight as smoke drifted across town."
+)
+OTHER = (
+    "The city council of Lakeside approved a new budget for road repairs on Monday after a long "
+    "debate. Mayor Priya Raman said the plan doubles spending on potholes and adds two new bike "
+    "lanes downtown, paid for by a small increase in parking fees."
+)
+
+
+def _seeds() -> list[Document]:
+    docs, skipped = load(DATA)
+    assert not skipped
+    return docs
+
+
+def _clusters(result) -> list[list[str]]:
+    return [c.members for c in result.clusters]
+
+
+def test_first_article_is_new_and_its_copy_is_exact():
+    index = DedupIndex()
+    first = index.add(Document(id="a", text=STORY, title="Fire at paper mill"))
+    assert first.status == "new"
+    assert (first.story, first.group) == ("a", "a")
+    copy = index.add(Document(id="b", text=STORY, title="Fire at paper mill"))
+    assert copy.status == "exact"
+    assert copy.matches == ("a",)
+    assert copy.original == "a"
+    assert (copy.story, copy.group) == ("a", "a")
+
+
+def test_edited_copy_is_a_near_duplicate_and_unrelated_story_is_new():
+    index = DedupIndex()
+    index.add(Document(id="a", text=STORY, title="Fire at paper mill"))
+    edited = STORY.replace("three workers", "3 workers") + "\nADVERTISEMENT\nRead Also: Other news"
+    verdict = index.add(Document(id="b", text=edited, title="Blaze hits Millbrook mill"))
+    assert verdict.status == "near-duplicate"
+    assert verdict.scores["jaccard"] >= 0.5
+    assert index.add(Document(id="c", text=OTHER, title="Council passes budget")).status == "new"
+
+
+def test_check_does_not_insert():
+    index = DedupIndex()
+    index.add(Document(id="a", text=STORY))
+    assert index.check(Document(id="b", text=STORY)).status == "exact"
+    assert "b" not in index
+    assert len(index) == 1
+
+
+def test_duplicate_id_is_refused():
+    index = DedupIndex()
+    index.add(Document(id="a", text=STORY))
+    with pytest.raises(ValueError, match="already indexed"):
+        index.add(Document(id="a", text=OTHER))
+
+
+def test_seeds_through_add_link_the_goa_pair_only():
+    index = DedupIndex()
+    verdicts = {d.id: index.add(d) for d in _seeds()}
+    goa = [i for i in verdicts if i.startswith(("001", "003"))]
+    assert verdicts[goa[1]].status == "same-event"
+    assert verdicts[goa[1]].matches == (goa[0],)
+    assert verdicts[goa[1]].evidence["date"]["value"] == "2023-05-04"
+    others = [v for i, v in verdicts.items() if not i.startswith(("001", "003"))]
+    assert all(v.status == "new" for v in others)
+
+
+def test_index_result_equals_batch_on_seeds():
+    docs = _seeds()
+    index = DedupIndex()
+    index.add_many(docs)
+    assert index.result().to_dict() == cluster_documents(docs).to_dict()
+
+
+@pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
+def test_index_result_equals_batch_on_gvc_in_publication_order():
+    records = [json.loads(line) for line in GVC.open(encoding="utf-8")]
+    records.sort(key=lambda r: (r["date"] or "", r["id"]))
+    docs = [Document(id=r["id"], text=r["text"], title=r["title"], published=r["date"])
+            for r in records]
+    index = DedupIndex()
+    index.add_many(docs)
+    assert _clusters(index.result()) == _clusters(cluster_documents(docs))
+    assert [c.groups for c in index.result().clusters] == [
+        c.groups for c in cluster_documents(docs).clusters
+    ]
+
+
+def test_save_and_load_round_trip(tmp_path):
+    docs = _seeds()
+    index = DedupIndex()
+    index.add_many(docs[:3])
+    path = tmp_path / "seeds.dedup"
+    index.save(path)
+    loaded = DedupIndex.load(path)
+    assert loaded.stats() == index.stats()
+    fresh = DedupIndex()
+    fresh.add_many(docs[:3])
+    for doc in docs[3:]:
+        assert loaded.add(doc).to_dict() == fresh.add(doc).to_dict()
+    assert loaded.result().to_dict() == fresh.result().to_dict()
+
+
+def test_a_crash_during_save_keeps_the_previous_index(tmp_path, monkeypatch):
+    path = tmp_path / "index.dedup"
+    index = DedupIndex()
+    index.add(Document(id="a", text=STORY))
+    index.save(path)
+    before = path.read_bytes()
+    index.add(Document(id="b", text=OTHER))
+
+    def killed(*args, **kwargs):
+        raise KeyboardInterrupt("killed mid-save")
+
+    monkeypatch.setattr("dedup.store.os.replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        index.save(path)
+    assert path.read_bytes() == before
+    assert DedupIndex.load(path).stats()["documents"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["index.dedup"]
+
+
+@pytest.mark.parametrize("content", [b"", b"not an index", b"SQLite format 3\x00garbage" * 10])
+def test_loading_something_else_says_so(tmp_path, content):
+    path = tmp_path / "other.db"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="not a dedup index"):
+        DedupIndex.load(path)
+
+
+def test_loading_another_sqlite_file_says_so(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "other.sqlite"
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE t (x)")
+    with pytest.raises(InputError, match="not a dedup index"):
+        DedupIndex.load(path)
+
+
+def test_missing_index_file_names_the_path(tmp_path):
+    with pytest.raises(InputError, match="missing.dedup"):
+        DedupIndex.load(tmp_path / "missing.dedup")
+
+
+def test_concurrent_adds_lose_nothing():
+    index = DedupIndex()
+    docs = [Document(id=f"copy-{i}", text=STORY) for i in range(8)]
+    docs += [Document(id=f"other-{i}", text=f"{OTHER} Item number {i} of the agenda.")
+             for i in range(8)]
+    verdicts: list = []
+    lock = threading.Lock()
+
+    def worker(chunk):
+        for doc in chunk:
+            v = index.add(doc)
+            with lock:
+                verdicts.append(v)
+
+    threads = [threading.Thread(target=worker, args=(docs[i::4],)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(v.id for v in verdicts) == sorted(d.id for d in docs)
+    copies = [v for v in verdicts if v.id.startswith("copy-")]
+    assert sum(v.status == "new" for v in copies) == 1
+    assert all(v.status == "exact" for v in copies if v.status != "new")
+    assert len(index) == len(docs)
+
+
+def test_expire_forgets_old_articles():
+    index = DedupIndex()
+    index.add(Document(id="old", text=STORY, published="2024-01-01"))
+    index.add(Document(id="new", text=OTHER, published="2024-03-01"))
+    assert index.expire("2024-02-01") == 1
+    assert index.stats()["documents"] == 1
+    again = index.check(Document(id="again", text=STORY, published="2024-03-02"))
+    assert again.status == "new"
+    with pytest.raises(ValueError, match="'before' parameter"):
+        index.expire("soon")
