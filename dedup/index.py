@@ -43,6 +43,7 @@ from .fingerprint import MinHasher, TokenHasher, document_signatures
 from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, entity_weight, evidence, pair_features
+from .similarity import _STOP
 
 NEW = "new"
 # Below this many indexed articles, document frequencies say little (every word looks rare),
@@ -112,7 +113,7 @@ class DedupIndex:
         self._by_id: dict[str, int] = {}
         self._exact: dict[str, int] = {}
         self._postings: dict[int, list[int]] = {}
-        self._df: Counter[int] = Counter()
+        self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._entity_df: Counter[str] = Counter()
         self._copies = _GrowingUnionFind()
         self._stories = _GrowingUnionFind()
@@ -204,7 +205,8 @@ class DedupIndex:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
         (the query article counts as one more document holding its own terms)."""
         n = len(self._corpus.records) + 1
-        df = np.array([self._df.get(int(c), 0) for c in cols], dtype=np.float64) + query
+        known = (cols >= 0) & (cols < len(self._df))
+        df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + query
         weights = (1.0 + np.log(counts)) * (np.log((1 + n) / (1 + df)) + 1.0)
         norm = float(np.linalg.norm(weights))
         return weights / norm if norm else weights
@@ -363,8 +365,11 @@ class DedupIndex:
         self._alive.append(alive)
         self._by_id[record.id] = row
         cols, counts = self._corpus.terms.row(row)
-        for c in cols.tolist():
-            self._df[c] += 1
+        if len(cols) and cols.max() >= len(self._df):
+            grown = np.zeros(max(2 * len(self._df), int(cols.max()) + 1), dtype=np.float64)
+            grown[: len(self._df)] = self._df
+            self._df = grown
+        self._df[cols] += 1
         self._entity_df.update(record.key.people | record.key.orgs)
         self._copies.add()
         self._stories.add()
@@ -468,8 +473,6 @@ def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> 
 
 
 def _content(term: str) -> bool:
-    from .similarity import _STOP
-
     return len(term) > 1 and term not in _STOP and not term.isdigit()
 
 
