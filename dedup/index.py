@@ -137,15 +137,31 @@ class DedupIndex:
     def add(self, document: Document) -> Verdict:
         """Index an article and say what it is: new, a copy, or another report of a story."""
         a = analyse(document)
-        sig = self._signature(a)
+        return self._add_analysed(a, self._signature(a))
+
+    def _add_analysed(self, a: Analysis, sig: np.ndarray) -> Verdict:
         with self._lock:
-            if document.id in self._by_id:
+            if a.record.id in self._by_id:
                 raise ValueError(
-                    f"The document id {document.id!r} is already indexed; ids must be unique."
+                    f"The document id {a.record.id!r} is already indexed; ids must be unique."
                 )
             verdict, matches = self._judge(a, sig)
             self._insert(a, sig, matches, verdict)
             return self._final(verdict)
+
+    def _apply_entry(
+        self, record: Prepared, terms: dict[str, int], heads: dict[str, int], sig: np.ndarray,
+        shingles: int, lower: set[str], group: int, story: int,
+    ) -> None:
+        """Append an article indexed elsewhere (a shared index's log entry)."""
+        with self._lock:
+            row = len(self._corpus.records)
+            self._corpus.restore_counts(record, terms, heads, sig, shingles, lower)
+            self._index_row(row, record, sig, shingles == 0, alive=True)
+            if group != row:
+                self._join(self._copies, self._group_roots, row, group)
+            if story != row:
+                self._join(self._stories, self._story_roots, row, story)
 
     def add_many(self, documents: Iterable[Document]) -> list[Verdict]:
         """:meth:`add` for each article, in order."""

@@ -137,6 +137,20 @@ class Corpus:
         self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
         self._shingle_counts.append(np.array([shingles], dtype=np.int64))
 
+    def restore_counts(
+        self, record: Prepared, terms: dict[str, int], heads: dict[str, int],
+        signature: np.ndarray, shingles: int, lower_words: set[str],
+    ) -> None:
+        """Append a document given as term counts (a shared index's log entry)."""
+        self.flush()
+        self.records.append(record)
+        self.terms.add_counts(terms)
+        self.heads.add_counts(heads)
+        self.common_words |= lower_words & self._seen_once
+        self._seen_once |= lower_words
+        self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
+        self._shingle_counts.append(np.array([shingles], dtype=np.int64))
+
     def flush(self) -> None:
         """Compute the signatures of the documents added since the last flush."""
         if self._pending:

@@ -23,6 +23,13 @@ def content_terms(tokens: list[str]) -> list[str]:
     return [t for t in tokens if len(t) > 1 and t not in _STOP and not t.isdigit()]
 
 
+def content_counts(tokens: list[str]) -> dict[str, int]:
+    """Counts of the content terms among ``tokens``, in order of first occurrence."""
+    counts = Counter(tokens)
+    stop = _STOP
+    return {t: c for t, c in counts.items() if t not in stop and len(t) > 1 and not t.isdigit()}
+
+
 class TermCounts:
     """Sparse term-count rows appended one document at a time over a shared vocabulary."""
 
@@ -34,10 +41,12 @@ class TermCounts:
 
     def add(self, tokens: list[str]) -> None:
         """Append one row: the counts of the content terms among ``tokens``."""
+        self.add_counts(content_counts(tokens))
+
+    def add_counts(self, counts: dict[str, int]) -> None:
+        """Append one row of term counts (new terms get the next columns, in order)."""
         vocab = self.vocabulary
-        counts = Counter(tokens)  # in order of first occurrence: rows are deterministic
-        stop = _STOP
-        terms = [t for t in counts if t not in stop and len(t) > 1 and not t.isdigit()]
+        terms = list(counts)
         cols = [vocab.get(t) for t in terms]
         for k, col in enumerate(cols):
             if col is None:

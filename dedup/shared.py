@@ -1,0 +1,143 @@
+"""One index shared by many crawler processes, through Redis.
+
+Design: Redis holds the index as an append-only **log** of indexed articles: for each, its
+record and event key, its MinHash signature, its term counts (the TF-IDF vectors are computed
+from them), its lower-case words, and the duplicate group and story it joined. Every process
+keeps a local :class:`~dedup.index.DedupIndex` that replays the log. An ``add()`` takes a Redis
+lock, replays the entries it has not seen, judges the article against the complete index,
+appends its entry and releases the lock: adds are serialised across processes, so no copy is
+missed because two processes saw it at once, and every verdict is in the log. Reads
+(``check()``) replay the log without the lock. The log order is the row order, so every
+process computes the same verdicts and the same batch view.
+
+Requires the ``redis`` package (``pip install dedup[redis]``) and a Redis server.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+
+from .config import Config
+from .documents import Document
+from .errors import ConfigError, DedupError
+from .index import DedupIndex, Verdict
+from .pipeline import Analysis, Prepared, analyse
+from .result import ClusterResult
+from .similarity import content_counts
+from .store import _key_from, _key_json
+
+
+class SharedIndex:
+    """A :class:`~dedup.index.DedupIndex` shared through Redis.
+
+    Args:
+        url: Redis URL, e.g. ``redis://localhost:6379/0``.
+        name: key prefix of this index in Redis. Default ``"dedup"``.
+        config: settings; the first process to use ``name`` stores them, and later ones must
+            agree (or pass None to adopt them).
+        lock_timeout: seconds after which a lock held by a dead process expires. Default 30.
+    """
+
+    def __init__(
+        self, url: str, *, name: str = "dedup", config: Config | None = None,
+        lock_timeout: float = 30.0,
+    ) -> None:
+        try:
+            import redis
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise DedupError(
+                "The Redis backend needs the 'redis' package: pip install 'dedup[redis]'"
+            ) from exc
+        self._redis = redis.Redis.from_url(url)
+        self._log = f"{name}:log"
+        self._lock = self._redis.lock(f"{name}:lock", timeout=lock_timeout, blocking_timeout=None)
+        self.config = self._agree_on_config(f"{name}:config", config)
+        self._local = DedupIndex(self.config)
+        self._applied = 0
+
+    def _agree_on_config(self, key: str, config: Config | None) -> Config:
+        wanted = json.dumps({f.name: getattr(config or Config(), f.name) for f in fields(Config)})
+        self._redis.set(key, wanted, nx=True)
+        stored = self._redis.get(key)
+        stored_config = Config(**json.loads(stored))
+        if config is not None and stored_config != config:
+            raise ConfigError(
+                f"The shared index {key.rsplit(':', 1)[0]!r} was created with another "
+                f"configuration ({stored.decode()}); pass config=None to use it."
+            )
+        return stored_config
+
+    # -- public API ------------------------------------------------------------------------
+
+    def add(self, document: Document) -> Verdict:
+        """Index an article for every process sharing the index, and say what it is."""
+        a = analyse(document)
+        sig = self._local._signature(a)
+        with self._lock:
+            self._sync()
+            verdict = self._local._add_analysed(a, sig)
+            self._redis.rpush(self._log, json.dumps(self._entry(a, sig)))
+            self._applied += 1
+        return verdict
+
+    def check(self, document: Document) -> Verdict:
+        """The verdict :meth:`add` would give now, without indexing the article."""
+        self._sync()
+        return self._local.check(document)
+
+    def result(self) -> ClusterResult:
+        """The batch clustering of everything in the shared index."""
+        self._sync()
+        return self._local.result()
+
+    def stats(self) -> dict[str, int]:
+        self._sync()
+        return self._local.stats()
+
+    def __len__(self) -> int:
+        self._sync()
+        return len(self._local)
+
+    # -- the log ---------------------------------------------------------------------------
+
+    def _sync(self) -> None:
+        """Replay the log entries this process has not applied yet."""
+        entries = self._redis.lrange(self._log, self._applied, -1)
+        for raw in entries:
+            self._apply(json.loads(raw))
+            self._applied += 1
+
+    def _entry(self, a: Analysis, sig: np.ndarray) -> dict[str, Any]:
+        local = self._local
+        row = len(local._corpus.records) - 1
+        record = a.record
+        return {
+            "record": {"id": record.id, "title": record.title, "exact": record.exact,
+                       "published": record.published, "source": record.source,
+                       "key": _key_json(record.key)},
+            "terms": content_counts(a.title_tokens + a.tokens),
+            "heads": content_counts(a.title_tokens + a.lead_tokens),
+            "signature": base64.b64encode(sig.astype("<u4").tobytes()).decode(),
+            "shingles": 0 if not a.tokens else 1,
+            "lower": sorted(a.lower_words),
+            "group": local._group_roots.get(local._copies.find(row), row),
+            "story": local._story_roots.get(local._stories.find(row), row),
+        }
+
+    def _apply(self, entry: dict[str, Any]) -> None:
+        data = entry["record"]
+        record = Prepared(data["id"], data["title"], data["exact"], _key_from(data["key"]),
+                          data["published"], data["source"])
+        sig = np.frombuffer(base64.b64decode(entry["signature"]), "<u4").copy()
+        self._local._apply_entry(
+            record, entry["terms"], entry["heads"], sig, entry["shingles"], set(entry["lower"]),
+            entry["group"], entry["story"],
+        )
+
+
+__all__ = ["SharedIndex"]

@@ -1,0 +1,66 @@
+"""Shared fixtures: a Redis server on loopback for the tests that need one.
+
+CI (`.ci/run`) installs and starts redis-server and sets DEDUP_TEST_REDIS_URL; elsewhere the
+fixture starts a private server if the redis-server binary is on PATH, and the tests skip,
+saying why, when neither is possible.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    redis = pytest.importorskip("redis", reason="the 'redis' package is not installed")
+    url = os.environ.get("DEDUP_TEST_REDIS_URL")
+    process = None
+    if not url:
+        binary = shutil.which("redis-server")
+        if binary is None:
+            pytest.skip("no Redis: DEDUP_TEST_REDIS_URL is unset and redis-server is not on PATH")
+        port = _free_port()
+        process = subprocess.Popen(
+            [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    for _ in range(100):
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            time.sleep(0.05)
+    else:
+        pytest.skip(f"Redis at {url} does not answer")
+    yield url
+    if process is not None:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture
+def redis_name(redis_url):
+    """A fresh key prefix per test, deleted afterwards."""
+    import redis
+
+    name = f"dedup-test-{uuid.uuid4().hex[:8]}"
+    yield name
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"{name}:*"):
+        client.delete(key)

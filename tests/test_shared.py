@@ -1,0 +1,85 @@
+"""The Redis-shared index: several processes, one index, nothing missed or lost."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+from pathlib import Path
+
+import pytest
+
+from dedup import ConfigError, Config, Document, cluster_documents
+from dedup.loaders import load
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _corpus() -> list[Document]:
+    """The seeds, plus two copies of each under other ids (re-crawls and a mirror)."""
+    docs, _ = load(DATA)
+    copies = [Document(id=f"mirror/{d.id}", text=d.text, title=d.title) for d in docs]
+    again = [Document(id=f"recrawl/{d.id}", text=d.text + "\nADVERTISEMENT", title=d.title)
+             for d in docs]
+    return docs + copies + again
+
+
+def test_two_handles_share_one_index(redis_url, redis_name):
+    from dedup.shared import SharedIndex
+
+    first = SharedIndex(redis_url, name=redis_name)
+    second = SharedIndex(redis_url, name=redis_name)
+    doc = _corpus()[0]
+    assert first.add(doc).status == "new"
+    copy = second.add(Document(id="copy", text=doc.text, title=doc.title))
+    assert copy.status == "exact"
+    assert copy.original == doc.id
+    assert len(first) == 2
+
+
+def test_a_different_config_is_refused(redis_url, redis_name):
+    from dedup.shared import SharedIndex
+
+    SharedIndex(redis_url, name=redis_name)
+    with pytest.raises(ConfigError, match="another configuration"):
+        SharedIndex(redis_url, name=redis_name, config=Config(num_perm=64))
+    assert SharedIndex(redis_url, name=redis_name, config=None).config == Config()
+
+
+def _worker(url: str, name: str, ids: list[str], out) -> None:
+    from dedup.shared import SharedIndex
+
+    by_id = {d.id: d for d in _corpus()}
+    index = SharedIndex(url, name=name)
+    out.put([(i, index.add(by_id[i]).status) for i in ids])
+
+
+def test_processes_adding_overlapping_streams_miss_no_copy(redis_url, redis_name):
+    from dedup.shared import SharedIndex
+
+    docs = _corpus()
+    ids = [d.id for d in docs]
+    # Three processes; each article is added by exactly one of them, copies spread across all.
+    streams = [ids[k::3] for k in range(3)]
+    ctx = mp.get_context("spawn")
+    out = ctx.Queue()
+    workers = [ctx.Process(target=_worker, args=(redis_url, redis_name, s, out)) for s in streams]
+    for w in workers:
+        w.start()
+    results = [out.get(timeout=120) for _ in workers]
+    for w in workers:
+        w.join(timeout=60)
+        assert w.exitcode == 0
+    verdicts = dict(pair for result in results for pair in result)
+    assert sorted(verdicts) == sorted(ids)  # no verdict lost
+    # Each seed and its two copies: exactly one of the three is new; the others are copies.
+    for seed in (d.id for d in docs[:5]):
+        trio = [seed, f"mirror/{seed}", f"recrawl/{seed}"]
+        statuses = sorted(verdicts[i] for i in trio)
+        assert statuses.count("new") + statuses.count("same-event") <= 1, statuses
+        assert sum(s in ("exact", "near-duplicate") for s in statuses) >= 2, statuses
+    shared = SharedIndex(redis_url, name=redis_name)
+    result = shared.result()
+    assert result.documents == len(docs)
+    # The shared batch view equals the batch call over the log's order.
+    order = [r.id for r in shared._local._corpus.records]
+    by_id = {d.id: d for d in docs}
+    assert result.to_dict() == cluster_documents([by_id[i] for i in order]).to_dict()
