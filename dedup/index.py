@@ -46,9 +46,10 @@ from .scoring import PairFeatures, entity_weight, evidence, pair_features
 from .similarity import _STOP
 
 NEW = "new"
-# Below this many indexed articles, document frequencies say little (every word looks rare),
-# so text similarity is inflated: a same-event verdict then also needs the date or the venue to
-# agree. The batch view (result()) is not affected.
+# Below this many indexed articles, document frequencies say little (every word looks rare):
+# every indexed article is a candidate (top terms are near-ties), and since text similarity is
+# inflated, a same-event verdict also needs the date or the venue to agree. The batch view
+# (result()) is not affected.
 WARM_UP_DOCUMENTS = 50
 
 
@@ -262,6 +263,9 @@ class DedupIndex:
             if len(rows) <= self.config.max_block_size:
                 shared.update(rows)
         found.update(r for r, c in shared.items() if c >= 2)
+        if len(self._corpus.records) < WARM_UP_DOCUMENTS:
+            # Too few articles for their top terms to mean much: compare with all of them.
+            found.update(range(len(self._corpus.records)))
         day = _day(a.record.key)
         window = self.config.window_days
         return sorted(

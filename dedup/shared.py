@@ -103,6 +103,10 @@ class SharedIndex:
         self._sync()
         return len(self._local)
 
+    def __contains__(self, doc_id: object) -> bool:
+        self._sync()
+        return doc_id in self._local
+
     # -- the log ---------------------------------------------------------------------------
 
     def _sync(self) -> None:
