@@ -1,27 +1,47 @@
 """The `dedup` command: parses arguments, calls the library, prints. Nothing else.
 
 Exit codes: 0 success; 1 ran, but some inputs were skipped (results are still printed);
-2 usage error or nothing readable.
+2 usage error or nothing readable; 130 interrupted (Ctrl-C); 141 the output pipe was closed.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from . import __version__
 from .config import Config
-from .documents import Skipped
+from .documents import Document, Skipped
 from .errors import DedupError
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
 from .report import render_table, to_json, write_jsonl
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`dedup ... | head`)
+
+
+class _Output(Console):
+    """The stdout console: a closed pipe raises BrokenPipeError, handled in :func:`main` like
+    the JSON writers' (rich's default exits with status 1, which here means "inputs skipped")."""
+
+    def on_broken_pipe(self) -> None:
+        self.quiet = True
+        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,52 +92,88 @@ def _config(args: argparse.Namespace) -> Config:
 
 
 def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """Run one clustering: stream the inputs through the pipeline, then print the result.
+
+    Documents flow from the loader straight into :func:`cluster_documents` (a generator, so
+    the raw texts are never all held at once); skipped inputs are collected on the way.
+    Whether anything was readable is known only after the pass.
+    """
     config = _config(args)
-    documents, skipped = [], []
+    items = iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
+    skipped: list[Skipped] = []
     show_progress = not args.quiet and err.is_terminal
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not show_progress,
     ) as progress:
-        task = progress.add_task("reading", total=None)
-        for item in iter_inputs(args.path):
-            (skipped if isinstance(item, Skipped) else documents).append(item)
-            progress.advance(task)
-        tasks: dict[str, int] = {}
+        reading = progress.add_task("reading", total=None)
+        tasks: dict[str, TaskID] = {}
+
+        def documents() -> Iterator[Document]:
+            for item in items:
+                progress.advance(reading)
+                if isinstance(item, Skipped):
+                    skipped.append(item)
+                else:
+                    yield item
 
         def report(stage: str, done: int, total: int) -> None:
+            if stage == "reading":
+                return  # inputs are counted above, skipped ones included, as they stream by
+            if not tasks:  # the pass is over: show the reading bar as complete
+                count = progress.tasks[reading].completed
+                progress.update(reading, total=max(count, 1), completed=max(count, 1))
             if stage not in tasks:
                 tasks[stage] = progress.add_task(stage, total=max(total, 1))
             progress.update(tasks[stage], completed=done, total=max(total, 1))
 
-        if not documents:
-            err.print(f"dedup: no readable article in {args.path}"
-                      + (f" ({len(skipped)} input(s) skipped)" if skipped else ""))
-            for item in skipped[:20]:
-                err.print(f"  skipped {item.path}" + (f":{item.line}" if item.line else "")
-                          + f": {item.reason}")
-            return EXIT_USAGE
-        result = cluster_documents(documents, config, skipped=skipped, progress=report)
+        result = cluster_documents(documents(), config, skipped=skipped, progress=report)
 
+    if result.documents == 0:
+        err.print(f"dedup: no readable article in {args.path}"
+                  + (f" ({len(skipped)} input(s) skipped)" if skipped else ""),
+                  markup=False, highlight=False)
+        for item in skipped[:20]:
+            err.print(f"  skipped {item.path}" + (f":{item.line}" if item.line else "")
+                      + f": {item.reason}", markup=False, highlight=False)
+        if len(skipped) > 20:
+            err.print(f"  ... and {len(skipped) - 20} more", markup=False, highlight=False)
+        return EXIT_USAGE
     if args.format == "json":
         sys.stdout.write(to_json(result) + "\n")
     elif args.format == "jsonl":
         write_jsonl(result, sys.stdout)
     else:
         render_table(result, out, show_singles=args.show_singles)
+    sys.stdout.flush()
     if skipped and args.format != "table":
         err.print(f"dedup: {len(skipped)} input(s) skipped (listed under \"skipped\")")
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
+def _discard_stdout() -> None:
+    """Point stdout at the null device after a broken pipe, so that the interpreter's last
+    flush at exit does not fail a second time with a traceback."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a real file (tests capture stdout): nothing will be flushed to a pipe
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``dedup`` command; returns the exit code (see the module doc)."""
     parser = build_parser()
     err = Console(stderr=True)
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
-    out = Console()
+    out = _Output()
     try:
         if args.command == "cluster":
             return _cluster(args, out, err)
@@ -125,8 +181,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         err.print(f"dedup: error: {exc}", markup=False, highlight=False)
         return EXIT_USAGE
     except KeyboardInterrupt:
-        err.print("dedup: interrupted", markup=False)
-        return 130
+        err.print("dedup: interrupted", markup=False, highlight=False)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
     parser.print_usage(sys.stderr)
     return EXIT_USAGE
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import codecs
 import errno
+import io
 import json
 import os
 import re
@@ -34,6 +35,7 @@ __all__ = [
     "SUPPORTED_EXTENSIONS",
     "decode_text",
     "extract_title",
+    "has_words",
     "is_chrome_line",
     "iter_inputs",
     "load",
@@ -51,6 +53,9 @@ Item = Document | Skipped
 REASON_EMPTY = "empty file"
 REASON_BINARY = "binary or undecodable file"
 REASON_NO_HTML_TEXT = "no article text in HTML"
+# Text with no letter or digit (punctuation, symbols, invisible characters): no words to compare,
+# and every such file would otherwise be an "exact duplicate" of every other one.
+REASON_NO_WORDS = "no words in the text (only punctuation, symbols or invisible characters)"
 
 
 # --------------------------------------------------------------------------------------------
@@ -237,6 +242,10 @@ def _iter_file(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[Ite
     if not data.strip():
         yield Skipped(shown, REASON_EMPTY)
         return
+    kind = _binary_signature(data)
+    if kind is not None:
+        yield Skipped(shown, f"{REASON_BINARY} ({kind})")
+        return
     if ext in JSON_EXTENSIONS:
         yield from _iter_json(data, doc_id, shown, run)
         return
@@ -244,6 +253,35 @@ def _iter_file(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[Ite
         data, doc_id, shown, markdown=ext == ".md"
     )
     yield run.accept(item, shown) if isinstance(item, Document) else item
+
+
+# Formats that are not text although their first bytes may decode as text (a PDF starts with
+# "%PDF-" and is mostly ASCII); recognised by their signature so that a misnamed file is
+# reported as what it is instead of being read as an article.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"\x1f\x8b", "gzip-compressed data"),
+    (b"PK\x03\x04", "a ZIP archive or office document"),
+    (b"\xfd7zXZ\x00", "xz-compressed data"),
+    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style office document"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x7fELF", "an executable"),
+)
+_SIGNATURE_BYTES = max(len(magic) for magic, _ in _BINARY_SIGNATURES)
+
+
+def _binary_signature(head: bytes) -> str | None:
+    """What a file is when its first bytes are the signature of a known binary format."""
+    for magic, kind in _BINARY_SIGNATURES:
+        if head.startswith(magic):
+            return kind
+    return None
 
 
 def _read_bytes(fs_path: str) -> bytes | str:
@@ -379,6 +417,8 @@ def _text_document(data: bytes, doc_id: str, shown: str, *, markdown: bool) -> I
     fields, body = _split_front_matter(text)
     if not body.strip():
         return Skipped(shown, REASON_EMPTY)
+    if not has_words(body):
+        return Skipped(shown, REASON_NO_WORDS)
     title = _clean_str(fields.pop("title", None)) or extract_title(body, markdown=markdown)
     published = _clean_str(fields.pop("published", None)) or _clean_str(fields.pop("date", None))
     source = _clean_str(fields.pop("source", None))
@@ -734,6 +774,8 @@ def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
     body = _best_html_text(parser)
     if not body:
         return Skipped(shown, REASON_NO_HTML_TEXT)
+    if not has_words(body):
+        return Skipped(shown, REASON_NO_WORDS)
     ld = _json_ld_fields(parser.ld_json)
     meta = parser.meta
     source = meta.get("og:site_name") or None
@@ -897,20 +939,43 @@ def _expect_end(text: str, pos: int) -> None:
         raise json.JSONDecodeError("Extra data", text, pos)
 
 
+_JSONL_SNIFF_BYTES = 8192
+
+
 def _iter_jsonl(fs_path: str, shown: str, run: _Run) -> Iterator[Item]:
-    """A .jsonl file, read line by line so that a huge file is never held in memory."""
+    """A .jsonl file, read line by line so that a huge file is never held in memory.
+
+    The first bytes are checked first, so that a binary file named ``.jsonl`` (a gzip archive,
+    say) is one skipped input rather than one "invalid JSON" per chunk of bytes; UTF-16/32 text
+    with a byte-order mark is decoded as it streams. Other problems are reported per line.
+    """
     try:
         handle = open(fs_path, "rb")
     except OSError as exc:
         yield Skipped(shown, f"cannot read file: {_os_reason(exc)}")
         return
     with handle:
+        try:
+            head = handle.read(_JSONL_SNIFF_BYTES)
+            handle.seek(0)
+        except OSError as exc:
+            yield Skipped(shown, f"cannot read file: {_os_reason(exc)}")
+            return
+        encoding = _wide_bom_encoding(head)
+        kind = _binary_signature(head)
+        if kind is not None or (encoding is None and _binary_head(head)):
+            yield Skipped(shown, f"{REASON_BINARY} ({kind})" if kind else REASON_BINARY)
+            return
+        lines = _wide_lines(handle, encoding) if encoding else iter(handle.readline, b"")
         lineno, blank = 0, True
         while True:
             try:
-                raw = handle.readline()
+                raw = next(lines, b"")
             except OSError as exc:
                 yield Skipped(shown, f"cannot read file: {_os_reason(exc)}", lineno + 1)
+                return
+            except UnicodeDecodeError:
+                yield Skipped(shown, f"cannot decode the rest of the file as {encoding}", lineno + 1)
                 return
             if not raw:
                 break
@@ -921,6 +986,38 @@ def _iter_jsonl(fs_path: str, shown: str, run: _Run) -> Iterator[Item]:
                 yield item
         if blank:
             yield Skipped(shown, REASON_EMPTY)
+
+
+def _binary_head(head: bytes) -> bool:
+    """True for the first bytes of a binary file: NUL bytes, and not UTF-8 either.
+
+    A NUL in otherwise valid UTF-8 is left to the line-by-line reading, so that one corrupt
+    record costs that record only, not the whole file.
+    """
+    if b"\x00" not in head:
+        return False
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return True
+    return False
+
+
+def _wide_bom_encoding(head: bytes) -> str | None:
+    """'utf-16' or 'utf-32' when the data starts with that byte-order mark, else None."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom) and encoding in ("utf-16", "utf-32"):
+            return encoding
+    return None
+
+
+def _wide_lines(handle: Any, encoding: str) -> Iterator[bytes]:
+    """The lines of a UTF-16/32 file, re-encoded as UTF-8 bytes (streamed, never all held)."""
+    text = io.TextIOWrapper(handle, encoding=encoding, newline="\n")  # split as the UTF-8 path
+    try:
+        yield from (line.encode("utf-8") for line in text)
+    finally:
+        text.detach()  # the caller owns and closes the binary handle
 
 
 def _jsonl_line(raw: bytes, shown: str, lineno: int, run: _Run) -> Item | None:
@@ -975,6 +1072,8 @@ def _record_document(value: Any, shown: str, line: int | None, fallback_id: str 
         return Skipped(shown, f"'text' must be a string, got {_type_name(text)}", line, doc_id)
     if not text.strip():
         return Skipped(shown, f"record has empty 'text' (keys: {keys})", line, doc_id)
+    if not has_words(text):
+        return Skipped(shown, f"record 'text' has {REASON_NO_WORDS}", line, doc_id)
     return _document_from_record(value, doc_id, text)
 
 
@@ -1020,6 +1119,14 @@ def _clean_str(value: Any) -> str | None:
 # --------------------------------------------------------------------------------------------
 # Small shared helpers
 # --------------------------------------------------------------------------------------------
+
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def has_words(text: str) -> bool:
+    """True when the text holds at least one letter or digit (what the tokenizer calls a word)."""
+    return _WORD_CHAR.search(text) is not None
 
 
 def _os_reason(exc: OSError) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup import ConfigError, Config, Document, cluster_documents
+from dedup import Config, ConfigError, Document, cluster_documents
 from dedup.loaders import load
 
 DATA = Path(__file__).resolve().parent.parent / "data"
