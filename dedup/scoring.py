@@ -141,15 +141,6 @@ def pair_features(
     )
 
 
-def copy_kind(features: PairFeatures, same_text: bool, config: Config) -> str | None:
-    """EXACT or NEAR when the two texts are copies of one story, else None."""
-    if same_text:
-        return EXACT
-    if features.jaccard >= config.near_duplicate_threshold:
-        return NEAR
-    return None
-
-
 def evidence(features: PairFeatures, kind: str) -> tuple[dict[str, float], dict[str, Any]]:
     """Scores and evidence of a link, with the one-line ``why``."""
     scores = {
