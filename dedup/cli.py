@@ -108,9 +108,12 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     ) as progress:
         reading = progress.add_task("reading", total=None)
         tasks: dict[str, TaskID] = {}
+        inputs = 0
 
         def documents() -> Iterator[Document]:
+            nonlocal inputs
             for item in items:
+                inputs += 1
                 progress.advance(reading)
                 if isinstance(item, Skipped):
                     skipped.append(item)
@@ -121,8 +124,7 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
             if stage == "reading":
                 return  # inputs are counted above, skipped ones included, as they stream by
             if not tasks:  # the pass is over: show the reading bar as complete
-                count = progress.tasks[reading].completed
-                progress.update(reading, total=max(count, 1), completed=max(count, 1))
+                progress.update(reading, total=max(inputs, 1), completed=max(inputs, 1))
             if stage not in tasks:
                 tasks[stage] = progress.add_task(stage, total=max(total, 1))
             progress.update(tasks[stage], completed=done, total=max(total, 1))

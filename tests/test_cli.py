@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import json
 import re
 import shutil
+import sys
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
+from rich.errors import MarkupError
 
+from dedup import cli
 from dedup.cli import main
+from dedup.documents import Document, Skipped
 
 DATA = Path(__file__).parent.parent / "data"
 ID_001 = "001_3c3691ab191d1581.txt"
@@ -214,3 +220,160 @@ def test_version_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "--version")
     assert code == 0
     assert out.startswith("dedup ")
+
+
+def test_only_bad_inputs_exits_2_and_lists_them(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "scan.txt").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (tmp_path / "a-gone.txt").symlink_to(tmp_path / "missing.txt")
+    for i in range(25):
+        (tmp_path / f"empty{i:02}.txt").write_bytes(b"")
+    code, out, err = run(capsys, "cluster", str(tmp_path), "--format", "json")
+    assert code == 2
+    assert out == ""
+    assert "no readable article" in err and "(27 input(s) skipped)" in err
+    assert "empty00.txt: empty file" in err
+    assert "a-gone.txt: broken symbolic link" in err
+    assert "... and 7 more" in err
+
+
+def test_markup_in_paths_is_printed_as_is(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # rich would read "[/e]" as a closing tag and raise MarkupError; paths are printed verbatim.
+    (tmp_path / "[").mkdir()
+    (tmp_path / "[" / "e].txt").write_bytes(b"")
+    (tmp_path / "[bold]x.txt").write_bytes(b"")
+    code, _, err = run(capsys, "cluster", str(tmp_path))
+    assert code == 2
+    assert "[/e].txt: empty file" in err
+    assert "[bold]x.txt: empty file" in err
+
+
+@pytest.mark.xfail(strict=True, raises=MarkupError,
+                   reason="report.render_table reads titles, ids and reasons as rich markup")
+def test_table_prints_markup_in_titles_and_ids_as_is(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    shutil.copy(DATA / ID_001, tmp_path / "[red]a.txt")
+    text = (DATA / ID_001).read_text(encoding="utf-8")
+    (tmp_path / "b.txt").write_text("[/VIDEO] Jaishankar meets Lavrov in Goa\n\n" + text)
+    code, out, _ = run(capsys, "cluster", str(tmp_path))
+    assert code == 0
+    assert "[red]a.txt" in out
+    assert "[/VIDEO] Jaishankar meets Lavrov in Goa" in out
+
+
+# --------------------------------------------------------------------------------------------
+# Streaming, interruption, closed pipes
+
+
+def test_documents_stream_into_the_pipeline(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The CLI hands the pipeline a generator: when the pipeline takes the first document, the
+    # loader has read that one file only, not the whole folder.
+    read: list[str] = []
+    real_iter_inputs, real_cluster = cli.iter_inputs, cli.cluster_documents
+
+    def counting_iter_inputs(path: str) -> Iterator[Document | Skipped]:
+        for item in real_iter_inputs(path):
+            read.append(item.path if isinstance(item, Skipped) else item.id)
+            yield item
+
+    def checking_cluster(documents: Iterable[Document], *args: object, **kwargs: object):
+        assert not isinstance(documents, (list, tuple))
+        iterator = iter(documents)
+        first = next(iterator)
+        assert read == [first.id]
+        return real_cluster(itertools.chain([first], iterator), *args, **kwargs)
+
+    monkeypatch.setattr(cli, "iter_inputs", counting_iter_inputs)
+    monkeypatch.setattr(cli, "cluster_documents", checking_cluster)
+    code, out, _ = run(capsys, "cluster", str(DATA), "--format", "json")
+    assert code == 0
+    assert read == SEED_IDS
+    assert json.loads(out)["documents"] == len(SEED_IDS)
+
+
+def test_skipped_inputs_met_while_streaming_reach_the_result(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for name in SEED_IDS[:2]:
+        shutil.copy(DATA / name, tmp_path / name)
+    (tmp_path / "000_first_empty.txt").write_bytes(b"")
+    (tmp_path / "zzz_last.jsonl").write_text('{"id": "x"}\n{broken\n')
+    code, out, _ = run(capsys, "cluster", str(tmp_path), "--format", "json")
+    assert code == 1
+    result = json.loads(out)
+    assert result["documents"] == 2
+    assert [(s["path"].rsplit("/", 1)[1], s.get("line")) for s in result["skipped"]] == [
+        ("000_first_empty.txt", None), ("zzz_last.jsonl", 1), ("zzz_last.jsonl", 2),
+    ]
+
+
+@pytest.mark.parametrize("where", ["pipeline", "reading"])
+def test_keyboard_interrupt_exits_130(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    def interrupted_while_reading(path: str) -> Iterator[Document | Skipped]:
+        yield from itertools.islice(real_iter_inputs(path), 2)
+        raise KeyboardInterrupt
+
+    real_iter_inputs = cli.iter_inputs
+    if where == "pipeline":
+        monkeypatch.setattr(cli, "cluster_documents", interrupted)
+    else:
+        monkeypatch.setattr(cli, "iter_inputs", interrupted_while_reading)
+    code, out, err = run(capsys, "cluster", str(DATA), "--format", "json")
+    assert code == 130
+    assert out == ""
+    assert err.strip() == "dedup: interrupted"
+
+
+class ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone away (`dedup ... | head -1` after head exits)."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("no file descriptor")
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "table"])
+def test_closed_output_pipe_exits_quietly(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    # 141 whatever the format (rich's own handler for the table would exit with status 1,
+    # which here means "inputs skipped"), and no traceback.
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    code = main(["cluster", str(DATA), "--format", fmt])
+    _, err = capsys.readouterr()
+    assert code == 141
+    assert err == ""
+
+
+
+def test_progress_bar_runs_on_a_terminal(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The bar is drawn only on a terminal: pretend stderr is one, so the callbacks do run.
+    stages: list[str] = []
+    real_cluster = cli.cluster_documents
+
+    def recording_cluster(documents: Iterable[Document], *args: object, progress, **kwargs):
+        def spy(stage: str, done: int, total: int) -> None:
+            stages.append(stage)
+            progress(stage, done, total)
+
+        return real_cluster(documents, *args, progress=spy, **kwargs)
+
+    monkeypatch.setattr(cli.Console, "is_terminal", property(lambda self: True))
+    monkeypatch.setattr(cli, "cluster_documents", recording_cluster)
+    code, out, _ = run(capsys, "cluster", str(DATA), "--format", "json")
+    assert code == 0
+    assert json.loads(out)["documents"] == len(SEED_IDS)
+    assert {"reading", "candidates", "clustering"} <= set(stages)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -199,7 +200,95 @@ def test_binary_file_is_skipped(tmp_path: Path) -> None:
     write(tmp_path / "blob.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
     docs, skipped = load(tmp_path)
     assert docs == []
-    assert only_skip(skipped).reason == "binary or undecodable file"
+    assert only_skip(skipped).reason == "binary or undecodable file (a PNG image)"
+
+
+@pytest.mark.parametrize(
+    "name, content, kind",
+    [
+        ("scan.txt", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n", "PDF"),
+        ("page.html", b"%PDF-1.7\n<html><body><p>Looks like text</p></body></html>", "PDF"),
+        ("data.json", gzip.compress(b'{"id": "a", "text": "zipped"}', mtime=0), "gzip"),
+        ("photo.md", b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
+    ],
+)
+def test_known_binary_formats_are_named(tmp_path: Path, name: str, content: bytes, kind: str) -> None:
+    # A PDF is mostly ASCII and would otherwise decode as an "article" titled "%PDF-1.4".
+    write(tmp_path / name, content)
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    reason = only_skip(skipped).reason
+    assert reason.startswith("binary or undecodable file (")
+    assert kind in reason
+
+
+def test_compressed_jsonl_is_one_skipped_input(tmp_path: Path) -> None:
+    # Without the check, every chunk of compressed bytes between two newlines was an input.
+    lines = jsonl(*({"id": f"r{i}", "text": "some words"} for i in range(200)))
+    write(tmp_path / "feed.jsonl", gzip.compress(lines.encode(), mtime=0))
+    write(tmp_path / "noise.jsonl", b"\x00\xff\x02\n" * 50)
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    assert [(s.path.rsplit("/", 1)[1], s.reason, s.line) for s in skipped] == [
+        ("feed.jsonl", "binary or undecodable file (gzip-compressed data)", None),
+        ("noise.jsonl", "binary or undecodable file", None),
+    ]
+
+
+def test_jsonl_with_a_nul_byte_loses_that_line_only(tmp_path: Path) -> None:
+    lines = jsonl({"id": "a", "text": "first"}).encode() + b'{"id": "b\x00"}\n'
+    write(tmp_path / "feed.jsonl", lines + jsonl({"id": "c", "text": "third"}).encode())
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["a", "c"]
+    skip = only_skip(skipped)
+    assert skip.line == 2
+    assert skip.reason.startswith("invalid JSON")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_jsonl_with_bom_load(tmp_path: Path, encoding: str) -> None:
+    text = jsonl({"id": "é1", "text": "Grève à Marseille"}, {"id": "é2", "text": "日本語"})
+    bom = {"utf-16-be": "\ufeff"}.get(encoding, "")  # "utf-16"/"utf-32" write their own BOM
+    write(tmp_path / "feed.jsonl", (bom + text).encode(encoding))
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    assert [(d.id, d.text) for d in docs] == [("é1", "Grève à Marseille"), ("é2", "日本語")]
+
+
+def test_jsonl_that_stops_decoding_is_reported_at_the_line(tmp_path: Path) -> None:
+    good = jsonl({"id": "a", "text": "first record"}).encode("utf-16")
+    write(tmp_path / "feed.jsonl", good + b"\x00\xd8\x00")  # a lone high surrogate, cut short
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["a"]
+    skip = only_skip(skipped)
+    assert skip.line == 2
+    assert skip.reason == "cannot decode the rest of the file as utf-16"
+
+
+@pytest.mark.parametrize(
+    "name, content",
+    [
+        ("invisible.txt", "\u200b\u200b\n\u00a0\u2060\n"),
+        ("punctuation.md", "...\n!!! --- ***\n\u2014 \u2026\n"),
+        ("symbols.html", "<html><body><article><p>*** \u2022 ***</p></article></body></html>"),
+    ],
+)
+def test_text_without_words_is_skipped(tmp_path: Path, name: str, content: str) -> None:
+    # Two such files used to come out as "exact duplicates" of each other (no tokens at all).
+    write(tmp_path / name, content)
+    docs, skipped = load(tmp_path)
+    assert docs == []
+    assert only_skip(skipped).reason.startswith("no words in the text")
+
+
+def test_record_without_words_is_skipped(tmp_path: Path) -> None:
+    write(tmp_path / "r.jsonl", jsonl({"id": "x", "text": "\u200b ... \u00a0"},
+                                      {"id": "y", "text": "42"}))
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["y"]  # digits are words: the tokenizer keeps them
+    skip = only_skip(skipped)
+    assert (skip.line, skip.id) == (1, "x")
+    assert skip.reason.startswith("record 'text' has no words")
 
 
 @pytest.mark.parametrize("content", [b"", b"   \n\t\n", "  \n".encode("utf-16")])
