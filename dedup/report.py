@@ -83,7 +83,7 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
                 if has_source:
                     row.append(detail.get("source") or "")
                 row.append(detail.get("shown_date") or "")
-                table.add_row(*row)
+                table.add_row(*(Text(cell) for cell in row))  # titles and ids are not markup
         console.print(table)
         links = sorted(by_cluster.get(cluster.id, []), key=lambda k: (KIND_RANK[k.kind], k.a, k.b))
         for link in links:
@@ -99,8 +99,8 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
         table.add_column("date", no_wrap=True)
         for cluster in singles:
             doc_id = cluster.id
-            table.add_row(doc_id, result.titles.get(doc_id, ""),
-                          result.details.get(doc_id, {}).get("shown_date") or "")
+            table.add_row(Text(doc_id), Text(result.titles.get(doc_id, "")),
+                          Text(result.details.get(doc_id, {}).get("shown_date") or ""))
         console.print(table)
     multi = len(result.clusters) - len(singles)
     console.print(
@@ -114,7 +114,8 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
         skipped.add_column("line", justify="right")
         skipped.add_column("reason", overflow="fold")
         for item in result.skipped:
-            skipped.add_row(item.path, "" if item.line is None else str(item.line), item.reason)
+            skipped.add_row(Text(item.path), "" if item.line is None else str(item.line),
+                            Text(item.reason))
         console.print(skipped)
 
 

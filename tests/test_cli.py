@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
-from rich.errors import MarkupError
 
 from dedup import cli
 from dedup.cli import main
@@ -249,8 +248,6 @@ def test_markup_in_paths_is_printed_as_is(capsys: pytest.CaptureFixture[str], tm
     assert "[bold]x.txt: empty file" in err
 
 
-@pytest.mark.xfail(strict=True, raises=MarkupError,
-                   reason="report.render_table reads titles, ids and reasons as rich markup")
 def test_table_prints_markup_in_titles_and_ids_as_is(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
