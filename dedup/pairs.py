@@ -34,6 +34,17 @@ class PairTable:
     def __len__(self) -> int:
         return len(self.left)
 
+    def renumbered(self, rank: np.ndarray) -> PairTable:
+        """The same pairs with row ``i`` renamed ``rank[i]``, each pair (low, high), sorted."""
+        a, b = rank[self.left], rank[self.right]
+        left, right = np.minimum(a, b), np.maximum(a, b)
+        order = np.lexsort((right, left))
+        return PairTable(
+            left[order], right[order], self.jaccard[order], self.cosine[order],
+            self.head_cosine[order], self.people[order], self.date[order], self.place[order],
+            self.score[order],
+        )
+
 
 def entity_weights(keys: list[EventKey]) -> dict[str, float]:
     """IDF of every person and organisation over the corpus."""

@@ -284,9 +284,15 @@ def cluster_corpus(
     # A "surname" that other articles write in lower case is a common word.
     common = corpus.common_words
     prepared = [replace(p, key=drop_common_names(p.key, common)) for p in corpus.records]
-    ids = [p.id for p in prepared]
-
     table, weight = score_candidates(corpus, prepared, config, report)
+    # From here on rows are in id order, so that ties between equal scores and the order of
+    # the two articles in a link's evidence never depend on the input order.
+    order = sorted(range(n), key=lambda i: prepared[i].id)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    table = table.renumbered(rank)
+    prepared = [prepared[i] for i in order]
+    ids = [p.id for p in prepared]
     keys = [p.key for p in prepared]
     exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
     same_text = exact_ids[table.left] == exact_ids[table.right]

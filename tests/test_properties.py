@@ -6,7 +6,6 @@ Normalization idempotence is checked in test_normalize.py.
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -120,10 +119,6 @@ def test_clustering_does_not_depend_on_input_order(bodies: list[list[str]], rng)
     assert copies(again.links) == copies(result.links)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "cluster.average_linkage breaks ties between equally good explaining pairs by row index, "
-    "so with exact copies in a story the same-event link named depends on input order"
-))
 def test_explaining_link_does_not_depend_on_input_order() -> None:
     sentence = POOL[0]
     docs = pool_corpus([[sentence], [sentence], [sentence, sentence]])
@@ -133,10 +128,6 @@ def test_explaining_link_does_not_depend_on_input_order() -> None:
     assert forward["links"] == swapped["links"]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "scoring.compare_places labels a 'match' with the venue of whichever article comes first in "
-    "the input (pairs are scored in row order), so the evidence depends on input order"
-))
 def test_link_evidence_does_not_depend_on_input_order() -> None:
     # Each article names both cities; their venues differ, and each is named in the other.
     docs = [
