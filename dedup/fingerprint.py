@@ -19,6 +19,7 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
 EMPTY = np.uint64(0xFFFFFFFF)  # signature value of a text without shingles
+_SLICE = 65_536  # shingles hashed at once: a 64 MiB matrix at 128 permutations
 
 
 class _Cache(dict):
@@ -84,6 +85,20 @@ class MinHasher:
 
     def _minimum(self, shingles: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         """Per-segment minima (segments start at ``offsets``) of every permutation."""
+        if len(shingles) > _SLICE:
+            # A huge text: its (num_perm x shingles) matrix, slice by slice, minimum of minima,
+            # so memory stays bounded whatever the size of one document.
+            bounds = [*offsets.tolist(), len(shingles)]
+            out = np.empty((len(offsets), self.num_perm), dtype=np.uint32)
+            one = np.zeros(1, dtype=np.int64)
+            for k in range(len(offsets)):
+                segment = shingles[bounds[k]:bounds[k + 1]]
+                out[k] = np.min(
+                    [self._minimum(segment[s:s + _SLICE], one)[0]
+                     for s in range(0, len(segment), _SLICE)],
+                    axis=0,
+                )
+            return out
         with np.errstate(over="ignore"):
             h = self.a * shingles[None, :]
             h += self.b

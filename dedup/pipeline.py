@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .candidates import blocking_pairs, lsh_pairs
+from .candidates import blocking_pairs, lsh_pairs, unique_pairs
 from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
@@ -187,18 +187,21 @@ def score_candidates(
     report("fingerprints", n, n)
     body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix()) if n else (None, None)
 
-    pairs: set[tuple[int, int]] = set()
+    found = [np.zeros((0, 2), dtype=np.int64)]
     by_text: dict[str, int] = {}
     for i, p in enumerate(prepared):
         first = by_text.setdefault(p.exact, i)
         if first != i:
-            pairs.add((first, i))
+            found.append(np.array([[first, i]], dtype=np.int64))
     if n > 1:
-        pairs |= lsh_pairs(signatures, config.near_duplicate_threshold)
-        pairs |= blocking_pairs(top_terms(body, config.salient_terms), config.max_block_size)
-    report("candidates", len(pairs), len(pairs))
+        found.append(lsh_pairs(signatures, config.near_duplicate_threshold))
+        found.append(
+            blocking_pairs(top_terms(body, config.salient_terms), config.max_block_size)
+        )
+    both = np.concatenate(found)
+    both = unique_pairs(both[:, 0], both[:, 1], n)
+    report("candidates", len(both), len(both))
 
-    both = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
     left, right = both[:, 0], both[:, 1]
     # Date-aware window: articles published too far apart are never compared.
     day = _publication_days([p.key for p in prepared])

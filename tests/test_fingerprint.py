@@ -14,6 +14,11 @@ from dedup.candidates import blocking_pairs, lsh_pairs
 from dedup.fingerprint import MinHasher, TokenHasher, estimate_jaccard, shingle_hashes
 
 K = 5
+
+
+def _as_set(pairs) -> set[tuple[int, int]]:
+    """Candidate pairs, returned as a (k, 2) array, as a set of tuples."""
+    return {(int(i), int(j)) for i, j in pairs}
 MAX_HASH = (1 << 32) - 1
 
 
@@ -187,7 +192,7 @@ def test_lsh_pairs_find_every_pair_at_or_above_0_8() -> None:
 
     # LSH at threshold t has only ~50% recall for pairs right at t, so (as the pipeline does)
     # band for the near-duplicate threshold 0.5 and expect full recall at 0.8.
-    found = lsh_pairs(sigs, 0.5)
+    found = _as_set(lsh_pairs(sigs, 0.5))
     assert must <= found
     assert not (found & never)
     assert all(i < j for i, j in found)
@@ -197,7 +202,7 @@ def test_lsh_pairs_identical_signatures_collide() -> None:
     sigs = MinHasher(num_perm=128).signatures(
         [shingles("a b c d e f g".split())] * 3 + [shingles("p q r s t u v".split())]
     )
-    assert lsh_pairs(sigs, 0.9) == {(0, 1), (0, 2), (1, 2)}
+    assert _as_set(lsh_pairs(sigs, 0.9)) == {(0, 1), (0, 2), (1, 2)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -232,24 +237,24 @@ ROWS = [
 
 
 def test_blocking_pairs_share_two_terms() -> None:
-    found = blocking_pairs(_binary(ROWS, 10), max_block_size=2)
+    found = _as_set(blocking_pairs(_binary(ROWS, 10), max_block_size=2))
     # Terms 7 and 8 (three rows each) are over the block size: rows 5 and 6 share only 9.
     assert found == {(0, 1), (3, 4)}
     assert found == _brute_blocking(ROWS, 2, 2)
 
 
 def test_blocking_pairs_large_blocks_count_when_allowed() -> None:
-    found = blocking_pairs(_binary(ROWS, 10), max_block_size=3)
+    found = _as_set(blocking_pairs(_binary(ROWS, 10), max_block_size=3))
     assert found == {(0, 1), (3, 4), (5, 6), (5, 7), (6, 7)}
     assert found == _brute_blocking(ROWS, 3, 2)
 
 
 def test_blocking_pairs_min_shared_one() -> None:
-    found = blocking_pairs(_binary(ROWS, 10), max_block_size=2, min_shared=1)
+    found = _as_set(blocking_pairs(_binary(ROWS, 10), max_block_size=2, min_shared=1))
     assert found == _brute_blocking(ROWS, 2, 1)
     assert (0, 2) in found and (1, 2) in found and (2, 3) in found
 
 
 def test_blocking_pairs_nothing_to_block_on() -> None:
-    assert blocking_pairs(_binary([{0}, {1}, {2}], 3), max_block_size=5) == set()
-    assert blocking_pairs(_binary([{0, 1}, {0, 1}, {0, 1}], 2), max_block_size=2) == set()
+    assert _as_set(blocking_pairs(_binary([{0}, {1}, {2}], 3), max_block_size=5)) == set()
+    assert _as_set(blocking_pairs(_binary([{0, 1}, {0, 1}, {0, 1}], 2), max_block_size=2)) == set()
