@@ -25,6 +25,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 Doc = Mapping[str, Any]
 
+TFIDF_THRESHOLD = 0.25
+"""The TF-IDF baseline's one threshold for every set in ``python -m benchmarks run``: the
+cosine with the best mean pairwise F1 over the two development sets in
+``python -m benchmarks.quality``'s joint sweep (0.05..0.95, step 0.025), fixed here."""
+TFIDF_WINDOW_DAYS = 3
+
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 
@@ -123,6 +129,37 @@ def tfidf_single_link(
         return {}
     similarity = tfidf_similarity(docs)
     return threshold_components(ids, similarity, threshold, date_window_mask(docs, window_days))
+
+
+def tfidf_single_link_blocked(
+    docs: Sequence[Doc], threshold: float, window_days: float | None = None, block: int = 1000
+) -> dict[str, int]:
+    """:func:`tfidf_single_link` in row blocks of sparse products: the same clusters, all
+    pairs still compared (quadratic time), but memory bounded by one block of similarities
+    instead of the dense ``n × n`` matrix. For corpora of tens of thousands of documents."""
+    ids = [d["id"] for d in docs]
+    if not ids:
+        return {}
+    vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english")
+    try:
+        matrix = vectorizer.fit_transform([doc_text(d) for d in docs]).tocsr()
+    except ValueError:  # empty vocabulary: every document alone
+        return {doc_id: k for k, doc_id in enumerate(ids)}
+    days = np.array([parse_day(d.get("date")) or -1 for d in docs], dtype=np.int64)
+    transposed = matrix.T.tocsc()
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    for start in range(0, len(ids), block):
+        sims = (matrix[start:start + block] @ transposed).tocoo()
+        i, j = sims.row + start, sims.col
+        keep = (sims.data >= threshold) & (i < j)
+        if window_days is not None:
+            undated = (days[i] < 0) | (days[j] < 0)
+            keep &= undated | (np.abs(days[i] - days[j]) <= window_days)
+        rows.append(i[keep])
+        cols.append(j[keep])
+    edges = list(zip(np.concatenate(rows).tolist(), np.concatenate(cols).tolist()))
+    return components_from_edges(ids, edges)
 
 
 # --------------------------------------------------------------------------- exact hash

@@ -3,8 +3,10 @@
 :func:`make_corpus` returns ``n`` :class:`dedup.Document` objects with realistic duplication:
 
 * ~5% exact copies of another article (same title and text, published the same or next day);
-* ~20% near-duplicate copies: a tweaked headline, the last paragraph trimmed, a few word edits,
-  and site chrome lines ("ADVERTISEMENT", "Read Also: ...") as a syndicating site would add;
+* ~20% near-duplicate copies, as a syndicating site makes them
+  (:func:`benchmarks.syndicate.republish`): a reworded headline, the site's chrome
+  ("ADVERTISEMENT", "Read Also: ...", comment boxes, disclaimers), a dateline, the tail trimmed,
+  a few word edits and typos;
 * the rest distinct articles.
 
 Base articles come from the labeled development data in ``../shared/data/*.jsonl`` (next to the
@@ -27,6 +29,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
+from benchmarks.syndicate import make_sites, republish
 from dedup import Document
 
 DATA_DIR = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -343,57 +346,16 @@ def recombined_article(bases: list[Article], pool: list[str], rng: random.Random
 
 # --------------------------------------------------------------------------- near-duplicates
 
-_CHROME = (
-    "ADVERTISEMENT",
-    "Advertisement",
-    "Story continues below advertisement",
-    "Follow us on Twitter",
-    "Share this article",
-    "Subscribe to our newsletter",
-    "Sign up for our daily briefing",
-    "Trending Now",
-)
-_HEADLINE_TWEAKS = (
-    lambda t, r: f"UPDATE: {t}",
-    lambda t, r: f"{t} - {r.choice(('Daily Herald', 'The Courier', 'News 24', 'Metro Times'))}",
-    lambda t, r: f"{t} (VIDEO)",
-    lambda t, r: t.upper(),
-    lambda t, r: f"Watch: {t}",
-    lambda t, r: t.rstrip(".!?") + ", officials say",
-)
+_SITES = make_sites(0)
 
 
-def _edit_words(paragraphs: list[str], rng: random.Random, edits: int) -> None:
-    """Apply a few word edits in place: a word dropped, replaced or doubled."""
-    for _ in range(edits):
-        k = rng.randrange(len(paragraphs))
-        words = paragraphs[k].split()
-        if len(words) < 3:
-            continue
-        i = rng.randrange(len(words))
-        action = rng.random()
-        if action < 0.4:
-            del words[i]
-        elif action < 0.8:
-            words[i] = rng.choice(_FILLER + _NOUNS)
-        else:
-            words.insert(i, words[i])
-        paragraphs[k] = " ".join(words)
-
-
-def near_duplicate(source: Article, titles: list[str], rng: random.Random) -> Article:
-    """A syndicated copy of ``source``: headline tweak, last paragraph trimmed (mostly), a few
-    word edits, and site chrome lines between and after paragraphs."""
-    title = rng.choice(_HEADLINE_TWEAKS)(source.title, rng)
-    paragraphs = list(source.paragraphs)
-    if len(paragraphs) > 2 and rng.random() < 0.7:
-        paragraphs.pop()
-    _edit_words(paragraphs, rng, rng.randint(1, 6))
-    for _ in range(rng.randint(1, 3)):
-        paragraphs.insert(rng.randint(1, len(paragraphs)), rng.choice(_CHROME))
-    if rng.random() < 0.6:
-        paragraphs.insert(rng.randint(1, len(paragraphs)), f"Read Also: {rng.choice(titles)}")
-    return Article(title, tuple(paragraphs))
+def near_duplicate(source: Article, titles: list[str], rng: random.Random,
+                   day: date | None = None) -> Article:
+    """A syndicated copy of ``source`` on one of the fake sites of :mod:`benchmarks.syndicate`:
+    reworded headline, the site's chrome, a dateline, tail trimmed, a few edits and typos."""
+    title, page = republish(source.title, source.paragraphs, rng.choice(_SITES), rng, day=day,
+                            headlines=titles)
+    return Article(title, tuple(page.split("\n\n")))
 
 
 # --------------------------------------------------------------------------- corpus
@@ -410,7 +372,7 @@ def _bases(seed: int) -> tuple[list[Article], str]:
     """The base articles and where they came from."""
     bases = data_bases()
     if bases:
-        return bases, f"shared data ({DATA_DIR})"
+        return bases, "shared data (../shared/data)"
     return synthetic_bases(600, seed), "synthetic"
 
 
@@ -457,7 +419,8 @@ def make_corpus_with_info(n: int, seed: int = 0) -> tuple[list[Document], dict[s
     items: list[tuple[Article, str]] = [(a, d.isoformat()) for a, d in zip(distinct, dates)]
     for _ in range(n_near):
         k = rng.randrange(n_distinct)
-        items.append((near_duplicate(distinct[k], titles, rng), _published(rng, dates[k])))
+        copy = near_duplicate(distinct[k], titles, rng, dates[k])
+        items.append((copy, _published(rng, dates[k])))
     for _ in range(n_exact):
         k = rng.randrange(n_distinct)
         items.append((distinct[k], _published(rng, dates[k])))

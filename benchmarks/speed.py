@@ -16,6 +16,11 @@ Methods, each timed on the same deterministic corpus (:func:`benchmarks.corpus.m
   ``--loop-sample`` documents (1,000 by default) of larger corpora, as the output says.
 * ``datasketch bulk`` - the same shingles hashed with ``MinHash.bulk``, then the same LSH
   insert and query (sampled above ``--bulk-sample`` documents).
+* ``exact hash`` and ``tfidf single-link`` - the baselines of :mod:`benchmarks.baselines`
+  (:func:`~benchmarks.baselines.exact_hash`; TF-IDF cosine single link at 0.25 within a 3-day
+  window, all pairs compared in row blocks,
+  :func:`~benchmarks.baselines.tfidf_single_link_blocked`: quadratic, so timed on at most
+  ``--tfidf-sample`` documents, 10,000 by default).
 * ``floor`` - the one-pass floor every method pays at least: iterate the documents,
   :func:`dedup.normalize.clean_text`, :func:`dedup.normalize.tokenize`, and hash the word
   5-shingles (:class:`dedup.fingerprint.TokenHasher`, :func:`dedup.fingerprint.shingle_hashes`).
@@ -49,7 +54,8 @@ NUM_PERM = 128
 SHINGLE = 5
 LSH_THRESHOLD = 0.8
 STAGES = ("reading", "fingerprints", "candidates", "scoring", "clustering")
-METHOD_ORDER = ("dedup", "datasketch loop", "datasketch bulk", "floor")
+METHOD_ORDER = ("dedup", "datasketch loop", "datasketch bulk", "floor", "exact hash",
+                "tfidf single-link")
 REFERENCE = "datasketch loop"
 
 Timed = tuple[int, float, dict[str, Any]]
@@ -208,11 +214,43 @@ def run_floor(docs: list[Document], options: argparse.Namespace) -> Timed:
     return len(docs), seconds, extra
 
 
+def _records(docs: list[Document]) -> list[dict[str, Any]]:
+    """Documents as the baselines read them."""
+    return [{"id": d.id, "title": d.title, "text": d.text, "date": d.published} for d in docs]
+
+
+def run_exact_hash(docs: list[Document], options: argparse.Namespace) -> Timed:
+    """The exact-hash baseline: SHA-1 of the lower-cased, whitespace-collapsed text."""
+    from benchmarks.baselines import exact_hash
+
+    records = _records(docs)
+    start = time.perf_counter()
+    labels = exact_hash(records)
+    seconds = time.perf_counter() - start
+    return len(docs), seconds, {"clusters": len(set(labels.values()))}
+
+
+def run_tfidf(docs: list[Document], options: argparse.Namespace) -> Timed:
+    """The TF-IDF single-link baseline (all pairs, in row blocks), vectorizing included."""
+    from benchmarks.baselines import TFIDF_THRESHOLD, TFIDF_WINDOW_DAYS, tfidf_single_link_blocked
+
+    docs, note = _sample(docs, getattr(options, "tfidf_sample", 10000))
+    if note:
+        note += " (all pairs: quadratic)"
+    records = _records(docs)
+    start = time.perf_counter()
+    labels = tfidf_single_link_blocked(records, TFIDF_THRESHOLD, TFIDF_WINDOW_DAYS)
+    seconds = time.perf_counter() - start
+    return len(docs), seconds, {"note": note, "clusters": len(set(labels.values()))}
+
+
 METHODS: dict[str, Callable[[list[Document], argparse.Namespace], Timed]] = {
     "dedup": run_dedup,
     "datasketch loop": run_datasketch_loop,
     "datasketch bulk": run_datasketch_bulk,
     "floor": run_floor,
+    "exact hash": run_exact_hash,
+    "tfidf single-link": run_tfidf,
 }
 
 
@@ -338,6 +376,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
                         help="time the datasketch loop on at most this many docs (default 1000)")
     parser.add_argument("--bulk-sample", type=int, default=10000,
                         help="time datasketch bulk on at most this many docs (default 10000)")
+    parser.add_argument("--tfidf-sample", type=int, default=10000,
+                        help="time tfidf single-link on at most this many docs (default 10000)")
     parser.add_argument("--no-isolate", action="store_true",
                         help="run every method in this process (peak RSS then cumulative)")
     parser.add_argument("--json", type=Path, help="write the figures to this file")
@@ -355,7 +395,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     methods = [m for m in METHOD_ORDER if m in options.methods]
     report: dict[str, Any] = {"environment": environment(), "options": {
         "docs": options.docs, "seed": options.seed, "loop_sample": options.loop_sample,
-        "bulk_sample": options.bulk_sample, "isolated": not options.no_isolate}, "sizes": {}}
+        "bulk_sample": options.bulk_sample, "tfidf_sample": options.tfidf_sample, "isolated": not options.no_isolate}, "sizes": {}}
     for n in options.docs:
         _, info = make_corpus_with_info(n, seed=options.seed)
         err.print(f"[dim]corpus {n}: {info}[/dim]")
