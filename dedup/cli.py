@@ -91,45 +91,69 @@ def _config(args: argparse.Namespace) -> Config:
     )
 
 
+class _Inputs:
+    """The documents under a path, as a collection the pipeline may read more than once (it
+    reads twice: once to learn each site's chrome, once to analyse). Files are read again on
+    each pass rather than held; skipped inputs are recorded once."""
+
+    def __init__(self, path: str, skipped: list[Skipped], progress: Progress) -> None:
+        self.path = path
+        self.skipped = skipped
+        self.progress = progress
+        self.passes = 0
+        self.inputs = 0
+        self.task: TaskID | None = None
+        self._seen: set[tuple[str, int | None, str]] = set()
+
+    def __iter__(self) -> Iterator[Document]:
+        self.passes += 1
+        label = "reading" if self.passes > 1 else "scanning sites"
+        if self.task is not None:
+            self.progress.remove_task(self.task)
+        self.task = self.progress.add_task(label, total=None)
+        self.inputs = 0
+        for item in iter_inputs(self.path):
+            self.inputs += 1
+            self.progress.advance(self.task)
+            if isinstance(item, Skipped):
+                key = (item.path, item.line, item.reason)
+                if key not in self._seen:
+                    self._seen.add(key)
+                    self.skipped.append(item)
+            else:
+                yield item
+
+
 def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run one clustering: stream the inputs through the pipeline, then print the result.
 
-    Documents flow from the loader straight into :func:`cluster_documents` (a generator, so
-    the raw texts are never all held at once); skipped inputs are collected on the way.
+    Documents flow from the loader straight into :func:`cluster_documents` (read from disk
+    on each pass, so the raw texts are never all held at once); skipped inputs are collected
+    on the way.
     Whether anything was readable is known only after the pass.
     """
     config = _config(args)
-    items = iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
+    iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
     skipped: list[Skipped] = []
     show_progress = not args.quiet and err.is_terminal
     with Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=not show_progress,
     ) as progress:
-        reading = progress.add_task("reading", total=None)
         tasks: dict[str, TaskID] = {}
-        inputs = 0
-
-        def documents() -> Iterator[Document]:
-            nonlocal inputs
-            for item in items:
-                inputs += 1
-                progress.advance(reading)
-                if isinstance(item, Skipped):
-                    skipped.append(item)
-                else:
-                    yield item
+        documents = _Inputs(args.path, skipped, progress)
 
         def report(stage: str, done: int, total: int) -> None:
             if stage == "reading":
-                return  # inputs are counted above, skipped ones included, as they stream by
-            if not tasks:  # the pass is over: show the reading bar as complete
-                progress.update(reading, total=max(inputs, 1), completed=max(inputs, 1))
+                return  # inputs are counted by _Inputs, skipped ones included, as they stream by
+            if not tasks and documents.task is not None:  # the pass is over: bar complete
+                done_inputs = max(documents.inputs, 1)
+                progress.update(documents.task, total=done_inputs, completed=done_inputs)
             if stage not in tasks:
                 tasks[stage] = progress.add_task(stage, total=max(total, 1))
             progress.update(tasks[stage], completed=done, total=max(total, 1))
 
-        result = cluster_documents(documents(), config, skipped=skipped, progress=report)
+        result = cluster_documents(documents, config, skipped=skipped, progress=report)
 
     if result.documents == 0:
         err.print(f"dedup: no readable article in {args.path}"

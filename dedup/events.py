@@ -67,7 +67,7 @@ _RELATIVE_DAY = re.compile(
 _DATELINE = re.compile(
     r"^(?:By [^\n]{0,60}\n+)?\s*(?:\(?(?:PTI|IANS|ANI|AP|AFP|UNI|Reuters)\)?\s+)?"
     r"(?P<place>[A-Z][A-Za-z.'-]*(?:[ ][A-Z][A-Za-z.'-]*){0,3})(?:\s*\((?P<region>[A-Za-z .'-]{2,40})\))?"
-    r"(?:,|\s+-|\s+Published)\s",
+    r"(?:,|\s+-+|\s+\u2014|\s+Published)\s",
     re.MULTILINE,
 )
 _FUTURE_CUE = re.compile(
@@ -292,6 +292,9 @@ _ORG_WORDS = frozenset({
     "apartments", "mall", "station", "airport", "beach", "resort", "hotel", "island", "islands",
     "river", "lake", "mountain", "valley", "north", "south", "east", "west", "central",
     "general", "partnership", "organisation's", "strategic", "special", "privileged",
+    # newsroom words of bylines and mastheads ("By Tri-City Gazette Staff", "News Desk")
+    "desk", "staff", "bureau", "correspondent", "correspondents", "reporter", "reporters",
+    "editor", "editors", "gazette", "observer", "chronicle", "stories", "dispatch", "courier",
 })
 _NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
 # A run never starts with a word that opens sentences but names nobody ("The", "In", "May"):

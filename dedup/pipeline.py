@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .boilerplate import learn_site_chrome, source_of, strip_site_chrome
 from .candidates import blocking_pairs, lsh_pairs, unique_pairs
 from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
@@ -69,9 +70,10 @@ class Analysis:
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def analyse(doc: Document) -> Analysis:
-    """Clean, split, tokenize and extract the event key of one document."""
-    cleaned = clean_text(doc.text)
+def analyse(doc: Document, site_chrome: frozenset[str] = frozenset()) -> Analysis:
+    """Clean, split, tokenize and extract the event key of one document (``site_chrome``: the
+    lines its site repeats on most pages, see :mod:`dedup.boilerplate`)."""
+    cleaned = strip_site_chrome(clean_text(doc.text), site_chrome)
     title, body = split_title(doc, cleaned)
     title_tokens = tokenize(title)
     tokens, lower = tokenize_cased(body)
@@ -107,9 +109,9 @@ class Corpus:
         self._signatures: list[np.ndarray] = []
         self._shingle_counts: list[np.ndarray] = []
 
-    def add(self, doc: Document) -> Analysis:
+    def add(self, doc: Document, site_chrome: frozenset[str] = frozenset()) -> Analysis:
         """Analyse one document and keep what later stages need of it."""
-        return self.add_analysis(analyse(doc))
+        return self.add_analysis(analyse(doc, site_chrome))
 
     def add_analysis(self, a: Analysis) -> Analysis:
         """Keep what later stages need of an analysed document."""
@@ -240,7 +242,10 @@ def cluster_documents(
     """Group documents into story clusters holding duplicate groups, every link explained.
 
     Args:
-        documents: the articles (ids must be unique).
+        documents: the articles (ids must be unique). A collection (list, tuple, or any
+            object whose ``iter()`` gives a fresh iterator) is read twice: first to learn the
+            lines each site repeats on most of its pages (its chrome), then to analyse. A
+            one-shot iterator or generator is read once, without that step.
         config: settings; ``Config()`` by default.
         skipped: inputs the loader could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)``; the library itself never prints.
@@ -267,9 +272,14 @@ def _gc_paused() -> Iterator[None]:
 def _cluster(
     documents: Iterable[Document], config: Config, skipped: Sequence[Skipped], report: Progress
 ) -> ClusterResult:
+    chrome: dict[str, frozenset[str]] = {}
+    if iter(documents) is not documents:
+        # A collection can be read twice: first learn each site's own chrome.
+        chrome = learn_site_chrome(documents)
     corpus = Corpus(config)
     for i, doc in enumerate(documents, 1):
-        corpus.add(doc)
+        source = source_of(doc) if chrome else None
+        corpus.add(doc, chrome.get(source, frozenset()) if source else frozenset())
         if i % 200 == 0:
             report("reading", i, 0)
     report("reading", len(corpus.records), len(corpus.records))

@@ -144,18 +144,12 @@ def test_chrome_alone_does_not_make_two_stories_copies(seeds: list[Document]) ->
         assert not cross_event_links(result, ("exact", "near-duplicate")), pages[0].source
 
 
-@pytest.mark.xfail(reason="dedup bug: a site's shared chrome (footer plugs, disclaimers, "
-                   "'By <Site> Staff') makes two different short stories of one site "
-                   "near-duplicates (Jaccard >= 0.5)", strict=False)
 def test_chrome_alone_does_not_make_two_short_stories_copies(seeds: list[Document]) -> None:
     for pages in site_pages(seeds, 0, words=30):  # news briefs
         result = cluster_documents(pages)
         assert not cross_event_links(result, ("exact", "near-duplicate")), pages[0].source
 
 
-@pytest.mark.xfail(reason="dedup bug: on one site, shared chrome lifts the cosine and chrome "
-                   "words ('Desk', 'Staff', 'Gazette') count as shared people, so different "
-                   "meetings of the same ministers become one story", strict=False)
 def test_different_stories_on_one_site_are_not_clustered(seeds: list[Document]) -> None:
     for pages in site_pages(seeds, 0):
         result = cluster_documents(pages)

@@ -1,0 +1,69 @@
+"""Site chrome learned from the corpus: lines that most pages of one source repeat.
+
+Patterns (:mod:`dedup.normalize`) catch the chrome every site shares ("ADVERTISEMENT",
+"Leave a Comment"). Each site also has its own: "Daily Herald is now on WhatsApp", a menu, a
+staff byline, a disclaimer. Such lines repeat on most pages of that site, whatever the story;
+left in, they make two different stories of one site look alike. A line counts as a source's
+chrome when it appears on at least ``min_pages`` of its pages and on at least ``share`` of them.
+Lines are compared per source (the ``source`` field, else the host of the ``url``), never across
+sources: a wire story carried by many sites repeats its paragraphs across sources, and those are
+the story, not chrome. Documents with neither source nor url learn nothing.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from .documents import Document
+from .normalize import clean_text, tokenize
+
+MIN_PAGES = 3
+SHARE = 0.5
+
+
+def source_of(doc: Document) -> str | None:
+    """The site a document comes from: its ``source``, else the host of its ``url``."""
+    if doc.source and doc.source.strip():
+        return doc.source.strip().casefold()
+    if doc.url:
+        host = urlsplit(doc.url).hostname
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
+def line_key(line: str) -> str:
+    """A line as compared across pages: its words, case-folded."""
+    return " ".join(tokenize(line))
+
+
+def learn_site_chrome(
+    documents: Iterable[Document], *, min_pages: int = MIN_PAGES, share: float = SHARE
+) -> dict[str, frozenset[str]]:
+    """Per source, the lines repeated on most of its pages (after pattern-based cleaning)."""
+    pages: Counter[str] = Counter()
+    lines: dict[str, Counter[str]] = {}
+    for doc in documents:
+        source = source_of(doc)
+        if source is None:
+            continue
+        pages[source] += 1
+        keys = {line_key(line) for line in clean_text(doc.text).split("\n")}
+        keys.discard("")
+        lines.setdefault(source, Counter()).update(keys)
+    chrome: dict[str, frozenset[str]] = {}
+    for source, counts in lines.items():
+        need = max(min_pages, share * pages[source])
+        repeated = frozenset(k for k, c in counts.items() if c >= need)
+        if repeated:
+            chrome[source] = repeated
+    return chrome
+
+
+def strip_site_chrome(cleaned: str, chrome: frozenset[str]) -> str:
+    """``cleaned`` without the lines that are its site's chrome."""
+    if not chrome:
+        return cleaned
+    return "\n".join(line for line in cleaned.split("\n") if line_key(line) not in chrome)
