@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import argparse
 import errno
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 from rich.console import Console
 from rich.progress import (
@@ -21,11 +23,14 @@ from rich.progress import (
     TextColumn,
     TimeElapsedColumn,
 )
+from rich.table import Table
+from rich.text import Text
 
 from . import __version__
 from .config import Config
 from .documents import Document, Skipped
 from .errors import DedupError
+from .index import DedupIndex, Verdict
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
 from .report import render_table, to_json, write_jsonl
@@ -77,7 +82,87 @@ def build_parser() -> argparse.ArgumentParser:
                         help="MinHash permutations (default %(default)s)")
     tuning.add_argument("--window-days", type=int, default=defaults.window_days, metavar="D",
                         help="never compare articles published further apart (default %(default)s)")
+    index = sub.add_parser(
+        "index", help="keep an index between runs, as a cron-style crawler does",
+        description="Add articles to an index file and say of each whether it is new, a copy, "
+                    "or another report of a known story; check articles without adding them; "
+                    "or print the index's counts.",
+    )
+    actions = index.add_subparsers(dest="action", required=True)
+    for name, text in (("add", "add the articles under PATH and print a verdict for each"),
+                       ("check", "print the verdicts the articles under PATH would get")):
+        action = actions.add_parser(name, help=text, description=text)
+        action.add_argument("path", help="folder or file of articles, as for 'dedup cluster'")
+        action.add_argument("--index", required=True, metavar="FILE",
+                            help="the index file (created by 'add' when missing)")
+        action.add_argument("--format", choices=("table", "jsonl"), default="table",
+                            help="table for people (default) or jsonl (one verdict a line)")
+    stats = actions.add_parser("stats", help="print how many articles, stories and groups")
+    stats.add_argument("--index", required=True, metavar="FILE", help="the index file")
+    stats.add_argument("--format", choices=("table", "json"), default="table")
     return parser
+
+
+def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """``dedup index add|check|stats``: one index file, saved atomically after ``add``."""
+    path = Path(args.index)
+    if args.action == "stats":
+        counts = DedupIndex.load(path).stats()
+        if args.format == "json":
+            sys.stdout.write(json.dumps(counts, sort_keys=True) + "\n")
+        else:
+            table = Table(title=f"index {path}", title_justify="left")
+            for key in counts:
+                table.add_column(key, justify="right")
+            table.add_row(*(f"{v:,}" for v in counts.values()))
+            out.print(table)
+        return EXIT_OK
+    if args.action == "add" and not path.exists():
+        index = DedupIndex()
+    else:
+        index = DedupIndex.load(path)
+    skipped: list[Skipped] = []
+    verdicts = []
+    articles = 0
+    for item in iter_inputs(args.path):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        articles += 1
+        if args.action == "add":
+            if item.id in index:
+                skipped.append(Skipped(item.id, "already in the index"))
+                continue
+            verdicts.append(index.add(item))
+        else:
+            verdicts.append(index.check(item))
+    if args.action == "add":
+        index.save(path)  # only now: an interrupted run leaves the previous index as it was
+    if args.format == "jsonl":
+        for verdict in verdicts:
+            sys.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        for item in skipped:
+            sys.stdout.write(json.dumps({"skipped": item.to_dict()}, sort_keys=True) + "\n")
+    else:
+        _verdict_table(verdicts, skipped, out)
+    if not articles:
+        err.print(f"dedup: no readable article in {args.path}", markup=False, highlight=False)
+        return EXIT_USAGE
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
+def _verdict_table(verdicts: list[Verdict], skipped: list[Skipped], out: Console) -> None:
+    table = Table(title=f"{len(verdicts)} verdict(s)", title_justify="left")
+    for column in ("id", "verdict", "story", "of", "why"):
+        table.add_column(column, overflow="fold")
+    for v in verdicts:
+        table.add_row(Text(v.id), v.status, Text(v.story),
+                      Text(v.original or (v.matches[0] if v.matches else "")),
+                      Text(v.evidence.get("why", "")))
+    out.print(table)
+    for item in skipped:
+        out.print(Text(f"skipped {item.path}" + (f":{item.line}" if item.line else "")
+                       + f": {item.reason}"))
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -194,7 +279,7 @@ def _discard_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dedup`` command; returns the exit code (see the module doc)."""
     parser = build_parser()
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
     try:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
@@ -203,6 +288,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "cluster":
             return _cluster(args, out, err)
+        if args.command == "index":
+            return _index(args, out, err)
     except DedupError as exc:
         err.print(f"dedup: error: {exc}", markup=False, highlight=False)
         return EXIT_USAGE
