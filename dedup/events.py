@@ -293,7 +293,7 @@ _ORG_WORDS = frozenset({
     "river", "lake", "mountain", "valley", "north", "south", "east", "west", "central",
     "general", "partnership", "organisation's", "strategic", "special", "privileged",
     # newsroom words of bylines and mastheads ("By Tri-City Gazette Staff", "News Desk")
-    "desk", "staff", "bureau", "correspondent", "correspondents", "reporter", "reporters",
+    "desk", "staff", "correspondent", "correspondents", "reporter", "reporters",
     "editor", "editors", "gazette", "observer", "chronicle", "stories", "dispatch", "courier",
 })
 _NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
