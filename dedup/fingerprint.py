@@ -181,6 +181,19 @@ def _batch(
     counts[rows] = per_doc
 
 
+def pair_jaccards(
+    signatures: np.ndarray, left: np.ndarray, right: np.ndarray, chunk: int = 50_000
+) -> np.ndarray:
+    """Estimated Jaccard of rows ``left[k]`` and ``right[k]``, a block of pairs at a time (the
+    rows of all pairs at once would take pairs x num_perm x 8 bytes)."""
+    out = np.empty(len(left), dtype=np.float64)
+    for start in range(0, len(left), chunk):
+        stop = start + chunk
+        equal = signatures[left[start:stop]] == signatures[right[start:stop]]
+        out[start:stop] = equal.mean(axis=1)
+    return out
+
+
 def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
     """Share of equal MinHash values: an unbiased estimate of the shingle-set Jaccard."""
     return float(np.count_nonzero(sig_a == sig_b)) / len(sig_a)

@@ -20,7 +20,7 @@ from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
 from .events import EventKey, drop_common_names, extract_event_key
-from .fingerprint import MinHasher, TokenHasher, document_signatures
+from .fingerprint import MinHasher, TokenHasher, document_signatures, pair_jaccards
 from .normalize import clean_text, tokenize, tokenize_cased
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
@@ -214,7 +214,7 @@ def score_candidates(
     if ordered:
         cosines = pair_cosines(body, left, right)
         head_cosines = pair_cosines(heads, left, right)
-        jaccards = (signatures[left] == signatures[right]).mean(axis=1)
+        jaccards = pair_jaccards(signatures, left, right)
         empty = shingle_counts == 0
         jaccards[empty[left] | empty[right]] = 0.0
     else:
