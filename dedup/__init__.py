@@ -3,6 +3,7 @@
 from .config import Config
 from .documents import Document, Skipped
 from .errors import ConfigError, DedupError, InputError
+from .index import DedupIndex, Verdict
 from .pipeline import cluster_documents
 from .result import Cluster, ClusterResult, Link
 
@@ -12,10 +13,12 @@ __all__ = [
     "Config",
     "ConfigError",
     "DedupError",
+    "DedupIndex",
     "Document",
     "InputError",
     "Link",
     "Skipped",
+    "Verdict",
     "cluster_documents",
 ]
 __version__ = "0.1.0"
