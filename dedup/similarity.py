@@ -13,14 +13,9 @@ from collections import Counter
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "ms", "just"}
-
-
-def content_terms(tokens: list[str]) -> list[str]:
-    """Tokens that carry meaning: no stop words, no bare numbers, no one-letter words."""
-    return [t for t in tokens if len(t) > 1 and t not in _STOP and not t.isdigit()]
 
 
 def content_counts(tokens: list[str]) -> dict[str, int]:
@@ -90,19 +85,6 @@ def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
         other = sp.csr_matrix(other, shape=(other.shape[0], counts.shape[1]))
         out.append(transformer.transform(other).astype(np.float32).tocsr())
     return out
-
-
-def _identity(terms: list[str]) -> list[str]:
-    return terms
-
-
-def fit_tfidf(term_lists: list[list[str]]) -> tuple[TfidfVectorizer, sp.csr_matrix]:
-    """Fit sublinear TF-IDF on pre-tokenized documents; rows are L2-normalised."""
-    vectorizer = TfidfVectorizer(
-        analyzer=_identity, sublinear_tf=True, dtype=np.float32, norm="l2"
-    )
-    matrix = vectorizer.fit_transform(term_lists)
-    return vectorizer, matrix.tocsr()
 
 
 def pair_cosines(
