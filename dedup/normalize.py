@@ -41,7 +41,8 @@ def normalize_unicode(text: str) -> str:
                 text = text.replace(old, new)
     if "\r" in text:
         text = _NEWLINES.sub("\n", text)
-    text = _SPACES.sub(" ", text)
+    if "  " in text or "\t" in text or "\f" in text or "\v" in text:  # str.find is C-fast
+        text = _SPACES.sub(" ", text)
     return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
 
 
