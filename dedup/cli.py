@@ -136,6 +136,9 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
             verdicts.append(index.add(item))
         else:
             verdicts.append(index.check(item))
+    if not articles:
+        err.print(f"dedup: no readable article in {args.path}", markup=False, highlight=False)
+        return EXIT_USAGE
     if args.action == "add":
         index.save(path)  # only now: an interrupted run leaves the previous index as it was
     if args.format == "jsonl":
@@ -145,9 +148,6 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
             sys.stdout.write(json.dumps({"skipped": item.to_dict()}, sort_keys=True) + "\n")
     else:
         _verdict_table(verdicts, skipped, out)
-    if not articles:
-        err.print(f"dedup: no readable article in {args.path}", markup=False, highlight=False)
-        return EXIT_USAGE
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 

@@ -28,7 +28,7 @@ import os
 import threading
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -148,7 +148,7 @@ class DedupIndex:
                 )
             verdict, matches = self._judge(a, sig)
             self._insert(a, sig, matches, verdict)
-            return self._final(verdict)
+            return self._final(self._as_inserted(verdict))
 
     def _apply_entry(
         self, record: Prepared, terms: dict[str, int], heads: dict[str, int], sig: np.ndarray,
@@ -178,8 +178,9 @@ class DedupIndex:
     def expire(self, before: dt.date | str) -> int:
         """Forget the articles published before ``before``; returns how many were dropped.
 
-        Their fingerprints leave the candidate indexes at once; the batch view (:meth:`result`)
-        still lists them until the index is saved and loaded again.
+        Their fingerprints leave the candidate indexes at once, so no later article is compared
+        with them, which bounds the work per article. Their small records stay (in memory, in a
+        saved file, and in the batch view of :meth:`result`).
         """
         day = before if isinstance(before, dt.date) else parse_iso_date(before)
         if day is None:
@@ -299,8 +300,7 @@ class DedupIndex:
         copies = [m for m in matches if m.copy]
         if copies:
             best = max(copies, key=lambda m: (m.copy == EXACT, m.features.jaccard, -m.row))
-            group_rows = self._copies.members(best.row)
-            original = min(group_rows, key=lambda r: (self._days[r] if self._days[r] >= 0 else 10**9, r))
+            original = self._earliest(self._copies.members(best.row))
             return self._verdict(record, best.copy or NEAR, best, copies, original)
         story = self._best_story(matches)
         if story is not None:
@@ -354,6 +354,26 @@ class DedupIndex:
             scores=scores,
             evidence=facts,
         )
+
+    def _as_inserted(self, verdict: Verdict) -> Verdict:
+        """The verdict with the story, group and original the article has now that it is in
+        (joining two duplicate groups can make an older article the group's first)."""
+        if verdict.status == NEW:
+            return verdict
+        row = self._by_id[verdict.id]
+        ids = self._corpus.records
+        story = ids[self._story_roots.get(self._stories.find(row), row)].id
+        group_root = self._group_roots.get(self._copies.find(row), row)
+        group = ids[group_root].id if verdict.status != EVENT else verdict.id
+        original = verdict.original
+        if verdict.status in (EXACT, NEAR):
+            original = ids[self._earliest(self._copies.members(row), exclude=row)].id
+        return replace(verdict, story=story, group=group, original=original)
+
+    def _earliest(self, rows: list[int], exclude: int | None = None) -> int:
+        """The earliest-published live row (unknown dates last, then by row)."""
+        live = [r for r in rows if self._alive[r] and r != exclude] or [r for r in rows if r != exclude]
+        return min(live, key=lambda r: (self._days[r] if self._days[r] >= 0 else 10**9, r))
 
     def _final(self, verdict: Verdict) -> Verdict:
         if verdict.status != NEW:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import json
+import threading
 from dataclasses import fields
 from typing import Any
 
@@ -59,6 +60,7 @@ class SharedIndex:
         self.config = self._agree_on_config(f"{name}:config", config)
         self._local = DedupIndex(self.config)
         self._applied = 0
+        self._mutex = threading.RLock()  # one replay at a time within this process
 
     def _agree_on_config(self, key: str, config: Config | None) -> Config:
         wanted = json.dumps({f.name: getattr(config or Config(), f.name) for f in fields(Config)})
@@ -78,7 +80,7 @@ class SharedIndex:
         """Index an article for every process sharing the index, and say what it is."""
         a = analyse(document)
         sig = self._local._signature(a)
-        with self._lock:
+        with self._mutex, self._lock:
             self._sync()
             verdict = self._local._add_analysed(a, sig)
             self._redis.rpush(self._log, json.dumps(self._entry(a, sig)))
@@ -111,10 +113,10 @@ class SharedIndex:
 
     def _sync(self) -> None:
         """Replay the log entries this process has not applied yet."""
-        entries = self._redis.lrange(self._log, self._applied, -1)
-        for raw in entries:
-            self._apply(json.loads(raw))
-            self._applied += 1
+        with self._mutex:
+            for raw in self._redis.lrange(self._log, self._applied, -1):
+                self._apply(json.loads(raw))
+                self._applied += 1
 
     def _entry(self, a: Analysis, sig: np.ndarray) -> dict[str, Any]:
         local = self._local

@@ -85,6 +85,8 @@ def save(index: DedupIndex, path: str | os.PathLike[str]) -> None:
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except (sqlite3.Error, OSError) as exc:
+        raise InputError(f"{target}: cannot save the index: {exc}") from exc
     finally:
         tmp.unlink(missing_ok=True)
 
@@ -130,7 +132,7 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
     if magic != _SQLITE_MAGIC:
         raise InputError(f"{source}: not a dedup index (not an SQLite file)")
     try:
-        db = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        db = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True)
         try:
             meta = dict(db.execute("SELECT key, value FROM meta"))
             if meta.get("format") != FORMAT:

@@ -63,3 +63,13 @@ def test_a_file_that_is_not_an_index_is_refused(tmp_path, capsys):
     assert main(["index", "stats", "--index", str(other)]) == 2
     assert "not a dedup index" in capsys.readouterr().err
     assert other.read_text() == "hello"
+
+
+def test_nothing_readable_writes_no_index(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    index = tmp_path / "i.dedup"
+    assert main(["index", "add", str(empty), "--index", str(index)]) == 2
+    assert not index.exists()
+    assert main(["index", "add", str(DATA), "--index", str(tmp_path / "no" / "i.dedup")]) == 2
+    assert "cannot save the index" in capsys.readouterr().err

@@ -201,3 +201,35 @@ def test_expire_forgets_old_articles():
     assert again.status == "new"
     with pytest.raises(ValueError, match="'before' parameter"):
         index.expire("soon")
+
+
+def test_a_copy_that_joins_two_groups_reports_the_merged_group():
+    x = " ".join(f"alpha{i} beta{i} gamma{i}" for i in range(40))
+    y = " ".join(f"delta{i} eps{i} zeta{i}" for i in range(40))
+    z = " ".join(f"eta{i} theta{i} iota{i}" for i in range(40))
+    index = DedupIndex()
+    index.add(Document(id="a", text=f"{x} {y}", published="2024-01-01"))
+    index.add(Document(id="b", text=f"{y} {z}", published="2024-01-02"))
+    joined = index.add(Document(id="c", text=f"{x} {y} {z}", published="2024-01-03"))
+    assert joined.status == "near-duplicate"
+    assert set(joined.matches) == {"a", "b"}
+    # c copies both a and b: one group now, whose first and earliest article is a.
+    assert (joined.group, joined.story, joined.original) == ("a", "a", "a")
+    later = index.add(Document(id="d", text=f"{x} {y} {z}", published="2024-01-04"))
+    assert (later.group, later.original) == ("a", "a")
+
+
+@pytest.mark.parametrize("name", ["a#b.dedup", "c?d.dedup", "e%20f.dedup"])
+def test_odd_file_names_save_and_load(tmp_path, name):
+    index = DedupIndex()
+    index.add(Document(id="a", text=STORY))
+    index.save(tmp_path / name)
+    assert DedupIndex.load(tmp_path / name).stats()["documents"] == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+def test_saving_where_it_cannot_write_is_an_input_error(tmp_path):
+    index = DedupIndex()
+    index.add(Document(id="a", text=STORY))
+    with pytest.raises(InputError, match="cannot save the index"):
+        index.save(tmp_path / "missing-folder" / "index.dedup")

@@ -83,3 +83,22 @@ def test_processes_adding_overlapping_streams_miss_no_copy(redis_url, redis_name
     order = [r.id for r in shared._local._corpus.records]
     by_id = {d.id: d for d in docs}
     assert result.to_dict() == cluster_documents([by_id[i] for i in order]).to_dict()
+
+
+def test_threads_sharing_one_handle_replay_the_log_once(redis_url, redis_name):
+    import threading
+
+    from dedup.shared import SharedIndex
+
+    writer = SharedIndex(redis_url, name=redis_name)
+    docs = _corpus()
+    for doc in docs:
+        writer.add(doc)
+    reader = SharedIndex(redis_url, name=redis_name)
+    threads = [threading.Thread(target=reader.check, args=(docs[0],)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(reader) == len(docs)
+    assert reader.result().to_dict() == writer.result().to_dict()
