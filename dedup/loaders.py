@@ -30,13 +30,14 @@ from typing import Any
 
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
+from dedup.normalize import is_chrome_line
 
 __all__ = [
     "SUPPORTED_EXTENSIONS",
     "decode_text",
     "extract_title",
     "has_words",
-    "is_chrome_line",
+    "is_title_chrome",
     "iter_inputs",
     "load",
 ]
@@ -507,7 +508,7 @@ def extract_title(text: str, *, markdown: bool = False) -> str | None:
             continue
         if fallback is None:
             fallback = line
-        if not is_chrome_line(line):
+        if not is_title_chrome(line):
             return line
     return fallback
 
@@ -526,14 +527,16 @@ def _clean_title_line(raw: str, *, markdown: bool) -> str:
     return line
 
 
-def is_chrome_line(line: str) -> bool:
-    """True for lines that are site furniture rather than a headline.
-
-    Generic signs: no letters at all; ALL-CAPS (a masthead like "MY KOLKATA EDUGRAPH" or
+def is_title_chrome(line: str) -> bool:
+    """True for lines that are site furniture rather than a headline: the body's chrome
+    (:func:`dedup.normalize.is_chrome_line`) and, stricter since a headline is sought, lines
+    with no letters at all; ALL-CAPS (a masthead like "MY KOLKATA EDUGRAPH" or
     "ADVERTISEMENT"); fewer than three words (menu items, section labels); a logo/icon class
     name; a date-only banner ("Friday, 22 November 2024", "Updated: 04.05.23, 05:59 PM");
     navigation/share words only; a breadcrumb list; a byline; a photo credit; a bare URL.
     """
+    if is_chrome_line(line):
+        return True
     words = line.split()
     letters = [ch for ch in line if ch.isalpha()]
     if not letters:

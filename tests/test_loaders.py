@@ -12,7 +12,7 @@ import pytest
 from dedup import loaders
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
-from dedup.loaders import extract_title, is_chrome_line, iter_inputs, load
+from dedup.loaders import extract_title, is_title_chrome, iter_inputs, load
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -102,7 +102,7 @@ def test_title_skips_site_chrome_lines(tmp_path: Path) -> None:
     ],
 )
 def test_chrome_lines_are_recognised(line: str) -> None:
-    assert is_chrome_line(line)
+    assert is_title_chrome(line)
 
 
 @pytest.mark.parametrize(
@@ -115,7 +115,7 @@ def test_chrome_lines_are_recognised(line: str) -> None:
     ],
 )
 def test_headlines_are_not_chrome(line: str) -> None:
-    assert not is_chrome_line(line)
+    assert not is_title_chrome(line)
 
 
 def test_title_falls_back_to_first_line_when_all_chrome() -> None:
