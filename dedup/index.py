@@ -38,9 +38,9 @@ from .candidates import Sketch
 from .cluster import UnionFind
 from .config import Config
 from .documents import Document
-from .events import EventKey, drop_common_names, parse_iso_date
+from .events import drop_common_names, parse_iso_date
 from .fingerprint import MinHasher, TokenHasher, document_signatures
-from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus
+from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, entity_weight, evidence, pair_features
 from .similarity import _STOP
@@ -267,7 +267,7 @@ class DedupIndex:
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.update(range(len(self._corpus.records)))
-        day = _day(a.record.key)
+        day = publication_day(a.record.key)
         window = self.config.window_days
         return sorted(
             r for r in found
@@ -401,7 +401,7 @@ class DedupIndex:
         """Enter row ``row`` (already in the corpus) into the candidate indexes."""
         self._signatures.append(sig)
         self._empty.append(empty)
-        self._days.append(_day(record.key))
+        self._days.append(publication_day(record.key))
         self._alive.append(alive)
         self._by_id[record.id] = row
         cols, counts = self._corpus.terms.row(row)
@@ -499,12 +499,6 @@ class _GrowingUnionFind(UnionFind):
 
     def members(self, x: int) -> list[int]:
         return self._members[self.find(x)]
-
-
-def _day(key: EventKey) -> int:
-    if key.published is None or key.date is None or not key.date.year_known:
-        return -1
-    return key.published.toordinal()
 
 
 def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:

@@ -171,13 +171,11 @@ class Corpus:
         return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
 
 
-def _publication_days(keys: list[EventKey]) -> np.ndarray:
-    """Publication day numbers where known with its year (else -1): the candidate window."""
-    return np.array([
-        k.published.toordinal()
-        if k.published is not None and k.date is not None and k.date.year_known else -1
-        for k in keys
-    ], dtype=np.int64)
+def publication_day(key: EventKey) -> int:
+    """Publication day number where known with its year (else -1): the candidate window."""
+    if key.published is None or key.date is None or not key.date.year_known:
+        return -1
+    return key.published.toordinal()
 
 
 def score_candidates(
@@ -206,7 +204,7 @@ def score_candidates(
 
     left, right = both[:, 0], both[:, 1]
     # Date-aware window: articles published too far apart are never compared.
-    day = _publication_days([p.key for p in prepared])
+    day = np.array([publication_day(p.key) for p in prepared], dtype=np.int64)
     undated = (day[left] < 0) | (day[right] < 0)
     inside = undated | (np.abs(day[left] - day[right]) <= config.window_days)
     left, right = left[inside], right[inside]

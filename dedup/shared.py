@@ -27,10 +27,10 @@ from .config import Config
 from .documents import Document
 from .errors import ConfigError, DedupError
 from .index import DedupIndex, Verdict
-from .pipeline import Analysis, Prepared, analyse
+from .pipeline import Analysis, analyse
 from .result import ClusterResult
 from .similarity import content_counts
-from .store import _key_from, _key_json
+from .store import record_from, record_json
 
 
 class SharedIndex:
@@ -123,9 +123,7 @@ class SharedIndex:
         row = len(local._corpus.records) - 1
         record = a.record
         return {
-            "record": {"id": record.id, "title": record.title, "exact": record.exact,
-                       "published": record.published, "source": record.source,
-                       "key": _key_json(record.key)},
+            "record": record_json(record),
             "terms": content_counts(a.title_tokens + a.tokens),
             "heads": content_counts(a.title_tokens + a.lead_tokens),
             "signature": base64.b64encode(sig.astype("<u4").tobytes()).decode(),
@@ -137,8 +135,7 @@ class SharedIndex:
 
     def _apply(self, entry: dict[str, Any]) -> None:
         data = entry["record"]
-        record = Prepared(data["id"], data["title"], data["exact"], _key_from(data["key"]),
-                          data["published"], data["source"])
+        record = record_from(data)
         sig = np.frombuffer(base64.b64decode(entry["signature"]), "<u4").copy()
         self._local._apply_entry(
             record, entry["terms"], entry["heads"], sig, entry["shingles"], set(entry["lower"]),

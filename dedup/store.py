@@ -58,6 +58,19 @@ def _key_json(key: EventKey) -> dict[str, Any]:
     }
 
 
+def record_json(record: Prepared) -> dict[str, Any]:
+    """A document's record as JSON (saved files and the shared index's log use this)."""
+    return {"id": record.id, "title": record.title, "exact": record.exact,
+            "published": record.published, "source": record.source,
+            "key": _key_json(record.key)}
+
+
+def record_from(data: dict[str, Any]) -> Prepared:
+    """The inverse of :func:`record_json`."""
+    return Prepared(data["id"], data["title"], data["exact"], _key_from(data["key"]),
+                    data["published"], data["source"])
+
+
 def _key_from(data: dict[str, Any]) -> EventKey:
     d = data["date"]
     date = None if d is None else EventDate(
@@ -103,9 +116,7 @@ def _write(index: DedupIndex, db: sqlite3.Connection) -> None:
     for row, record in enumerate(corpus.records):
         tc, tn = corpus.terms.row(row)
         hc, hn = corpus.heads.row(row)
-        data = {"id": record.id, "title": record.title, "exact": record.exact,
-                "published": record.published, "source": record.source,
-                "key": _key_json(record.key)}
+        data = record_json(record)
         rows.append((
             row, record.id, json.dumps(data, ensure_ascii=False),
             tc.astype("<i4").tobytes(), tn.astype("<f4").tobytes(),
@@ -154,8 +165,7 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
     entries = []
     for (_row, _id, record, tc, tn, hc, hn, sig, shingles, alive, group_root, story_root) in docs:
         data = json.loads(record)
-        prepared = Prepared(data["id"], data["title"], data["exact"], _key_from(data["key"]),
-                            data["published"], data["source"])
+        prepared = record_from(data)
         entries.append((
             prepared,
             (np.frombuffer(tc, "<i4"), np.frombuffer(tn, "<f4")),
