@@ -22,9 +22,14 @@ EMPTY = np.uint64(0xFFFFFFFF)  # signature value of a text without shingles
 _SLICE = 65_536  # shingles hashed at once: a 64 MiB matrix at 128 permutations
 
 
+def token_hash(token: str) -> int:
+    """Stable 32-bit hash of a token (the same in every process and run)."""
+    return int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little")
+
+
 class _Cache(dict):
     def __missing__(self, token: str) -> int:
-        value = int.from_bytes(hashlib.blake2b(token.encode(), digest_size=4).digest(), "little")
+        value = token_hash(token)
         if len(self) < 2_000_000:
             self[token] = value
         return value
@@ -129,47 +134,46 @@ class MinHasher:
 
 
 def document_signatures(
-    token_lists: Sequence[Sequence[str]], size: int, minhasher: MinHasher,
-    hasher: TokenHasher | None = None, chunk: int = 8_000,
+    token_hashes: Sequence[np.ndarray], size: int, minhasher: MinHasher, chunk: int = 8_000,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Signatures of many tokenized documents, and how many shingles each has.
+    """Signatures of many documents given as arrays of token hashes (see
+    :class:`TokenHasher`), and how many shingles each has.
 
     Shingles are hashed over the concatenated token hashes of a batch of documents at once;
     windows that cross a document boundary are dropped. Duplicate shingles within a document do
     not change its minima, so they are not removed.
     """
-    hasher = hasher or TokenHasher()
-    n = len(token_lists)
+    n = len(token_hashes)
     out = np.full((n, minhasher.num_perm), EMPTY, dtype=np.uint32)
     counts = np.zeros(n, dtype=np.int64)
     start = 0
     while start < n:
         stop, total = start, 0
-        while stop < n and (stop == start or total + len(token_lists[stop]) <= chunk):
-            total += len(token_lists[stop])
+        while stop < n and (stop == start or total + len(token_hashes[stop]) <= chunk):
+            total += len(token_hashes[stop])
             stop += 1
-        _batch(token_lists, start, stop, size, minhasher, hasher, out, counts)
+        _batch(token_hashes, start, stop, size, minhasher, out, counts)
         start = stop
     return out, counts
 
 
 def _batch(
-    token_lists: Sequence[Sequence[str]], start: int, stop: int, size: int,
-    minhasher: MinHasher, hasher: TokenHasher, out: np.ndarray, counts: np.ndarray,
+    token_hashes: Sequence[np.ndarray], start: int, stop: int, size: int,
+    minhasher: MinHasher, out: np.ndarray, counts: np.ndarray,
 ) -> None:
-    lengths = np.array([len(token_lists[i]) for i in range(start, stop)], dtype=np.int64)
+    lengths = np.array([len(token_hashes[i]) for i in range(start, stop)], dtype=np.int64)
     rows = np.arange(start, stop)
     long_rows = lengths >= size
     # Texts shorter than one shingle: their whole text is their one shingle.
     for i in rows[(lengths > 0) & ~long_rows]:
         counts[i] = 1
         out[i] = minhasher._minimum(
-            shingle_hashes(hasher(token_lists[i]), size), np.zeros(1, dtype=np.int64)
+            shingle_hashes(token_hashes[i], size), np.zeros(1, dtype=np.int64)
         )[0]
     if not long_rows.any():
         return
     rows, lengths = rows[long_rows], lengths[long_rows]
-    flat = hasher.concatenated([token_lists[i] for i in rows])
+    flat = np.concatenate([token_hashes[i] for i in rows]).astype(np.uint64, copy=False)
     windows = _combine(flat, size, len(flat) - size + 1)
     per_doc = lengths - size + 1
     doc_starts = np.concatenate(([0], np.cumsum(lengths)[:-1]))

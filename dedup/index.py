@@ -39,11 +39,10 @@ from .cluster import UnionFind
 from .config import Config
 from .documents import Document
 from .events import drop_common_names, parse_iso_date
-from .fingerprint import MinHasher, TokenHasher, document_signatures
+from .fingerprint import MinHasher
 from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, entity_weight, evidence, pair_features
-from .similarity import _STOP
 
 NEW = "new"
 # Below this many indexed articles, document frequencies say little (every word looks rare):
@@ -104,7 +103,6 @@ class DedupIndex:
         self._lock = threading.RLock()
         self._corpus = Corpus(self.config)
         self._minhasher = MinHasher(self.config.num_perm, self.config.seed)
-        self._hasher = TokenHasher()
         self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
                                num_perm=self.config.num_perm)
         self._signatures: list[np.ndarray] = []
@@ -131,14 +129,15 @@ class DedupIndex:
 
     def check(self, document: Document) -> Verdict:
         """The verdict :meth:`add` would give, without indexing the article."""
-        a = analyse(document)
         with self._lock:
+            a = self._analyse(document)
             return self._judge(a, self._signature(a))[0]
 
     def add(self, document: Document) -> Verdict:
         """Index an article and say what it is: new, a copy, or another report of a story."""
-        a = analyse(document)
-        return self._add_analysed(a, self._signature(a))
+        with self._lock:
+            a = self._analyse(document)
+            return self._add_analysed(a, self._signature(a))
 
     def _add_analysed(self, a: Analysis, sig: np.ndarray) -> Verdict:
         with self._lock:
@@ -213,11 +212,13 @@ class DedupIndex:
 
     # -- scoring ---------------------------------------------------------------------------
 
+    def _analyse(self, document: Document) -> Analysis:
+        """The article analysed with this index's vocabulary (call with the lock held: the
+        vocabulary grows)."""
+        return analyse(document, self._corpus.vocabulary)
+
     def _signature(self, a: Analysis) -> np.ndarray:
-        sigs, counts = document_signatures(
-            [a.tokens], self.config.shingle_size, self._minhasher, self._hasher
-        )
-        return sigs[0]
+        return self._corpus.signatures_of([a.ids])[0][0]
 
     def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool) -> np.ndarray:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
@@ -230,16 +231,12 @@ class DedupIndex:
         return weights / norm if norm else weights
 
     def _query_vectors(self, a: Analysis) -> tuple[tuple, tuple]:
-        vocab = self._corpus.terms.vocabulary
+        content = self._corpus.vocabulary.content()
         out = []
-        for tokens in (a.title_tokens + a.tokens, a.title_tokens + a.lead_tokens):
-            counts = Counter(t for t in tokens if _content(t))
-            # Terms never indexed get columns of their own (below 0): they weigh in the norm
-            # but match nothing.
-            cols = np.array([vocab.get(t, -1 - k) for k, t in enumerate(counts)], dtype=np.int64)
-            weights = self._weights(cols, np.array(list(counts.values()), dtype=np.float64), True)
-            order = np.argsort(cols)
-            out.append((cols[order], weights[order]))
+        for ids in (np.concatenate((a.title_ids, a.ids)), np.concatenate((a.title_ids, a.lead_ids))):
+            cols, counts = np.unique(ids[content[ids]], return_counts=True)
+            cols = cols.astype(np.int64)
+            out.append((cols, self._weights(cols, counts.astype(np.float64), True)))
         return out[0], out[1]
 
     def _row_vector(self, rows: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
@@ -279,7 +276,7 @@ class DedupIndex:
         key = drop_common_names(a.record.key, self._corpus.common_words)
         n = len(self._corpus.records) + 1
         weight = {k: entity_weight(self._entity_df.get(k, 0) + 1, n) for k in key.people | key.orgs}
-        empty = not a.tokens
+        empty = len(a.ids) == 0
         matches: list[_Match] = []
         for row in self._candidates(a, sig, body):
             other = self._corpus.records[row]
@@ -386,7 +383,7 @@ class DedupIndex:
         row = len(self._corpus.records)
         self._corpus.add_analysis(a)
         self._corpus.flush()
-        self._index_row(row, a.record, sig, not a.tokens, alive=True)
+        self._index_row(row, a.record, sig, len(a.ids) == 0, alive=True)
         if verdict.status in (EXACT, NEAR):
             for m in matches:
                 if m.copy:
@@ -454,7 +451,8 @@ class DedupIndex:
 
     def _restore(self, vocabulary: dict[str, int], entries: list[tuple], common: set[str],
                  seen: set[str]) -> None:
-        self._corpus.terms.vocabulary.update(vocabulary)
+        for word, _col in sorted(vocabulary.items(), key=lambda item: item[1]):
+            self._corpus.vocabulary.add(word)
         self._corpus.common_words = common
         self._corpus._seen_once = seen
         for row, (record, terms, heads, sig, shingles, alive, group, story) in enumerate(entries):
@@ -504,10 +502,6 @@ class _GrowingUnionFind(UnionFind):
 def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
     _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
     return float(np.dot(a[1][ia], b[1][ib]))
-
-
-def _content(term: str) -> bool:
-    return len(term) > 1 and term not in _STOP and not term.isdigit()
 
 
 __all__ = ["DedupIndex", "Verdict", "NEW"]

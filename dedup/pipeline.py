@@ -20,12 +20,13 @@ from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
 from .events import EventKey, drop_common_names, extract_event_key
-from .fingerprint import MinHasher, TokenHasher, document_signatures, pair_jaccards
-from .normalize import clean_text, tokenize, tokenize_cased
+from .fingerprint import MinHasher, document_signatures, pair_jaccards
+from .normalize import clean_text
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
 from .scoring import PairFeatures, evidence
 from .similarity import TermCounts, pair_cosines, tfidf, top_terms
+from .vocabulary import Vocabulary
 
 Progress = Callable[[str, int, int], None]
 
@@ -58,36 +59,60 @@ def split_title(doc: Document, cleaned: str) -> tuple[str, str]:
 
 @dataclass
 class Analysis:
-    """One document's text, analysed once: everything later stages need from it."""
+    """One document's text, analysed once: everything later stages need from it. Tokens are
+    ids of ``vocabulary`` (see :mod:`dedup.vocabulary`)."""
 
     record: Prepared
-    tokens: list[str]
-    title_tokens: list[str]
-    lead_tokens: list[str]
+    ids: np.ndarray
+    title_ids: np.ndarray
+    lead_ids: np.ndarray
     lower_words: set[str]
+    vocabulary: Vocabulary
+
+    @property
+    def tokens(self) -> list[str]:
+        """The body's lower-cased tokens, as strings."""
+        return self.vocabulary.tokens(self.ids)
+
+    @property
+    def title_tokens(self) -> list[str]:
+        return self.vocabulary.tokens(self.title_ids)
+
+    @property
+    def lead_tokens(self) -> list[str]:
+        return self.vocabulary.tokens(self.lead_ids)
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
 
 
-def analyse(doc: Document, site_chrome: frozenset[str] = frozenset()) -> Analysis:
+def analyse(
+    doc: Document, vocabulary: Vocabulary, site_chrome: frozenset[str] = frozenset()
+) -> Analysis:
     """Clean, split, tokenize and extract the event key of one document (``site_chrome``: the
-    lines its site repeats on most pages, see :mod:`dedup.boilerplate`)."""
+    lines its site repeats on most pages, see :mod:`dedup.boilerplate`). New tokens are
+    numbered in ``vocabulary``."""
     cleaned = strip_site_chrome(clean_text(doc.text), site_chrome)
     title, body = split_title(doc, cleaned)
-    title_tokens = tokenize(title)
-    tokens, lower = tokenize_cased(body)
-    exact = hashlib.blake2b(" ".join(title_tokens + tokens).encode(), digest_size=16).hexdigest()
+    title_ids = vocabulary.ids(title)
+    ids, lower_flags = vocabulary.scan(body)
+    words = vocabulary.words
+    lower = {words[i] for i in np.unique(ids[lower_flags]).tolist()}
+    # The same words in the same order: one key. Token hashes are stable across runs.
+    hashes = vocabulary.hashes()
+    exact = hashlib.blake2b(
+        hashes[title_ids].tobytes() + hashes[ids].tobytes(), digest_size=16
+    ).hexdigest()
     key = extract_event_key(title, body, doc.published, lower)
     # Headline and lead sentence: where news says what happened, to whom, where.
     lead = _SENTENCE_END.split(body[:600], maxsplit=1)[0]
     record = Prepared(doc.id, title, exact, key, doc.published, doc.source)
-    return Analysis(record, tokens, title_tokens, tokenize(lead), lower)
+    return Analysis(record, ids, title_ids, vocabulary.ids(lead), lower, vocabulary)
 
 
 def prepare(doc: Document) -> Prepared:
     """The record the pipeline keeps of one document."""
-    return analyse(doc).record
+    return analyse(doc, Vocabulary()).record
 
 
 class Corpus:
@@ -97,32 +122,32 @@ class Corpus:
     def __init__(self, config: Config) -> None:
         self.config = config
         self.records: list[Prepared] = []
-        vocabulary: dict[str, int] = {}
-        self.terms = TermCounts(vocabulary)
-        self.heads = TermCounts(vocabulary)
+        self.vocabulary = Vocabulary()
+        self.terms = TermCounts(self.vocabulary)
+        self.heads = TermCounts(self.vocabulary)
         self.common_words: set[str] = set()
         self._seen_once: set[str] = set()
         self._minhasher = MinHasher(config.num_perm, config.seed)
-        self._hasher = TokenHasher()
-        self._pending: list[list[str]] = []
+        self._pending: list[np.ndarray] = []
         self._pending_tokens = 0
         self._signatures: list[np.ndarray] = []
         self._shingle_counts: list[np.ndarray] = []
 
     def add(self, doc: Document, site_chrome: frozenset[str] = frozenset()) -> Analysis:
         """Analyse one document and keep what later stages need of it."""
-        return self.add_analysis(analyse(doc, site_chrome))
+        return self.add_analysis(analyse(doc, self.vocabulary, site_chrome))
 
     def add_analysis(self, a: Analysis) -> Analysis:
-        """Keep what later stages need of an analysed document."""
+        """Keep what later stages need of an analysed document (analysed with this corpus's
+        vocabulary)."""
         self.records.append(a.record)
-        self.terms.add(a.title_tokens + a.tokens)
-        self.heads.add(a.title_tokens + a.lead_tokens)
+        self.terms.add_ids(np.concatenate((a.title_ids, a.ids)))
+        self.heads.add_ids(np.concatenate((a.title_ids, a.lead_ids)))
         # Lower-case words seen in two documents or more (sets: C speed, no counting).
         self.common_words |= a.lower_words & self._seen_once
         self._seen_once |= a.lower_words
-        self._pending.append(a.tokens)
-        self._pending_tokens += len(a.tokens)
+        self._pending.append(a.ids)
+        self._pending_tokens += len(a.ids)
         if self._pending_tokens >= 50_000:
             self.flush()
         return a
@@ -153,12 +178,17 @@ class Corpus:
         self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
         self._shingle_counts.append(np.array([shingles], dtype=np.int64))
 
+    def signatures_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """MinHash signatures and shingle counts of token-id arrays."""
+        hashes = self.vocabulary.hashes()
+        return document_signatures(
+            [hashes[ids] for ids in id_arrays], self.config.shingle_size, self._minhasher
+        )
+
     def flush(self) -> None:
         """Compute the signatures of the documents added since the last flush."""
         if self._pending:
-            sigs, counts = document_signatures(
-                self._pending, self.config.shingle_size, self._minhasher, self._hasher
-            )
+            sigs, counts = self.signatures_of(self._pending)
             self._signatures.append(sigs)
             self._shingle_counts.append(counts)
         self._pending, self._pending_tokens = [], 0

@@ -27,7 +27,7 @@ from .config import Config
 from .documents import Document
 from .errors import ConfigError, DedupError
 from .index import DedupIndex, Verdict
-from .pipeline import Analysis, analyse
+from .pipeline import Analysis
 from .result import ClusterResult
 from .similarity import content_counts
 from .store import record_from, record_json
@@ -78,10 +78,11 @@ class SharedIndex:
 
     def add(self, document: Document) -> Verdict:
         """Index an article for every process sharing the index, and say what it is."""
-        a = analyse(document)
-        sig = self._local._signature(a)
         with self._mutex, self._lock:
             self._sync()
+            with self._local._lock:
+                a = self._local._analyse(document)
+                sig = self._local._signature(a)
             verdict = self._local._add_analysed(a, sig)
             self._redis.rpush(self._log, json.dumps(self._entry(a, sig)))
             self._applied += 1

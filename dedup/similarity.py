@@ -10,62 +10,103 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
+if TYPE_CHECKING:
+    from .vocabulary import Vocabulary
+
 _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "ms", "just"}
+
+
+def is_content_term(token: str) -> bool:
+    """A term TF-IDF counts: not a stop word, a single character or a number."""
+    return token not in _STOP and len(token) > 1 and not token.isdigit()
 
 
 def content_counts(tokens: list[str]) -> dict[str, int]:
     """Counts of the content terms among ``tokens``, in order of first occurrence."""
     counts = Counter(tokens)
-    stop = _STOP
-    return {t: c for t, c in counts.items() if t not in stop and len(t) > 1 and not t.isdigit()}
+    return {t: c for t, c in counts.items() if is_content_term(t)}
 
 
 class TermCounts:
-    """Sparse term-count rows appended one document at a time over a shared vocabulary."""
+    """Sparse term-count rows appended one document at a time; columns are token ids of a
+    shared :class:`~dedup.vocabulary.Vocabulary`. Only content terms are counted.
 
-    def __init__(self, vocabulary: dict[str, int]) -> None:
+    Rows given as token ids wait in a batch and are counted together (one sparse
+    duplicate-summing pass per batch, no per-document counting in Python)."""
+
+    def __init__(self, vocabulary: Vocabulary, batch: int = 256) -> None:
         self.vocabulary = vocabulary
         self._indices = array("i")
         self._counts = array("f")
         self._indptr = array("q", [0])
+        self._pending: list[np.ndarray] = []
+        self._batch = batch
+
+    def add_ids(self, ids: np.ndarray) -> None:
+        """Append one row: the counts of the content terms among the token ids ``ids``."""
+        self._pending.append(ids)
+        if len(self._pending) >= self._batch:
+            self._settle()
 
     def add(self, tokens: list[str]) -> None:
         """Append one row: the counts of the content terms among ``tokens``."""
         self.add_counts(content_counts(tokens))
 
     def add_counts(self, counts: dict[str, int]) -> None:
-        """Append one row of term counts (new terms get the next columns, in order)."""
-        vocab = self.vocabulary
-        terms = list(counts)
-        cols = [vocab.get(t) for t in terms]
-        for k, col in enumerate(cols):
-            if col is None:
-                cols[k] = vocab.setdefault(terms[k], len(vocab))
-        self._indices.extend(cols)
-        self._counts.extend([counts[t] for t in terms])
+        """Append one row of term counts (new terms are numbered in the vocabulary)."""
+        self._settle()
+        add = self.vocabulary.add
+        self._indices.extend([add(t) for t in counts])
+        self._counts.extend(counts.values())
         self._indptr.append(len(self._indices))
 
     def add_row(self, cols: np.ndarray, counts: np.ndarray) -> None:
         """Append a row given as columns and counts (restoring a saved index)."""
+        self._settle()
         self._indices.extend(int(c) for c in cols)
         self._counts.extend(float(c) for c in counts)
         self._indptr.append(len(self._indices))
 
+    def _settle(self) -> None:
+        """Count the rows waiting as token ids."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, []
+        lengths = np.array([len(ids) for ids in pending], dtype=np.int64)
+        flat = np.concatenate(pending) if len(pending) > 1 else pending[0]
+        keep = self.vocabulary.content()[flat]
+        rows = np.repeat(np.arange(len(pending)), lengths)[keep]
+        flat = flat[keep]
+        indptr = np.zeros(len(pending) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=len(pending)), out=indptr[1:])
+        batch = sp.csr_matrix(
+            (np.ones(len(flat), dtype=np.float32), flat, indptr),
+            shape=(len(pending), max(len(self.vocabulary), 1)),
+        )
+        batch.sum_duplicates()  # sorts each row's columns and adds up repeated terms
+        offset = len(self._indices)
+        self._indices.frombytes(batch.indices.astype(np.int32).tobytes())
+        self._counts.frombytes(batch.data.astype(np.float32).tobytes())
+        self._indptr.extend((batch.indptr[1:] + offset).tolist())
+
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Columns and counts of row ``i``."""
+        self._settle()
         start, stop = self._indptr[i], self._indptr[i + 1]
         return (np.array(self._indices[start:stop], dtype=np.int32),
                 np.array(self._counts[start:stop], dtype=np.float32))
 
     def __len__(self) -> int:
-        return len(self._indptr) - 1
+        return len(self._indptr) - 1 + len(self._pending)
 
     def matrix(self) -> sp.csr_matrix:
+        self._settle()
         shape = (len(self._indptr) - 1, max(len(self.vocabulary), 1))
         return sp.csr_matrix(
             # copies: a view would pin the arrays, and the next add() could not grow them

@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .index import DedupIndex
 
 FORMAT = "dedup-index"
-VERSION = 1
+VERSION = 2  # 2: token ids over one vocabulary, exact keys from token hashes
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -125,7 +125,7 @@ def _write(index: DedupIndex, db: sqlite3.Connection) -> None:
             int(state["alive"][row]), state["group_roots"][row], state["story_roots"][row],
         ))
     db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.executemany("INSERT INTO vocabulary VALUES (?, ?)", corpus.terms.vocabulary.items())
+    db.executemany("INSERT INTO vocabulary VALUES (?, ?)", corpus.vocabulary.index.items())
     db.executemany("INSERT INTO words VALUES (?, 'common')", ((w,) for w in corpus.common_words))
     db.executemany("INSERT INTO words VALUES (?, 'seen')", ((w,) for w in state["seen_once"]))
 

@@ -1,0 +1,108 @@
+"""Tokens as numbers: every distinct lower-cased token gets an id, once, for the whole corpus.
+
+The text pass turns each article into an array of token ids in one scan (compiled where
+``dedup._scan`` was built, else the same function in Python). Every later stage reads those
+ids: MinHash shingles gather each token's stable hash from an array, term counts are counted
+over ids, and nothing keeps a list of token strings per article.
+
+A token is what :data:`dedup.normalize._WORD` finds, lower-cased with ``str.lower``; the scan
+also says which tokens the text itself writes in lower case (a capitalised word also written
+so is a common word, not a name).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .fingerprint import token_hash
+from .normalize import _WORD
+from .similarity import is_content_term
+
+try:
+    from ._scan import scan as _compiled_scan
+except ImportError:  # no C compiler at install time: the Python scan below, same results
+    _compiled_scan = None
+
+
+def scan_python(text: str, index: dict[str, int], words: list[str]) -> tuple[bytes, bytes]:
+    """The token scan in Python: ``(ids, lower)`` as int32 and uint8 bytes, new tokens added
+    to ``index``/``words`` (the reference the compiled ``dedup._scan.scan`` must equal)."""
+    raw = _WORD.findall(text)
+    ids = []
+    for word in raw:
+        key = word.lower()
+        found = index.get(key)
+        if found is None:
+            found = index[key] = len(words)
+            words.append(key)
+        ids.append(found)
+    lower = [word == word.lower() for word in raw]
+    return (np.array(ids, dtype=np.int32).tobytes(), np.array(lower, dtype=np.uint8).tobytes())
+
+
+_scan = _compiled_scan or scan_python
+COMPILED = _compiled_scan is not None
+
+
+class Vocabulary:
+    """Lower-cased tokens numbered in order of first sight, with per-token arrays."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+        self.words: list[str] = []
+        self._hashes = np.zeros(0, dtype=np.uint64)
+        self._content = np.zeros(0, dtype=bool)
+        self._known = 0  # tokens whose hash and content flag are computed
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def scan(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        """Token ids of ``text`` (int32) and, per token, whether the text writes it in lower
+        case (bool)."""
+        ids, lower = _scan(text, self.index, self.words)
+        return np.frombuffer(ids, dtype=np.int32), np.frombuffer(lower, dtype=np.bool_)
+
+    def ids(self, text: str) -> np.ndarray:
+        """Token ids of ``text``."""
+        return self.scan(text)[0]
+
+    def add(self, word: str) -> int:
+        """The id of ``word`` (a lower-cased token), numbering it if new."""
+        found = self.index.get(word)
+        if found is None:
+            found = self.index[word] = len(self.words)
+            self.words.append(word)
+        return found
+
+    def tokens(self, ids: np.ndarray) -> list[str]:
+        """The token strings of ``ids``."""
+        words = self.words
+        return [words[i] for i in ids.tolist()]
+
+    def hashes(self) -> np.ndarray:
+        """Stable 32-bit hash of every token, indexed by id (as uint64, for shingle mixing)."""
+        self._grow()
+        return self._hashes[:self._known]
+
+    def content(self) -> np.ndarray:
+        """Whether each token is a content term (TF-IDF counts only those), indexed by id."""
+        self._grow()
+        return self._content[:self._known]
+
+    def _grow(self) -> None:
+        """Compute the per-token facts of the tokens numbered since the last call (arrays grow
+        by doubling, so this is amortised constant time per token)."""
+        known, size = self._known, len(self.words)
+        if known == size:
+            return
+        if size > len(self._hashes):
+            capacity = max(size, 2 * len(self._hashes), 1024)
+            hashes = np.zeros(capacity, dtype=np.uint64)
+            content = np.zeros(capacity, dtype=bool)
+            hashes[:known], content[:known] = self._hashes[:known], self._content[:known]
+            self._hashes, self._content = hashes, content
+        new = self.words[known:size]
+        self._hashes[known:size] = [token_hash(w) for w in new]
+        self._content[known:size] = [is_content_term(w) for w in new]
+        self._known = size

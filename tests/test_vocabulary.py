@@ -1,0 +1,92 @@
+"""The token scan: compiled and Python versions agree, and both match the shared tokenizer."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from dedup import vocabulary
+from dedup.normalize import tokenize_cased
+from dedup.vocabulary import Vocabulary, scan_python
+
+SCANS = [pytest.param(scan_python, id="python")]
+if vocabulary.COMPILED:
+    SCANS.append(pytest.param(vocabulary._compiled_scan, id="compiled"))
+
+# Letters of several scripts, digits, the joiners ' . - and separators, so that tokens start,
+# join and end in every way the tokenizer allows.
+TEXT = st.text(
+    alphabet=st.sampled_from(list("aZé9 .'-_\n,İΣσßﬁ٣中Ωx")) | st.characters(), max_size=60
+)
+
+
+def run(scan, text: str, index: dict[str, int] | None = None, words: list[str] | None = None):
+    index = {} if index is None else index
+    words = [] if words is None else words
+    ids, lower = scan(text, index, words)
+    return np.frombuffer(ids, np.int32).tolist(), np.frombuffer(lower, np.uint8).tolist(), words
+
+
+@pytest.mark.parametrize("scan", SCANS)
+def test_scan_numbers_tokens_in_order_of_first_sight(scan) -> None:
+    ids, lower, words = run(scan, "The U.S. e-mail said: the don't -- x_y Ünïcode 3.5 the")
+    assert words == ["the", "u.s", "e-mail", "said", "don't", "x", "y", "ünïcode", "3.5"]
+    assert ids == [0, 1, 2, 3, 0, 4, 5, 6, 7, 8, 0]
+    # "The" and "U.S." and "Ünïcode" are not written in lower case; "3.5" is.
+    assert lower == [0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1]
+
+
+@pytest.mark.parametrize("scan", SCANS)
+def test_scan_extends_an_existing_vocabulary(scan) -> None:
+    index, words = {"news": 0}, ["news"]
+    ids, _, words = run(scan, "Breaking news", index, words)
+    assert ids == [1, 0]
+    assert words == ["news", "breaking"]
+    assert index == {"news": 0, "breaking": 1}
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT)
+def test_scans_agree_with_the_tokenizer(text: str) -> None:
+    tokens, lower_words = tokenize_cased(text)
+    for param in SCANS:
+        scan = param.values[0]
+        ids, lower, words = run(scan, text)
+        assert [words[i] for i in ids] == text_tokens(text)
+        assert {words[i] for i, flag in zip(ids, lower) if flag} == lower_words
+        assert len(ids) == len(tokens)
+
+
+def text_tokens(text: str) -> list[str]:
+    """The tokens as the scan defines them: each word found, lower-cased on its own."""
+    from dedup.normalize import _WORD
+
+    return [w.lower() for w in _WORD.findall(text)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(TEXT, max_size=5))
+def test_compiled_and_python_vocabularies_grow_alike(texts: list[str]) -> None:
+    if not vocabulary.COMPILED:
+        pytest.skip("dedup._scan is not built here")
+    a_index, a_words, b_index, b_words = {}, [], {}, []
+    for text in texts:
+        assert run(scan_python, text, a_index, a_words)[:2] == run(
+            vocabulary._compiled_scan, text, b_index, b_words
+        )[:2]
+    assert a_words == b_words and a_index == b_index
+
+
+def test_vocabulary_facts_follow_its_growth() -> None:
+    v = Vocabulary()
+    first = v.ids("Leaders met in Goa")
+    assert v.tokens(first) == ["leaders", "met", "in", "goa"]
+    hashes = v.hashes()
+    assert len(hashes) == 4 and len(set(hashes.tolist())) == 4
+    assert v.content().tolist() == [True, True, False, True]  # "in" is a stop word
+    v.ids("Leaders met officials in 2023")
+    assert len(v.hashes()) == len(v) == 6
+    assert v.hashes()[:4].tolist() == hashes.tolist()  # ids keep their hashes
+    assert v.content().tolist()[4:] == [True, False]  # a number is not a content term
