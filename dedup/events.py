@@ -22,7 +22,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
+import re2
+
 from .gazetteer import countries, fold, parents_of, places
+from .normalize import first_sentences
 
 # ---------------------------------------------------------------------------------------------
 # Dates
@@ -31,37 +34,42 @@ _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8,
     "sep": 9, "sept": 9, "oct": 10, "nov": 11, "dec": 12,
 }
-_MONTH_RE = (
-    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-)
+def _month(group: str) -> str:
+    return (
+        rf"(?P<{group}>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+        r"|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+    )
+
+
 _WEEKDAYS = {
     "monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4, "saturday": 5,
     "sunday": 6,
 }
 _WEEKDAY_RE = r"(?P<wd>monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 
-_MD_Y = re.compile(
-    r"\b" + _MONTH_RE + r"\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*(?:-|to)\s*\d{1,2})?"
-    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
-    re.IGNORECASE,
+# Every explicit date form in one pattern, one alternative per form, each with its own groups:
+# "May 5, 2023" (md), "5th of May 2023" (dm), "2023-05-04" (iso), "04.05.23" (dot),
+# "5/4/2023" (sl). The date patterns scan long leads for rare matches, which RE2 (a DFA,
+# one pass for all five forms) does several times faster than Python's backtracking engine.
+_DAY = r"(?:3[01]|[12]\d|0?[1-9])"  # a day number, so "91 June" is no date and hides none
+_MON = r"(?:1[0-2]|0?[1-9])"
+_DATE_FORMS = (
+    r"\b" + _month("md_mon") + rf"\s+(?P<md_day>{_DAY})(?:st|nd|rd|th)?(?:\s*(?:-|to)\s*\d{{1,2}})?"
+    r"(?:,?\s+(?P<md_year>(?:19|20)\d\d))?\b",
+    rf"\b(?P<dm_day>{_DAY})(?:st|nd|rd|th)?(?:\s*-\s*\d{{1,2}})?\s+(?:of\s+)?" + _month("dm_mon")
+    + r"(?:,?\s+(?P<dm_year>(?:19|20)\d\d))?\b",
+    rf"\b(?P<iso_year>(?:19|20)\d\d)-(?P<iso_mon>{_MON})-(?P<iso_day>{_DAY})\b",
+    rf"\b(?P<dot_day>{_DAY})\.(?P<dot_mon>{_MON})\.(?P<dot_year>(?:19|20)?\d\d)\b",
+    rf"\b(?P<sl_mon>{_MON})/(?P<sl_day>{_DAY})/(?P<sl_year>(?:19|20)?\d\d)\b",
 )
-_D_M_Y = re.compile(
-    r"\b(?P<day>\d{1,2})(?:st|nd|rd|th)?(?:\s*-\s*\d{1,2})?\s+(?:of\s+)?" + _MONTH_RE
-    + r"(?:,?\s+(?P<year>(?:19|20)\d\d))?\b",
-    re.IGNORECASE,
+_DATE_MENTION = re2.compile("(?i)" + "|".join(f"(?:{form})" for form in _DATE_FORMS))
+_WEEKDAY_MENTION = re2.compile(
+    r"(?i)\b(?:(?:on|last|this|since|late|early|until|by)\s+)?" + _WEEKDAY_RE
+    + r"(?:'s)?(?:\s+(?:night|morning|afternoon|evening))?\b"
 )
-_ISO = re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>\d\d)-(?P<day>\d\d)\b")
-_DOTTED = re.compile(r"\b(?P<day>\d{1,2})\.(?P<mon>\d{1,2})\.(?P<year>(?:19|20)?\d\d)\b")
-_SLASHED = re.compile(r"\b(?P<mon>\d{1,2})/(?P<day>\d{1,2})/(?P<year>(?:19|20)?\d\d)\b")
-_WEEKDAY_MENTION = re.compile(
-    r"\b(?:(?:on|last|this|since|late|early|until|by)\s+)?" + _WEEKDAY_RE
-    + r"(?:'s)?(?:\s+(?:night|morning|afternoon|evening))?\b",
-    re.IGNORECASE,
-)
-_RELATIVE_DAY = re.compile(
-    r"\b(?P<rel>yesterday|last night|today|this morning|this afternoon|earlier today|tonight)\b",
-    re.IGNORECASE,
+_RELATIVE_DAY = re2.compile(
+    r"(?i)\b(?P<rel>yesterday|last night|today|this morning|this afternoon|earlier today"
+    r"|tonight)\b"
 )
 # "New Delhi, May 5 (IANS):" / "NEW YORK (AP) -" / "PTI Benaulim (Goa) Published 04.05.23"
 _DATELINE = re.compile(
@@ -128,28 +136,25 @@ def parse_iso_date(value: str | None) -> dt.date | None:
 
 
 def _date_mentions(text: str) -> list[tuple[int, int, dt.date, bool]]:
-    """(start, end, date, year_known) of every explicit date in ``text``, in order."""
-    found: list[tuple[int, int, dt.date, bool]] = []
-    for pattern in (_MD_Y, _D_M_Y):
-        for m in pattern.finditer(text):
-            month = _MONTHS[m.group("mon").lower()[:4].rstrip("t") if m.group("mon").lower().startswith("sept") else m.group("mon").lower()[:3]]
-            year = _year(m.group("year"))
-            d = _mk(year, month, int(m.group("day")))
-            if d:
-                found.append((m.start(), m.end(), d, year is not None))
-    for pattern in (_ISO, _DOTTED, _SLASHED):
-        for m in pattern.finditer(text):
-            year = _year(m.group("year"))
-            d = _mk(year, int(m.group("mon")), int(m.group("day")))
-            if d:
-                found.append((m.start(), m.end(), d, True))
-    found.sort(key=lambda item: item[0])
-    # Drop mentions nested in an earlier one ("May 5, 2023" also matches as "5, 2023"...).
+    """(start, end, date, year_known) of every explicit date in ``text``, in order (a form
+    found inside another, such as "5, 2023" in "May 5, 2023", is not a mention of its own)."""
     out: list[tuple[int, int, dt.date, bool]] = []
-    for item in found:
-        if out and item[0] < out[-1][1]:
-            continue
-        out.append(item)
+    for m in _DATE_MENTION.finditer(text):
+        g = m.groupdict()
+        for form in ("md", "dm", "iso", "dot", "sl"):
+            day = g[f"{form}_day"]
+            if day is not None:
+                break
+        month_text = g[f"{form}_mon"]
+        if form in ("md", "dm"):
+            month_text = month_text.lower()
+            month = _MONTHS[month_text[:4].rstrip("t") if month_text.startswith("sept") else month_text[:3]]
+        else:
+            month = int(month_text)
+        year = _year(g[f"{form}_year"])
+        d = _mk(year, month, int(day))
+        if d:
+            out.append((m.start(), m.end(), d, year is not None))
     return out
 
 
@@ -211,9 +216,7 @@ def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt
 
 def _lead(body: str, start: int = 0) -> str:
     """The first two sentences after the dateline: where news states what happened when."""
-    text = body[start:start + 700]
-    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z\"'])", text)
-    return " ".join(sentences[:2])
+    return first_sentences(body[start:start + 700], 2)
 
 
 def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> tuple[str, str]:
@@ -298,10 +301,21 @@ _ORG_WORDS = frozenset({
 })
 _NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
 # A run never starts with a word that opens sentences but names nobody ("The", "In", "May"):
-# the regex engine skips those, so the Python loop sees only possible names.
-_OPENERS = "|".join(sorted((w.capitalize() for w in _NOT_NAMES if w.isalpha()), key=len, reverse=True))
+# the regex engine skips those, so the Python loop sees only possible names. The pattern starts
+# with its capital letter (so the engine jumps from capital to capital) and then checks, looking
+# back at that letter, that no opener starts there.
+def _openers() -> str:
+    by_letter: dict[str, list[str]] = {}
+    for word in sorted((w.capitalize() for w in _NOT_NAMES if w.isalpha()), key=len, reverse=True):
+        by_letter.setdefault(word[0], []).append(word[1:])
+    return "|".join(
+        f"(?<={letter})(?:{'|'.join(rests)})" for letter, rests in sorted(by_letter.items())
+    )
+
+
 _CAP_SEQ = re.compile(
-    r"(?=[A-Z])(?!(?:" + _OPENERS + r")\b)" + _NAME_TOKEN + r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
+    r"[A-Z](?!(?:" + _openers() + r")\b)(?:[a-z]{0,2}\.|[\w'-]*)"
+    r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|across|around|within)\s+(?:the\s+)?$",
@@ -390,29 +404,25 @@ class _Extractor:
             parents.update(self.parents.get(region, ()))
             parents.update(places().get(region, ()))
 
-    def visit(
-        self, start: int, end: int, tokens: list[str], folded: list[str], titled: bool = False
-    ) -> None:
-        gazetteer = places()
-        phrase = " ".join(tokens)
-        key = " ".join(folded)
+    def visit(self, start: int, end: int, run: _Run) -> None:
+        tokens, folded, key = run.tokens, run.folded, run.key
         after = self.text[end:end + 48]
-        known = key in gazetteer or key in self.parents
+        known = run.in_gazetteer or key in self.parents
         # Region cues ("X (Y)", "X, Y") and locative cues ("in X") cost a regex each: look for
         # them only where a place is possible.
         region_cue = after[:3].lstrip().startswith(("(", ","))
-        region = _region_of(phrase, after, self.parents) if region_cue else None
+        region = _region_of(run.phrase, after, self.parents) if region_cue else None
         if known or region is not None:
-            self._place(start, tokens, phrase, key, after, region, known)
+            self._place(start, tokens, run.phrase, key, after, region, known)
             return
-        if not _ORG_WORDS.isdisjoint(folded):
+        if run.org_word:
             if len(tokens) >= 2:
                 self.orgs[key] += 1
-                self.names.setdefault(key, phrase)
+                self.names.setdefault(key, run.phrase)
             return
-        if len(tokens) >= 2 or titled:
+        if len(tokens) >= 2 or run.titled:
             surname = folded[-1]
-            if self._plausible_surname(tokens[-1], surname):
+            if run.surname and surname not in self.lower_words:
                 self.people[surname] += 1
                 self.names.setdefault(surname, tokens[-1])
             return
@@ -420,7 +430,7 @@ class _Extractor:
             self.singles.append(folded[0])
 
     def _place(
-        self, start: int, tokens: list[str], phrase: str, key: str, after: str,
+        self, start: int, tokens: tuple[str, ...], phrase: str, key: str, after: str,
         region: str | None, known: bool,
     ) -> None:
         gazetteer = places()
@@ -452,17 +462,20 @@ class _Extractor:
                 if key not in countries():
                     self.venue = key
 
-    def _plausible_surname(self, token: str, key: str) -> bool:
-        return (
-            len(key) >= 2
-            and key.isalpha() is not False
-            and not token.isupper()
-            and key not in _TITLES
-            and key not in _NOT_NAMES
-            and key not in _ORG_WORDS
-            and key not in places()
-            and key not in self.lower_words
-        )
+
+
+def _surname_shape(token: str, key: str) -> bool:
+    """Whether a run's last word can be a surname, whatever the article (the article adds one
+    test: that it does not also write the word in lower case)."""
+    return (
+        len(key) >= 2
+        and key.isalpha()
+        and not token.isupper()
+        and key not in _TITLES
+        and key not in _NOT_NAMES
+        and key not in _ORG_WORDS
+        and key not in places()
+    )
 
 
 def _strip(
@@ -483,6 +496,46 @@ def _strip(
     while tokens and (folded[-1] in _NOT_NAMES or folded[-1] in _TITLES):
         tokens, folded = tokens[:-1], folded[:-1]
     return tokens, folded, start, titled
+
+
+@dataclass(frozen=True)
+class _Run:
+    """A capitalised run with its openers and titles dropped: what it says out of context."""
+
+    tokens: tuple[str, ...]
+    folded: tuple[str, ...]
+    offset: int  # where the kept tokens start within the run
+    titled: bool
+    phrase: str
+    key: str
+    in_gazetteer: bool
+    org_word: bool
+    surname: bool  # its last word can be a surname (see _surname_shape)
+
+
+_RUNS: dict[str, _Run | None] = {}
+
+
+def _run(seq: str) -> _Run | None:
+    """The parts of a capitalised run (``None`` when nothing is left of it), cached: names and
+    places recur across a corpus, so each distinct run is split, folded and looked up once."""
+    found = _RUNS.get(seq, _RUNS)
+    if found is not _RUNS:
+        return found  # type: ignore[return-value]
+    tokens = _tokens(seq)
+    tokens, folded, offset, titled = _strip(tokens, [fold(t) for t in tokens], 0, seq)
+    run = None
+    if tokens:
+        key = " ".join(folded)
+        run = _Run(
+            tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
+            key in places(), not _ORG_WORDS.isdisjoint(folded),
+            _surname_shape(tokens[-1], folded[-1]),
+        )
+    if len(_RUNS) >= 200_000:  # bounded: a stream of new names cannot grow it for ever
+        _RUNS.clear()
+    _RUNS[seq] = run
+    return run
 
 
 LEAD_CHARS = 2500
@@ -513,12 +566,9 @@ def extract_event_key(
     # The dateline first, so that its region note is known before the body names the place.
     order = sorted(_CAP_SEQ.finditer(text), key=lambda mm: not (span[0] <= mm.start() < span[1]))
     for match in order:
-        tokens = _tokens(match.group(0))
-        tokens, folded, start, titled = _strip(
-            tokens, [fold(t) for t in tokens], match.start(), text
-        )
-        if tokens:
-            ex.visit(start, match.end(), tokens, folded, titled)
+        run = _run(match.group(0))
+        if run is not None:
+            ex.visit(match.start() + run.offset, match.end(), run)
     # A lone surname counts when the article also names the person in full.
     for key in ex.singles:
         if key in ex.people:

@@ -151,6 +151,24 @@ def tokenize_cased(text: str) -> tuple[list[str], set[str]]:
     return tokens, set(raw).intersection(tokens)
 
 
+# The end of a sentence: a full stop, question or exclamation mark, space, then a capital or a
+# quote. The pattern starts with the rare punctuation, so the regex engine skips ahead fast.
+_SENTENCE_BREAK = re.compile(r"[.!?]\s+(?=[A-Z\"'])")
+
+
+def first_sentences(text: str, count: int) -> str:
+    """The first ``count`` sentences of ``text``, joined by single spaces."""
+    pieces: list[str] = []
+    start = 0
+    for m in _SENTENCE_BREAK.finditer(text):
+        pieces.append(text[start:m.start() + 1])
+        start = m.end()
+        if len(pieces) == count:
+            return " ".join(pieces)
+    pieces.append(text[start:])
+    return " ".join(pieces)
+
+
 def exact_key(text: str) -> str:
     """The text as compared for exact duplicates: cleaned, case-folded, whitespace collapsed."""
     return " ".join(tokenize(text))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
@@ -21,7 +20,7 @@ from .config import Config
 from .documents import Document, Skipped
 from .events import EventKey, drop_common_names, extract_event_key
 from .fingerprint import MinHasher, document_signatures, pair_jaccards
-from .normalize import clean_text
+from .normalize import clean_text, first_sentences
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
 from .scoring import PairFeatures, evidence
@@ -83,9 +82,6 @@ class Analysis:
         return self.vocabulary.tokens(self.lead_ids)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'])")
-
-
 def analyse(
     doc: Document, vocabulary: Vocabulary, site_chrome: frozenset[str] = frozenset()
 ) -> Analysis:
@@ -95,9 +91,7 @@ def analyse(
     cleaned = strip_site_chrome(clean_text(doc.text), site_chrome)
     title, body = split_title(doc, cleaned)
     title_ids = vocabulary.ids(title)
-    ids, lower_flags = vocabulary.scan(body)
-    words = vocabulary.words
-    lower = {words[i] for i in np.unique(ids[lower_flags]).tolist()}
+    ids, lower = vocabulary.scan(body)
     # The same words in the same order: one key. Token hashes are stable across runs.
     hashes = vocabulary.hashes()
     exact = hashlib.blake2b(
@@ -105,7 +99,7 @@ def analyse(
     ).hexdigest()
     key = extract_event_key(title, body, doc.published, lower)
     # Headline and lead sentence: where news says what happened, to whom, where.
-    lead = _SENTENCE_END.split(body[:600], maxsplit=1)[0]
+    lead = first_sentences(body[:600], 1)
     record = Prepared(doc.id, title, exact, key, doc.published, doc.source)
     return Analysis(record, ids, title_ids, vocabulary.ids(lead), lower, vocabulary)
 
