@@ -32,23 +32,52 @@ class Sketch:
         return len(self.hashvalues)
 
 
+def lsh_bands(threshold: float, num_perm: int) -> list[tuple[int, int]]:
+    """The LSH bands (column ranges of a signature) datasketch's ``MinHashLSH`` picks for
+    ``threshold``: its false-positive/false-negative optimum, the same bands the incremental
+    index queries."""
+    return list(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
 def lsh_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:
-    """Pairs whose MinHash signatures collide in at least one LSH band, as a sorted (k, 2)
-    array of rows ``(i, j)``, ``i < j``."""
+    """Pairs whose MinHash signatures agree on all values of at least one LSH band, as a
+    sorted (k, 2) array of rows ``(i, j)``, ``i < j``.
+
+    These are exactly the pairs datasketch's ``MinHashLSH`` returns for the same bands. For a
+    whole corpus at once they are found by sorting each band's values (numpy, no per-document
+    Python), instead of inserting and querying documents one by one in hash tables.
+    """
     n, num_perm = signatures.shape
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    sketches = [Sketch(signatures[i]) for i in range(n)]
-    with lsh.insertion_session() as session:
-        for i, sketch in enumerate(sketches):
-            session.insert(i, sketch, check_duplication=False)
-    left: list[int] = []
-    right: list[int] = []
-    for i, sketch in enumerate(sketches):
-        for j in lsh.query(sketch):
-            if j > i:  # each pair once, from its lower row
-                left.append(i)
-                right.append(j)
-    return unique_pairs(np.array(left, dtype=np.int64), np.array(right, dtype=np.int64), n)
+    found = [np.zeros(0, dtype=np.int64)]
+    for start, stop in lsh_bands(threshold, num_perm):
+        band = np.ascontiguousarray(signatures[:, start:stop])
+        _, bucket = np.unique(
+            band.view(np.dtype((np.void, band.dtype.itemsize * (stop - start)))).ravel(),
+            return_inverse=True,
+        )
+        found.append(_same_bucket_pairs(bucket.ravel(), n))
+    keys = np.unique(np.concatenate(found))
+    return np.stack([keys // max(n, 1), keys % max(n, 1)], axis=1)
+
+
+def _same_bucket_pairs(bucket: np.ndarray, n: int) -> np.ndarray:
+    """Keys ``i * n + j`` (``i < j``) of every pair of rows in the same bucket."""
+    order = np.argsort(bucket, kind="stable")
+    sorted_buckets = bucket[order]
+    # For each position in bucket order: how many later positions share its bucket.
+    boundaries = np.flatnonzero(np.diff(sorted_buckets)) + 1
+    run_end = np.repeat(
+        np.concatenate((boundaries, [len(bucket)])),
+        np.diff(np.concatenate(([0], boundaries, [len(bucket)]))),
+    )
+    later = run_end - np.arange(len(bucket)) - 1
+    total = int(later.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    first = np.repeat(np.arange(len(bucket)), later)
+    step = np.arange(total) - np.repeat(np.cumsum(later) - later, later) + 1
+    a, b = order[first], order[first + step]
+    return np.minimum(a, b).astype(np.int64) * max(n, 1) + np.maximum(a, b)
 
 
 def blocking_pairs(

@@ -9,8 +9,9 @@ import random
 import numpy as np
 import pytest
 import scipy.sparse as sp
+from datasketch import MinHashLSH
 
-from dedup.candidates import blocking_pairs, lsh_pairs
+from dedup.candidates import Sketch, blocking_pairs, lsh_pairs
 from dedup.fingerprint import MinHasher, TokenHasher, estimate_jaccard, shingle_hashes
 
 K = 5
@@ -203,6 +204,28 @@ def test_lsh_pairs_identical_signatures_collide() -> None:
         [shingles("a b c d e f g".split())] * 3 + [shingles("p q r s t u v".split())]
     )
     assert _as_set(lsh_pairs(sigs, 0.9)) == {(0, 1), (0, 2), (1, 2)}
+
+
+@pytest.mark.parametrize("threshold", [0.3, 0.5, 0.8])
+def test_lsh_pairs_are_what_datasketch_minhashlsh_returns(threshold: float) -> None:
+    """The batch band join gives exactly the pairs of inserting every signature into
+    datasketch's MinHashLSH and querying each one (the incremental index's way)."""
+    rng = np.random.default_rng(5)
+    base = rng.integers(0, 2**32, size=(30, 128), dtype=np.uint64).astype(np.uint32)
+    rows = [base]
+    for share in (0.2, 0.5, 0.7, 0.9, 1.0):  # copies agreeing on a share of their values
+        copy = base.copy()
+        change = rng.random(copy.shape) > share
+        copy[change] = rng.integers(0, 2**32, size=int(change.sum()), dtype=np.uint64)
+        rows.append(copy)
+    rows.append(np.full((3, 128), MAX_HASH, dtype=np.uint32))  # texts without shingles
+    sigs = np.vstack(rows)
+    lsh = MinHashLSH(threshold=threshold, num_perm=128)
+    for i, sig in enumerate(sigs):
+        lsh.insert(i, Sketch(sig))
+    expected = {(i, j) for i, sig in enumerate(sigs) for j in lsh.query(Sketch(sig)) if i < j}
+    assert len(expected) >= 30 + 3  # at least the exact copies and the empty texts collide
+    assert _as_set(lsh_pairs(sigs, threshold)) == expected
 
 
 # --------------------------------------------------------------------------------------------
