@@ -12,7 +12,8 @@ it as the link that explains it. Ids and order are deterministic.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+
+import numpy as np
 
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, Link
 
@@ -50,28 +51,57 @@ class UnionFind:
 
 def average_linkage(
     copies: UnionFind,
-    scores: Iterable[tuple[int, int, float]],
+    left: np.ndarray,
+    right: np.ndarray,
+    scores: np.ndarray,
     cluster_threshold: float,
     pair_threshold: float,
 ) -> tuple[UnionFind, list[tuple[int, int]]]:
     """Merge duplicate groups into stories; returns the story union-find and, per merge, the
-    best document pair across it (the link that explains the merge)."""
+    best document pair across it (the link that explains the merge). Pair ``k`` joins rows
+    ``left[k]`` and ``right[k]`` with score ``scores[k]``.
+
+    Only groups with a pair of groups averaging ``cluster_threshold`` or more can ever merge:
+    the average between two clusters is a weighted mean of the averages between their groups,
+    so it never exceeds the best of them. The pairs of all other groups are dropped before
+    the (Python) merge loop, with numpy.
+    """
     n = len(copies.parent)
     stories = UnionFind(n)
     for i in range(n):
         stories.union(i, copies.find(i))
+    roots = np.fromiter((stories.find(i) for i in range(n)), dtype=np.int64, count=n)
+    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
+    scores = np.asarray(scores, dtype=np.float64)
+    a, b = roots[left], roots[right]
+    across = a != b
+    left, right, scores, a, b = left[across], right[across], scores[across], a[across], b[across]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+    inverse = inverse.ravel()
+    sums = np.bincount(inverse, weights=scores, minlength=len(keys))
+    group_size = np.bincount(roots, minlength=n)
+    key_lo, key_hi = keys // max(n, 1), keys % max(n, 1)
+    strong = sums / (group_size[key_lo] * group_size[key_hi]) >= cluster_threshold
+    active = np.zeros(n, dtype=bool)
+    active[key_lo[strong]] = active[key_hi[strong]] = True
+    keep = active[key_lo] & active[key_hi]
+    # Best pair per pair of groups: the largest (score, first row, second row).
+    first, second = np.minimum(left, right), np.maximum(left, right)
+    order = np.lexsort((second, first, scores, inverse))
+    last = np.flatnonzero(np.diff(np.append(inverse[order], len(keys))) != 0)
+    top = order[last]  # one per key, in key order
     total: dict[int, dict[int, float]] = {}
     best: dict[int, dict[int, tuple[float, int, int]]] = {}
-    for i, j, s in scores:
-        a, b = stories.find(i), stories.find(j)
-        if a == b:
-            continue
-        total.setdefault(a, {})[b] = total.get(a, {}).get(b, 0.0) + s
-        total.setdefault(b, {})[a] = total[a][b]
-        cand = (s, min(i, j), max(i, j))
-        if cand > best.get(a, {}).get(b, (float("-inf"), 0, 0)):
-            best.setdefault(a, {})[b] = cand
-            best.setdefault(b, {})[a] = cand
+    for k in np.flatnonzero(keep).tolist():
+        ga, gb = int(key_lo[k]), int(key_hi[k])
+        value = float(sums[k])
+        total.setdefault(ga, {})[gb] = value
+        total.setdefault(gb, {})[ga] = value
+        t = top[k]
+        cand = (float(scores[t]), int(first[t]), int(second[t]))
+        best.setdefault(ga, {})[gb] = cand
+        best.setdefault(gb, {})[ga] = cand
     size = {root: stories.size[root] for root in total}
     groups = {root: 1 for root in total}  # duplicate groups per story
 

@@ -340,7 +340,7 @@ def cluster_corpus(
         copies.union(i, j)
         links.append(_link(prepared[i].id, prepared[j].id, EXACT if same_text[k] else NEAR, feats))
     stories, merges = average_linkage(
-        copies, zip(table.left.tolist(), table.right.tolist(), table.score.tolist()),
+        copies, table.left, table.right, table.score,
         config.cluster_threshold, config.same_event_threshold,
     )
     pair_index = table.left * max(n, 1) + table.right

@@ -3,9 +3,14 @@ cluster_documents' order invariance on a small synthetic corpus."""
 
 from __future__ import annotations
 
+import heapq
 import random
+from collections.abc import Iterable
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import Document, cluster_documents
 from dedup.cluster import UnionFind, average_linkage, build_clusters
@@ -121,12 +126,120 @@ def test_build_clusters_from_story_union_find() -> None:
 # average_linkage
 
 
+def linkage(copies: UnionFind, triples, cluster_threshold: float, pair_threshold: float):
+    """average_linkage over (i, j, score) triples."""
+    left, right, scores = (np.array(col) for col in zip(*triples)) if triples else ([], [], [])
+    return average_linkage(copies, left, right, scores, cluster_threshold, pair_threshold)
+
+
+# The merge loop as first written: every pair in Python dicts, no pruning. The pruned,
+# vectorised version must merge the same groups in the same order.
+def reference_average_linkage(
+    copies: UnionFind,
+    scores: Iterable[tuple[int, int, float]],
+    cluster_threshold: float,
+    pair_threshold: float,
+) -> tuple[UnionFind, list[tuple[int, int]]]:
+    """Merge duplicate groups into stories; returns the story union-find and, per merge, the
+    best document pair across it (the link that explains the merge)."""
+    n = len(copies.parent)
+    stories = UnionFind(n)
+    for i in range(n):
+        stories.union(i, copies.find(i))
+    total: dict[int, dict[int, float]] = {}
+    best: dict[int, dict[int, tuple[float, int, int]]] = {}
+    for i, j, s in scores:
+        a, b = stories.find(i), stories.find(j)
+        if a == b:
+            continue
+        total.setdefault(a, {})[b] = total.get(a, {}).get(b, 0.0) + s
+        total.setdefault(b, {})[a] = total[a][b]
+        cand = (s, min(i, j), max(i, j))
+        if cand > best.get(a, {}).get(b, (float("-inf"), 0, 0)):
+            best.setdefault(a, {})[b] = cand
+            best.setdefault(b, {})[a] = cand
+    size = {root: stories.size[root] for root in total}
+    groups = {root: 1 for root in total}  # duplicate groups per story
+
+    def average(a: int, b: int) -> float:
+        return total[a][b] / (size[a] * size[b])
+
+    heap = [(-average(a, b), a, b) for a in total for b in total[a] if a < b]
+    heapq.heapify(heap)
+    merges: list[tuple[int, int]] = []
+    while heap:
+        neg, a, b = heapq.heappop(heap)
+        if a not in total or b not in total.get(a, {}) or abs(average(a, b) + neg) > 1e-12:
+            continue  # stale entry
+        if -neg < cluster_threshold:
+            break
+        pair_score, i, j = best[a][b]
+        if groups[a] == 1 and groups[b] == 1 and pair_score < pair_threshold:
+            continue
+        root = stories.union(a, b)
+        gone = b if root == a else a
+        merges.append((i, j))
+        for k, value in total.pop(gone).items():
+            if k == root:
+                continue
+            total[root][k] = total[root].get(k, 0.0) + value
+            total[k][root] = total[root][k]
+            del total[k][gone]
+            cand = best[gone][k]
+            if cand > best[root].get(k, (float("-inf"), 0, 0)):
+                best[root][k] = best[k][root] = cand
+            del best[k][gone]
+        total[root].pop(gone, None)
+        best[root].pop(gone, None)
+        best.pop(gone)
+        size[root] = size.pop(gone) + size[root]
+        groups[root] = groups.pop(gone) + groups[root]
+        for k in total[root]:
+            heapq.heappush(heap, (-average(root, k), min(root, k), max(root, k)))
+    return stories, merges
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 14).flatmap(lambda n: st.tuples(
+        st.just(n),
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=6),
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                      st.sampled_from([-0.2, 0.0, 0.1, 0.25, 0.3, 0.45, 0.6, 0.9])),
+            max_size=30,
+        ),
+    )),
+    st.sampled_from([0.2, 0.25, 0.35]),
+)
+def test_average_linkage_matches_the_unpruned_loop(case, cluster_threshold: float) -> None:
+    n, copy_pairs, triples = case
+    pairs = {}
+    for i, j, s in triples:  # one score per pair, as candidate pairs are distinct
+        if i != j:
+            pairs[(min(i, j), max(i, j))] = s
+    triples = [(i, j, s) for (i, j), s in sorted(pairs.items())]
+
+    def copies() -> UnionFind:
+        uf = UnionFind(n)
+        for i, j in copy_pairs:
+            uf.union(i, j)
+        return uf
+
+    expected_stories, expected_merges = reference_average_linkage(
+        copies(), triples, cluster_threshold, 0.4
+    )
+    stories, merges = linkage(copies(), triples, cluster_threshold, 0.4)
+    assert as_sets(stories) == as_sets(expected_stories)
+    assert merges == expected_merges
+
+
 def test_average_linkage_chain_joins_when_average_reaches_threshold() -> None:
     # a=0, b=1, c=2; a-b 0.6, b-c 0.6, a-c never compared (counts 0).
     # Step 1: {a},{b} average 0.6 >= 0.25 and the pair 0.6 >= 0.4 -> merge {a,b} (a-b first:
     #         ties broken by the smaller ids).
     # Step 2: {a,b} vs {c}: (0.6 + 0) / (2 * 1) = 0.3 >= 0.25 -> merge: one story {a,b,c}.
-    stories, merges = average_linkage(UnionFind(3), [(0, 1, 0.6), (1, 2, 0.6)], 0.25, 0.4)
+    stories, merges = linkage(UnionFind(3), [(0, 1, 0.6), (1, 2, 0.6)], 0.25, 0.4)
     assert as_sets(stories) == {frozenset({0, 1, 2})}
     assert merges == [(0, 1), (1, 2)]
 
@@ -134,14 +247,14 @@ def test_average_linkage_chain_joins_when_average_reaches_threshold() -> None:
 def test_average_linkage_chain_refused_when_average_too_low() -> None:
     # Same chain, cluster threshold 0.35: {a,b} vs {c} averages 0.3 < 0.35, so c stays out,
     # although the single b-c pair scores 0.6 (single linkage would have chained it in).
-    stories, merges = average_linkage(UnionFind(3), [(0, 1, 0.6), (1, 2, 0.6)], 0.35, 0.4)
+    stories, merges = linkage(UnionFind(3), [(0, 1, 0.6), (1, 2, 0.6)], 0.35, 0.4)
     assert as_sets(stories) == {frozenset({0, 1}), frozenset({2})}
     assert merges == [(0, 1)]
 
 
 def test_average_linkage_lone_groups_need_a_strong_pair() -> None:
     # Two lone documents with average 0.3 >= cluster threshold 0.2 but the pair 0.3 < 0.4.
-    stories, merges = average_linkage(UnionFind(2), [(0, 1, 0.3)], 0.2, 0.4)
+    stories, merges = linkage(UnionFind(2), [(0, 1, 0.3)], 0.2, 0.4)
     assert as_sets(stories) == {frozenset({0}), frozenset({1})}
     assert merges == []
 
@@ -152,7 +265,7 @@ def test_average_linkage_duplicate_group_counts_as_one_group() -> None:
     # pair must reach 0.4: 0.5 does. The merge is explained by the pair (a, c).
     copies = UnionFind(3)
     copies.union(0, 1)
-    stories, merges = average_linkage(copies, [(0, 2, 0.5)], 0.2, 0.4)
+    stories, merges = linkage(copies, [(0, 2, 0.5)], 0.2, 0.4)
     assert as_sets(stories) == {frozenset({0, 1, 2})}
     assert merges == [(0, 2)]
 
@@ -160,7 +273,7 @@ def test_average_linkage_duplicate_group_counts_as_one_group() -> None:
 def test_average_linkage_pairs_inside_a_group_are_ignored() -> None:
     copies = UnionFind(2)
     copies.union(0, 1)
-    stories, merges = average_linkage(copies, [(0, 1, 0.9)], 0.2, 0.4)
+    stories, merges = linkage(copies, [(0, 1, 0.9)], 0.2, 0.4)
     assert as_sets(stories) == {frozenset({0, 1})}
     assert merges == []
 
@@ -169,7 +282,7 @@ def test_average_linkage_best_pair_explains_merge() -> None:
     # Groups {0,1} and {2}: pairs 0-2 (0.45) and 1-2 (0.7): average 0.575, best pair (1, 2).
     copies = UnionFind(3)
     copies.union(0, 1)
-    _, merges = average_linkage(copies, [(0, 2, 0.45), (1, 2, 0.7)], 0.2, 0.4)
+    _, merges = linkage(copies, [(0, 2, 0.45), (1, 2, 0.7)], 0.2, 0.4)
     assert merges == [(1, 2)]
 
 
