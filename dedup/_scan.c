@@ -6,7 +6,7 @@
  *   index  dict: lower-cased token -> id (new tokens are added)
  *   words  list: id -> lower-cased token (new tokens are appended)
  *   ids    bytes: the token ids, int32 in machine order
- *   lower  bytes: one byte per token, 1 where the text writes the token in lower case
+ *   lower  set: the tokens the text writes in lower case somewhere
  *
  * A token is what the regular expression r"[^\W_]+(?:['.-][^\W_]+)*" finds (runs of letters
  * and digits, joined by single inner apostrophes, dots or hyphens), lower-cased with str.lower.
@@ -31,12 +31,11 @@ is_alnum(Py_UCS4 c)
 
 typedef struct {
     int32_t *ids;
-    uint8_t *lower;
     Py_ssize_t len, cap;
 } Out;
 
 static int
-out_push(Out *out, int32_t id, uint8_t lower)
+out_push(Out *out, int32_t id)
 {
     if (out->len == out->cap) {
         Py_ssize_t cap = out->cap ? out->cap * 2 : 256;
@@ -46,17 +45,9 @@ out_push(Out *out, int32_t id, uint8_t lower)
             return -1;
         }
         out->ids = ids;
-        uint8_t *flags = PyMem_Realloc(out->lower, cap);
-        if (flags == NULL) {
-            PyErr_NoMemory();
-            return -1;
-        }
-        out->lower = flags;
         out->cap = cap;
     }
-    out->ids[out->len] = id;
-    out->lower[out->len] = lower;
-    out->len++;
+    out->ids[out->len++] = id;
     return 0;
 }
 
@@ -103,8 +94,12 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Out out = {NULL, NULL, 0, 0};
+    Out out = {NULL, 0, 0};
     Py_ssize_t i = 0;
+    PyObject *lower_words = PySet_New(NULL);
+    if (lower_words == NULL) {
+        return NULL;
+    }
 
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -161,34 +156,32 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             Py_DECREF(raw);
         }
         long id = lookup(index, words, key);
-        Py_DECREF(key);
-        if (id < 0 || out_push(&out, (int32_t)id, (uint8_t)lower) < 0) {
+        if (id < 0 || out_push(&out, (int32_t)id) < 0 || (lower && PySet_Add(lower_words, key) < 0)) {
+            Py_DECREF(key);
             goto fail;
         }
+        Py_DECREF(key);
     }
     PyObject *ids = PyBytes_FromStringAndSize((const char *)out.ids, out.len * sizeof(int32_t));
-    PyObject *flags = PyBytes_FromStringAndSize((const char *)out.lower, out.len);
     PyMem_Free(out.ids);
-    PyMem_Free(out.lower);
-    if (ids == NULL || flags == NULL) {
-        Py_XDECREF(ids);
-        Py_XDECREF(flags);
+    if (ids == NULL) {
+        Py_DECREF(lower_words);
         return NULL;
     }
-    PyObject *result = PyTuple_Pack(2, ids, flags);
+    PyObject *result = PyTuple_Pack(2, ids, lower_words);
     Py_DECREF(ids);
-    Py_DECREF(flags);
+    Py_DECREF(lower_words);
     return result;
 
 fail:
     PyMem_Free(out.ids);
-    PyMem_Free(out.lower);
+    Py_DECREF(lower_words);
     return NULL;
 }
 
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
-     "scan(text, index, words) -> (ids, lower): token ids (int32 bytes) and lower-case flags."},
+     "scan(text, index, words) -> (ids, lower): token ids (int32 bytes), lower-case tokens (set)."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -24,9 +24,12 @@ except ImportError:  # no C compiler at install time: the Python scan below, sam
     _compiled_scan = None
 
 
-def scan_python(text: str, index: dict[str, int], words: list[str]) -> tuple[bytes, bytes]:
-    """The token scan in Python: ``(ids, lower)`` as int32 and uint8 bytes, new tokens added
-    to ``index``/``words`` (the reference the compiled ``dedup._scan.scan`` must equal)."""
+def scan_python(
+    text: str, index: dict[str, int], words: list[str]
+) -> tuple[bytes, set[str]]:
+    """The token scan in Python: token ids as int32 bytes and the set of tokens the text writes
+    in lower case; new tokens are added to ``index``/``words`` (the reference the compiled
+    ``dedup._scan.scan`` must equal)."""
     raw = _WORD.findall(text)
     ids = []
     for word in raw:
@@ -36,8 +39,8 @@ def scan_python(text: str, index: dict[str, int], words: list[str]) -> tuple[byt
             found = index[key] = len(words)
             words.append(key)
         ids.append(found)
-    lower = [word == word.lower() for word in raw]
-    return (np.array(ids, dtype=np.int32).tobytes(), np.array(lower, dtype=np.uint8).tobytes())
+    lower = {word for word in raw if word == word.lower()}
+    return np.array(ids, dtype=np.int32).tobytes(), lower
 
 
 _scan = _compiled_scan or scan_python
@@ -57,11 +60,10 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.words)
 
-    def scan(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        """Token ids of ``text`` (int32) and, per token, whether the text writes it in lower
-        case (bool)."""
+    def scan(self, text: str) -> tuple[np.ndarray, set[str]]:
+        """Token ids of ``text`` (int32) and the tokens the text writes in lower case."""
         ids, lower = _scan(text, self.index, self.words)
-        return np.frombuffer(ids, dtype=np.int32), np.frombuffer(lower, dtype=np.bool_)
+        return np.frombuffer(ids, dtype=np.int32), lower
 
     def ids(self, text: str) -> np.ndarray:
         """Token ids of ``text``."""

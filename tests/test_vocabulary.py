@@ -26,7 +26,7 @@ def run(scan, text: str, index: dict[str, int] | None = None, words: list[str] |
     index = {} if index is None else index
     words = [] if words is None else words
     ids, lower = scan(text, index, words)
-    return np.frombuffer(ids, np.int32).tolist(), np.frombuffer(lower, np.uint8).tolist(), words
+    return np.frombuffer(ids, np.int32).tolist(), lower, words
 
 
 @pytest.mark.parametrize("scan", SCANS)
@@ -34,8 +34,8 @@ def test_scan_numbers_tokens_in_order_of_first_sight(scan) -> None:
     ids, lower, words = run(scan, "The U.S. e-mail said: the don't -- x_y Ünïcode 3.5 the")
     assert words == ["the", "u.s", "e-mail", "said", "don't", "x", "y", "ünïcode", "3.5"]
     assert ids == [0, 1, 2, 3, 0, 4, 5, 6, 7, 8, 0]
-    # "The" and "U.S." and "Ünïcode" are not written in lower case; "3.5" is.
-    assert lower == [0, 0, 1, 1, 1, 1, 1, 1, 0, 1, 1]
+    # "The", "U.S." and "Ünïcode" are not written in lower case; "the" and "3.5" are.
+    assert lower == {"the", "e-mail", "said", "don't", "x", "y", "3.5"}
 
 
 @pytest.mark.parametrize("scan", SCANS)
@@ -55,7 +55,7 @@ def test_scans_agree_with_the_tokenizer(text: str) -> None:
         scan = param.values[0]
         ids, lower, words = run(scan, text)
         assert [words[i] for i in ids] == text_tokens(text)
-        assert {words[i] for i, flag in zip(ids, lower) if flag} == lower_words
+        assert lower == lower_words
         assert len(ids) == len(tokens)
 
 
