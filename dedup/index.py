@@ -253,7 +253,7 @@ class DedupIndex:
         found.update(self._lsh.query(Sketch(sig)))
         # Same-event candidates: articles sharing two or more distinctive terms.
         cols, weights = body
-        top = cols[np.argsort(-weights)[: self.config.salient_terms]]
+        top = cols[np.lexsort((cols, -weights))[: self.config.salient_terms]]  # ties: lower column
         top = top[top >= 0]
         shared: Counter[int] = Counter()
         for col in top.tolist():
@@ -417,7 +417,7 @@ class DedupIndex:
         self._exact.setdefault(record.exact, row)
         self._lsh.insert(row, Sketch(sig), check_duplication=False)
         weights = self._weights(cols, counts.astype(np.float64), False)
-        top = cols[np.argsort(-weights)[: self.config.salient_terms]] if len(cols) else cols
+        top = cols[np.lexsort((cols, -weights))[: self.config.salient_terms]] if len(cols) else cols
         for c in top.tolist():
             self._postings.setdefault(c, []).append(row)
 

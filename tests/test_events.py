@@ -343,3 +343,22 @@ def test_real_dateline_city_is_not_the_venue() -> None:
     assert k.dateline_place == "paris"
     assert k.venue == "strasbourg"
     assert "paris" not in k.places
+
+
+def test_place_relation_is_compare_places_without_the_label() -> None:
+    """The scoring column's code-only comparison agrees with the labelled one on every pair
+    of a varied corpus (the seeds and generated articles from many places)."""
+    from benchmarks.corpus import make_corpus
+    from dedup.scoring import place_relation
+
+    keys = [seed_key(p.name) for p in sorted(DATA.iterdir()) if p.suffix in (".txt", ".md")]
+    keys += [prepare(doc).key for doc in make_corpus(150, seed=3)]
+    with_venue = [k for k in keys if k.venue is not None]
+    assert len(with_venue) >= 40
+    relations = set()
+    for a in keys:
+        for b in with_venue:
+            relation = place_relation(a, b)
+            assert relation == compare_places(a, b)[0]
+            relations.add(relation)
+    assert relations == {"unknown", "match", "related", "conflict"}
