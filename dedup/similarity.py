@@ -141,18 +141,17 @@ def pair_cosines(
 
 
 def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Binary matrix marking each row's ``k`` highest-weighted terms (ties: the lower column).
-
-    All rows at once: entries are sorted by (row, weight descending, column), and each row
-    keeps its first ``k``."""
-    matrix = matrix.tocsr()
-    n = matrix.shape[0]
-    lengths = np.diff(matrix.indptr)
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    order = np.lexsort((matrix.indices, -matrix.data, rows))
-    rank = np.arange(len(order)) - np.repeat(matrix.indptr[:-1], lengths)
-    keep = order[rank < k]
-    return sp.csr_matrix(
-        (np.ones(len(keep), dtype=np.float32), (rows[keep], matrix.indices[keep])),
-        shape=matrix.shape,
-    )
+    """Binary matrix marking each row's ``k`` highest-weighted terms."""
+    rows, cols = [], []
+    for i in range(matrix.shape[0]):
+        start, stop = matrix.indptr[i], matrix.indptr[i + 1]
+        data = matrix.data[start:stop]
+        idx = matrix.indices[start:stop]
+        if len(data) > k:
+            keep = np.argpartition(-data, k - 1)[:k]
+            idx = idx[keep]
+        rows.append(np.full(len(idx), i, dtype=np.int64))
+        cols.append(idx)
+    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+    return sp.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=matrix.shape)
