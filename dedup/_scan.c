@@ -1,10 +1,14 @@
 /* The one hot loop of the text pass, compiled: split a text into word tokens, lower-case them,
  * and number them against a growing vocabulary.
  *
- * scan(text, index, words) -> (ids, lower)
+ * scan(text, index, words[, cache]) -> (ids, lower)
  *   text   str: the text to scan
  *   index  dict: lower-cased token -> id (new tokens are added)
  *   words  list: id -> lower-cased token (new tokens are appended)
+ *   cache  optional writable buffer of 16-byte slots (a power of two of them), all zero at
+ *          first and kept by the caller between calls with the same index and words: a table
+ *          from the hash of a short ASCII token to its id, so that known tokens are found
+ *          without building a str and probing the dict. Every hit is checked against words.
  *   ids    bytes: the token ids, int32 in machine order
  *   lower  set: the tokens the text writes in lower case somewhere
  *
@@ -76,20 +80,46 @@ lookup(PyObject *index, PyObject *words, PyObject *key)
     return failed ? -1 : (long)next;
 }
 
+typedef struct {
+    uint64_t hash; /* 0: empty */
+    int32_t id;
+    int32_t len;
+} Slot;
+
+#define CACHED_LEN 48 /* longer tokens skip the cache */
+#define PROBES 8
+
 static PyObject *
 scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "scan() takes exactly 3 arguments (text, index, words)");
+    if (nargs != 3 && nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "scan() takes 3 or 4 arguments (text, index, words[, cache])");
         return NULL;
     }
+    Py_buffer view = {0};
+    Slot *slots = NULL;
+    size_t mask = 0;
+    if (nargs == 4 && args[3] != Py_None) {
+        if (PyObject_GetBuffer(args[3], &view, PyBUF_WRITABLE) < 0) {
+            return NULL;
+        }
+        size_t count = (size_t)view.len / sizeof(Slot);
+        if (count == 0 || (count & (count - 1)) != 0) {
+            PyBuffer_Release(&view);
+            PyErr_SetString(PyExc_ValueError, "scan() cache must hold a power of two of 16-byte slots");
+            return NULL;
+        }
+        slots = (Slot *)view.buf;
+        mask = count - 1;
+    }
+    PyObject *result = NULL;
     PyObject *text = args[0], *index = args[1], *words = args[2];
     if (!PyUnicode_Check(text) || !PyDict_Check(index) || !PyList_Check(words)) {
-        PyErr_SetString(PyExc_TypeError, "scan() takes (str, dict, list)");
-        return NULL;
+        PyErr_SetString(PyExc_TypeError, "scan() takes (str, dict, list[, buffer])");
+        goto done;
     }
     if (PyUnicode_READY(text) < 0) {
-        return NULL;
+        goto done;
     }
     const int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
@@ -98,7 +128,7 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t i = 0;
     PyObject *lower_words = PySet_New(NULL);
     if (lower_words == NULL) {
-        return NULL;
+        goto done;
     }
 
     while (i < n) {
@@ -130,6 +160,61 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         PyObject *key;
         int lower;
+        const Py_ssize_t len = i - start;
+        if (ascii && slots != NULL && len <= CACHED_LEN) {
+            /* Lower-case into a buffer and hash (FNV-1a); look the token up in the cache. */
+            Py_UCS1 buf[CACHED_LEN];
+            uint64_t h = 1469598103934665603ULL;
+            for (Py_ssize_t k = 0; k < len; k++) {
+                Py_UCS4 ch = PyUnicode_READ(kind, data, start + k);
+                buf[k] = (Py_UCS1)((ch >= 'A' && ch <= 'Z') ? ch + 32 : ch);
+                h = (h ^ buf[k]) * 1099511628211ULL;
+            }
+            h |= 1;
+            size_t home = (size_t)(h ^ (h >> 31)) & mask;
+            Slot *empty = NULL;
+            long id = -1;
+            for (int probe = 0; probe < PROBES; probe++) {
+                Slot *slot = &slots[(home + probe) & mask];
+                if (slot->hash == 0) {
+                    empty = slot;
+                    break;
+                }
+                if (slot->hash == h && slot->len == len && slot->id < PyList_GET_SIZE(words)) {
+                    PyObject *word = PyList_GET_ITEM(words, slot->id);
+                    if (PyUnicode_Check(word) && PyUnicode_IS_ASCII(word)
+                        && PyUnicode_GET_LENGTH(word) == len
+                        && memcmp(PyUnicode_1BYTE_DATA(word), buf, (size_t)len) == 0) {
+                        id = slot->id;
+                        break;
+                    }
+                }
+            }
+            if (id >= 0) {
+                PyObject *word = PyList_GET_ITEM(words, id); /* borrowed */
+                if (out_push(&out, (int32_t)id) < 0 || (!upper && PySet_Add(lower_words, word) < 0)) {
+                    goto fail;
+                }
+                continue;
+            }
+            key = PyUnicode_New(len, 127);
+            if (key == NULL) {
+                goto fail;
+            }
+            memcpy(PyUnicode_1BYTE_DATA(key), buf, (size_t)len);
+            id = lookup(index, words, key);
+            if (id < 0 || out_push(&out, (int32_t)id) < 0 || (!upper && PySet_Add(lower_words, key) < 0)) {
+                Py_DECREF(key);
+                goto fail;
+            }
+            Py_DECREF(key);
+            if (empty != NULL) {
+                empty->hash = h;
+                empty->id = (int32_t)id;
+                empty->len = (int32_t)len;
+            }
+            continue;
+        }
         if (ascii) {
             key = PyUnicode_New(i - start, 127);
             if (key == NULL) {
@@ -163,25 +248,24 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(key);
     }
     PyObject *ids = PyBytes_FromStringAndSize((const char *)out.ids, out.len * sizeof(int32_t));
-    PyMem_Free(out.ids);
-    if (ids == NULL) {
-        Py_DECREF(lower_words);
-        return NULL;
+    if (ids != NULL) {
+        result = PyTuple_Pack(2, ids, lower_words);
+        Py_DECREF(ids);
     }
-    PyObject *result = PyTuple_Pack(2, ids, lower_words);
-    Py_DECREF(ids);
-    Py_DECREF(lower_words);
-    return result;
 
 fail:
     PyMem_Free(out.ids);
     Py_DECREF(lower_words);
-    return NULL;
+done:
+    if (slots != NULL) {
+        PyBuffer_Release(&view);
+    }
+    return result;
 }
 
 static PyMethodDef methods[] = {
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
-     "scan(text, index, words) -> (ids, lower): token ids (int32 bytes), lower-case tokens (set)."},
+     "scan(text, index, words[, cache]) -> (ids, lower): token ids (int32 bytes), lower-case tokens (set)."},
     {NULL, NULL, 0, NULL},
 };
 

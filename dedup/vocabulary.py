@@ -25,11 +25,11 @@ except ImportError:  # no C compiler at install time: the Python scan below, sam
 
 
 def scan_python(
-    text: str, index: dict[str, int], words: list[str]
+    text: str, index: dict[str, int], words: list[str], cache: bytearray | None = None
 ) -> tuple[bytes, set[str]]:
     """The token scan in Python: token ids as int32 bytes and the set of tokens the text writes
     in lower case; new tokens are added to ``index``/``words`` (the reference the compiled
-    ``dedup._scan.scan`` must equal)."""
+    ``dedup._scan.scan`` must equal; ``cache`` is the compiled scan's and is not used)."""
     raw = _WORD.findall(text)
     ids = []
     for word in raw:
@@ -44,6 +44,8 @@ def scan_python(
 
 
 _scan = _compiled_scan or scan_python
+_SLOT = 16  # bytes per slot of the compiled scan's cache
+_MAX_CACHE = _SLOT << 20  # 16 MiB: a million slots
 COMPILED = _compiled_scan is not None
 
 
@@ -56,13 +58,16 @@ class Vocabulary:
         self._hashes = np.zeros(0, dtype=np.uint64)
         self._content = np.zeros(0, dtype=bool)
         self._known = 0  # tokens whose hash and content flag are computed
+        self._cache = bytearray(_SLOT * 1024)  # the compiled scan's token cache (16-byte slots)
 
     def __len__(self) -> int:
         return len(self.words)
 
     def scan(self, text: str) -> tuple[np.ndarray, set[str]]:
         """Token ids of ``text`` (int32) and the tokens the text writes in lower case."""
-        ids, lower = _scan(text, self.index, self.words)
+        if 2 * len(self.words) > len(self._cache) // _SLOT and len(self._cache) < _MAX_CACHE:
+            self._cache = bytearray(2 * len(self._cache))  # larger, empty: it refills
+        ids, lower = _scan(text, self.index, self.words, self._cache)
         return np.frombuffer(ids, dtype=np.int32), lower
 
     def ids(self, text: str) -> np.ndarray:

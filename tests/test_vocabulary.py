@@ -22,10 +22,11 @@ TEXT = st.text(
 )
 
 
-def run(scan, text: str, index: dict[str, int] | None = None, words: list[str] | None = None):
+def run(scan, text: str, index: dict[str, int] | None = None, words: list[str] | None = None,
+        cache: bytearray | None = None):
     index = {} if index is None else index
     words = [] if words is None else words
-    ids, lower = scan(text, index, words)
+    ids, lower = scan(text, index, words) if cache is None else scan(text, index, words, cache)
     return np.frombuffer(ids, np.int32).tolist(), lower, words
 
 
@@ -66,17 +67,40 @@ def text_tokens(text: str) -> list[str]:
     return [w.lower() for w in _WORD.findall(text)]
 
 
+ASCII_TEXT = st.text(alphabet=st.sampled_from(list("abAB .'-_\n0")), max_size=40)
+
+
 @settings(max_examples=200, deadline=None)
-@given(st.lists(TEXT, max_size=5))
-def test_compiled_and_python_vocabularies_grow_alike(texts: list[str]) -> None:
+@given(st.lists(TEXT | ASCII_TEXT, max_size=6), st.sampled_from([None, 1, 4, 1024]))
+def test_compiled_and_python_vocabularies_grow_alike(texts: list[str], slots: int | None) -> None:
+    """Also with the compiled scan's token cache, from one slot (every token collides) up."""
     if not vocabulary.COMPILED:
         pytest.skip("dedup._scan is not built here")
+    cache = None if slots is None else bytearray(16 * slots)
     a_index, a_words, b_index, b_words = {}, [], {}, []
-    for text in texts:
+    for text in texts * 2:  # the second time round, tokens are found in the cache
         assert run(scan_python, text, a_index, a_words)[:2] == run(
-            vocabulary._compiled_scan, text, b_index, b_words
+            vocabulary._compiled_scan, text, b_index, b_words, cache
         )[:2]
     assert a_words == b_words and a_index == b_index
+
+
+def test_compiled_scan_rejects_a_cache_that_is_not_a_power_of_two() -> None:
+    if not vocabulary.COMPILED:
+        pytest.skip("dedup._scan is not built here")
+    with pytest.raises(ValueError, match="power of two"):
+        vocabulary._compiled_scan("text", {}, [], bytearray(48))
+    with pytest.raises(BufferError):
+        vocabulary._compiled_scan("text", {}, [], b"\0" * 16)  # read-only
+
+
+def test_vocabulary_cache_grows_with_the_vocabulary() -> None:
+    v = Vocabulary()
+    text = " ".join(f"w{i}" for i in range(3000))
+    first = v.ids(text)
+    again = v.ids(text)
+    assert first.tolist() == again.tolist() == list(range(3000))
+    assert v.tokens(again[:2]) == ["w0", "w1"]
 
 
 def test_vocabulary_facts_follow_its_growth() -> None:
