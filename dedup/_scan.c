@@ -1,5 +1,6 @@
-/* The one hot loop of the text pass, compiled: split a text into word tokens, lower-case them,
- * and number them against a growing vocabulary.
+/* The hot loops of the text pass, compiled: split a text into word tokens, lower-case them,
+ * and number them against a growing vocabulary (scan); find the capitalised runs that may
+ * name people and places (cap_runs).
  *
  * scan(text, index, words[, cache]) -> (ids, lower)
  *   text   str: the text to scan
@@ -263,7 +264,163 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * cap_runs(text, openers) -> bytes: (start, end) int32 pairs of the capitalised runs that
+ * dedup.events.CAP_RUN finds (its finditer), for the same input. `openers` is a set of
+ * capitalised words that never start a run ("The", "In"): a capital whose word (its run of
+ * \w characters) is one of them starts nothing. */
+
+static inline int
+is_word(Py_UCS4 c)
+{
+    return c == '_' || is_alnum(c);
+}
+
+static inline int
+is_upper_ascii(Py_UCS4 c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static inline int
+is_lower_ascii(Py_UCS4 c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* End of a name token starting at capital p: "[A-Z][a-z]{0,2}\." else "[A-Z][\w'-]*". */
+static Py_ssize_t
+name_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    Py_ssize_t j = p + 1;
+    while (j < n && j - (p + 1) < 3 && is_lower_ascii(PyUnicode_READ(kind, data, j))) {
+        j++;
+    }
+    if (j - (p + 1) <= 2 && j < n && PyUnicode_READ(kind, data, j) == '.') {
+        return j + 1;
+    }
+    j = p + 1;
+    while (j < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, j);
+        if (!(is_word(c) || c == '\'' || c == '-')) {
+            break;
+        }
+        j++;
+    }
+    return j;
+}
+
+static const char *PARTICLES[] = {"de", "van", "von", "der", "bin", "al", "da", "di", "la", "le", "du", NULL};
+
+/* Position after "[ \t]+" at q, or -1. */
+static Py_ssize_t
+blanks(int kind, const void *data, Py_ssize_t n, Py_ssize_t q)
+{
+    Py_ssize_t j = q;
+    while (j < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, j);
+        if (c != ' ' && c != '\t') {
+            break;
+        }
+        j++;
+    }
+    return j > q ? j : -1;
+}
+
+static int
+starts_with(int kind, const void *data, Py_ssize_t n, Py_ssize_t q, const char *word)
+{
+    for (Py_ssize_t k = 0; word[k]; k++) {
+        if (q + k >= n || PyUnicode_READ(kind, data, q + k) != (Py_UCS4)(unsigned char)word[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+cap_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "cap_runs() takes (str, set)");
+        return NULL;
+    }
+    PyObject *text = args[0], *openers = args[1];
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Out out = {NULL, 0, 0};
+    Py_ssize_t p = 0;
+    while (p < n) {
+        if (!is_upper_ascii(PyUnicode_READ(kind, data, p))) {
+            p++;
+            continue;
+        }
+        Py_ssize_t w = p + 1;
+        while (w < n && is_word(PyUnicode_READ(kind, data, w))) {
+            w++;
+        }
+        PyObject *word = PyUnicode_Substring(text, p, w);
+        if (word == NULL) {
+            goto fail;
+        }
+        int opener = PySet_Contains(openers, word);
+        Py_DECREF(word);
+        if (opener < 0) {
+            goto fail;
+        }
+        if (opener) {
+            p++;
+            continue;
+        }
+        Py_ssize_t end = name_end(kind, data, n, p);
+        for (;;) {
+            Py_ssize_t q = blanks(kind, data, n, end);
+            if (q < 0) {
+                break;
+            }
+            Py_ssize_t next = -1;
+            for (int k = 0; PARTICLES[k]; k++) {
+                if (starts_with(kind, data, n, q, PARTICLES[k])) {
+                    Py_ssize_t r = blanks(kind, data, n, q + (Py_ssize_t)strlen(PARTICLES[k]));
+                    if (r >= 0 && r < n && is_upper_ascii(PyUnicode_READ(kind, data, r))) {
+                        next = name_end(kind, data, n, r);
+                        break;
+                    }
+                }
+            }
+            if (next < 0 && q < n && is_upper_ascii(PyUnicode_READ(kind, data, q))) {
+                next = name_end(kind, data, n, q);
+            }
+            if (next < 0) {
+                break;
+            }
+            end = next;
+        }
+        if (p > INT32_MAX || end > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "cap_runs() text longer than 2**31 - 1");
+            goto fail;
+        }
+        if (out_push(&out, (int32_t)p) < 0 || out_push(&out, (int32_t)end) < 0) {
+            goto fail;
+        }
+        p = end;
+    }
+    PyObject *result = PyBytes_FromStringAndSize((const char *)out.ids, out.len * sizeof(int32_t));
+    PyMem_Free(out.ids);
+    return result;
+
+fail:
+    PyMem_Free(out.ids);
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
+    {"cap_runs", (PyCFunction)(void (*)(void))cap_runs, METH_FASTCALL,
+     "cap_runs(text, openers) -> bytes: (start, end) int32 pairs of capitalised runs."},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
      "scan(text, index, words[, cache]) -> (ids, lower): token ids (int32 bytes), lower-case tokens (set)."},
     {NULL, NULL, 0, NULL},

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from array import array
 from collections import Counter
 from dataclasses import dataclass, field, replace
 
@@ -26,6 +27,11 @@ import re2
 
 from .gazetteer import countries, fold, parents_of, places
 from .normalize import first_sentences
+
+try:
+    from ._scan import cap_runs as _compiled_cap_runs
+except ImportError:  # not built: the regex, same runs
+    _compiled_cap_runs = None
 
 # ---------------------------------------------------------------------------------------------
 # Dates
@@ -317,6 +323,18 @@ _CAP_SEQ = re.compile(
     r"[A-Z](?!(?:" + _openers() + r")\b)(?:[a-z]{0,2}\.|[\w'-]*)"
     r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
+_OPENER_WORDS = frozenset(w.capitalize() for w in _NOT_NAMES if w.isalpha())
+
+
+def cap_runs(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every capitalised run of ``text``: the matches of :data:`_CAP_SEQ`,
+    found by the compiled ``dedup._scan.cap_runs`` where it is built."""
+    if _compiled_cap_runs is None:
+        return [m.span() for m in _CAP_SEQ.finditer(text)]
+    flat = array("i", _compiled_cap_runs(text, _OPENER_WORDS)).tolist()
+    return list(zip(flat[::2], flat[1::2]))
+
+
 _LOCATIVE = re.compile(
     r"\b(?:in|at|near|outside|inside|across|around|within)\s+(?:the\s+)?$",
     re.IGNORECASE,
@@ -564,11 +582,13 @@ def extract_event_key(
         lower_words = lowercase_words(body)
     ex = _Extractor(text, title_end, span, lower_words)
     # The dateline first, so that its region note is known before the body names the place.
-    order = sorted(_CAP_SEQ.finditer(text), key=lambda mm: not (span[0] <= mm.start() < span[1]))
-    for match in order:
-        run = _run(match.group(0))
+    spans = cap_runs(text)
+    if span != (0, 0):
+        spans.sort(key=lambda se: not (span[0] <= se[0] < span[1]))
+    for start, end in spans:
+        run = _run(text[start:end])
         if run is not None:
-            ex.visit(match.start() + run.offset, match.end(), run)
+            ex.visit(start + run.offset, end, run)
     # A lone surname counts when the article also names the person in full.
     for key in ex.singles:
         if key in ex.people:
