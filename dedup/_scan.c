@@ -418,7 +418,124 @@ fail:
     return NULL;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * row_dots(indptr, indices, data, left, right, out): out[k] = dot(row left[k], row right[k])
+ * of a CSR matrix (int32 indices, float32 data, int64 indptr), for pairs sorted by left row.
+ * Each left row is spread once into a dense scratch vector; each right row of its pairs then
+ * gathers from it. */
+
+static int
+get_buffer(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, int writable,
+           const char *name)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0) {
+        return -1;
+    }
+    const char *f = view->format ? view->format : "B";
+    if (*f == '<' || *f == '=' || *f == '@') {
+        f++;
+    }
+    if (view->itemsize != itemsize || strchr(format, *f) == NULL || f[1] != 0) {
+        PyErr_Format(PyExc_TypeError, "row_dots(): %s has format %s, expected one of %s",
+                     name, view->format, format);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static PyObject *
+row_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 7) {
+        PyErr_SetString(PyExc_TypeError, "row_dots() takes (indptr, indices, data, columns, left, right, out)");
+        return NULL;
+    }
+    Py_ssize_t columns = PyLong_AsSsize_t(args[3]);
+    if (columns < 0) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetString(PyExc_ValueError, "row_dots(): columns must be >= 0");
+        }
+        return NULL;
+    }
+    Py_buffer b_indptr = {0}, b_indices = {0}, b_data = {0}, b_left = {0}, b_right = {0}, b_out = {0};
+    PyObject *result = NULL;
+    float *dense = NULL;
+    if (get_buffer(args[0], &b_indptr, "lq", 8, 0, "indptr") < 0) goto done0;
+    if (get_buffer(args[1], &b_indices, "i", 4, 0, "indices") < 0) goto done1;
+    if (get_buffer(args[2], &b_data, "f", 4, 0, "data") < 0) goto done2;
+    if (get_buffer(args[4], &b_left, "lq", 8, 0, "left") < 0) goto done3;
+    if (get_buffer(args[5], &b_right, "lq", 8, 0, "right") < 0) goto done4;
+    if (get_buffer(args[6], &b_out, "f", 4, 1, "out") < 0) goto done5;
+    {
+        const int64_t *indptr = b_indptr.buf, *left = b_left.buf, *right = b_right.buf;
+        const int32_t *indices = b_indices.buf;
+        const float *data = b_data.buf;
+        float *out = b_out.buf;
+        const Py_ssize_t rows = b_indptr.len / 8 - 1, pairs = b_left.len / 8;
+        const int64_t nnz = (int64_t)(b_indices.len / 4);
+        if (b_right.len != b_left.len || b_out.len / 4 != pairs || rows < 0 || b_data.len != b_indices.len) {
+            PyErr_SetString(PyExc_ValueError, "row_dots(): inconsistent lengths");
+            goto done6;
+        }
+        dense = PyMem_Calloc(columns > 0 ? (size_t)columns : 1, sizeof(float));
+        if (dense == NULL) {
+            PyErr_NoMemory();
+            goto done6;
+        }
+        int64_t spread = -1; /* the left row now in dense */
+        for (Py_ssize_t k = 0; k < pairs; k++) {
+            int64_t a = left[k], b = right[k];
+            if (a < 0 || b < 0 || a >= rows || b >= rows || (k > 0 && a < left[k - 1])) {
+                PyErr_SetString(PyExc_ValueError, "row_dots(): rows out of range or pairs not sorted by left row");
+                goto done6;
+            }
+            if (a != spread) {
+                if (spread >= 0) {
+                    for (int64_t e = indptr[spread]; e < indptr[spread + 1]; e++) dense[indices[e]] = 0.0f;
+                }
+                if (indptr[a] < 0 || indptr[a + 1] > nnz) goto bad_matrix;
+                for (int64_t e = indptr[a]; e < indptr[a + 1]; e++) {
+                    if (indices[e] < 0 || indices[e] >= columns) goto bad_matrix;
+                    dense[indices[e]] = data[e];
+                }
+                spread = a;
+            }
+            if (indptr[b] < 0 || indptr[b + 1] > nnz) goto bad_matrix;
+            double sum = 0.0;
+            for (int64_t e = indptr[b]; e < indptr[b + 1]; e++) {
+                int32_t c = indices[e];
+                if (c < 0 || c >= columns) goto bad_matrix;
+                sum += (double)dense[c] * (double)data[e];
+            }
+            out[k] = (float)sum;
+        }
+        Py_INCREF(Py_None);
+        result = Py_None;
+        goto done6;
+    bad_matrix:
+        PyErr_SetString(PyExc_ValueError, "row_dots(): malformed CSR matrix");
+    }
+done6:
+    PyMem_Free(dense);
+    PyBuffer_Release(&b_out);
+done5:
+    PyBuffer_Release(&b_right);
+done4:
+    PyBuffer_Release(&b_left);
+done3:
+    PyBuffer_Release(&b_data);
+done2:
+    PyBuffer_Release(&b_indices);
+done1:
+    PyBuffer_Release(&b_indptr);
+done0:
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"row_dots", (PyCFunction)(void (*)(void))row_dots, METH_FASTCALL,
+     "row_dots(indptr, indices, data, columns, left, right, out): dot products of CSR row pairs."},
     {"cap_runs", (PyCFunction)(void (*)(void))cap_runs, METH_FASTCALL,
      "cap_runs(text, openers) -> bytes: (start, end) int32 pairs of capitalised runs."},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,

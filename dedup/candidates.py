@@ -56,7 +56,7 @@ def lsh_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:
             return_inverse=True,
         )
         found.append(_same_bucket_pairs(bucket.ravel(), n))
-    keys = np.unique(np.concatenate(found))
+    keys = distinct(np.concatenate(found))
     return np.stack([keys // max(n, 1), keys % max(n, 1)], axis=1)
 
 
@@ -106,7 +106,16 @@ def blocking_pairs(
     return unique_pairs(np.concatenate(left), np.concatenate(right), n)
 
 
+def distinct(keys: np.ndarray) -> np.ndarray:
+    """Sorted distinct values of an integer array (a sort: several times faster here than
+    ``np.unique``, which hashes)."""
+    keys = np.sort(keys)
+    if len(keys) > 1:
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    return keys
+
+
 def unique_pairs(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     """Distinct ``(left, right)`` pairs, sorted, as a (k, 2) array."""
-    keys = np.unique(left * max(n, 1) + right)
+    keys = distinct(np.asarray(left, dtype=np.int64) * max(n, 1) + right)
     return np.stack([keys // max(n, 1), keys % max(n, 1)], axis=1)

@@ -16,6 +16,11 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
+try:
+    from ._scan import row_dots as _row_dots
+except ImportError:  # not built: scipy row products, same values
+    _row_dots = None
+
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
 
@@ -131,12 +136,37 @@ def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
 def pair_cosines(
     matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 20_000
 ) -> np.ndarray:
-    """Cosine of rows ``left[k]`` and ``right[k]`` for every k (rows are L2-normalised)."""
+    """Cosine of rows ``left[k]`` and ``right[k]`` for every k (rows are L2-normalised).
+
+    With the compiled module, each left row is spread into a dense vector once and its
+    partners gather from it (``dedup._scan.row_dots``); else scipy multiplies row copies."""
+    if _row_dots is not None and len(left):
+        return _compiled_cosines(matrix, np.asarray(left), np.asarray(right))
     out = np.zeros(len(left), dtype=np.float32)
     for start in range(0, len(left), chunk):  # in blocks: row copies stay small
         stop = start + chunk
         products = matrix[left[start:stop]].multiply(matrix[right[start:stop]])
         out[start:stop] = np.asarray(products.sum(axis=1)).ravel()
+    return out
+
+
+def _compiled_cosines(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    m = sp.csr_matrix(matrix)
+    m.sum_duplicates()
+    order = None
+    if np.any(left[1:] < left[:-1]):
+        order = np.argsort(left, kind="stable")
+        left, right = left[order], right[order]
+    out = np.zeros(len(left), dtype=np.float32)
+    _row_dots(
+        m.indptr.astype(np.int64), m.indices.astype(np.int32, copy=False),
+        m.data.astype(np.float32, copy=False), m.shape[1],
+        left.astype(np.int64, copy=False), right.astype(np.int64, copy=False), out,
+    )
+    if order is not None:
+        unsorted = np.empty_like(out)
+        unsorted[order] = out
+        out = unsorted
     return out
 
 

@@ -294,3 +294,35 @@ def test_top_terms_keeps_the_k_heaviest_per_row() -> None:
     top = top_terms(matrix, 2).toarray()
     assert top.tolist() == [[0, 1, 1, 0, 0], [0, 0, 0, 0, 0], [1, 0, 0, 1, 0]]
     assert top_terms(matrix, 1).toarray()[0].tolist() == [0, 0, 1, 0, 0]
+
+
+def test_pair_cosines_compiled_equals_scipy(monkeypatch) -> None:
+    from dedup import similarity
+
+    if similarity._row_dots is None:
+        pytest.skip("dedup._scan is not built here")
+    rng = np.random.default_rng(3)
+    dense = sp.random(60, 40, density=0.2, dtype=np.float32, random_state=3).toarray()
+    dense[5] = 0  # an empty row
+    matrix = sp.csr_matrix(dense)
+    left = rng.integers(0, 60, 500)  # unsorted, with repeats and self-pairs
+    right = rng.integers(0, 60, 500)
+    compiled = similarity.pair_cosines(matrix, left, right)
+    monkeypatch.setattr(similarity, "_row_dots", None)
+    assert np.allclose(compiled, similarity.pair_cosines(matrix, left, right), atol=1e-6)
+
+
+def test_row_dots_rejects_bad_input() -> None:
+    from dedup import similarity
+
+    if similarity._row_dots is None:
+        pytest.skip("dedup._scan is not built here")
+    dots = similarity._row_dots
+    indptr, indices = np.array([0, 1, 2], np.int64), np.array([0, 1], np.int32)
+    data, out = np.ones(2, np.float32), np.zeros(1, np.float32)
+    with pytest.raises(ValueError, match="sorted|range"):
+        dots(indptr, indices, data, 2, np.array([5]), np.array([0]), out)
+    with pytest.raises(ValueError, match="malformed"):
+        dots(indptr, np.array([0, 7], np.int32), data, 2, np.array([0]), np.array([1]), out)
+    with pytest.raises(TypeError):
+        dots(indptr, indices.astype(np.int64), data, 2, np.array([0]), np.array([1]), out)
