@@ -22,6 +22,7 @@ import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import NamedTuple
 
 import re2
 
@@ -516,9 +517,9 @@ def _strip(
     return tokens, folded, start, titled
 
 
-@dataclass(frozen=True)
-class _Run:
-    """A capitalised run with its openers and titles dropped: what it says out of context."""
+class _Run(NamedTuple):
+    """A capitalised run with its openers and titles dropped: what it says out of context
+    (a tuple: one is built for every distinct run of a corpus)."""
 
     tokens: tuple[str, ...]
     folded: tuple[str, ...]
@@ -585,8 +586,12 @@ def extract_event_key(
     spans = cap_runs(text)
     if span != (0, 0):
         spans.sort(key=lambda se: not (span[0] <= se[0] < span[1]))
+    known_runs, missing = _RUNS, _RUNS
     for start, end in spans:
-        run = _run(text[start:end])
+        seq = text[start:end]
+        run = known_runs.get(seq, missing)
+        if run is missing:
+            run = _run(seq)
         if run is not None:
             ex.visit(start + run.offset, end, run)
     # A lone surname counts when the article also names the person in full.
