@@ -352,6 +352,11 @@ def _add_batch(corpus: Corpus, batch: list[Document], chrome: dict[str, frozense
     corpus.add_batch(batch, own)
 
 
+def _without_common_names(record: Prepared, common: set[str]) -> Prepared:
+    key = drop_common_names(record.key, common)
+    return record if key is record.key else replace(record, key=key)
+
+
 def cluster_corpus(
     corpus: Corpus, *, skipped: Sequence[Skipped] = (), report: Progress | None = None
 ) -> ClusterResult:
@@ -362,7 +367,7 @@ def cluster_corpus(
     n = len(corpus.records)
     # A "surname" that other articles write in lower case is a common word.
     common = corpus.common_words
-    prepared = [replace(p, key=drop_common_names(p.key, common)) for p in corpus.records]
+    prepared = [_without_common_names(p, common) for p in corpus.records]
     table, weight = score_candidates(corpus, prepared, config, report)
     # From here on rows are in id order, so that ties between equal scores and the order of
     # the two articles in a link's evidence never depend on the input order.
