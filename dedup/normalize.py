@@ -83,16 +83,37 @@ _WIRE_PREFIX = re.compile(
 )
 
 
+_SYNDICATED = ("published from a syndicated feed.", "published from a syndicated feed")
+# How every alternative of _CHROME_LINE can begin, lower-cased (kept beside the pattern:
+# a test checks each chrome example against both).
+_CHROME_STARTS = (
+    "advertisement", "sponsored", "story continues below", "read also", "read more", "see also",
+    "see more", "also read", "related", "top stories", "trending", "most read", "most popular",
+    "recommended", "follow us", "share", "tweet", "email", "print", "whatsapp", "click here",
+    "subscribe", "sign up", "newsletter", "you have ", "title: ", "no comment", "comment",
+    "post a comment", "leave a ", "your email address will not be published",
+    "required fields are marked", "agencies", "(with inputs from ", "with inputs from ",
+    "except for the headline, this story has not been edited", "monday", "tuesday",
+    "wednesday", "thursday", "friday", "saturday", "sunday", "photo", "image", "file photo",
+    "representational image",
+)
+
+
 def is_chrome_line(line: str) -> bool:
     """True for a line that carries no article text: ads, share buttons, comment prompts,
     all-caps banners ("MY KOLKATA EDUGRAPH"), wire-service ids, syndication notices."""
     stripped = line.strip()
     if not stripped or len(stripped) > 240:  # chrome is short; article paragraphs are not
         return False
-    if _CHROME_LINE.match(stripped):
-        return True
     lowered = stripped.lower()
-    if lowered.endswith(("published from a syndicated feed.", "published from a syndicated feed")):
+    # The full pattern only where it can match: a known first word, a number, a single
+    # token, or a "...logo" word (a quarter of the cost on article lines).
+    if (
+        lowered.startswith(_CHROME_STARTS) or lowered[0].isdigit() or " " not in stripped
+        or "logo" in lowered
+    ) and _CHROME_LINE.match(stripped):
+        return True
+    if lowered.endswith(_SYNDICATED):
         return True
     if "twitter/@" in lowered and _PHOTO_CREDIT.search(lowered):
         return True
@@ -111,14 +132,19 @@ def strip_chrome(text: str) -> str:
     the last part of the article. Input should be :func:`normalize_unicode` output."""
     out: list[str] = []
     has_content = False
+    tail_marker, chrome_line = _TAIL_MARKER.match, is_chrome_line
     for line in text.split("\n"):
-        if line.startswith("("):
+        if not line:  # a blank line: kept once, after text (blank runs collapse)
+            if out and out[-1]:
+                out.append(line)
+            continue
+        if line[0] == "(":
             line = _WIRE_PREFIX.sub("", line)
         if len(line) <= 240:  # chrome and markers are short; paragraphs skip the tests
             # A marker after some article text ends it; a marker first is only a chrome line.
-            if has_content and _TAIL_MARKER.match(line.strip()):
+            if has_content and tail_marker(line.strip()):
                 break
-            if is_chrome_line(line):
+            if chrome_line(line):
                 continue
         if line or (out and out[-1]):  # collapse blank runs left by removed chrome
             out.append(line)

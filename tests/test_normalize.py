@@ -286,3 +286,44 @@ def test_exact_key_of_cleaned_copies_agree() -> None:
     )
     assert exact_key(clean_text(original)) == exact_key(clean_text(copy))
     assert exact_key(clean_text(original)) != exact_key(clean_text(original + " Extra."))
+
+
+def _reference_is_chrome_line(line: str) -> bool:
+    """is_chrome_line as first written: the full pattern tried on every short line."""
+    from dedup.normalize import _CHROME_LINE, _PHOTO_CREDIT
+
+    stripped = line.strip()
+    if not stripped or len(stripped) > 240:
+        return False
+    if _CHROME_LINE.match(stripped):
+        return True
+    lowered = stripped.lower()
+    if lowered.endswith(("published from a syndicated feed.", "published from a syndicated feed")):
+        return True
+    if "twitter/@" in lowered and _PHOTO_CREDIT.search(lowered):
+        return True
+    return (
+        stripped.isupper() and len(stripped) <= 80 and len(stripped.split()) <= 6
+        and sum(c.isalpha() for c in stripped) >= 3 and not stripped.endswith((".", ":"))
+    )
+
+
+_CHROME_WORDS = st.sampled_from([
+    "Advertisement", "ADVERTISEMENTS", "Sponsored content", "Story continues below", "Read",
+    "also", "more", "See", "Also", "related", "Related news:", "Top", "stories", "Trending now",
+    "Most", "popular", "Recommended for you", "Follow", "us", "on", "Share", "this", "Tweet",
+    "Email", "Print", "WhatsApp", "Click", "here", "Subscribe", "Sign", "up", "Newsletter",
+    "You", "have", "12", "characters", "left.", "Title:", "No", "comments", "Comment", "Post",
+    "a", "Leave", "reply", "Your", "email", "address", "will", "not", "be", "published.",
+    "Required", "fields", "are", "marked", "Agencies", "(With", "inputs", "from", "PTI)",
+    "Except", "for", "the", "headline,", "story", "has", "been", "edited", "site-logo",
+    "NDTVLOGO", "Monday,", "May", "5th", "2023", "10:30", "Photo:", "Image", "credit:", "File",
+    "Representational", "image", "MENAFN17072024000045015687ID1108449547", "Goa", "talks", "x",
+])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_CHROME_WORDS, min_size=1, max_size=6), st.sampled_from(["", " ", "  "]))
+def test_is_chrome_line_prefilter_changes_nothing(words: list[str], pad: str) -> None:
+    line = pad + " ".join(words) + pad
+    assert is_chrome_line(line) == _reference_is_chrome_line(line)
