@@ -23,6 +23,10 @@ _TRANSLATE = str.maketrans(
 )
 
 _REPLACEMENTS = tuple((chr(code), new or "") for code, new in _TRANSLATE.items())
+_NFKC_SAME = tuple(
+    (old, new) for old, new in _REPLACEMENTS
+    if unicodedata.normalize("NFKC", old) == new  # no-break and thin spaces, the ellipsis
+)
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _PHOTO_CREDIT = re.compile(r"\btwitter/@\w+$")
 
@@ -32,13 +36,32 @@ def _replace_special(match: re.Match[str]) -> str:
 _NEWLINES = re.compile(r"\r\n?")
 
 
+def _compact(text: str) -> str:
+    """The same text stored one byte per character where it fits now (ASCII, else Latin-1).
+    str.replace keeps the two-byte storage the curly quotes needed; every later step
+    (regexes, splits, the token scan, the slices it hashes) is faster on the one-byte form."""
+    for codec in ("ascii", "latin-1"):
+        try:
+            return text.encode(codec).decode(codec)
+        except UnicodeEncodeError:
+            continue
+    return text
+
+
 def normalize_unicode(text: str) -> str:
     """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one."""
     if not text.isascii():
-        text = unicodedata.normalize("NFKC", text)
+        # Spaces and the ellipsis first: NFKC maps them as we do, and without them most news
+        # text is already in NFKC, which a quick check tells far faster than normalizing.
+        for old, new in _NFKC_SAME:
+            if old in text:
+                text = text.replace(old, new)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
         for old, new in _REPLACEMENTS:  # str.replace per variant: far faster than translate
             if old in text:
                 text = text.replace(old, new)
+        text = _compact(text)
     if "\r" in text:
         text = _NEWLINES.sub("\n", text)
     if "  " in text or "\t" in text or "\f" in text or "\v" in text:  # str.find is C-fast
