@@ -163,9 +163,11 @@ class Corpus:
         self.records.append(a.record)
         self.terms.add_ids(np.concatenate((a.title_ids, a.ids)))
         self.heads.add_ids(np.concatenate((a.title_ids, a.lead_ids)))
-        # Lower-case words seen in two documents or more (sets: C speed, no counting).
-        self.common_words |= a.lower_words & self._seen_once
-        self._seen_once |= a.lower_words
+        # Lower-case words seen in two documents or more (sets: C speed, no counting). Most
+        # of an article's words are common already: only the others are looked at twice.
+        fresh = a.lower_words - self.common_words
+        self.common_words |= fresh & self._seen_once
+        self._seen_once |= fresh
         self._pending.append(a.ids)
         self._pending_tokens += len(a.ids)
         if self._pending_tokens >= 50_000:
