@@ -425,14 +425,14 @@ class _Extractor:
 
     def visit(self, start: int, end: int, run: _Run) -> None:
         tokens, folded, key = run.tokens, run.folded, run.key
-        after = self.text[end:end + 48]
         known = run.in_gazetteer or key in self.parents
         # Region cues ("X (Y)", "X, Y") and locative cues ("in X") cost a regex each: look for
         # them only where a place is possible.
-        region_cue = after[:3].lstrip().startswith(("(", ","))
-        region = _region_of(run.phrase, after, self.parents) if region_cue else None
+        region = None
+        if self.text[end:end + 3].lstrip().startswith(("(", ",")):
+            region = _region_of(run.phrase, self.text[end:end + 48], self.parents)
         if known or region is not None:
-            self._place(start, tokens, run.phrase, key, after, region, known)
+            self._place(start, tokens, run.phrase, key, self.text[end:end + 48], region, known)
             return
         if run.org_word:
             if len(tokens) >= 2:
