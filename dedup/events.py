@@ -26,13 +26,9 @@ from typing import NamedTuple
 
 import re2
 
+from ._compiled import cap_runs as _compiled_cap_runs
 from .gazetteer import countries, fold, parents_of, places
 from .normalize import first_sentences
-
-try:
-    from ._scan import cap_runs as _compiled_cap_runs
-except ImportError:  # not built: the regex, same runs
-    _compiled_cap_runs = None
 
 # ---------------------------------------------------------------------------------------------
 # Dates

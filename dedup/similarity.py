@@ -16,10 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
-try:
-    from ._scan import row_dots as _row_dots
-except ImportError:  # not built: scipy row products, same values
-    _row_dots = None
+from ._compiled import row_dots as _row_dots
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary

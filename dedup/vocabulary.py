@@ -14,14 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._compiled import scan as _compiled_scan
 from .fingerprint import token_hash
 from .normalize import _WORD
 from .similarity import is_content_term
-
-try:
-    from ._scan import scan as _compiled_scan
-except ImportError:  # no C compiler at install time: the Python scan below, same results
-    _compiled_scan = None
 
 
 def scan_python(

@@ -1,0 +1,24 @@
+"""The compiled helpers of ``dedup/_scan.c``, each ``None`` where the extension is not built
+(no C compiler at install time) or ``DEDUP_PURE_PYTHON`` is set in the environment. Every
+caller has a pure-Python path that gives the same results; the tests compare both."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from typing import Any
+
+scan: Callable[..., Any] | None = None
+cap_runs: Callable[..., Any] | None = None
+row_dots: Callable[..., Any] | None = None
+
+if not os.environ.get("DEDUP_PURE_PYTHON"):
+    try:
+        _module = importlib.import_module("dedup._scan")
+    except ImportError:
+        _module = None
+    if _module is not None:
+        scan, cap_runs, row_dots = _module.scan, _module.cap_runs, _module.row_dots
+
+COMPILED = scan is not None
