@@ -32,6 +32,14 @@ from .result import ClusterResult
 from .similarity import content_counts
 from .store import record_from, record_json
 
+# RPUSH ARGV[2] to KEYS[1] only if the list holds ARGV[1] entries; else -1 (atomic in Redis).
+_APPEND_IF_LENGTH = """
+if redis.call('LLEN', KEYS[1]) == tonumber(ARGV[1]) then
+    return redis.call('RPUSH', KEYS[1], ARGV[2])
+end
+return -1
+"""
+
 
 class SharedIndex:
     """A :class:`~dedup.index.DedupIndex` shared through Redis.
@@ -61,6 +69,7 @@ class SharedIndex:
         self._local = DedupIndex(self.config)
         self._applied = 0
         self._mutex = threading.RLock()  # one replay at a time within this process
+        self._append = self._redis.register_script(_APPEND_IF_LENGTH)
 
     def _agree_on_config(self, key: str, config: Config | None) -> Config:
         wanted = json.dumps({f.name: getattr(config or Config(), f.name) for f in fields(Config)})
@@ -78,15 +87,27 @@ class SharedIndex:
 
     def add(self, document: Document) -> Verdict:
         """Index an article for every process sharing the index, and say what it is."""
-        with self._mutex, self._lock:
-            self._sync()
-            with self._local._lock:
-                a = self._local._analyse(document)
-                sig = self._local._signature(a)
-            verdict = self._local._add_analysed(a, sig)
-            self._redis.rpush(self._log, json.dumps(self._entry(a, sig)))
-            self._applied += 1
-        return verdict
+        for _attempt in range(3):
+            with self._mutex, self._lock:
+                self._sync()
+                with self._local._lock:
+                    a = self._local._analyse(document)
+                    sig = self._local._signature(a)
+                verdict = self._local._add_analysed(a, sig)
+                entry = json.dumps(self._entry(a, sig))
+                # Append only if the log is still as long as this replica saw it: a lock held
+                # past lock_timeout may have let another process append in between.
+                if self._append(keys=[self._log], args=[self._applied, entry]) >= 0:
+                    self._applied += 1
+                    return verdict
+                # This replica judged against a stale log and now disagrees with it: rebuild
+                # it from the log and judge the article again.
+                self._local = DedupIndex(self.config)
+                self._applied = 0
+        raise DedupError(
+            f"Could not append {document.id!r} to the shared index: the log kept changing "
+            "while this process held the lock (is lock_timeout shorter than one add?)."
+        )
 
     def check(self, document: Document) -> Verdict:
         """The verdict :meth:`add` would give now, without indexing the article."""

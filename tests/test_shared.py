@@ -102,3 +102,33 @@ def test_threads_sharing_one_handle_replay_the_log_once(redis_url, redis_name):
         t.join()
     assert len(reader) == len(docs)
     assert reader.result().to_dict() == writer.result().to_dict()
+
+
+def test_an_add_on_a_stale_view_rebuilds_and_judges_again(redis_url, redis_name, monkeypatch):
+    """As if this process's lock had expired mid-add: another process appended after this
+    one replayed the log. The append is refused, the replica rebuilt, the article re-judged."""
+    from dedup.shared import SharedIndex
+
+    first = SharedIndex(redis_url, name=redis_name)
+    second = SharedIndex(redis_url, name=redis_name)
+    docs = _corpus()
+    first.add(docs[0])
+    first._sync()
+    second.add(docs[1])  # first has not seen this one
+    real_sync = first._sync
+    calls = []
+
+    def stale_once() -> None:
+        calls.append(1)
+        if len(calls) > 1:
+            real_sync()
+
+    monkeypatch.setattr(first, "_sync", stale_once)
+    copy = Document(id="copy-of-1", text=docs[1].text, title=docs[1].title)
+    verdict = first.add(copy)
+    assert verdict.status == "exact" and verdict.original == docs[1].id  # judged on the full log
+    assert len(calls) == 2
+    ids = [r.id for r in first._local._corpus.records]
+    assert ids == [docs[0].id, docs[1].id, "copy-of-1"]
+    assert first._redis.llen(first._log) == 3
+    assert len(second) == 3
