@@ -320,6 +320,7 @@ _CAP_SEQ = re.compile(
     r"[A-Z](?!(?:" + _openers() + r")\b)(?:[a-z]{0,2}\.|[\w'-]*)"
     r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
+_CUES = frozenset("(,")  # after a run: a region note follows ("Benaulim (Goa)", "Panaji, Goa")
 _OPENER_WORDS = frozenset(w.capitalize() for w in _NOT_NAMES if w.isalpha())
 
 
@@ -526,6 +527,8 @@ class _Run(NamedTuple):
     in_gazetteer: bool
     org_word: bool
     surname: bool  # its last word can be a surname (see _surname_shape)
+    plain: bool  # neither a gazetteer place nor an organisation
+    person: bool  # two words or more, or a title before it: a person if anything
 
 
 _RUNS: dict[str, _Run | None] = {}
@@ -546,6 +549,7 @@ def _run(seq: str) -> _Run | None:
             tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
             key in places(), not _ORG_WORDS.isdisjoint(folded),
             _surname_shape(tokens[-1], folded[-1]),
+            key not in places() and _ORG_WORDS.isdisjoint(folded), len(tokens) >= 2 or titled,
         )
     if len(_RUNS) >= 200_000:  # bounded: a stream of new names cannot grow it for ever
         _RUNS.clear()
@@ -583,13 +587,26 @@ def extract_event_key(
     if span != (0, 0):
         spans.sort(key=lambda se: not (span[0] <= se[0] < span[1]))
     known_runs, missing = _RUNS, _RUNS
+    people, names, singles, parents = ex.people, ex.names, ex.singles, ex.parents
     for start, end in spans:
         seq = text[start:end]
         run = known_runs.get(seq, missing)
         if run is missing:
             run = _run(seq)
-        if run is not None:
-            ex.visit(start + run.offset, end, run)
+        if run is None:
+            continue
+        if run.plain and run.key not in parents and text[end:end + 3].lstrip()[:1] not in _CUES:
+            # Most runs: no place, no organisation, no region note after them. What visit()
+            # would do for them, inline (this loop runs some forty times an article).
+            if run.person:
+                surname = run.folded[-1]
+                if run.surname and surname not in lower_words:
+                    people[surname] += 1
+                    names.setdefault(surname, run.tokens[-1])
+            elif len(run.tokens[0]) >= 3:
+                singles.append(run.folded[0])
+            continue
+        ex.visit(start + run.offset, end, run)
     # A lone surname counts when the article also names the person in full.
     for key in ex.singles:
         if key in ex.people:
