@@ -108,7 +108,10 @@ def average_linkage(
     def average(a: int, b: int) -> float:
         return total[a][b] / (size[a] * size[b])
 
-    heap = [(-average(a, b), a, b) for a in total for b in total[a] if a < b]
+    # Pairs below the threshold would only end the loop: the heap starts with the others
+    # (merges push their clusters' new averages as they happen).
+    heap = [(-avg, a, b) for a in total for b in total[a] if a < b
+            and (avg := average(a, b)) >= cluster_threshold]
     heapq.heapify(heap)
     merges: list[tuple[int, int]] = []
     while heap:
