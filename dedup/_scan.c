@@ -6,7 +6,7 @@
  *   text   str: the text to scan
  *   index  dict: lower-cased token -> id (new tokens are added)
  *   words  list: id -> lower-cased token (new tokens are appended)
- *   cache  optional writable buffer of 16-byte slots (a power of two of them), all zero at
+ *   cache  optional writable buffer of SLOT_SIZE-byte slots (a power of two of them), all zero at
  *          first and kept by the caller between calls with the same index and words: a table
  *          from the hash of a short ASCII token to its id, so that known tokens are found
  *          without building a str and probing the dict. Every hit is checked against words.
@@ -81,10 +81,13 @@ lookup(PyObject *index, PyObject *words, PyObject *key)
     return failed ? -1 : (long)next;
 }
 
+#define INLINE_LEN 16 /* tokens this long or shorter are kept in the slot itself */
+
 typedef struct {
     uint64_t hash; /* 0: empty */
     int32_t id;
     int32_t len;
+    Py_UCS1 text[INLINE_LEN]; /* the token, when len <= INLINE_LEN: no need to read words */
 } Slot;
 
 #define CACHED_LEN 48 /* longer tokens skip the cache */
@@ -107,7 +110,7 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         size_t count = (size_t)view.len / sizeof(Slot);
         if (count == 0 || (count & (count - 1)) != 0) {
             PyBuffer_Release(&view);
-            PyErr_SetString(PyExc_ValueError, "scan() cache must hold a power of two of 16-byte slots");
+            PyErr_SetString(PyExc_ValueError, "scan() cache must hold a power of two of SLOT_SIZE-byte slots");
             return NULL;
         }
         slots = (Slot *)view.buf;
@@ -182,6 +185,13 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                     break;
                 }
                 if (slot->hash == h && slot->len == len && slot->id < PyList_GET_SIZE(words)) {
+                    if (len <= INLINE_LEN) {
+                        if (memcmp(slot->text, buf, (size_t)len) == 0) {
+                            id = slot->id;
+                            break;
+                        }
+                        continue;
+                    }
                     PyObject *word = PyList_GET_ITEM(words, slot->id);
                     if (PyUnicode_Check(word) && PyUnicode_IS_ASCII(word)
                         && PyUnicode_GET_LENGTH(word) == len
@@ -213,6 +223,9 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 empty->hash = h;
                 empty->id = (int32_t)id;
                 empty->len = (int32_t)len;
+                if (len <= INLINE_LEN) {
+                    memcpy(empty->text, buf, (size_t)len);
+                }
             }
             continue;
         }
@@ -554,5 +567,10 @@ PyInit__scan(void)
     if (str_lower == NULL) {
         return NULL;
     }
-    return PyModule_Create(&module);
+    PyObject *m = PyModule_Create(&module);
+    if (m != NULL && PyModule_AddIntConstant(m, "SLOT_SIZE", (long)sizeof(Slot)) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
+    return m;
 }

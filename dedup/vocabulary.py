@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._compiled import SLOT_SIZE as _SLOT
 from ._compiled import scan as _compiled_scan
 from .fingerprint import token_hash
 from .normalize import _WORD
@@ -40,8 +41,7 @@ def scan_python(
 
 
 _scan = _compiled_scan or scan_python
-_SLOT = 16  # bytes per slot of the compiled scan's cache
-_MAX_CACHE = _SLOT << 20  # 16 MiB: a million slots
+_MAX_CACHE = _SLOT << 20  # a million slots of the compiled scan's cache
 COMPILED = _compiled_scan is not None
 
 
@@ -54,7 +54,7 @@ class Vocabulary:
         self._hashes = np.zeros(0, dtype=np.uint64)
         self._content = np.zeros(0, dtype=bool)
         self._known = 0  # tokens whose hash and content flag are computed
-        self._cache = bytearray(_SLOT * 1024)  # the compiled scan's token cache (16-byte slots)
+        self._cache = bytearray(_SLOT * 1024)  # the compiled scan's token cache
 
     def __len__(self) -> int:
         return len(self.words)

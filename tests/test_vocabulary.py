@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import vocabulary
+from dedup import _compiled, vocabulary
 from dedup.normalize import tokenize_cased
 from dedup.vocabulary import Vocabulary, scan_python
 
@@ -76,7 +76,7 @@ def test_compiled_and_python_vocabularies_grow_alike(texts: list[str], slots: in
     """Also with the compiled scan's token cache, from one slot (every token collides) up."""
     if not vocabulary.COMPILED:
         pytest.skip("dedup._scan is not built here")
-    cache = None if slots is None else bytearray(16 * slots)
+    cache = None if slots is None else bytearray(_compiled.SLOT_SIZE * slots)
     a_index, a_words, b_index, b_words = {}, [], {}, []
     for text in texts * 2:  # the second time round, tokens are found in the cache
         assert run(scan_python, text, a_index, a_words)[:2] == run(
@@ -89,9 +89,9 @@ def test_compiled_scan_rejects_a_cache_that_is_not_a_power_of_two() -> None:
     if not vocabulary.COMPILED:
         pytest.skip("dedup._scan is not built here")
     with pytest.raises(ValueError, match="power of two"):
-        vocabulary._compiled_scan("text", {}, [], bytearray(48))
+        vocabulary._compiled_scan("text", {}, [], bytearray(3 * _compiled.SLOT_SIZE))
     with pytest.raises(BufferError):
-        vocabulary._compiled_scan("text", {}, [], b"\0" * 16)  # read-only
+        vocabulary._compiled_scan("text", {}, [], b"\0" * _compiled.SLOT_SIZE)  # read-only
 
 
 def test_vocabulary_cache_grows_with_the_vocabulary() -> None:
@@ -114,3 +114,13 @@ def test_vocabulary_facts_follow_its_growth() -> None:
     assert len(v.hashes()) == len(v) == 6
     assert v.hashes()[:4].tolist() == hashes.tolist()  # ids keep their hashes
     assert v.content().tolist()[4:] == [True, False]  # a number is not a content term
+
+
+def test_long_and_short_tokens_found_again_through_the_cache() -> None:
+    v = Vocabulary()
+    text = "Antidisestablishmentarianism short x " * 3 + "antidisestablishmentarianisms"
+    ids = v.ids(text).tolist()
+    assert ids == [0, 1, 2] * 3 + [3]
+    assert v.tokens(np.array(ids[:4])) == [
+        "antidisestablishmentarianism", "short", "x", "antidisestablishmentarianism"
+    ]
