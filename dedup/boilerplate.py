@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 from .documents import Document
-from .normalize import clean_text, tokenize
+from .normalize import normalize_unicode
 
 MIN_PAGES = 3
 SHARE = 0.5
@@ -34,15 +34,20 @@ def source_of(doc: Document) -> str | None:
     return None
 
 
+# Every ASCII character that is not a letter or digit becomes a space.
+_NOT_ALNUM = str.maketrans({c: " " for c in map(chr, range(128)) if not c.isalnum()})
+
+
 def line_key(line: str) -> str:
-    """A line as compared across pages: its words, case-folded."""
-    return " ".join(tokenize(line))
+    """A line as compared across pages: its letters and digits, case-folded, one space between
+    runs (str.translate on ASCII text is one C pass; this runs on every line of every page)."""
+    return " ".join(line.lower().translate(_NOT_ALNUM).split())
 
 
 def learn_site_chrome(
     documents: Iterable[Document], *, min_pages: int = MIN_PAGES, share: float = SHARE
 ) -> dict[str, frozenset[str]]:
-    """Per source, the lines repeated on most of its pages (after pattern-based cleaning)."""
+    """Per source, the lines repeated on most of its pages."""
     pages: Counter[str] = Counter()
     lines: dict[str, Counter[str]] = {}
     for doc in documents:
@@ -50,7 +55,9 @@ def learn_site_chrome(
         if source is None:
             continue
         pages[source] += 1
-        keys = {line_key(line) for line in clean_text(doc.text).split("\n")}
+        # Unicode variants folded, no pattern-based cleaning: lines that the patterns remove
+        # may be learned too, harmlessly (they are gone before site chrome is looked for).
+        keys = {line_key(line) for line in normalize_unicode(doc.text).split("\n") if line}
         keys.discard("")
         lines.setdefault(source, Counter()).update(keys)
     chrome: dict[str, frozenset[str]] = {}
@@ -66,4 +73,6 @@ def strip_site_chrome(cleaned: str, chrome: frozenset[str]) -> str:
     """``cleaned`` without the lines that are its site's chrome."""
     if not chrome:
         return cleaned
-    return "\n".join(line for line in cleaned.split("\n") if line_key(line) not in chrome)
+    return "\n".join(
+        line for line in cleaned.split("\n") if not line or line_key(line) not in chrome
+    )
