@@ -64,6 +64,12 @@ def _combine(token_hashes: np.ndarray, size: int, count: int) -> np.ndarray:
     return acc & _MASK32
 
 
+def shingle_count(tokens: int, size: int) -> int:
+    """How many shingles :func:`document_signatures` hashes for a text of ``tokens`` tokens
+    (a text shorter than ``size`` words is one shingle; an empty one has none)."""
+    return max(tokens - size + 1, 1) if tokens else 0
+
+
 def shingle_hashes(token_hashes: np.ndarray, size: int) -> np.ndarray:
     """Distinct 32-bit hashes of the word ``size``-grams (a text shorter than ``size`` words is
     one shingle)."""

@@ -381,8 +381,7 @@ class DedupIndex:
 
     def _insert(self, a: Analysis, sig: np.ndarray, matches: list[_Match], verdict: Verdict) -> None:
         row = len(self._corpus.records)
-        self._corpus.add_analysis(a)
-        self._corpus.flush()
+        self._corpus.add_analysis(a, signature=sig)
         self._index_row(row, a.record, sig, len(a.ids) == 0, alive=True)
         if verdict.status in (EXACT, NEAR):
             for m in matches:

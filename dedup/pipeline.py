@@ -19,7 +19,7 @@ from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
 from .events import EventKey, drop_common_names, extract_event_key
-from .fingerprint import MinHasher, document_signatures, pair_jaccards
+from .fingerprint import MinHasher, document_signatures, pair_jaccards, shingle_count
 from .normalize import clean_text, first_sentences
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
@@ -157,9 +157,15 @@ class Corpus:
         for a in analyse_batch(docs, self.vocabulary, site_chrome):
             self.add_analysis(a)
 
-    def add_analysis(self, a: Analysis) -> Analysis:
+    def add_analysis(self, a: Analysis, signature: np.ndarray | None = None) -> Analysis:
         """Keep what later stages need of an analysed document (analysed with this corpus's
-        vocabulary)."""
+        vocabulary). ``signature``: its MinHash signature, when the caller has it already."""
+        if signature is not None:
+            self.flush()  # keep signatures in document order
+            self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
+            self._shingle_counts.append(
+                np.array([shingle_count(len(a.ids), self.config.shingle_size)], dtype=np.int64)
+            )
         self.records.append(a.record)
         self.terms.add_ids(np.concatenate((a.title_ids, a.ids)))
         self.heads.add_ids(np.concatenate((a.title_ids, a.lead_ids)))
@@ -168,10 +174,11 @@ class Corpus:
         fresh = a.lower_words - self.common_words
         self.common_words |= fresh & self._seen_once
         self._seen_once |= fresh
-        self._pending.append(a.ids)
-        self._pending_tokens += len(a.ids)
-        if self._pending_tokens >= 50_000:
-            self.flush()
+        if signature is None:
+            self._pending.append(a.ids)
+            self._pending_tokens += len(a.ids)
+            if self._pending_tokens >= 50_000:
+                self.flush()
         return a
 
     def restore(

@@ -326,3 +326,12 @@ def test_row_dots_rejects_bad_input() -> None:
         dots(indptr, np.array([0, 7], np.int32), data, 2, np.array([0]), np.array([1]), out)
     with pytest.raises(TypeError):
         dots(indptr, indices.astype(np.int64), data, 2, np.array([0]), np.array([1]), out)
+
+
+def test_shingle_count_is_what_document_signatures_counts() -> None:
+    from dedup.fingerprint import document_signatures, shingle_count
+
+    hasher, minhasher = TokenHasher(), MinHasher(num_perm=16)
+    texts = [[], ["a"], ["a", "b", "c", "d"], ["a", "b", "c", "d", "e"], list("abcdefghij")]
+    _, counts = document_signatures([hasher(t) for t in texts], 5, minhasher)
+    assert counts.tolist() == [shingle_count(len(t), 5) for t in texts] == [0, 1, 1, 1, 6]
