@@ -12,6 +12,7 @@ from typing import Any
 scan: Callable[..., Any] | None = None
 cap_runs: Callable[..., Any] | None = None
 row_dots: Callable[..., Any] | None = None
+name_runs: Callable[..., Any] | None = None
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
 
 if not os.environ.get("DEDUP_PURE_PYTHON"):
@@ -22,5 +23,6 @@ if not os.environ.get("DEDUP_PURE_PYTHON"):
     if _module is not None:
         scan, cap_runs, row_dots = _module.scan, _module.cap_runs, _module.row_dots
         SLOT_SIZE = _module.SLOT_SIZE
+        name_runs = _module.name_runs
 
 COMPILED = scan is not None

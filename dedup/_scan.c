@@ -449,7 +449,7 @@ get_buffer(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsi
         f++;
     }
     if (view->itemsize != itemsize || strchr(format, *f) == NULL || f[1] != 0) {
-        PyErr_Format(PyExc_TypeError, "row_dots(): %s has format %s, expected one of %s",
+        PyErr_Format(PyExc_TypeError, "%s has format %s, expected one of %s",
                      name, view->format, format);
         PyBuffer_Release(view);
         return -1;
@@ -546,7 +546,188 @@ done0:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names,
+ *           singles, visit): the loop of dedup.events.extract_event_key over capitalised runs.
+ * Runs starting inside the dateline [dl_start, dl_end) come first, the others after, each in
+ * text order. A run's parts come from the dict `runs` (else make_run(seq)); a plain run (no
+ * place, no organisation) not named in `parents` and without a region note after it updates
+ * people/names/singles here; every other run goes to visit(start, end, run). */
+
+enum { R_TOKENS = 0, R_FOLDED = 1, R_OFFSET = 2, R_SURNAME = 8, R_PLAIN = 9, R_PERSON = 10, R_FIELDS = 11 };
+
+static int
+contains(PyObject *container, PyObject *key)
+{
+    if (PyDict_CheckExact(container)) {
+        return PyDict_Contains(container, key);
+    }
+    if (PyAnySet_CheckExact(container)) {
+        return PySet_Contains(container, key);
+    }
+    return PySequence_Contains(container, key);
+}
+
+static int
+name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t start,
+         Py_ssize_t end, PyObject *const *args)
+{
+    PyObject *runs = args[4], *make_run = args[5], *parents = args[6], *lower = args[7];
+    PyObject *people = args[8], *names = args[9], *singles = args[10], *visit = args[11];
+    PyObject *seq = PyUnicode_Substring(text, start, end);
+    if (seq == NULL) {
+        return -1;
+    }
+    PyObject *run = PyDict_GetItemWithError(runs, seq);
+    if (run != NULL) {
+        Py_INCREF(run);
+    }
+    else if (!PyErr_Occurred()) {
+        run = PyObject_CallOneArg(make_run, seq);
+    }
+    Py_DECREF(seq);
+    if (run == NULL) {
+        return -1;
+    }
+    int status = 0;
+    if (run == Py_None) {
+        goto done;
+    }
+    if (!PyTuple_Check(run) || PyTuple_GET_SIZE(run) < R_FIELDS) {
+        PyErr_SetString(PyExc_TypeError, "name_runs(): a run must be a tuple of its 11 parts");
+        status = -1;
+        goto done;
+    }
+    PyObject *key = PyTuple_GET_ITEM(run, 5);
+    if (PyTuple_GET_ITEM(run, R_PLAIN) == Py_True) {
+        int known = contains(parents, key);
+        if (known < 0) {
+            status = -1;
+            goto done;
+        }
+        int cue = 0;
+        for (Py_ssize_t j = end; j < end + 3 && j < n; j++) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, j);
+            if (Py_UNICODE_ISSPACE(c)) {
+                continue;
+            }
+            cue = c == '(' || c == ',';
+            break;
+        }
+        if (!known && !cue) {
+            PyObject *tokens = PyTuple_GET_ITEM(run, R_TOKENS), *folded = PyTuple_GET_ITEM(run, R_FOLDED);
+            Py_ssize_t count = PyTuple_Check(folded) ? PyTuple_GET_SIZE(folded) : 0;
+            if (count == 0 || !PyTuple_Check(tokens) || PyTuple_GET_SIZE(tokens) != count) {
+                PyErr_SetString(PyExc_TypeError, "name_runs(): a run's tokens and folded forms must be tuples of one length");
+                status = -1;
+                goto done;
+            }
+            if (PyTuple_GET_ITEM(run, R_PERSON) == Py_True) {
+                PyObject *surname = PyTuple_GET_ITEM(folded, count - 1);
+                if (PyTuple_GET_ITEM(run, R_SURNAME) == Py_True) {
+                    int lowered = contains(lower, surname);
+                    if (lowered < 0) {
+                        status = -1;
+                        goto done;
+                    }
+                    if (!lowered) {
+                        PyObject *seen = PyDict_GetItemWithError(people, surname);
+                        if (seen == NULL && PyErr_Occurred()) {
+                            status = -1;
+                            goto done;
+                        }
+                        PyObject *one = PyLong_FromLong(1);
+                        PyObject *total = seen == NULL ? (Py_XNewRef(one)) : PyNumber_Add(seen, one);
+                        Py_XDECREF(one);
+                        if (total == NULL || PyDict_SetItem(people, surname, total) < 0
+                            || PyDict_SetDefault(names, surname, PyTuple_GET_ITEM(tokens, count - 1)) == NULL) {
+                            Py_XDECREF(total);
+                            status = -1;
+                            goto done;
+                        }
+                        Py_DECREF(total);
+                    }
+                }
+            }
+            else {
+                PyObject *first = PyTuple_GET_ITEM(tokens, 0);
+                if (PyUnicode_Check(first) && PyUnicode_GET_LENGTH(first) >= 3
+                    && PyList_Append(singles, PyTuple_GET_ITEM(folded, 0)) < 0) {
+                    status = -1;
+                }
+            }
+            goto done;
+        }
+    }
+    {
+        Py_ssize_t offset = PyLong_AsSsize_t(PyTuple_GET_ITEM(run, R_OFFSET));
+        if (offset == -1 && PyErr_Occurred()) {
+            status = -1;
+            goto done;
+        }
+        PyObject *r = PyObject_CallFunction(visit, "nnO", start + offset, end, run);
+        if (r == NULL) {
+            status = -1;
+        }
+        Py_XDECREF(r);
+    }
+done:
+    Py_DECREF(run);
+    return status;
+}
+
+static PyObject *
+name_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 12 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[4]) || !PyDict_Check(args[8])
+        || !PyDict_Check(args[9]) || !PyList_Check(args[10])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "name_runs() takes (str, spans, int, int, dict, callable, parents, lower, dict, dict, list, callable)");
+        return NULL;
+    }
+    PyObject *text = args[0];
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    Py_ssize_t dl_start = PyLong_AsSsize_t(args[2]), dl_end = PyLong_AsSsize_t(args[3]);
+    if ((dl_start == -1 || dl_end == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    Py_buffer spans = {0};
+    if (get_buffer(args[1], &spans, "i", 4, 0, "spans") < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text), pairs = spans.len / 8;
+    const int32_t *se = spans.buf;
+    PyObject *result = NULL;
+    for (int pass = 0; pass < 2; pass++) {
+        for (Py_ssize_t k = 0; k < pairs; k++) {
+            Py_ssize_t start = se[2 * k], end = se[2 * k + 1];
+            if (start < 0 || end < start || end > n) {
+                PyErr_SetString(PyExc_ValueError, "name_runs(): a span lies outside the text");
+                goto done;
+            }
+            int in_dateline = dl_start <= start && start < dl_end;
+            if (in_dateline != (pass == 0)) {
+                continue;
+            }
+            if (name_run(text, kind, data, n, start, end, args) < 0) {
+                goto done;
+            }
+        }
+    }
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    PyBuffer_Release(&spans);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"name_runs", (PyCFunction)(void (*)(void))name_runs, METH_FASTCALL,
+     "name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names, singles, visit)."},
     {"row_dots", (PyCFunction)(void (*)(void))row_dots, METH_FASTCALL,
      "row_dots(indptr, indices, data, columns, left, right, out): dot products of CSR row pairs."},
     {"cap_runs", (PyCFunction)(void (*)(void))cap_runs, METH_FASTCALL,

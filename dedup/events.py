@@ -27,6 +27,7 @@ from typing import NamedTuple
 import re2
 
 from ._compiled import cap_runs as _compiled_cap_runs
+from ._compiled import name_runs as _compiled_name_runs
 from .gazetteer import countries, fold, parents_of, places
 from .normalize import first_sentences
 
@@ -557,6 +558,36 @@ def _run(seq: str) -> _Run | None:
     return run
 
 
+def _name_runs(text: str, span: tuple[int, int], ex: _Extractor, lower_words: set[str]) -> None:
+    """The capitalised runs of ``text`` into ``ex``: the dateline's first (so that its region
+    note is known before the body names the place), then the others in order.
+    ``dedup._scan.name_runs`` is the same loop, compiled."""
+    spans = cap_runs(text)
+    if span != (0, 0):
+        spans.sort(key=lambda se: not (span[0] <= se[0] < span[1]))
+    known_runs, missing = _RUNS, _RUNS
+    people, names, singles, parents = ex.people, ex.names, ex.singles, ex.parents
+    for start, end in spans:
+        seq = text[start:end]
+        run = known_runs.get(seq, missing)
+        if run is missing:
+            run = _run(seq)
+        if run is None:
+            continue
+        if run.plain and run.key not in parents and text[end:end + 3].lstrip()[:1] not in _CUES:
+            # Most runs: no place, no organisation, no region note after them. What visit()
+            # would do for them, inline (this loop runs some forty times an article).
+            if run.person:
+                surname = run.folded[-1]
+                if run.surname and surname not in lower_words:
+                    people[surname] += 1
+                    names.setdefault(surname, run.tokens[-1])
+            elif len(run.tokens[0]) >= 3:
+                singles.append(run.folded[0])
+            continue
+        ex.visit(start + run.offset, end, run)
+
+
 LEAD_CHARS = 2500
 
 
@@ -583,30 +614,15 @@ def extract_event_key(
         lower_words = lowercase_words(body)
     ex = _Extractor(text, title_end, span, lower_words)
     # The dateline first, so that its region note is known before the body names the place.
-    spans = cap_runs(text)
-    if span != (0, 0):
-        spans.sort(key=lambda se: not (span[0] <= se[0] < span[1]))
-    known_runs, missing = _RUNS, _RUNS
-    people, names, singles, parents = ex.people, ex.names, ex.singles, ex.parents
-    for start, end in spans:
-        seq = text[start:end]
-        run = known_runs.get(seq, missing)
-        if run is missing:
-            run = _run(seq)
-        if run is None:
-            continue
-        if run.plain and run.key not in parents and text[end:end + 3].lstrip()[:1] not in _CUES:
-            # Most runs: no place, no organisation, no region note after them. What visit()
-            # would do for them, inline (this loop runs some forty times an article).
-            if run.person:
-                surname = run.folded[-1]
-                if run.surname and surname not in lower_words:
-                    people[surname] += 1
-                    names.setdefault(surname, run.tokens[-1])
-            elif len(run.tokens[0]) >= 3:
-                singles.append(run.folded[0])
-            continue
-        ex.visit(start + run.offset, end, run)
+    if _compiled_name_runs is not None and _compiled_cap_runs is not None:
+        # The same loop, compiled: runs in the dateline first, then the others in order.
+        _compiled_name_runs(
+            text, memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i"), span[0], span[1],
+            _RUNS, _run,
+            ex.parents, lower_words, ex.people, ex.names, ex.singles, ex.visit,
+        )
+    else:
+        _name_runs(text, span, ex, lower_words)
     # A lone surname counts when the article also names the person in full.
     for key in ex.singles:
         if key in ex.people:

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from array import array
 from pathlib import Path
 
 import pytest
@@ -62,3 +63,24 @@ def test_pure_python_cli_on_data_matches() -> None:
         ).stdout
 
     assert run({}) == run({"DEDUP_PURE_PYTHON": "1"})
+
+
+def test_name_runs_rejects_bad_input() -> None:
+    from collections import Counter
+
+    spans = memoryview(_compiled.cap_runs("Jane Doe spoke", frozenset())).cast("i")
+
+    def call(runs, make_run=lambda seq: None, spans=spans):
+        return _compiled.name_runs(
+            "Jane Doe spoke", spans, 0, 0, runs, make_run, {}, set(), Counter(), {}, [],
+            lambda *a: None,
+        )
+
+    call({})  # every run unknown and made into None: nothing happens
+    with pytest.raises(TypeError, match="tuple"):
+        call({"Jane Doe": ("not", "a", "run")})
+    outside = array("i", [0, 99])  # a span past the end of the text
+    with pytest.raises(ValueError, match="outside"):
+        call({}, spans=memoryview(outside))
+    with pytest.raises(ZeroDivisionError):
+        call({}, make_run=lambda seq: 1 / 0)  # errors of the callbacks propagate
