@@ -13,6 +13,7 @@ scan: Callable[..., Any] | None = None
 cap_runs: Callable[..., Any] | None = None
 row_dots: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
+run_parts: Callable[..., Any] | None = None
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
 
 if not os.environ.get("DEDUP_PURE_PYTHON"):
@@ -23,6 +24,6 @@ if not os.environ.get("DEDUP_PURE_PYTHON"):
     if _module is not None:
         scan, cap_runs, row_dots = _module.scan, _module.cap_runs, _module.row_dots
         SLOT_SIZE = _module.SLOT_SIZE
-        name_runs = _module.name_runs
+        name_runs, run_parts = _module.name_runs, _module.run_parts
 
 COMPILED = scan is not None

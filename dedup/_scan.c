@@ -23,7 +23,10 @@
 #include <stdint.h>
 #include <string.h>
 
-static PyObject *str_lower; /* interned "lower" */
+static PyObject *str_lower;   /* interned "lower" */
+static PyObject *str_isalpha; /* interned "isalpha" */
+static PyObject *str_isupper; /* interned "isupper" */
+static PyObject *str_space;   /* " " */
 
 static inline int
 is_alnum(Py_UCS4 c)
@@ -725,7 +728,202 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * run_parts(seq, fold, titles, not_names, not_titles, org_words, gazetteer, folded)
+ *     -> tuple | None (folded: fold's cache, read before calling fold):
+ * what dedup.events._run computes for a capitalised run, in the order of the _Run fields:
+ * (tokens, folded, offset, titled, phrase, key, in_gazetteer, org_word, surname, plain,
+ * person). Words split on whitespace lose trailing dots and a final "'s"; sentence openers
+ * and titles are dropped at the head (a title marks the run "titled"), openers and titles at
+ * the tail; None when nothing is left. */
+
+static int
+call_bool(PyObject *obj, PyObject *method)
+{
+    PyObject *r = PyObject_CallMethodNoArgs(obj, method);
+    if (r == NULL) {
+        return -1;
+    }
+    int truth = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return truth;
+}
+
+static PyObject *
+run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[7])) {
+        PyErr_SetString(PyExc_TypeError, "run_parts() takes (str, fold, titles, not_names, not_titles, org_words, gazetteer, folded)");
+        return NULL;
+    }
+    PyObject *seq = args[0], *fold = args[1], *titles = args[2], *not_names = args[3];
+    PyObject *not_titles = args[4], *org_words = args[5], *gazetteer = args[6];
+    PyObject *fold_cache = args[7]; /* fold's own cache: read it before calling fold */
+    if (PyUnicode_READY(seq) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(seq);
+    const void *data = PyUnicode_DATA(seq);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(seq);
+    PyObject *tokens = PyList_New(0), *folded = PyList_New(0), *result = NULL;
+    PyObject *space = NULL, *key = NULL, *phrase = NULL, *t_tuple = NULL, *f_tuple = NULL;
+    if (tokens == NULL || folded == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n;) {
+        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t a = i;
+        while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+        }
+        Py_ssize_t b = i;
+        while (b > a && PyUnicode_READ(kind, data, b - 1) == '.') {
+            b--;
+        }
+        if (b - a >= 2 && PyUnicode_READ(kind, data, b - 2) == '\'' && PyUnicode_READ(kind, data, b - 1) == 's') {
+            b -= 2;
+        }
+        PyObject *token = PyUnicode_Substring(seq, a, b);
+        if (token == NULL) {
+            goto done;
+        }
+        PyObject *f = PyDict_GetItemWithError(fold_cache, token);
+        if (f != NULL) {
+            Py_INCREF(f);
+        }
+        else if (!PyErr_Occurred()) {
+            f = PyObject_CallOneArg(fold, token);
+        }
+        int failed = f == NULL || PyList_Append(tokens, token) < 0 || PyList_Append(folded, f) < 0;
+        Py_DECREF(token);
+        Py_XDECREF(f);
+        if (failed) {
+            goto done;
+        }
+    }
+    /* Head: openers and titles go; a real title before the name marks it. */
+    Py_ssize_t first = 0, last = PyList_GET_SIZE(tokens), offset = 0;
+    int titled = 0;
+    while (first < last) {
+        PyObject *head = PyList_GET_ITEM(folded, first);
+        int is_title = contains(titles, head);
+        if (is_title < 0) {
+            goto done;
+        }
+        if (is_title) {
+            int opener = contains(not_titles, head);
+            if (opener < 0) {
+                goto done;
+            }
+            titled = titled || !opener;
+        }
+        else {
+            int not_name = contains(not_names, head);
+            if (not_name < 0) {
+                goto done;
+            }
+            if (!not_name) {
+                break;
+            }
+        }
+        if (last - first > 1) {
+            Py_ssize_t from = offset + PyUnicode_GET_LENGTH(PyList_GET_ITEM(tokens, first));
+            offset = PyUnicode_Find(seq, PyList_GET_ITEM(tokens, first + 1), from, n, 1);
+            if (offset == -2) {
+                goto done;
+            }
+        }
+        first++;
+    }
+    /* Tail: openers and titles go too. */
+    while (first < last) {
+        PyObject *tail = PyList_GET_ITEM(folded, last - 1);
+        int drop = contains(not_names, tail);
+        if (drop == 0) {
+            drop = contains(titles, tail);
+        }
+        if (drop < 0) {
+            goto done;
+        }
+        if (!drop) {
+            break;
+        }
+        last--;
+    }
+    if (first >= last) {
+        Py_INCREF(Py_None);
+        result = Py_None;
+        goto done;
+    }
+    t_tuple = PyList_GetSlice(tokens, first, last);
+    f_tuple = PyList_GetSlice(folded, first, last);
+    space = Py_NewRef(str_space);
+    if (t_tuple == NULL || f_tuple == NULL) {
+        goto done;
+    }
+    key = PyUnicode_Join(space, f_tuple);
+    phrase = PyUnicode_Join(space, t_tuple);
+    if (key == NULL || phrase == NULL) {
+        goto done;
+    }
+    int in_gazetteer = contains(gazetteer, key);
+    if (in_gazetteer < 0) {
+        goto done;
+    }
+    int org_word = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(f_tuple) && !org_word; k++) {
+        org_word = contains(org_words, PyList_GET_ITEM(f_tuple, k));
+        if (org_word < 0) {
+            goto done;
+        }
+    }
+    /* Surname shape of the last word (see dedup.events._surname_shape). */
+    PyObject *last_token = PyList_GET_ITEM(t_tuple, PyList_GET_SIZE(t_tuple) - 1);
+    PyObject *last_key = PyList_GET_ITEM(f_tuple, PyList_GET_SIZE(f_tuple) - 1);
+    int surname = PyUnicode_GET_LENGTH(last_key) >= 2;
+    if (surname) {
+        surname = call_bool(last_key, str_isalpha);
+    }
+    if (surname > 0) {
+        int upper = call_bool(last_token, str_isupper);
+        surname = upper < 0 ? -1 : !upper;
+    }
+    PyObject *sets[] = {titles, not_names, org_words, gazetteer};
+    for (int k = 0; k < 4 && surname > 0; k++) {
+        int inside = contains(sets[k], last_key);
+        surname = inside < 0 ? -1 : !inside;
+    }
+    if (surname < 0) {
+        goto done;
+    }
+    PyObject *tt = PyList_AsTuple(t_tuple), *ft = PyList_AsTuple(f_tuple);
+    if (tt == NULL || ft == NULL) {
+        Py_XDECREF(tt);
+        Py_XDECREF(ft);
+        goto done;
+    }
+    result = Py_BuildValue(
+        "(NNnNOOOOOOO)", tt, ft, offset, PyBool_FromLong(titled), phrase, key,
+        in_gazetteer ? Py_True : Py_False, org_word ? Py_True : Py_False,
+        surname ? Py_True : Py_False, (!in_gazetteer && !org_word) ? Py_True : Py_False,
+        (last - first >= 2 || titled) ? Py_True : Py_False);
+done:
+    Py_XDECREF(tokens);
+    Py_XDECREF(folded);
+    Py_XDECREF(t_tuple);
+    Py_XDECREF(f_tuple);
+    Py_XDECREF(space);
+    Py_XDECREF(key);
+    Py_XDECREF(phrase);
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"run_parts", (PyCFunction)(void (*)(void))run_parts, METH_FASTCALL,
+     "run_parts(seq, fold, titles, not_names, not_titles, org_words, gazetteer, folded): a run's parts."},
     {"name_runs", (PyCFunction)(void (*)(void))name_runs, METH_FASTCALL,
      "name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names, singles, visit)."},
     {"row_dots", (PyCFunction)(void (*)(void))row_dots, METH_FASTCALL,
@@ -745,7 +943,10 @@ PyMODINIT_FUNC
 PyInit__scan(void)
 {
     str_lower = PyUnicode_InternFromString("lower");
-    if (str_lower == NULL) {
+    str_isalpha = PyUnicode_InternFromString("isalpha");
+    str_isupper = PyUnicode_InternFromString("isupper");
+    str_space = PyUnicode_InternFromString(" ");
+    if (str_lower == NULL || str_isalpha == NULL || str_isupper == NULL || str_space == NULL) {
         return NULL;
     }
     PyObject *m = PyModule_Create(&module);

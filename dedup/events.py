@@ -28,7 +28,8 @@ import re2
 
 from ._compiled import cap_runs as _compiled_cap_runs
 from ._compiled import name_runs as _compiled_name_runs
-from .gazetteer import countries, fold, parents_of, places
+from ._compiled import run_parts as _compiled_run_parts
+from .gazetteer import _FOLDED, countries, fold, parents_of, places
 from .normalize import first_sentences
 
 # ---------------------------------------------------------------------------------------------
@@ -541,6 +542,15 @@ def _run(seq: str) -> _Run | None:
     found = _RUNS.get(seq, _RUNS)
     if found is not _RUNS:
         return found  # type: ignore[return-value]
+    if _compiled_run_parts is not None:
+        parts = _compiled_run_parts(
+            seq, fold, _TITLES, _NOT_NAMES, _NOT_TITLES, _ORG_WORDS, places(), _FOLDED
+        )
+        run = None if parts is None else _Run._make(parts)
+        if len(_RUNS) >= 200_000:
+            _RUNS.clear()
+        _RUNS[seq] = run
+        return run
     tokens = _tokens(seq)
     tokens, folded, offset, titled = _strip(tokens, [fold(t) for t in tokens], 0, seq)
     run = None

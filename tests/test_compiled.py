@@ -84,3 +84,34 @@ def test_name_runs_rejects_bad_input() -> None:
         call({}, spans=memoryview(outside))
     with pytest.raises(ZeroDivisionError):
         call({}, make_run=lambda seq: 1 / 0)  # errors of the callbacks propagate
+
+
+def test_run_parts_equals_the_python_run() -> None:
+    """The compiled parts of a run are those the Python code computes, field by field."""
+    from dedup import events
+
+    runs = ["Dr S Jaishankar", "The", "Sergey Lavrov's", "EAM Jaishankar", "Benaulim",
+            "New Delhi", "Harris County Sheriff's Office", "President", "Mr.", "IBM",
+            "Jean-Luc Picard", "José Martí", "Said Monday", "Minister Of State", "A.B.C."]
+    gazetteer = events.places()
+    for seq in runs:
+        parts = _compiled.run_parts(
+            seq, events.fold, events._TITLES, events._NOT_NAMES, events._NOT_TITLES,
+            events._ORG_WORDS, gazetteer, events._FOLDED,
+        )
+        tokens = events._tokens(seq)
+        tokens, folded, offset, titled = events._strip(
+            tokens, [events.fold(t) for t in tokens], 0, seq
+        )
+        if not tokens:
+            assert parts is None
+            continue
+        key = " ".join(folded)
+        org = not events._ORG_WORDS.isdisjoint(folded)
+        assert parts == (
+            tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
+            key in gazetteer, org, events._surname_shape(tokens[-1], folded[-1]),
+            key not in gazetteer and not org, len(tokens) >= 2 or titled,
+        ), seq
+    with pytest.raises(TypeError):
+        _compiled.run_parts("x", events.fold)
