@@ -10,6 +10,8 @@ Methods, each timed on the same deterministic corpus (:func:`benchmarks.corpus.m
   near-duplicate, same-event), after a warm-up call on a small corpus (the warm-up time, which
   includes loading the gazetteer, is reported apart). A per-stage breakdown comes from its
   ``progress`` callback: each stage ends at the stage's last report.
+* ``dedup, sourced`` (only with ``--methods``) - ``dedup`` on the same articles spread over
+  20 sources, so that the first pass, which learns each site's own chrome, is timed too.
 * ``datasketch loop`` - the reference: per document, lowercase regex words, word 5-shingles,
   ``MinHash(num_perm=128)`` updated one shingle at a time, inserted into
   ``MinHashLSH(threshold=0.8, num_perm=128)``; then every document is queried. Timed on the first
@@ -57,6 +59,9 @@ STAGES = ("reading", "fingerprints", "candidates", "scoring", "clustering")
 METHOD_ORDER = ("dedup", "datasketch loop", "datasketch bulk", "floor", "exact hash",
                 "tfidf single-link")
 REFERENCE = "datasketch loop"
+# On request only (--methods): dedup on the same corpus with 20 sources, so that the pass
+# learning each site's chrome is timed too.
+EXTRA_METHODS = ("dedup, sourced",)
 
 Timed = tuple[int, float, dict[str, Any]]
 
@@ -166,6 +171,18 @@ def run_dedup(docs: list[Document], options: argparse.Namespace) -> Timed:
     return len(docs), end - start, extra
 
 
+SITES = 20
+
+
+def run_dedup_sourced(docs: list[Document], options: argparse.Namespace) -> Timed:
+    """``dedup`` on the same articles spread over :data:`SITES` sources, as crawled news comes:
+    the pass that learns each site's own chrome runs too (the plain corpus has no sources)."""
+    from dataclasses import replace
+
+    sourced = [replace(doc, source=f"site{i % SITES}.example") for i, doc in enumerate(docs)]
+    return run_dedup(sourced, options)
+
+
 def run_datasketch_loop(docs: list[Document], options: argparse.Namespace) -> Timed:
     """The per-document reference: one ``MinHash.update`` per shingle, LSH insert and query."""
     from datasketch import MinHash
@@ -246,6 +263,7 @@ def run_tfidf(docs: list[Document], options: argparse.Namespace) -> Timed:
 
 METHODS: dict[str, Callable[[list[Document], argparse.Namespace], Timed]] = {
     "dedup": run_dedup,
+    "dedup, sourced": run_dedup_sourced,
     "datasketch loop": run_datasketch_loop,
     "datasketch bulk": run_datasketch_bulk,
     "floor": run_floor,
@@ -323,6 +341,8 @@ def results_table(n: int, rows: list[Measurement]) -> Any:
         note = r.note
         if r.method == "dedup":
             note = f"3 tiers; warm-up {r.extra['warmup_s']:.1f} s excluded"
+        elif r.method == "dedup, sourced":
+            note = f"{SITES} sources: site chrome learned too"
         elif r.method == "floor":
             note = f"MinHasher sigs +{r.extra['minhash_signatures_s']:.1f} s excluded"
         table.add_row(
@@ -370,7 +390,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--docs", type=int, nargs="+", default=[1000, 10000],
                         help="corpus sizes (default: 1000 10000; 100000 works but takes long)")
-    parser.add_argument("--methods", nargs="+", choices=METHOD_ORDER, default=list(METHOD_ORDER))
+    parser.add_argument("--methods", nargs="+", choices=[*METHOD_ORDER, *EXTRA_METHODS],
+                        default=list(METHOD_ORDER))
     parser.add_argument("--seed", type=int, default=0, help="corpus seed (default 0)")
     parser.add_argument("--loop-sample", type=int, default=1000,
                         help="time the datasketch loop on at most this many docs (default 1000)")
@@ -392,7 +413,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     options = parse_args(argv)
     console = Console(width=None if sys.stdout.isatty() else 130)
     err = Console(stderr=True)
-    methods = [m for m in METHOD_ORDER if m in options.methods]
+    methods = [m for m in (*METHOD_ORDER, *EXTRA_METHODS) if m in options.methods]
     report: dict[str, Any] = {"environment": environment(), "options": {
         "docs": options.docs, "seed": options.seed, "loop_sample": options.loop_sample,
         "bulk_sample": options.bulk_sample, "tfidf_sample": options.tfidf_sample, "isolated": not options.no_isolate}, "sizes": {}}
