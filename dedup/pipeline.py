@@ -146,10 +146,6 @@ class Corpus:
         self._signatures: list[np.ndarray] = []
         self._shingle_counts: list[np.ndarray] = []
 
-    def add(self, doc: Document, site_chrome: frozenset[str] = frozenset()) -> Analysis:
-        """Analyse one document and keep what later stages need of it."""
-        return self.add_analysis(analyse(doc, self.vocabulary, site_chrome))
-
     def add_batch(
         self, docs: Sequence[Document], site_chrome: Sequence[frozenset[str]] | None = None
     ) -> None:
@@ -161,19 +157,11 @@ class Corpus:
         """Keep what later stages need of an analysed document (analysed with this corpus's
         vocabulary). ``signature``: its MinHash signature, when the caller has it already."""
         if signature is not None:
-            self.flush()  # keep signatures in document order
-            self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
-            self._shingle_counts.append(
-                np.array([shingle_count(len(a.ids), self.config.shingle_size)], dtype=np.int64)
-            )
+            self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
         self.records.append(a.record)
         self.terms.add_ids(np.concatenate((a.title_ids, a.ids)))
         self.heads.add_ids(np.concatenate((a.title_ids, a.lead_ids)))
-        # Lower-case words seen in two documents or more (sets: C speed, no counting). Most
-        # of an article's words are common already: only the others are looked at twice.
-        fresh = a.lower_words - self.common_words
-        self.common_words |= fresh & self._seen_once
-        self._seen_once |= fresh
+        self._count_lower_words(a.lower_words)
         if signature is None:
             self._pending.append(a.ids)
             self._pending_tokens += len(a.ids)
@@ -186,26 +174,34 @@ class Corpus:
         heads: tuple[np.ndarray, np.ndarray], signature: np.ndarray, shingles: int,
     ) -> None:
         """Append a document as a saved index holds it (no text to analyse)."""
-        self.flush()
+        self._append_signature(signature, shingles)
         self.records.append(record)
         self.terms.add_row(*terms)
         self.heads.add_row(*heads)
-        self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
-        self._shingle_counts.append(np.array([shingles], dtype=np.int64))
 
     def restore_counts(
         self, record: Prepared, terms: dict[str, int], heads: dict[str, int],
         signature: np.ndarray, shingles: int, lower_words: set[str],
     ) -> None:
         """Append a document given as term counts (a shared index's log entry)."""
-        self.flush()
+        self._append_signature(signature, shingles)
         self.records.append(record)
         self.terms.add_counts(terms)
         self.heads.add_counts(heads)
-        self.common_words |= lower_words & self._seen_once
-        self._seen_once |= lower_words
+        self._count_lower_words(lower_words)
+
+    def _append_signature(self, signature: np.ndarray, shingles: int) -> None:
+        """Keep a signature computed elsewhere (after those still pending: document order)."""
+        self.flush()
         self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
         self._shingle_counts.append(np.array([shingles], dtype=np.int64))
+
+    def _count_lower_words(self, lower_words: set[str]) -> None:
+        """Lower-case words seen in two documents or more (sets: C speed, no counting). Most
+        of an article's words are common already: only the others are looked at twice."""
+        fresh = lower_words - self.common_words
+        self.common_words |= fresh & self._seen_once
+        self._seen_once |= fresh
 
     def signatures_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """MinHash signatures and shingle counts of token-id arrays."""
