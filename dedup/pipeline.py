@@ -68,19 +68,6 @@ class Analysis:
     lower_words: set[str]
     vocabulary: Vocabulary
 
-    @property
-    def tokens(self) -> list[str]:
-        """The body's lower-cased tokens, as strings."""
-        return self.vocabulary.tokens(self.ids)
-
-    @property
-    def title_tokens(self) -> list[str]:
-        return self.vocabulary.tokens(self.title_ids)
-
-    @property
-    def lead_tokens(self) -> list[str]:
-        return self.vocabulary.tokens(self.lead_ids)
-
 
 def analyse(
     doc: Document, vocabulary: Vocabulary, site_chrome: frozenset[str] = frozenset()

@@ -26,10 +26,11 @@ import numpy as np
 from .config import Config
 from .documents import Document
 from .errors import ConfigError, DedupError
+from .fingerprint import shingle_count
 from .index import DedupIndex, Verdict
 from .pipeline import Analysis
 from .result import ClusterResult
-from .similarity import content_counts
+from .similarity import TermCounts
 from .store import record_from, record_json
 
 # RPUSH ARGV[2] to KEYS[1] only if the list holds ARGV[1] entries; else -1 (atomic in Redis).
@@ -144,12 +145,18 @@ class SharedIndex:
         local = self._local
         row = len(local._corpus.records) - 1
         record = a.record
+        words = local._corpus.vocabulary.words
+
+        def counts(rows: TermCounts) -> dict[str, int]:  # the row just added, by word
+            cols, values = rows.row(row)
+            return {words[c]: int(v) for c, v in zip(cols.tolist(), values.tolist())}
+
         return {
             "record": record_json(record),
-            "terms": content_counts(a.title_tokens + a.tokens),
-            "heads": content_counts(a.title_tokens + a.lead_tokens),
+            "terms": counts(local._corpus.terms),
+            "heads": counts(local._corpus.heads),
             "signature": base64.b64encode(sig.astype("<u4").tobytes()).decode(),
-            "shingles": 0 if not a.tokens else 1,
+            "shingles": shingle_count(len(a.ids), local.config.shingle_size),
             "lower": sorted(a.lower_words),
             "group": local._group_roots.get(local._copies.find(row), row),
             "story": local._story_roots.get(local._stories.find(row), row),

@@ -9,7 +9,6 @@ once the corpus is read.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -27,12 +26,6 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "m
 def is_content_term(token: str) -> bool:
     """A term TF-IDF counts: not a stop word, a single character or a number."""
     return token not in _STOP and len(token) > 1 and not token.isdigit()
-
-
-def content_counts(tokens: list[str]) -> dict[str, int]:
-    """Counts of the content terms among ``tokens``, in order of first occurrence."""
-    counts = Counter(tokens)
-    return {t: c for t, c in counts.items() if is_content_term(t)}
 
 
 class TermCounts:
@@ -55,10 +48,6 @@ class TermCounts:
         self._pending.append(ids)
         if len(self._pending) >= self._batch:
             self._settle()
-
-    def add(self, tokens: list[str]) -> None:
-        """Append one row: the counts of the content terms among ``tokens``."""
-        self.add_counts(content_counts(tokens))
 
     def add_counts(self, counts: dict[str, int]) -> None:
         """Append one row of term counts (new terms are numbered in the vocabulary)."""
