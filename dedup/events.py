@@ -322,7 +322,6 @@ _CAP_SEQ = re.compile(
     r"[A-Z](?!(?:" + _openers() + r")\b)(?:[a-z]{0,2}\.|[\w'-]*)"
     r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
-_CUES = frozenset("(,")  # after a run: a region note follows ("Benaulim (Goa)", "Panaji, Goa")
 _OPENER_WORDS = frozenset(w.capitalize() for w in _NOT_NAMES if w.isalpha())
 
 
@@ -538,64 +537,47 @@ _RUNS: dict[str, _Run | None] = {}
 
 def _run(seq: str) -> _Run | None:
     """The parts of a capitalised run (``None`` when nothing is left of it), cached: names and
-    places recur across a corpus, so each distinct run is split, folded and looked up once."""
+    places recur across a corpus, so each distinct run is split, folded and looked up once
+    (by the compiled ``dedup._scan.run_parts`` where it is built)."""
     found = _RUNS.get(seq, _RUNS)
     if found is not _RUNS:
         return found  # type: ignore[return-value]
+    gazetteer = places()
     if _compiled_run_parts is not None:
         parts = _compiled_run_parts(
-            seq, fold, _TITLES, _NOT_NAMES, _NOT_TITLES, _ORG_WORDS, places(), _FOLDED
+            seq, fold, _TITLES, _NOT_NAMES, _NOT_TITLES, _ORG_WORDS, gazetteer, _FOLDED
         )
         run = None if parts is None else _Run._make(parts)
-        if len(_RUNS) >= 200_000:
-            _RUNS.clear()
-        _RUNS[seq] = run
-        return run
-    tokens = _tokens(seq)
-    tokens, folded, offset, titled = _strip(tokens, [fold(t) for t in tokens], 0, seq)
-    run = None
-    if tokens:
-        key = " ".join(folded)
-        run = _Run(
-            tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
-            key in places(), not _ORG_WORDS.isdisjoint(folded),
-            _surname_shape(tokens[-1], folded[-1]),
-            key not in places() and _ORG_WORDS.isdisjoint(folded), len(tokens) >= 2 or titled,
-        )
+    else:
+        tokens = _tokens(seq)
+        tokens, folded, offset, titled = _strip(tokens, [fold(t) for t in tokens], 0, seq)
+        run = None
+        if tokens:
+            key = " ".join(folded)
+            in_gazetteer, org_word = key in gazetteer, not _ORG_WORDS.isdisjoint(folded)
+            run = _Run(
+                tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
+                in_gazetteer, org_word, _surname_shape(tokens[-1], folded[-1]),
+                not in_gazetteer and not org_word, len(tokens) >= 2 or titled,
+            )
     if len(_RUNS) >= 200_000:  # bounded: a stream of new names cannot grow it for ever
         _RUNS.clear()
     _RUNS[seq] = run
     return run
 
 
-def _name_runs(text: str, span: tuple[int, int], ex: _Extractor, lower_words: set[str]) -> None:
+def _name_runs(text: str, span: tuple[int, int], ex: _Extractor) -> None:
     """The capitalised runs of ``text`` into ``ex``: the dateline's first (so that its region
     note is known before the body names the place), then the others in order.
-    ``dedup._scan.name_runs`` is the same loop, compiled."""
+    ``dedup._scan.name_runs`` is the same loop, compiled, with the commonest case of
+    :meth:`_Extractor.visit` (a name or a lone word) done inline."""
     spans = cap_runs(text)
     if span != (0, 0):
         spans.sort(key=lambda se: not (span[0] <= se[0] < span[1]))
-    known_runs, missing = _RUNS, _RUNS
-    people, names, singles, parents = ex.people, ex.names, ex.singles, ex.parents
     for start, end in spans:
-        seq = text[start:end]
-        run = known_runs.get(seq, missing)
-        if run is missing:
-            run = _run(seq)
-        if run is None:
-            continue
-        if run.plain and run.key not in parents and text[end:end + 3].lstrip()[:1] not in _CUES:
-            # Most runs: no place, no organisation, no region note after them. What visit()
-            # would do for them, inline (this loop runs some forty times an article).
-            if run.person:
-                surname = run.folded[-1]
-                if run.surname and surname not in lower_words:
-                    people[surname] += 1
-                    names.setdefault(surname, run.tokens[-1])
-            elif len(run.tokens[0]) >= 3:
-                singles.append(run.folded[0])
-            continue
-        ex.visit(start + run.offset, end, run)
+        run = _run(text[start:end])
+        if run is not None:
+            ex.visit(start + run.offset, end, run)
 
 
 LEAD_CHARS = 2500
@@ -632,7 +614,7 @@ def extract_event_key(
             ex.parents, lower_words, ex.people, ex.names, ex.singles, ex.visit,
         )
     else:
-        _name_runs(text, span, ex, lower_words)
+        _name_runs(text, span, ex)
     # A lone surname counts when the article also names the person in full.
     for key in ex.singles:
         if key in ex.people:
