@@ -13,7 +13,7 @@ import scipy.sparse as sp
 
 from .config import Config
 from .events import EventKey
-from .scoring import PLACE_CODES, PairFeatures, entity_weight, event_scores, place_relation
+from .scoring import PLACE_CODES, PairFeatures, compare_places, entity_weight, event_scores
 from .scoring import pair_features as _pair_features
 
 
@@ -124,7 +124,7 @@ def place_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> n
     venue = np.array([k.venue is not None for k in keys], dtype=bool)
     code = {relation: PLACE_CODES.index(relation) for relation in PLACE_CODES}
     for k in np.flatnonzero(venue[left] & venue[right]).tolist():
-        out[k] = code[place_relation(keys[left[k]], keys[right[k]])]
+        out[k] = code[compare_places(keys[left[k]], keys[right[k]])[0]]
     return out
 
 

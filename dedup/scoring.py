@@ -91,29 +91,6 @@ def people_similarity(
     return score, tuple(a.names.get(k, k) for k in ranked)
 
 
-def place_relation(a: EventKey, b: EventKey) -> str:
-    """The relation of :func:`compare_places` without its label (no sorting, no names):
-    what scoring needs for every candidate pair."""
-    if a.venue is None or b.venue is None:
-        return "unknown"
-    national = countries()
-    for x, y in ((a, b), (b, a)):
-        if x.venue in national and (
-            y.venue == x.venue or x.venue in y.place_parents.get(y.venue, frozenset())
-        ):
-            return "related"
-    for x, y in ((a, b), (b, a)):
-        vx = x.venue
-        if vx not in national and (
-            vx == y.venue or vx in y.places
-            or any(vx in parents for parents in y.place_parents.values())
-        ):
-            return "match"
-    if any(p not in national for p in a.places & b.places):
-        return "related"
-    return "conflict"
-
-
 def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
     """('match'|'related'|'conflict'|'unknown', label) for the venues of two articles.
 

@@ -347,10 +347,13 @@ def test_real_dateline_city_is_not_the_venue() -> None:
     assert "paris" not in k.places
 
 
-def test_place_relation_is_compare_places_without_the_label() -> None:
-    """The scoring column's code-only comparison agrees with the labelled one on every pair
-    of varied venues: the same town, a town inside a region, countries, unrelated places."""
-    from dedup.scoring import place_relation
+def test_place_column_codes_every_pair_as_compare_places_does() -> None:
+    """The pair table's venue column gives compare_places' relation for every pair of varied
+    venues: the same town, a town inside a region, countries, unrelated places."""
+    import numpy as np
+
+    from dedup.pairs import place_column
+    from dedup.scoring import PLACE_CODES
 
     bodies = [
         "Ministers met in Goa on Monday to discuss trade.",
@@ -368,12 +371,12 @@ def test_place_relation_is_compare_places_without_the_label() -> None:
     ]
     keys = [key(body, "2023-05-05") for body in bodies]
     keys += [seed_key(p.name) for p in sorted(DATA.iterdir()) if p.suffix in (".txt", ".md")]
-    relations = []
-    for a in keys:
-        for b in keys:
-            relation = place_relation(a, b)
-            assert relation == compare_places(a, b)[0]
-            relations.append(relation)
+    left, right = (np.array(side) for side in zip(*(
+        (i, j) for i in range(len(keys)) for j in range(len(keys))
+    )))
+    codes = place_column(keys, left, right)
+    relations = [compare_places(keys[i], keys[j])[0] for i, j in zip(left, right)]
+    assert [PLACE_CODES[c] for c in codes] == relations
     assert set(relations) == {"unknown", "match", "related", "conflict"}
 
 
