@@ -48,20 +48,21 @@ def lsh_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:
     Python), instead of inserting and querying documents one by one in hash tables.
     """
     n, num_perm = signatures.shape
-    found = [np.zeros(0, dtype=np.int64)]
+    left, right = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
     for start, stop in lsh_bands(threshold, num_perm):
         band = np.ascontiguousarray(signatures[:, start:stop])
         _, bucket = np.unique(
             band.view(np.dtype((np.void, band.dtype.itemsize * (stop - start)))).ravel(),
             return_inverse=True,
         )
-        found.append(_same_bucket_pairs(bucket.ravel(), n))
-    keys = distinct(np.concatenate(found))
-    return np.stack([keys // max(n, 1), keys % max(n, 1)], axis=1)
+        a, b = _same_bucket_pairs(bucket.ravel())
+        left.append(a)
+        right.append(b)
+    return unique_pairs(np.concatenate(left), np.concatenate(right), n)
 
 
-def _same_bucket_pairs(bucket: np.ndarray, n: int) -> np.ndarray:
-    """Keys ``i * n + j`` (``i < j``) of every pair of rows in the same bucket."""
+def _same_bucket_pairs(bucket: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``(i, j)``, ``i < j``, of every pair of rows in the same bucket."""
     order = np.argsort(bucket, kind="stable")
     sorted_buckets = bucket[order]
     # For each position in bucket order: how many later positions share its bucket.
@@ -73,11 +74,11 @@ def _same_bucket_pairs(bucket: np.ndarray, n: int) -> np.ndarray:
     later = run_end - np.arange(len(bucket)) - 1
     total = int(later.sum())
     if total == 0:
-        return np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     first = np.repeat(np.arange(len(bucket)), later)
     step = np.arange(total) - np.repeat(np.cumsum(later) - later, later) + 1
-    a, b = order[first], order[first + step]
-    return np.minimum(a, b).astype(np.int64) * max(n, 1) + np.maximum(a, b)
+    a, b = order[first].astype(np.int64), order[first + step].astype(np.int64)
+    return np.minimum(a, b), np.maximum(a, b)
 
 
 def blocking_pairs(

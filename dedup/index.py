@@ -39,7 +39,7 @@ from .cluster import UnionFind
 from .config import Config
 from .documents import Document
 from .events import drop_common_names, parse_iso_date
-from .fingerprint import MinHasher
+from .fingerprint import MinHasher, estimate_jaccard
 from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, entity_weight, evidence, pair_features
@@ -245,6 +245,11 @@ class DedupIndex:
         order = np.argsort(cols)
         return cols[order].astype(np.int64), weights[order]
 
+    def _salient(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The ``salient_terms`` heaviest columns (ties: the lower column): the terms an
+        article is blocked on."""
+        return cols[np.lexsort((cols, -weights))[: self.config.salient_terms]]
+
     def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> list[int]:
         found: set[int] = set()
         first = self._exact.get(a.record.exact)
@@ -253,10 +258,8 @@ class DedupIndex:
         found.update(self._lsh.query(Sketch(sig)))
         # Same-event candidates: articles sharing two or more distinctive terms.
         cols, weights = body
-        top = cols[np.lexsort((cols, -weights))[: self.config.salient_terms]]  # ties: lower column
-        top = top[top >= 0]
         shared: Counter[int] = Counter()
-        for col in top.tolist():
+        for col in self._salient(cols, weights).tolist():
             rows = self._postings.get(col, ())
             if len(rows) <= self.config.max_block_size:
                 shared.update(rows)
@@ -284,7 +287,7 @@ class DedupIndex:
             w = dict(weight)
             for k in okey.people | okey.orgs:
                 w.setdefault(k, entity_weight(self._entity_df.get(k, 0), n))
-            jaccard = 0.0 if empty or self._empty[row] else float(np.mean(sig == self._signatures[row]))
+            jaccard = 0.0 if empty or self._empty[row] else estimate_jaccard(sig, self._signatures[row])
             cos = _dot(body, self._row_vector(self._corpus.terms, row))
             head_cos = _dot(head, self._row_vector(self._corpus.heads, row))
             feats = pair_features(key, okey, jaccard, cos, head_cos, w, self.config)
@@ -416,8 +419,7 @@ class DedupIndex:
         self._exact.setdefault(record.exact, row)
         self._lsh.insert(row, Sketch(sig), check_duplication=False)
         weights = self._weights(cols, counts.astype(np.float64), False)
-        top = cols[np.lexsort((cols, -weights))[: self.config.salient_terms]] if len(cols) else cols
-        for c in top.tolist():
+        for c in self._salient(cols, weights).tolist():
             self._postings.setdefault(c, []).append(row)
 
     # -- persistence -----------------------------------------------------------------------
