@@ -45,11 +45,6 @@ class TokenHasher:
         cache = self._cache
         return np.array([cache[t] for t in tokens], dtype=np.uint64)
 
-    def concatenated(self, token_lists: Sequence[Sequence[str]]) -> np.ndarray:
-        """Hashes of several token lists, one after the other."""
-        cache = self._cache
-        return np.array([cache[t] for tokens in token_lists for t in tokens], dtype=np.uint64)
-
 
 def _combine(token_hashes: np.ndarray, size: int, count: int) -> np.ndarray:
     """32-bit hashes of the ``count`` windows of ``size`` consecutive token hashes."""

@@ -29,10 +29,6 @@ _NFKC_SAME = tuple(
 )
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _PHOTO_CREDIT = re.compile(r"\btwitter/@\w+$")
-
-
-def _replace_special(match: re.Match[str]) -> str:
-    return _TRANSLATE[ord(match.group())]
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -186,18 +182,6 @@ _WORD = re.compile(r"[^\W_]+(?:['.-][^\W_]+)*", re.UNICODE)
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens (letters and digits; inner apostrophes, dots and hyphens kept)."""
     return _WORD.findall(text.lower())
-
-
-def tokenize_cased(text: str) -> tuple[list[str], set[str]]:
-    """:func:`tokenize`'s tokens and, from the same scan, the set of words the text writes in
-    lower case somewhere (a capitalised word also written so is a common word, not a name)."""
-    raw = _WORD.findall(text)
-    if not raw:
-        return [], set()
-    tokens = " ".join(raw).lower().split(" ")
-    if len(tokens) != len(raw):  # a case mapping that changes word boundaries: rescan
-        tokens = tokenize(text)
-    return tokens, set(raw).intersection(tokens)
 
 
 # The end of a sentence: a full stop, question or exclamation mark, space, then a capital or a
