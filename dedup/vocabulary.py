@@ -28,21 +28,22 @@ def scan_python(
     in lower case; new tokens are added to ``index``/``words`` (the reference the compiled
     ``dedup._scan.scan`` must equal; ``cache`` is the compiled scan's and is not used)."""
     raw = _WORD.findall(text)
-    ids = []
-    for word in raw:
-        key = word.lower()
-        found = index.get(key)
-        if found is None:
-            found = index[key] = len(words)
-            words.append(key)
-        ids.append(found)
+    ids = [_number(index, words, word.lower()) for word in raw]
     lower = {word for word in raw if word == word.lower()}
     return np.array(ids, dtype=np.int32).tobytes(), lower
 
 
+def _number(index: dict[str, int], words: list[str], word: str) -> int:
+    """The id of ``word`` in ``index``/``words``, numbering it next if new."""
+    found = index.get(word)
+    if found is None:
+        found = index[word] = len(words)
+        words.append(word)
+    return found
+
+
 _scan = _compiled_scan or scan_python
 _MAX_CACHE = _SLOT << 20  # a million slots of the compiled scan's cache
-COMPILED = _compiled_scan is not None
 
 
 class Vocabulary:
@@ -72,11 +73,7 @@ class Vocabulary:
 
     def add(self, word: str) -> int:
         """The id of ``word`` (a lower-cased token), numbering it if new."""
-        found = self.index.get(word)
-        if found is None:
-            found = self.index[word] = len(self.words)
-            self.words.append(word)
-        return found
+        return _number(self.index, self.words, word)
 
     def tokens(self, ids: np.ndarray) -> list[str]:
         """The token strings of ``ids``."""

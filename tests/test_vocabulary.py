@@ -25,7 +25,7 @@ def tokenize_cased(text: str) -> tuple[list[str], set[str]]:
 
 
 SCANS = [pytest.param(scan_python, id="python")]
-if vocabulary.COMPILED:
+if _compiled.COMPILED:
     SCANS.append(pytest.param(vocabulary._compiled_scan, id="compiled"))
 
 # Letters of several scripts, digits, the joiners ' . - and separators, so that tokens start,
@@ -85,7 +85,7 @@ ASCII_TEXT = st.text(alphabet=st.sampled_from(list("abAB .'-_\n0")), max_size=40
 @given(st.lists(TEXT | ASCII_TEXT, max_size=6), st.sampled_from([None, 1, 4, 1024]))
 def test_compiled_and_python_vocabularies_grow_alike(texts: list[str], slots: int | None) -> None:
     """Also with the compiled scan's token cache, from one slot (every token collides) up."""
-    if not vocabulary.COMPILED:
+    if not _compiled.COMPILED:
         pytest.skip("dedup._scan is not built here")
     cache = None if slots is None else bytearray(_compiled.SLOT_SIZE * slots)
     a_index, a_words, b_index, b_words = {}, [], {}, []
@@ -97,7 +97,7 @@ def test_compiled_and_python_vocabularies_grow_alike(texts: list[str], slots: in
 
 
 def test_compiled_scan_rejects_a_cache_that_is_not_a_power_of_two() -> None:
-    if not vocabulary.COMPILED:
+    if not _compiled.COMPILED:
         pytest.skip("dedup._scan is not built here")
     with pytest.raises(ValueError, match="power of two"):
         vocabulary._compiled_scan("text", {}, [], bytearray(3 * _compiled.SLOT_SIZE))
