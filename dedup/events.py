@@ -309,9 +309,12 @@ _NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
 # the regex engine skips those, so the Python loop sees only possible names. The pattern starts
 # with its capital letter (so the engine jumps from capital to capital) and then checks, looking
 # back at that letter, that no opener starts there.
+_OPENER_WORDS = frozenset(w.capitalize() for w in _NOT_NAMES if w.isalpha())
+
+
 def _openers() -> str:
     by_letter: dict[str, list[str]] = {}
-    for word in sorted((w.capitalize() for w in _NOT_NAMES if w.isalpha()), key=len, reverse=True):
+    for word in sorted(_OPENER_WORDS, key=len, reverse=True):
         by_letter.setdefault(word[0], []).append(word[1:])
     return "|".join(
         f"(?<={letter})(?:{'|'.join(rests)})" for letter, rests in sorted(by_letter.items())
@@ -322,9 +325,6 @@ _CAP_SEQ = re.compile(
     r"[A-Z](?!(?:" + _openers() + r")\b)(?:[a-z]{0,2}\.|[\w'-]*)"
     r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
-_OPENER_WORDS = frozenset(w.capitalize() for w in _NOT_NAMES if w.isalpha())
-
-
 def cap_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of every capitalised run of ``text``: the matches of :data:`_CAP_SEQ`,
     found by the compiled ``dedup._scan.cap_runs`` where it is built."""
