@@ -640,8 +640,12 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
                             goto done;
                         }
                         PyObject *one = PyLong_FromLong(1);
-                        PyObject *total = seen == NULL ? (Py_XNewRef(one)) : PyNumber_Add(seen, one);
-                        Py_XDECREF(one);
+                        if (one == NULL) {
+                            status = -1;
+                            goto done;
+                        }
+                        PyObject *total = seen == NULL ? Py_NewRef(one) : PyNumber_Add(seen, one);
+                        Py_DECREF(one);
                         if (total == NULL || PyDict_SetItem(people, surname, total) < 0
                             || PyDict_SetDefault(names, surname, PyTuple_GET_ITEM(tokens, count - 1)) == NULL) {
                             Py_XDECREF(total);
