@@ -770,7 +770,7 @@ run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const void *data = PyUnicode_DATA(seq);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(seq);
     PyObject *tokens = PyList_New(0), *folded = PyList_New(0), *result = NULL;
-    PyObject *space = NULL, *key = NULL, *phrase = NULL, *t_tuple = NULL, *f_tuple = NULL;
+    PyObject *key = NULL, *phrase = NULL, *kept_tokens = NULL, *kept_folded = NULL;
     if (tokens == NULL || folded == NULL) {
         goto done;
     }
@@ -862,14 +862,13 @@ run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         result = Py_None;
         goto done;
     }
-    t_tuple = PyList_GetSlice(tokens, first, last);
-    f_tuple = PyList_GetSlice(folded, first, last);
-    space = Py_NewRef(str_space);
-    if (t_tuple == NULL || f_tuple == NULL) {
+    kept_tokens = PyList_GetSlice(tokens, first, last);
+    kept_folded = PyList_GetSlice(folded, first, last);
+    if (kept_tokens == NULL || kept_folded == NULL) {
         goto done;
     }
-    key = PyUnicode_Join(space, f_tuple);
-    phrase = PyUnicode_Join(space, t_tuple);
+    key = PyUnicode_Join(str_space, kept_folded);
+    phrase = PyUnicode_Join(str_space, kept_tokens);
     if (key == NULL || phrase == NULL) {
         goto done;
     }
@@ -878,15 +877,15 @@ run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         goto done;
     }
     int org_word = 0;
-    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(f_tuple) && !org_word; k++) {
-        org_word = contains(org_words, PyList_GET_ITEM(f_tuple, k));
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(kept_folded) && !org_word; k++) {
+        org_word = contains(org_words, PyList_GET_ITEM(kept_folded, k));
         if (org_word < 0) {
             goto done;
         }
     }
     /* Surname shape of the last word (see dedup.events._surname_shape). */
-    PyObject *last_token = PyList_GET_ITEM(t_tuple, PyList_GET_SIZE(t_tuple) - 1);
-    PyObject *last_key = PyList_GET_ITEM(f_tuple, PyList_GET_SIZE(f_tuple) - 1);
+    PyObject *last_token = PyList_GET_ITEM(kept_tokens, PyList_GET_SIZE(kept_tokens) - 1);
+    PyObject *last_key = PyList_GET_ITEM(kept_folded, PyList_GET_SIZE(kept_folded) - 1);
     int surname = PyUnicode_GET_LENGTH(last_key) >= 2;
     if (surname) {
         surname = call_bool(last_key, str_isalpha);
@@ -903,7 +902,7 @@ run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (surname < 0) {
         goto done;
     }
-    PyObject *tt = PyList_AsTuple(t_tuple), *ft = PyList_AsTuple(f_tuple);
+    PyObject *tt = PyList_AsTuple(kept_tokens), *ft = PyList_AsTuple(kept_folded);
     if (tt == NULL || ft == NULL) {
         Py_XDECREF(tt);
         Py_XDECREF(ft);
@@ -917,9 +916,8 @@ run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 done:
     Py_XDECREF(tokens);
     Py_XDECREF(folded);
-    Py_XDECREF(t_tuple);
-    Py_XDECREF(f_tuple);
-    Py_XDECREF(space);
+    Py_XDECREF(kept_tokens);
+    Py_XDECREF(kept_folded);
     Py_XDECREF(key);
     Py_XDECREF(phrase);
     return result;
