@@ -1,9 +1,15 @@
-"""The compiled part of dedup: one optional C extension (the token scan of dedup.vocabulary).
+"""The compiled part of dedup: optional C extensions (the token scan of dedup.vocabulary, the
+MinHash loop of dedup.fingerprint).
 
-Where it cannot be built (no C compiler), installation goes on and dedup uses the same
-function in Python, slower but identical.
+Where they cannot be built (no C compiler), installation goes on and dedup uses the same
+functions in Python, slower but identical.
 """
 
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("dedup._scan", ["dedup/_scan.c"], optional=True)])
+setup(
+    ext_modules=[
+        Extension("dedup._scan", ["dedup/_scan.c"], optional=True),
+        Extension("dedup._minhash", ["dedup/_minhash.c"], optional=True),
+    ]
+)

@@ -1,9 +1,11 @@
-"""The compiled helpers of ``dedup/_scan.c``, each ``None`` where the extension is not built
-(no C compiler at install time) or ``DEDUP_PURE_PYTHON`` is set in the environment. Every
-caller has a pure-Python path that gives the same results; the tests compare both."""
+"""The compiled helpers of ``dedup/_scan.c`` and ``dedup/_minhash.c``, each ``None`` where its
+extension is not built (no C compiler at install time) or ``DEDUP_PURE_PYTHON`` is set in the
+environment. Every caller has a pure-Python path that gives the same results; the tests
+compare both."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 from collections.abc import Callable
@@ -14,6 +16,7 @@ cap_runs: Callable[..., Any] | None = None
 row_dots: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
 run_parts: Callable[..., Any] | None = None
+signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
 
 if not os.environ.get("DEDUP_PURE_PYTHON"):
@@ -25,5 +28,7 @@ if not os.environ.get("DEDUP_PURE_PYTHON"):
         scan, cap_runs, row_dots = _module.scan, _module.cap_runs, _module.row_dots
         SLOT_SIZE = _module.SLOT_SIZE
         name_runs, run_parts = _module.name_runs, _module.run_parts
+    with contextlib.suppress(ImportError):
+        signatures = importlib.import_module("dedup._minhash").signatures
 
 COMPILED = scan is not None

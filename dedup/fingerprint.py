@@ -15,6 +15,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from ._compiled import signatures as _compiled_signatures
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _MASK32 = np.uint64(0xFFFFFFFF)
 _SHIFT = np.uint64(32)
@@ -86,6 +88,7 @@ class MinHasher:
         a, b = (high << np.uint64(33)) ^ low, (high[::-1] << np.uint64(32)) ^ low[::-1]
         self.a = (a[0] | np.uint64(1))[:, None]
         self.b = b[1][:, None]
+        self.a_flat, self.b_flat = self.a[:, 0].copy(), self.b[:, 0].copy()
         self.num_perm = num_perm
         self.seed = seed
 
@@ -155,6 +158,27 @@ def document_signatures(
             stop += 1
         _batch(token_hashes, start, stop, size, minhasher, out, counts)
         start = stop
+    return out, counts
+
+
+def id_signatures(
+    id_arrays: Sequence[np.ndarray], hashes: np.ndarray, size: int, minhasher: MinHasher,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`document_signatures` of documents given as token ids (int32 arrays) and the
+    stable hash of every id (``hashes``, uint64). The compiled ``dedup._minhash.signatures``
+    gives the same numbers where it is built, without the (num_perm x shingles) matrix."""
+    if _compiled_signatures is None:
+        return document_signatures([hashes[ids] for ids in id_arrays], size, minhasher)
+    n = len(id_arrays)
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum([len(ids) for ids in id_arrays], out=bounds[1:])
+    flat = np.concatenate(id_arrays).astype(np.int32, copy=False) if n else np.zeros(0, np.int32)
+    out = np.empty((n, minhasher.num_perm), dtype=np.uint32)
+    counts = np.empty(n, dtype=np.int64)
+    _compiled_signatures(
+        flat, bounds, np.ascontiguousarray(hashes, dtype=np.uint64), size,
+        minhasher.a_flat, minhasher.b_flat, out, counts,
+    )
     return out, counts
 
 

@@ -19,7 +19,7 @@ from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .documents import Document, Skipped
 from .events import EventKey, drop_common_names, extract_event_key
-from .fingerprint import MinHasher, document_signatures, pair_jaccards, shingle_count
+from .fingerprint import MinHasher, id_signatures, pair_jaccards, shingle_count
 from .normalize import clean_text, first_sentences
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
@@ -192,9 +192,8 @@ class Corpus:
 
     def signatures_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """MinHash signatures and shingle counts of token-id arrays."""
-        hashes = self.vocabulary.hashes()
-        return document_signatures(
-            [hashes[ids] for ids in id_arrays], self.config.shingle_size, self._minhasher
+        return id_signatures(
+            id_arrays, self.vocabulary.hashes(), self.config.shingle_size, self._minhasher
         )
 
     def flush(self) -> None:

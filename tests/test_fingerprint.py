@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 from datasketch import MinHashLSH
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.candidates import Sketch, blocking_pairs, lsh_pairs
 from dedup.fingerprint import MinHasher, TokenHasher, estimate_jaccard, shingle_hashes
@@ -335,3 +337,57 @@ def test_shingle_count_is_what_document_signatures_counts() -> None:
     texts = [[], ["a"], ["a", "b", "c", "d"], ["a", "b", "c", "d", "e"], list("abcdefghij")]
     _, counts = document_signatures([hasher(t) for t in texts], 5, minhasher)
     assert counts.tolist() == [shingle_count(len(t), 5) for t in texts] == [0, 1, 1, 1, 6]
+
+
+def _compiled_signatures_or_skip():
+    from dedup import fingerprint
+
+    if fingerprint._compiled_signatures is None:
+        pytest.skip("dedup._minhash is not built here")
+    return fingerprint
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.integers(0, 49), max_size=40), max_size=12),
+    st.integers(1, 6), st.sampled_from([1, 16, 128]), st.integers(0, 2**32 - 1),
+)
+def test_compiled_signatures_equal_numpy(docs, size, num_perm, seed) -> None:
+    fingerprint = _compiled_signatures_or_skip()
+    hashes = np.random.default_rng(seed).integers(0, 2**32, 50, dtype=np.uint64)
+    hashes[:3] = [0, 2**32 - 1, 1]  # the extremes of a 32-bit hash
+    minhasher = MinHasher(num_perm=num_perm, seed=seed % 1000)
+    arrays = [np.array(d, dtype=np.int32) for d in docs]
+    sigs, counts = fingerprint.id_signatures(arrays, hashes, size, minhasher)
+    want, want_counts = fingerprint.document_signatures(
+        [hashes[a] for a in arrays], size, minhasher
+    )
+    assert sigs.dtype == want.dtype == np.uint32
+    assert np.array_equal(sigs, want)
+    assert np.array_equal(counts, want_counts)
+
+
+def test_compiled_signatures_reject_bad_input() -> None:
+    fingerprint = _compiled_signatures_or_skip()
+    run = fingerprint._compiled_signatures
+    m = MinHasher(num_perm=4)
+    ids, hashes = np.array([0, 1, 2], np.int32), np.arange(3, dtype=np.uint64)
+    out, counts = np.zeros((1, 4), np.uint32), np.zeros(1, np.int64)
+    bounds = np.array([0, 3], np.int64)
+    with pytest.raises(ValueError, match="no hash"):
+        run(np.array([0, 9], np.int32), np.array([0, 2], np.int64), hashes, 5, m.a_flat,
+            m.b_flat, out, counts)
+    with pytest.raises(ValueError, match="outside"):
+        run(ids, np.array([0, 4], np.int64), hashes, 5, m.a_flat, m.b_flat, out, counts)
+    with pytest.raises(ValueError, match="disagree"):
+        run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, np.zeros((1, 3), np.uint32), counts)
+    with pytest.raises(ValueError, match="size"):
+        run(ids, bounds, hashes, 0, m.a_flat, m.b_flat, out, counts)
+    with pytest.raises(TypeError):
+        run(ids.astype(np.int64), bounds, hashes, 5, m.a_flat, m.b_flat, out, counts)
+    read_only = np.zeros((1, 4), np.uint32)
+    read_only.setflags(write=False)
+    with pytest.raises(ValueError, match="read-only"):
+        run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, read_only, counts)
+    run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, out, counts)  # and the good input works
+    assert counts.tolist() == [1] and (out < 2**32 - 1).all()
