@@ -16,7 +16,9 @@ cap_runs: Callable[..., Any] | None = None
 row_dots: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
 run_parts: Callable[..., Any] | None = None
+count_rows: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
+pair_jaccards: Callable[..., Any] | None = None
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
 
 if not os.environ.get("DEDUP_PURE_PYTHON"):
@@ -28,7 +30,9 @@ if not os.environ.get("DEDUP_PURE_PYTHON"):
         scan, cap_runs, row_dots = _module.scan, _module.cap_runs, _module.row_dots
         SLOT_SIZE = _module.SLOT_SIZE
         name_runs, run_parts = _module.name_runs, _module.run_parts
+        count_rows = _module.count_rows
     with contextlib.suppress(ImportError):
-        signatures = importlib.import_module("dedup._minhash").signatures
+        _minhash = importlib.import_module("dedup._minhash")
+        signatures, pair_jaccards = _minhash.signatures, _minhash.pair_jaccards
 
 COMPILED = scan is not None

@@ -68,7 +68,8 @@ get_buffer(PyObject *obj, Py_buffer *view, char format, Py_ssize_t itemsize, int
         f++;
     }
     /* numpy may spell 64-bit integers "l" or "q" (and "L"/"Q"): the size decides. */
-    int same = *f == format || (itemsize == 8 && strchr(format == 'q' ? "lq" : "LQ", *f) != NULL)
+    int same = *f == format
+               || (itemsize == 8 && format != 'd' && strchr(format == 'q' ? "lq" : "LQ", *f) != NULL)
                || (itemsize == 4 && strchr(format == 'i' ? "il" : "IL", *f) != NULL);
     if (view->itemsize != itemsize || !same || f[1] != 0) {
         PyErr_Format(PyExc_TypeError, "%s has format %s, expected %c of %zd bytes",
@@ -180,7 +181,72 @@ done:
     return result;
 }
 
+/* pair_jaccards(signatures, left, right, out): out[k] = the share of equal values of rows
+ * left[k] and right[k] of the (rows x num_perm) uint32 signatures (an estimate of their
+ * shingle Jaccard), without gathering the rows of every pair. */
+static PyObject *
+pair_jaccards(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 5) {
+        PyErr_SetString(PyExc_TypeError, "pair_jaccards() takes (signatures, num_perm, left, right, out)");
+        return NULL;
+    }
+    Py_ssize_t num_perm = PyLong_AsSsize_t(args[1]);
+    if (num_perm == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (num_perm < 1) {
+        PyErr_SetString(PyExc_ValueError, "pair_jaccards(): num_perm must be at least 1");
+        return NULL;
+    }
+    static const char formats[] = {'I', 'q', 'q', 'd'};
+    static const char *names[] = {"signatures", "left", "right", "out"};
+    static const int slots[] = {0, 2, 3, 4};
+    Py_buffer views[4];
+    int got = 0;
+    PyObject *result = NULL;
+    for (; got < 4; got++) {
+        if (get_buffer(args[slots[got]], &views[got], formats[got], formats[got] == 'I' ? 4 : 8,
+                       got == 3, names[got]) < 0) {
+            goto done;
+        }
+    }
+    const uint32_t *sigs = views[0].buf;
+    const int64_t *left = views[1].buf, *right = views[2].buf;
+    double *out = views[3].buf;
+    const Py_ssize_t rows = views[0].len / 4 / num_perm, pairs = views[1].len / 8;
+    if (views[0].len / 4 != rows * num_perm || views[2].len / 8 != pairs || views[3].len / 8 != pairs) {
+        PyErr_SetString(PyExc_ValueError, "pair_jaccards(): signatures, left, right and out disagree on their sizes");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < pairs; k++) {
+        if (left[k] < 0 || left[k] >= rows || right[k] < 0 || right[k] >= rows) {
+            PyErr_SetString(PyExc_ValueError, "pair_jaccards(): a pair names a row out of range");
+            goto done;
+        }
+    }
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t k = 0; k < pairs; k++) {
+        const uint32_t *x = sigs + left[k] * num_perm, *y = sigs + right[k] * num_perm;
+        Py_ssize_t equal = 0;
+        for (Py_ssize_t p = 0; p < num_perm; p++) {
+            equal += x[p] == y[p];
+        }
+        out[k] = (double)equal / (double)num_perm;
+    }
+    Py_END_ALLOW_THREADS
+    Py_INCREF(Py_None);
+    result = Py_None;
+done:
+    while (got-- > 0) {
+        PyBuffer_Release(&views[got]);
+    }
+    return result;
+}
+
 static PyMethodDef methods[] = {
+    {"pair_jaccards", (PyCFunction)(void (*)(void))pair_jaccards, METH_FASTCALL,
+     "pair_jaccards(signatures, num_perm, left, right, out): shares of equal signature values of row pairs."},
     {"signatures", (PyCFunction)(void (*)(void))signatures, METH_FASTCALL,
      "signatures(ids, bounds, hashes, size, a, b, out, counts): MinHash signatures of word shingles."},
     {NULL, NULL, 0, NULL},

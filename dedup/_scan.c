@@ -550,6 +550,140 @@ done0:
 }
 
 /* ---------------------------------------------------------------------------------------
+ * count_rows(ids, bounds, content) -> (indices, counts, lengths): the term-count rows of
+ * dedup.similarity.TermCounts. Row r counts the token ids ids[bounds[r]:bounds[r + 1]] (int32,
+ * int64 bounds) whose flag in `content` (one byte per id) is set; each row's columns come out
+ * in increasing order. indices: int32 bytes, counts: float32 bytes, lengths: int64 bytes (the
+ * number of distinct columns of each row). */
+
+/* Sort n non-negative ids (all < 2**(8 * digits)) in place: least significant byte first,
+ * through tmp (n values); short runs by insertion. */
+static void
+sort_ids(int32_t *v, int32_t *tmp, Py_ssize_t n, int digits)
+{
+    if (n <= 32) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            int32_t x = v[i];
+            Py_ssize_t j = i;
+            while (j > 0 && v[j - 1] > x) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    int32_t *from = v, *to = tmp;
+    for (int d = 0; d < digits; d++) {
+        const int shift = 8 * d;
+        Py_ssize_t at[257] = {0};
+        for (Py_ssize_t i = 0; i < n; i++) {
+            at[((from[i] >> shift) & 255) + 1]++;
+        }
+        for (int k = 0; k < 256; k++) {
+            at[k + 1] += at[k];
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            to[at[(from[i] >> shift) & 255]++] = from[i];
+        }
+        int32_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v) {
+        memcpy(v, from, (size_t)n * sizeof(int32_t));
+    }
+}
+
+static PyObject *
+count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "count_rows() takes (ids, bounds, content)");
+        return NULL;
+    }
+    Py_buffer b_ids = {0}, b_bounds = {0}, b_content = {0};
+    PyObject *result = NULL;
+    int32_t *columns = NULL, *scratch = NULL, *tmp = NULL;
+    float *counts = NULL;
+    int64_t *lengths = NULL;
+    if (get_buffer(args[0], &b_ids, "i", 4, 0, "ids") < 0) {
+        return NULL;
+    }
+    if (get_buffer(args[1], &b_bounds, "qlL", 8, 0, "bounds") < 0) {
+        goto done0;
+    }
+    if (get_buffer(args[2], &b_content, "?bB", 1, 0, "content") < 0) {
+        goto done1;
+    }
+    const int32_t *ids = b_ids.buf;
+    const int64_t *bounds = b_bounds.buf;
+    const uint8_t *content = b_content.buf;
+    const Py_ssize_t n_ids = b_ids.len / 4, rows = b_bounds.len / 8 - 1, vocab = b_content.len;
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        if (bounds[r] < 0 || bounds[r + 1] < bounds[r] || bounds[r + 1] > n_ids) {
+            PyErr_SetString(PyExc_ValueError, "count_rows(): a row's bounds lie outside ids");
+            goto done2;
+        }
+    }
+    for (Py_ssize_t k = 0; k < n_ids; k++) {
+        if (ids[k] < 0 || ids[k] >= vocab) {
+            PyErr_SetString(PyExc_ValueError, "count_rows(): a token id has no content flag");
+            goto done2;
+        }
+    }
+    columns = PyMem_Malloc((n_ids + 1) * sizeof(int32_t));
+    counts = PyMem_Malloc((n_ids + 1) * sizeof(float));
+    lengths = PyMem_Malloc((rows + 1) * sizeof(int64_t));
+    scratch = PyMem_Calloc(vocab + 1, sizeof(int32_t));
+    tmp = PyMem_Malloc((n_ids + 1) * sizeof(int32_t));
+    if (columns == NULL || counts == NULL || lengths == NULL || scratch == NULL || tmp == NULL) {
+        PyErr_NoMemory();
+        goto done2;
+    }
+    int digits = 1;
+    while (digits < 4 && (vocab - 1) >> (8 * digits) != 0) {
+        digits++;
+    }
+    Py_ssize_t nnz = 0;
+    for (Py_ssize_t r = 0; r < rows && rows > 0; r++) {
+        int32_t *row = columns + nnz;
+        Py_ssize_t distinct = 0;
+        for (Py_ssize_t k = bounds[r]; k < bounds[r + 1]; k++) {
+            int32_t id = ids[k];
+            if (content[id]) {
+                if (scratch[id]++ == 0) {
+                    row[distinct++] = id;
+                }
+            }
+        }
+        sort_ids(row, tmp, distinct, digits);
+        for (Py_ssize_t k = 0; k < distinct; k++) {
+            counts[nnz + k] = (float)scratch[row[k]];
+            scratch[row[k]] = 0;
+        }
+        lengths[r] = distinct;
+        nnz += distinct;
+    }
+    result = Py_BuildValue(
+        "(y#y#y#)", (const char *)columns, nnz * (Py_ssize_t)sizeof(int32_t),
+        (const char *)counts, nnz * (Py_ssize_t)sizeof(float),
+        (const char *)lengths, (rows > 0 ? rows : 0) * (Py_ssize_t)sizeof(int64_t));
+done2:
+    PyBuffer_Release(&b_content);
+done1:
+    PyBuffer_Release(&b_bounds);
+done0:
+    PyBuffer_Release(&b_ids);
+    PyMem_Free(columns);
+    PyMem_Free(counts);
+    PyMem_Free(lengths);
+    PyMem_Free(scratch);
+    PyMem_Free(tmp);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
  * name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names,
  *           singles, visit): the loop of dedup.events.extract_event_key over capitalised runs.
  * Runs starting inside the dateline [dl_start, dl_end) come first, the others after, each in
@@ -924,6 +1058,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"count_rows", (PyCFunction)(void (*)(void))count_rows, METH_FASTCALL,
+     "count_rows(ids, bounds, content) -> (indices, counts, lengths): term-count rows, columns sorted."},
     {"run_parts", (PyCFunction)(void (*)(void))run_parts, METH_FASTCALL,
      "run_parts(seq, fold, titles, not_names, not_titles, org_words, gazetteer, folded): a run's parts."},
     {"name_runs", (PyCFunction)(void (*)(void))name_runs, METH_FASTCALL,

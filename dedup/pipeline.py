@@ -146,8 +146,8 @@ class Corpus:
         if signature is not None:
             self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
         self.records.append(a.record)
-        self.terms.add_ids(np.concatenate((a.title_ids, a.ids)))
-        self.heads.add_ids(np.concatenate((a.title_ids, a.lead_ids)))
+        self.terms.add_ids(a.title_ids, a.ids)
+        self.heads.add_ids(a.title_ids, a.lead_ids)
         self._count_lower_words(a.lower_words)
         if signature is None:
             self._pending.append(a.ids)

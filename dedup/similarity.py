@@ -15,6 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
+from ._compiled import count_rows as _count_rows
 from ._compiled import row_dots as _row_dots
 
 if TYPE_CHECKING:
@@ -43,9 +44,10 @@ class TermCounts:
         self._pending: list[np.ndarray] = []
         self._batch = batch
 
-    def add_ids(self, ids: np.ndarray) -> None:
-        """Append one row: the counts of the content terms among the token ids ``ids``."""
-        self._pending.append(ids)
+    def add_ids(self, *parts: np.ndarray) -> None:
+        """Append one row: the counts of the content terms among the token ids of ``parts``
+        (the row's token-id arrays, such as its title and its body)."""
+        self._pending.append(parts)
         if len(self._pending) >= self._batch:
             self._settle()
 
@@ -69,10 +71,20 @@ class TermCounts:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
-        lengths = np.array([len(ids) for ids in pending], dtype=np.int64)
-        flat = np.concatenate(pending) if len(pending) > 1 else pending[0]
-        keep = self.vocabulary.content()[flat]
-        rows = np.repeat(np.arange(len(pending)), lengths)[keep]
+        arrays = [ids for parts in pending for ids in parts]
+        flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
+        bounds = np.zeros(len(pending) + 1, dtype=np.int64)
+        np.cumsum([sum(len(ids) for ids in parts) for parts in pending], out=bounds[1:])
+        content = self.vocabulary.content()
+        if _count_rows is not None:  # compiled: the same rows, counted with a dense scratch row
+            indices, counts, lengths = _count_rows(flat.astype(np.int32, copy=False), bounds, content)
+            offset = len(self._indices)
+            self._indices.frombytes(indices)
+            self._counts.frombytes(counts)
+            self._indptr.extend((np.cumsum(np.frombuffer(lengths, np.int64)) + offset).tolist())
+            return
+        keep = content[flat]
+        rows = np.repeat(np.arange(len(pending)), np.diff(bounds))[keep]
         flat = flat[keep]
         indptr = np.zeros(len(pending) + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=len(pending)), out=indptr[1:])

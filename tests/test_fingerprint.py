@@ -391,3 +391,102 @@ def test_compiled_signatures_reject_bad_input() -> None:
         run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, read_only, counts)
     run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, out, counts)  # and the good input works
     assert counts.tolist() == [1] and (out < 2**32 - 1).all()
+
+
+def test_compiled_pair_jaccards_equal_numpy(monkeypatch) -> None:
+    fingerprint = _compiled_signatures_or_skip()
+    rng = np.random.default_rng(5)
+    sigs = rng.integers(0, 4, (30, 64), dtype=np.uint32)  # many equal values
+    sigs[7] = sigs[8]
+    left, right = rng.integers(0, 30, 400), rng.integers(0, 30, 400)
+    left[:2], right[:2] = [7, 3], [8, 3]
+    compiled = fingerprint.pair_jaccards(sigs, left, right)
+    assert compiled[:2].tolist() == [1.0, 1.0]
+    run = fingerprint._compiled_pair_jaccards
+    monkeypatch.setattr(fingerprint, "_compiled_pair_jaccards", None)
+    assert np.array_equal(compiled, fingerprint.pair_jaccards(sigs, left, right, chunk=37))
+    out = np.zeros(1)
+    with pytest.raises(ValueError, match="out of range"):
+        run(sigs, 64, np.array([0]), np.array([30]), out)
+    with pytest.raises(ValueError, match="disagree"):
+        run(sigs, 64, np.array([0, 1]), np.array([1]), out)
+    with pytest.raises(TypeError):
+        run(sigs.astype(np.uint64), 64, np.array([0]), np.array([1]), out)
+
+
+class _Words:
+    """A vocabulary stand-in with a given content mask (TermCounts reads only these)."""
+
+    def __init__(self, content: np.ndarray) -> None:
+        self._content = content
+
+    def __len__(self) -> int:
+        return len(self._content)
+
+    def content(self) -> np.ndarray:
+        return self._content
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.lists(st.integers(0, 2**31 - 2), max_size=60), max_size=3),
+             max_size=8),
+    st.sampled_from([40, 300, 70_000, 2**31 - 1]), st.integers(0, 2**32 - 1),
+)
+def test_compiled_term_counts_equal_scipy(rows, vocab, seed) -> None:
+    from dedup import similarity
+
+    if similarity._count_rows is None:
+        pytest.skip("dedup._scan is not built here")
+    rng = np.random.default_rng(seed)
+    vocab = min(vocab, 200_000)  # a mask as long as the vocabulary
+    content = rng.random(vocab) < 0.7
+    parts = [[np.array([i % vocab for i in part], dtype=np.int32) for part in row] for row in rows]
+
+    def matrix(count_rows) -> sp.csr_matrix:
+        similarity._count_rows = count_rows
+        counts = similarity.TermCounts(_Words(content), batch=3)
+        for row in parts:
+            counts.add_ids(*row)
+        return counts.matrix()
+
+    compiled = similarity._count_rows
+    try:
+        got, want = matrix(compiled), matrix(None)
+    finally:
+        similarity._count_rows = compiled
+    assert np.array_equal(got.indptr, want.indptr)
+    assert np.array_equal(got.indices, want.indices)  # each row's columns in order
+    assert np.array_equal(got.data, want.data)
+
+
+def test_count_rows_rejects_bad_input() -> None:
+    from dedup import similarity
+
+    if similarity._count_rows is None:
+        pytest.skip("dedup._scan is not built here")
+    run = similarity._count_rows
+    content = np.ones(4, dtype=bool)
+    with pytest.raises(ValueError, match="content flag"):
+        run(np.array([0, 4], np.int32), np.array([0, 2], np.int64), content)
+    with pytest.raises(ValueError, match="outside"):
+        run(np.array([0, 1], np.int32), np.array([0, 3], np.int64), content)
+    with pytest.raises(TypeError):
+        run(np.array([0, 1], np.int64), np.array([0, 2], np.int64), content)
+    indices, counts, lengths = run(np.array([3, 1, 3], np.int32), np.array([0, 3], np.int64), content)
+    assert np.frombuffer(indices, np.int32).tolist() == [1, 3]
+    assert np.frombuffer(counts, np.float32).tolist() == [1.0, 2.0]
+    assert np.frombuffer(lengths, np.int64).tolist() == [2]
+
+
+def test_count_rows_sorts_ids_of_four_bytes() -> None:
+    from dedup import similarity
+
+    if similarity._count_rows is None:
+        pytest.skip("dedup._scan is not built here")
+    content = np.ones(2**24 + 5, dtype=bool)  # ids above 2**24: four radix passes
+    ids = np.random.default_rng(1).integers(0, len(content), 500).astype(np.int32)
+    indices, counts, _ = similarity._count_rows(ids, np.array([0, 500], np.int64), content)
+    columns, repeats = np.unique(ids, return_counts=True)
+    assert np.frombuffer(indices, np.int32).tolist() == columns.tolist()
+    assert np.frombuffer(counts, np.float32).tolist() == repeats.tolist()
