@@ -49,7 +49,7 @@ def split_title(doc: Document, cleaned: str) -> tuple[str, str]:
     if not doc.title or not doc.title.strip():
         return "", cleaned
     title = " ".join(clean_text(doc.title).split())
-    lines = cleaned.split("\n")
+    lines = cleaned.split("\n", 5)  # the first five lines, and the rest in one piece
     for i, line in enumerate(lines[:5]):
         if " ".join(line.lstrip("#").split()) == title:  # a Markdown heading too
             return title, "\n".join(lines[:i] + lines[i + 1:]).strip()
