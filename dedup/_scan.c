@@ -685,13 +685,40 @@ done0:
 
 /* ---------------------------------------------------------------------------------------
  * name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names,
- *           singles, visit): the loop of dedup.events.extract_event_key over capitalised runs.
+ *           singles, visit, orgs): the loop of dedup.events.extract_event_key over capitalised runs.
  * Runs starting inside the dateline [dl_start, dl_end) come first, the others after, each in
- * text order. A run's parts come from the dict `runs` (else make_run(seq)); a plain run (no
- * place, no organisation) not named in `parents` and without a region note after it updates
- * people/names/singles here; every other run goes to visit(start, end, run). */
+ * text order. A run's parts come from the dict `runs` (else make_run(seq)). A run that is no
+ * gazetteer place, is not named in `parents` and cannot have a region note after it (a "(" or
+ * ", " then a capital letter, as dedup.events._REGION_AFTER needs) is counted here: a plain
+ * run in people/names/singles, an organisation of two words or more in orgs/names. Every other
+ * run goes to visit(start, end, run). */
 
-enum { R_TOKENS = 0, R_FOLDED = 1, R_OFFSET = 2, R_SURNAME = 8, R_PLAIN = 9, R_PERSON = 10, R_FIELDS = 11 };
+enum {
+    R_TOKENS = 0, R_FOLDED = 1, R_OFFSET = 2, R_PHRASE = 4, R_KEY = 5, R_IN_GAZETTEER = 6,
+    R_ORG_WORD = 7, R_SURNAME = 8, R_PLAIN = 9, R_PERSON = 10, R_FIELDS = 11
+};
+
+/* counter[key] += 1 for a dict used as a Counter. */
+static int
+count_one(PyObject *counter, PyObject *key)
+{
+    PyObject *seen = PyDict_GetItemWithError(counter, key);
+    if (seen == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    PyObject *one = PyLong_FromLong(1);
+    if (one == NULL) {
+        return -1;
+    }
+    PyObject *total = seen == NULL ? Py_NewRef(one) : PyNumber_Add(seen, one);
+    Py_DECREF(one);
+    if (total == NULL) {
+        return -1;
+    }
+    int status = PyDict_SetItem(counter, key, total);
+    Py_DECREF(total);
+    return status;
+}
 
 static int
 contains(PyObject *container, PyObject *key)
@@ -711,6 +738,7 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
 {
     PyObject *runs = args[4], *make_run = args[5], *parents = args[6], *lower = args[7];
     PyObject *people = args[8], *names = args[9], *singles = args[10], *visit = args[11];
+    PyObject *orgs = args[12];
     PyObject *seq = PyUnicode_Substring(text, start, end);
     if (seq == NULL) {
         return -1;
@@ -735,28 +763,53 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
         status = -1;
         goto done;
     }
-    PyObject *key = PyTuple_GET_ITEM(run, 5);
-    if (PyTuple_GET_ITEM(run, R_PLAIN) == Py_True) {
+    PyObject *key = PyTuple_GET_ITEM(run, R_KEY);
+    const int plain = PyTuple_GET_ITEM(run, R_PLAIN) == Py_True;
+    const int org = PyTuple_GET_ITEM(run, R_ORG_WORD) == Py_True
+                    && PyTuple_GET_ITEM(run, R_IN_GAZETTEER) != Py_True;
+    if (plain || org) {
         int known = contains(parents, key);
         if (known < 0) {
             status = -1;
             goto done;
         }
-        int cue = 0;
+        /* A region note: "(" then a capital, or "," then blanks and a capital. */
+        int region = 0;
         for (Py_ssize_t j = end; j < end + 3 && j < n; j++) {
             Py_UCS4 c = PyUnicode_READ(kind, data, j);
             if (Py_UNICODE_ISSPACE(c)) {
                 continue;
             }
-            cue = c == '(' || c == ',';
+            Py_ssize_t k = j + 1;
+            if (c == ',') {
+                while (k < n && (PyUnicode_READ(kind, data, k) == ' ' || PyUnicode_READ(kind, data, k) == '\t')) {
+                    k++;
+                }
+                region = k > j + 1;
+            }
+            else {
+                region = c == '(';
+            }
+            if (region) {
+                Py_UCS4 next = k < n ? PyUnicode_READ(kind, data, k) : 0;
+                region = next >= 'A' && next <= 'Z';
+            }
             break;
         }
-        if (!known && !cue) {
+        if (!known && !region) {
             PyObject *tokens = PyTuple_GET_ITEM(run, R_TOKENS), *folded = PyTuple_GET_ITEM(run, R_FOLDED);
             Py_ssize_t count = PyTuple_Check(folded) ? PyTuple_GET_SIZE(folded) : 0;
             if (count == 0 || !PyTuple_Check(tokens) || PyTuple_GET_SIZE(tokens) != count) {
                 PyErr_SetString(PyExc_TypeError, "name_runs(): a run's tokens and folded forms must be tuples of one length");
                 status = -1;
+                goto done;
+            }
+            if (!plain) {
+                /* An organisation: two words or more. */
+                if (count >= 2 && (count_one(orgs, key) < 0
+                                   || PyDict_SetDefault(names, key, PyTuple_GET_ITEM(run, R_PHRASE)) == NULL)) {
+                    status = -1;
+                }
                 goto done;
             }
             if (PyTuple_GET_ITEM(run, R_PERSON) == Py_True) {
@@ -767,26 +820,9 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
                         status = -1;
                         goto done;
                     }
-                    if (!lowered) {
-                        PyObject *seen = PyDict_GetItemWithError(people, surname);
-                        if (seen == NULL && PyErr_Occurred()) {
-                            status = -1;
-                            goto done;
-                        }
-                        PyObject *one = PyLong_FromLong(1);
-                        if (one == NULL) {
-                            status = -1;
-                            goto done;
-                        }
-                        PyObject *total = seen == NULL ? Py_NewRef(one) : PyNumber_Add(seen, one);
-                        Py_DECREF(one);
-                        if (total == NULL || PyDict_SetItem(people, surname, total) < 0
-                            || PyDict_SetDefault(names, surname, PyTuple_GET_ITEM(tokens, count - 1)) == NULL) {
-                            Py_XDECREF(total);
-                            status = -1;
-                            goto done;
-                        }
-                        Py_DECREF(total);
+                    if (!lowered && (count_one(people, surname) < 0
+                                     || PyDict_SetDefault(names, surname, PyTuple_GET_ITEM(tokens, count - 1)) == NULL)) {
+                        status = -1;
                     }
                 }
             }
@@ -820,10 +856,10 @@ done:
 static PyObject *
 name_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
-    if (nargs != 12 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[4]) || !PyDict_Check(args[8])
-        || !PyDict_Check(args[9]) || !PyList_Check(args[10])) {
+    if (nargs != 13 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[4]) || !PyDict_Check(args[8])
+        || !PyDict_Check(args[9]) || !PyList_Check(args[10]) || !PyDict_Check(args[12])) {
         PyErr_SetString(PyExc_TypeError,
-                        "name_runs() takes (str, spans, int, int, dict, callable, parents, lower, dict, dict, list, callable)");
+                        "name_runs() takes (str, spans, int, int, dict, callable, parents, lower, dict, dict, list, callable, dict)");
         return NULL;
     }
     PyObject *text = args[0];
@@ -1063,7 +1099,7 @@ static PyMethodDef methods[] = {
     {"run_parts", (PyCFunction)(void (*)(void))run_parts, METH_FASTCALL,
      "run_parts(seq, fold, titles, not_names, not_titles, org_words, gazetteer, folded): a run's parts."},
     {"name_runs", (PyCFunction)(void (*)(void))name_runs, METH_FASTCALL,
-     "name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names, singles, visit)."},
+     "name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names, singles, visit, orgs)."},
     {"row_dots", (PyCFunction)(void (*)(void))row_dots, METH_FASTCALL,
      "row_dots(indptr, indices, data, columns, left, right, out): dot products of CSR row pairs."},
     {"cap_runs", (PyCFunction)(void (*)(void))cap_runs, METH_FASTCALL,

@@ -569,8 +569,9 @@ def _run(seq: str) -> _Run | None:
 def _name_runs(text: str, span: tuple[int, int], ex: _Extractor) -> None:
     """The capitalised runs of ``text`` into ``ex``: the dateline's first (so that its region
     note is known before the body names the place), then the others in order.
-    ``dedup._scan.name_runs`` is the same loop, compiled, with the commonest case of
-    :meth:`_Extractor.visit` (a name or a lone word) done inline."""
+    ``dedup._scan.name_runs`` is the same loop, compiled, with the commonest cases of
+    :meth:`_Extractor.visit` (a name, a lone word or an organisation, with no place or region
+    note possible) done inline."""
     spans = cap_runs(text)
     if span != (0, 0):
         spans.sort(key=lambda se: not (span[0] <= se[0] < span[1]))
@@ -611,7 +612,7 @@ def extract_event_key(
         _compiled_name_runs(
             text, memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i"), span[0], span[1],
             _RUNS, _run,
-            ex.parents, lower_words, ex.people, ex.names, ex.singles, ex.visit,
+            ex.parents, lower_words, ex.people, ex.names, ex.singles, ex.visit, ex.orgs,
         )
     else:
         _name_runs(text, span, ex)

@@ -73,7 +73,7 @@ def test_name_runs_rejects_bad_input() -> None:
     def call(runs, make_run=lambda seq: None, spans=spans):
         return _compiled.name_runs(
             "Jane Doe spoke", spans, 0, 0, runs, make_run, {}, set(), Counter(), {}, [],
-            lambda *a: None,
+            lambda *a: None, Counter(),
         )
 
     call({})  # every run unknown and made into None: nothing happens
