@@ -17,6 +17,7 @@ row_dots: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
 run_parts: Callable[..., Any] | None = None
 count_rows: Callable[..., Any] | None = None
+normalize: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
 pair_jaccards: Callable[..., Any] | None = None
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
@@ -30,7 +31,7 @@ if not os.environ.get("DEDUP_PURE_PYTHON"):
         scan, cap_runs, row_dots = _module.scan, _module.cap_runs, _module.row_dots
         SLOT_SIZE = _module.SLOT_SIZE
         name_runs, run_parts = _module.name_runs, _module.run_parts
-        count_rows = _module.count_rows
+        count_rows, normalize = _module.count_rows, _module.normalize
     with contextlib.suppress(ImportError):
         _minhash = importlib.import_module("dedup._minhash")
         signatures, pair_jaccards = _minhash.signatures, _minhash.pair_jaccards

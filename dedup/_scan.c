@@ -550,6 +550,139 @@ done0:
 }
 
 /* ---------------------------------------------------------------------------------------
+ * normalize(text, table) -> str | None: dedup.normalize.normalize_unicode in one pass, for a
+ * text whose every character is ASCII or a key of `table` (code point -> what the Python
+ * function makes of that character: a curly quote its ASCII quote, a no-break space a space,
+ * an accented letter itself); None for any other text, which the Python function handles.
+ * Then, as there: "\r\n" and "\r" become "\n"; a run of two or more of " \t\f\v", or one
+ * "\t", "\f" or "\v", becomes one space; a space next to a line break goes; spaces at either
+ * end go. */
+
+typedef struct {
+    Py_UCS1 *out;
+    Py_ssize_t len;
+    int blanks; /* a run of " \t\f\v" waits */
+    Py_UCS1 widest;
+} Normal;
+
+static inline void
+normal_push(Normal *st, Py_UCS1 ch)
+{
+    if (ch == ' ' || ch == '\t' || ch == '\f' || ch == '\v') {
+        st->blanks = 1;
+        return;
+    }
+    if (st->blanks) {
+        /* The run is one space, unless a line break or the start of the text is beside it. */
+        if (st->len > 0 && st->out[st->len - 1] != '\n' && ch != '\n') {
+            st->out[st->len++] = ' ';
+        }
+        st->blanks = 0;
+    }
+    st->out[st->len++] = ch;
+    if (ch > st->widest) {
+        st->widest = ch;
+    }
+}
+
+/* A non-ASCII character through the table: 1 done, 0 not in the table, -1 error. */
+static int
+normal_lookup(Normal *st, PyObject *table, Py_UCS4 c)
+{
+    PyObject *code = PyLong_FromUnsignedLong(c);
+    if (code == NULL) {
+        return -1;
+    }
+    PyObject *value = PyDict_GetItemWithError(table, code); /* borrowed */
+    Py_DECREF(code);
+    if (value == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    if (!PyUnicode_Check(value) || PyUnicode_READY(value) < 0
+        || PyUnicode_KIND(value) != PyUnicode_1BYTE_KIND || PyUnicode_GET_LENGTH(value) > 3) {
+        PyErr_SetString(PyExc_ValueError, "normalize(): a table value must be a Latin-1 str of 3 characters or fewer");
+        return -1;
+    }
+    const Py_UCS1 *piece = PyUnicode_1BYTE_DATA(value);
+    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(value); k++) {
+        normal_push(st, piece[k]);
+    }
+    return 1;
+}
+
+/* The loop, for one storage kind of the text. */
+#define NORMAL_LOOP(TYPE)                                                       \
+    do {                                                                        \
+        const TYPE *src = (const TYPE *)data;                                   \
+        for (Py_ssize_t i = 0; i < n; i++) {                                    \
+            Py_UCS4 c = src[i];                                                 \
+            if (c > ' ' && c < 128 && !st.blanks) {                             \
+                st.out[st.len++] = (Py_UCS1)c; /* the common case */            \
+                continue;                                                       \
+            }                                                                   \
+            if (c >= 128) {                                                     \
+                int found = normal_lookup(&st, table, c);                       \
+                if (found <= 0) {                                               \
+                    status = found;                                             \
+                    break;                                                      \
+                }                                                               \
+                continue;                                                       \
+            }                                                                   \
+            if (c == '\r') {                                                    \
+                if (i + 1 < n && src[i + 1] == '\n') {                          \
+                    continue; /* "\r\n": the "\n" comes next */                 \
+                }                                                               \
+                c = '\n';                                                       \
+            }                                                                   \
+            normal_push(&st, (Py_UCS1)c);                                       \
+        }                                                                       \
+    } while (0)
+
+static PyObject *
+normalize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "normalize() takes (str, dict)");
+        return NULL;
+    }
+    PyObject *text = args[0], *table = args[1];
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* Every output character is one byte (table values are Latin-1), at most three an input. */
+    Normal st = {PyMem_Malloc((size_t)n * 3 + 1), 0, 0, 127}; /* ASCII at least */
+    if (st.out == NULL) {
+        return PyErr_NoMemory();
+    }
+    int status = 1;
+    if (kind == PyUnicode_1BYTE_KIND) {
+        NORMAL_LOOP(Py_UCS1);
+    }
+    else if (kind == PyUnicode_2BYTE_KIND) {
+        NORMAL_LOOP(Py_UCS2);
+    }
+    else {
+        NORMAL_LOOP(Py_UCS4);
+    }
+    PyObject *result = NULL;
+    if (status == 1) {
+        /* A run still waiting at the end is trailing space: it goes. */
+        result = PyUnicode_New(st.len, st.widest);
+        if (result != NULL) {
+            memcpy(PyUnicode_1BYTE_DATA(result), st.out, (size_t)st.len);
+        }
+    }
+    else if (status == 0) {
+        result = Py_NewRef(Py_None); /* a character the table does not cover */
+    }
+    PyMem_Free(st.out);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
  * count_rows(ids, bounds, content) -> (indices, counts, lengths): the term-count rows of
  * dedup.similarity.TermCounts. Row r counts the token ids ids[bounds[r]:bounds[r + 1]] (int32,
  * int64 bounds) whose flag in `content` (one byte per id) is set; each row's columns come out
@@ -1094,6 +1227,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"normalize", (PyCFunction)(void (*)(void))normalize, METH_FASTCALL,
+     "normalize(text, table) -> str | None: normalize_unicode in one pass, or None where the table does not cover the text."},
     {"count_rows", (PyCFunction)(void (*)(void))count_rows, METH_FASTCALL,
      "count_rows(ids, bounds, content) -> (indices, counts, lengths): term-count rows, columns sorted."},
     {"run_parts", (PyCFunction)(void (*)(void))run_parts, METH_FASTCALL,
