@@ -83,6 +83,9 @@ _DATELINE = re.compile(
     r"(?:,|\s+-+|\s+\u2014|\s+Published)\s",
     re.MULTILINE,
 )
+# Cheap necessary conditions, tried before the RE2 patterns (each RE2 call costs a few us).
+_ASCII_DIGIT = re.compile(r"[0-9]")
+_DAY_WORD = re.compile(r"day|night|morning|afternoon", re.IGNORECASE)
 _FUTURE_CUE = re.compile(
     r"\b(?:will|would|to be held|scheduled|expected|planned|due|upcoming|next|ahead of)\b",
     re.IGNORECASE,
@@ -144,6 +147,8 @@ def _date_mentions(text: str) -> list[tuple[int, int, dt.date, bool]]:
     """(start, end, date, year_known) of every explicit date in ``text``, in order (a form
     found inside another, such as "5, 2023" in "May 5, 2023", is not a mention of its own)."""
     out: list[tuple[int, int, dt.date, bool]] = []
+    if not _ASCII_DIGIT.search(text):  # every form has a digit: skip RE2's call overhead
+        return out
     for m in _DATE_MENTION.finditer(text):
         g = m.groupdict()
         for form in ("md", "dm", "iso", "dot", "sl"):
@@ -177,13 +182,13 @@ def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt
     ``body`` is the cleaned text without the title.
     """
     ref = parse_iso_date(published)
-    ref_year_known = ref is not None
-    head = body[:400]
-    mentions = _date_mentions(head)
+    from_metadata = ref_year_known = ref is not None
     dateline_end = 0
-    if ref is None and mentions and mentions[0][0] < 160:
-        start, end, day, year_known = mentions[0]
-        ref, ref_year_known, dateline_end = day, year_known, end
+    if ref is None:  # the dateline's date is the reference: "New Delhi, May 5 (IANS):"
+        mentions = _date_mentions(body[:400])
+        if mentions and mentions[0][0] < 160:
+            start, end, day, year_known = mentions[0]
+            ref, ref_year_known, dateline_end = day, year_known, end
     lead = _lead(body, dateline_end)
 
     if ref is not None:
@@ -197,7 +202,8 @@ def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt
             if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
                 if not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
                     return EventDate(day, day, year_known, "explicit"), ref
-        m = _WEEKDAY_MENTION.search(lead)
+        day_word = _DAY_WORD.search(lead) is not None  # in every weekday and relative day
+        m = _WEEKDAY_MENTION.search(lead) if day_word else None
         if m and not _FUTURE_CUE.search(lead[max(0, m.start() - 30):m.start()]):
             weekday = _WEEKDAYS[m.group("wd").lower()]
             if ref_year_known:
@@ -205,12 +211,12 @@ def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt
                 day = _shift(ref, -back)
                 return EventDate(day, day, True, "weekday"), ref
             return EventDate(_shift(ref, -6), ref, False, "weekday"), ref
-        rel = _RELATIVE_DAY.search(lead)
+        rel = _RELATIVE_DAY.search(lead) if day_word else None
         if rel:
             back = 1 if rel.group("rel").lower() in ("yesterday", "last night") else 0
             day = _shift(ref, -back)
             return EventDate(day, day, ref_year_known, "relative"), ref
-        source = "metadata" if published and parse_iso_date(published) else "dateline"
+        source = "metadata" if from_metadata else "dateline"
         return EventDate(_shift(ref, -2), ref, ref_year_known, source), ref
     # No reference: only a full explicit date in the lead can say when.
     for start, _end, day, year_known in _date_mentions(lead):
