@@ -820,7 +820,7 @@ done0:
  * name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names,
  *           singles, visit, orgs): the loop of dedup.events.extract_event_key over capitalised runs.
  * Runs starting inside the dateline [dl_start, dl_end) come first, the others after, each in
- * text order. A run's parts come from the dict `runs` (else make_run(seq)). A run that is no
+ * text order. A run's parts come from the dict `runs` (else new_run below). A run that is no
  * gazetteer place, is not named in `parents` and cannot have a region note after it (a "(" or
  * ", " then a capital letter, as dedup.events._REGION_AFTER needs) is counted here: a plain
  * run in people/names/singles, an organisation of two words or more in orgs/names. Every other
@@ -865,6 +865,59 @@ contains(PyObject *container, PyObject *key)
     return PySequence_Contains(container, key);
 }
 
+static PyObject *run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* A run not in `runs` yet: make_run(seq), or, where make_run is the tuple (run_type, limit,
+ * fold, titles, not_names, not_titles, org_words, gazetteer, folded), what
+ * dedup.events._run does with those: run_parts of the seq as a run_type (a tuple subclass),
+ * or None, stored in `runs` (emptied first when it holds `limit` runs). */
+static PyObject *
+new_run(PyObject *runs, PyObject *make_run, PyObject *seq)
+{
+    if (!PyTuple_Check(make_run)) {
+        return PyObject_CallOneArg(make_run, seq);
+    }
+    if (PyTuple_GET_SIZE(make_run) != 9 || !PyType_Check(PyTuple_GET_ITEM(make_run, 0))
+        || !PyType_IsSubtype((PyTypeObject *)PyTuple_GET_ITEM(make_run, 0), &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "name_runs(): make_run must be a callable or (run_type, limit, fold, titles, not_names, not_titles, org_words, gazetteer, folded)");
+        return NULL;
+    }
+    Py_ssize_t limit = PyLong_AsSsize_t(PyTuple_GET_ITEM(make_run, 1));
+    if (limit == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *call[8] = {seq};
+    for (int k = 1; k < 8; k++) {
+        call[k] = PyTuple_GET_ITEM(make_run, k + 1);
+    }
+    PyObject *parts = run_parts(NULL, call, 8);
+    if (parts == NULL) {
+        return NULL;
+    }
+    PyObject *run = parts;
+    if (parts != Py_None) {
+        PyObject *wrapped = PyTuple_Pack(1, parts);
+        Py_DECREF(parts);
+        if (wrapped == NULL) {
+            return NULL;
+        }
+        PyTypeObject *type = (PyTypeObject *)PyTuple_GET_ITEM(make_run, 0);
+        run = PyTuple_Type.tp_new(type, wrapped, NULL);
+        Py_DECREF(wrapped);
+        if (run == NULL) {
+            return NULL;
+        }
+    }
+    if (PyDict_GET_SIZE(runs) >= limit) {
+        PyDict_Clear(runs);
+    }
+    if (PyDict_SetItem(runs, seq, run) < 0) {
+        Py_DECREF(run);
+        return NULL;
+    }
+    return run;
+}
+
 static int
 name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t start,
          Py_ssize_t end, PyObject *const *args)
@@ -881,7 +934,7 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
         Py_INCREF(run);
     }
     else if (!PyErr_Occurred()) {
-        run = PyObject_CallOneArg(make_run, seq);
+        run = new_run(runs, make_run, seq);
     }
     Py_DECREF(seq);
     if (run == NULL) {

@@ -22,6 +22,7 @@ import re
 from array import array
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import NamedTuple
 
 import re2
@@ -539,6 +540,7 @@ class _Run(NamedTuple):
 
 
 _RUNS: dict[str, _Run | None] = {}
+_RUNS_LIMIT = 200_000
 
 
 def _run(seq: str) -> _Run | None:
@@ -566,10 +568,17 @@ def _run(seq: str) -> _Run | None:
                 in_gazetteer, org_word, _surname_shape(tokens[-1], folded[-1]),
                 not in_gazetteer and not org_word, len(tokens) >= 2 or titled,
             )
-    if len(_RUNS) >= 200_000:  # bounded: a stream of new names cannot grow it for ever
+    if len(_RUNS) >= _RUNS_LIMIT:  # bounded: a stream of new names cannot grow it for ever
         _RUNS.clear()
     _RUNS[seq] = run
     return run
+
+
+@lru_cache(maxsize=1)
+def _run_maker() -> tuple[object, ...]:
+    """What the compiled loop needs to make and store a new run as :func:`_run` does."""
+    return (_Run, _RUNS_LIMIT, fold, _TITLES, _NOT_NAMES, _NOT_TITLES, _ORG_WORDS, places(),
+            _FOLDED)
 
 
 def _name_runs(text: str, span: tuple[int, int], ex: _Extractor) -> None:
@@ -617,7 +626,7 @@ def extract_event_key(
         # The same loop, compiled: runs in the dateline first, then the others in order.
         _compiled_name_runs(
             text, memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i"), span[0], span[1],
-            _RUNS, _run,
+            _RUNS, _run_maker(),
             ex.parents, lower_words, ex.people, ex.names, ex.singles, ex.visit, ex.orgs,
         )
     else:
