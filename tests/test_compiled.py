@@ -115,3 +115,29 @@ def test_run_parts_equals_the_python_run() -> None:
         ), seq
     with pytest.raises(TypeError):
         _compiled.run_parts("x", events.fold)
+
+
+def test_name_runs_stores_new_runs_as_python_does(monkeypatch) -> None:
+    """Runs the compiled loop makes and caches itself equal those of the Python ``_run``, and
+    the cache stays bounded."""
+    from dedup import events
+
+    text = ("New Delhi, May 4 (IANS): EAM S Jaishankar met Sergey Lavrov in Benaulim (Goa) "
+            "on Thursday. The Harris County Sheriff's Office said Jones, who spoke, agreed.")
+    monkeypatch.setattr(events, "_RUNS", {})
+    events.extract_event_key("Jaishankar meets Lavrov", text, None)
+    compiled = dict(events._RUNS)
+    assert compiled and all(r is None or type(r) is events._Run for r in compiled.values())
+    monkeypatch.setattr(events, "_compiled_run_parts", None)
+    monkeypatch.setattr(events, "_RUNS", {})
+    assert {seq: events._run(seq) for seq in compiled} == compiled
+
+    runs: dict = {}
+    maker = (events._Run, 2, *events._run_maker()[2:])
+    spans = memoryview(_compiled.cap_runs("Ann Lee met Bob Ray and Cy Dunn", frozenset())).cast("i")
+    _compiled.name_runs("Ann Lee met Bob Ray and Cy Dunn", spans, 0, 0, runs, maker, {}, set(),
+                        {}, {}, [], lambda *a: None, {})
+    assert list(runs) == ["Cy Dunn"]  # emptied at the limit of two, then the third stored
+    with pytest.raises(TypeError, match="make_run"):
+        _compiled.name_runs("Ann Lee", spans[:2], 0, 0, {}, (int, 2), {}, set(), {}, {}, [],
+                            lambda *a: None, {})
