@@ -11,7 +11,8 @@
  *          from the hash of a short ASCII token to its id, so that known tokens are found
  *          without building a str and probing the dict. Every hit is checked against words.
  *   ids    bytes: the token ids, int32 in machine order
- *   lower  set: the tokens the text writes in lower case somewhere
+ *   lower  bytes: the ids of the tokens the text writes in lower case somewhere, int32,
+ *          each once, in increasing order
  *
  * A token is what the regular expression r"[^\W_]+(?:['.-][^\W_]+)*" finds (runs of letters
  * and digits, joined by single inner apostrophes, dots or hyphens), lower-cased with str.lower.
@@ -96,6 +97,35 @@ typedef struct {
 #define CACHED_LEN 48 /* longer tokens skip the cache */
 #define PROBES 8
 
+static void sort_ids(int32_t *v, int32_t *tmp, Py_ssize_t n, int digits);
+
+/* The distinct ids of `low` (sorted) as int32 bytes. */
+static PyObject *
+distinct_ids(Out *low)
+{
+    int32_t widest = 0;
+    for (Py_ssize_t k = 0; k < low->len; k++) {
+        widest = low->ids[k] > widest ? low->ids[k] : widest;
+    }
+    int digits = 1;
+    while (digits < 4 && (widest >> (8 * digits)) != 0) {
+        digits++;
+    }
+    int32_t *tmp = PyMem_Malloc((low->len + 1) * sizeof(int32_t));
+    if (tmp == NULL) {
+        return PyErr_NoMemory();
+    }
+    sort_ids(low->ids, tmp, low->len, digits);
+    PyMem_Free(tmp);
+    Py_ssize_t kept = 0;
+    for (Py_ssize_t k = 0; k < low->len; k++) {
+        if (kept == 0 || low->ids[k] != low->ids[kept - 1]) {
+            low->ids[kept++] = low->ids[k];
+        }
+    }
+    return PyBytes_FromStringAndSize((const char *)low->ids, kept * (Py_ssize_t)sizeof(int32_t));
+}
+
 static PyObject *
 scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -131,12 +161,8 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     const int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    Out out = {NULL, 0, 0};
+    Out out = {NULL, 0, 0}, low = {NULL, 0, 0};
     Py_ssize_t i = 0;
-    PyObject *lower_words = PySet_New(NULL);
-    if (lower_words == NULL) {
-        goto done;
-    }
 
     while (i < n) {
         Py_UCS4 c = PyUnicode_READ(kind, data, i);
@@ -206,7 +232,7 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
             if (id >= 0) {
                 PyObject *word = PyList_GET_ITEM(words, id); /* borrowed */
-                if (out_push(&out, (int32_t)id) < 0 || (!upper && PySet_Add(lower_words, word) < 0)) {
+                if (out_push(&out, (int32_t)id) < 0 || (!upper && out_push(&low, (int32_t)id) < 0)) {
                     goto fail;
                 }
                 continue;
@@ -217,7 +243,7 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
             memcpy(PyUnicode_1BYTE_DATA(key), buf, (size_t)len);
             id = lookup(index, words, key);
-            if (id < 0 || out_push(&out, (int32_t)id) < 0 || (!upper && PySet_Add(lower_words, key) < 0)) {
+            if (id < 0 || out_push(&out, (int32_t)id) < 0 || (!upper && out_push(&low, (int32_t)id) < 0)) {
                 Py_DECREF(key);
                 goto fail;
             }
@@ -258,21 +284,23 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             Py_DECREF(raw);
         }
         long id = lookup(index, words, key);
-        if (id < 0 || out_push(&out, (int32_t)id) < 0 || (lower && PySet_Add(lower_words, key) < 0)) {
+        if (id < 0 || out_push(&out, (int32_t)id) < 0 || (lower && out_push(&low, (int32_t)id) < 0)) {
             Py_DECREF(key);
             goto fail;
         }
         Py_DECREF(key);
     }
     PyObject *ids = PyBytes_FromStringAndSize((const char *)out.ids, out.len * sizeof(int32_t));
-    if (ids != NULL) {
-        result = PyTuple_Pack(2, ids, lower_words);
-        Py_DECREF(ids);
+    PyObject *lowered = ids == NULL ? NULL : distinct_ids(&low);
+    if (lowered != NULL) {
+        result = PyTuple_Pack(2, ids, lowered);
     }
+    Py_XDECREF(ids);
+    Py_XDECREF(lowered);
 
 fail:
     PyMem_Free(out.ids);
-    Py_DECREF(lower_words);
+    PyMem_Free(low.ids);
 done:
     if (slots != NULL) {
         PyBuffer_Release(&view);
@@ -867,6 +895,46 @@ contains(PyObject *container, PyObject *key)
 
 static PyObject *run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
+/* Whether a text writes `word` in lower case. `lower` is a set of words, or the pair (index,
+ * ids): a vocabulary's word -> id dict and the sorted int32 ids of the words written so. */
+static int
+lower_contains(PyObject *lower, PyObject *word)
+{
+    if (!PyTuple_CheckExact(lower)) {
+        return contains(lower, word);
+    }
+    if (PyTuple_GET_SIZE(lower) != 2 || !PyDict_Check(PyTuple_GET_ITEM(lower, 0))) {
+        PyErr_SetString(PyExc_TypeError, "name_runs(): lower must be a set or (index, ids)");
+        return -1;
+    }
+    PyObject *found = PyDict_GetItemWithError(PyTuple_GET_ITEM(lower, 0), word);
+    if (found == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    long id = PyLong_AsLong(found);
+    if (id == -1 && PyErr_Occurred()) {
+        return -1;
+    }
+    Py_buffer view;
+    if (get_buffer(PyTuple_GET_ITEM(lower, 1), &view, "i", 4, 0, "lower ids") < 0) {
+        return -1;
+    }
+    const int32_t *ids = view.buf;
+    Py_ssize_t lo = 0, hi = view.len / 4;
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        if (ids[mid] < id) {
+            lo = mid + 1;
+        }
+        else {
+            hi = mid;
+        }
+    }
+    int inside = lo < view.len / 4 && ids[lo] == id;
+    PyBuffer_Release(&view);
+    return inside;
+}
+
 /* A run not in `runs` yet: make_run(seq), or, where make_run is the tuple (run_type, limit,
  * fold, titles, not_names, not_titles, org_words, gazetteer, folded), what
  * dedup.events._run does with those: run_parts of the seq as a run_type (a tuple subclass),
@@ -954,7 +1022,8 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
     const int org = PyTuple_GET_ITEM(run, R_ORG_WORD) == Py_True
                     && PyTuple_GET_ITEM(run, R_IN_GAZETTEER) != Py_True;
     if (plain || org) {
-        int known = contains(parents, key);
+        /* Most articles teach no place: an empty dict needs no look at the key. */
+        int known = PyDict_CheckExact(parents) && PyDict_GET_SIZE(parents) == 0 ? 0 : contains(parents, key);
         if (known < 0) {
             status = -1;
             goto done;
@@ -1001,7 +1070,7 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
             if (PyTuple_GET_ITEM(run, R_PERSON) == Py_True) {
                 PyObject *surname = PyTuple_GET_ITEM(folded, count - 1);
                 if (PyTuple_GET_ITEM(run, R_SURNAME) == Py_True) {
-                    int lowered = contains(lower, surname);
+                    int lowered = lower_contains(lower, surname);
                     if (lowered < 0) {
                         status = -1;
                         goto done;
@@ -1293,7 +1362,7 @@ static PyMethodDef methods[] = {
     {"cap_runs", (PyCFunction)(void (*)(void))cap_runs, METH_FASTCALL,
      "cap_runs(text, openers) -> bytes: (start, end) int32 pairs of capitalised runs."},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
-     "scan(text, index, words[, cache]) -> (ids, lower): token ids (int32 bytes), lower-case tokens (set)."},
+     "scan(text, index, words[, cache]) -> (ids, lower): token ids and the ids of tokens written in lower case (int32 bytes)."},
     {NULL, NULL, 0, NULL},
 };
 

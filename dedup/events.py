@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from array import array
 from collections import Counter
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import NamedTuple
@@ -405,7 +406,8 @@ class _Extractor:
     """One pass over the capitalised sequences of an article."""
 
     def __init__(
-        self, text: str, title_end: int, dateline_span: tuple[int, int], lower_words: set[str]
+        self, text: str, title_end: int, dateline_span: tuple[int, int],
+        lower_words: AbstractSet[str],
     ) -> None:
         self.text = text
         self.title_end = title_end
@@ -600,10 +602,12 @@ LEAD_CHARS = 2500
 
 
 def extract_event_key(
-    title: str, body: str, published: str | None, lower_words: set[str] | None = None
+    title: str, body: str, published: str | None,
+    lower_words: AbstractSet[str] | None = None,
 ) -> EventKey:
     """Event key of one article. ``body`` is the cleaned text without the title;
-    ``lower_words`` is ``lowercase_words(body)`` when the caller has it already."""
+    ``lower_words`` is ``lowercase_words(body)`` when the caller has it already (any set of
+    words, such as the :class:`~dedup.vocabulary.LowerWords` of the token scan)."""
     date, ref = extract_date(body, published)
     # News puts who, where and when first (the inverted pyramid): names are read from the
     # headline and the opening of the body only, which also bounds the cost per article.
@@ -627,7 +631,8 @@ def extract_event_key(
         _compiled_name_runs(
             text, memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i"), span[0], span[1],
             _RUNS, _run_maker(),
-            ex.parents, lower_words, ex.people, ex.names, ex.singles, ex.visit, ex.orgs,
+            ex.parents, getattr(lower_words, "lookup", lower_words), ex.people, ex.names,
+            ex.singles, ex.visit, ex.orgs,
         )
     else:
         _name_runs(text, span, ex)

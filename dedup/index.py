@@ -454,8 +454,7 @@ class DedupIndex:
                  seen: set[str]) -> None:
         for word, _col in sorted(vocabulary.items(), key=lambda item: item[1]):
             self._corpus.vocabulary.add(word)
-        self._corpus.common_words = common
-        self._corpus._seen_once = seen
+        self._corpus.restore_lower_words(common, seen)
         for row, (record, terms, heads, sig, shingles, alive, group, story) in enumerate(entries):
             self._corpus.restore(record, terms, heads, sig, shingles)
             self._index_row(row, record, np.array(sig, dtype=np.uint32), shingles == 0, alive)

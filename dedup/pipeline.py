@@ -24,8 +24,8 @@ from .normalize import clean_text, first_sentences
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
 from .scoring import PairFeatures, evidence
-from .similarity import TermCounts, pair_cosines, tfidf, top_terms
-from .vocabulary import Vocabulary
+from .similarity import TermCounts, distinct_counts, pair_cosines, tfidf, top_terms
+from .vocabulary import LowerWords, Vocabulary
 
 Progress = Callable[[str, int, int], None]
 
@@ -65,7 +65,7 @@ class Analysis:
     ids: np.ndarray
     title_ids: np.ndarray
     lead_ids: np.ndarray
-    lower_words: set[str]
+    lower_words: LowerWords
     vocabulary: Vocabulary
 
 
@@ -125,8 +125,11 @@ class Corpus:
         self.vocabulary = Vocabulary()
         self.terms = TermCounts(self.vocabulary)
         self.heads = TermCounts(self.vocabulary)
+        # Words written in lower case by two documents or more, and by at least one; per id,
+        # how many documents wrote it so (0, 1, or 2 for two or more).
         self.common_words: set[str] = set()
         self._seen_once: set[str] = set()
+        self._lower_docs = np.zeros(0, dtype=np.uint8)
         self._minhasher = MinHasher(config.num_perm, config.seed)
         self._pending: list[np.ndarray] = []
         self._pending_tokens = 0
@@ -137,18 +140,24 @@ class Corpus:
         self, docs: Sequence[Document], site_chrome: Sequence[frozenset[str]] | None = None
     ) -> None:
         """:meth:`add` for several documents, analysed together (:func:`analyse_batch`)."""
-        for a in analyse_batch(docs, self.vocabulary, site_chrome):
-            self.add_analysis(a)
+        analysed = analyse_batch(docs, self.vocabulary, site_chrome)
+        for a in analysed:
+            self.add_analysis(a, count_lower=False)
+        self._count_lower([a.lower_words.ids for a in analysed])
 
-    def add_analysis(self, a: Analysis, signature: np.ndarray | None = None) -> Analysis:
+    def add_analysis(
+        self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
+    ) -> Analysis:
         """Keep what later stages need of an analysed document (analysed with this corpus's
-        vocabulary). ``signature``: its MinHash signature, when the caller has it already."""
+        vocabulary). ``signature``: its MinHash signature, when the caller has it already;
+        ``count_lower=False``: the caller counts its lower-case words (a batch at once)."""
         if signature is not None:
             self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
         self.records.append(a.record)
         self.terms.add_ids(a.title_ids, a.ids)
         self.heads.add_ids(a.title_ids, a.lead_ids)
-        self._count_lower_words(a.lower_words)
+        if count_lower:
+            self._count_lower([a.lower_words.ids])
         if signature is None:
             self._pending.append(a.ids)
             self._pending_tokens += len(a.ids)
@@ -175,7 +184,8 @@ class Corpus:
         self.records.append(record)
         self.terms.add_counts(terms)
         self.heads.add_counts(heads)
-        self._count_lower_words(lower_words)
+        add = self.vocabulary.add
+        self._count_lower([np.unique(np.array([add(w) for w in lower_words], dtype=np.int32))])
 
     def _append_signature(self, signature: np.ndarray, shingles: int) -> None:
         """Keep a signature computed elsewhere (after those still pending: document order)."""
@@ -183,12 +193,37 @@ class Corpus:
         self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
         self._shingle_counts.append(np.array([shingles], dtype=np.int64))
 
-    def _count_lower_words(self, lower_words: set[str]) -> None:
-        """Lower-case words seen in two documents or more (sets: C speed, no counting). Most
-        of an article's words are common already: only the others are looked at twice."""
-        fresh = lower_words - self.common_words
-        self.common_words |= fresh & self._seen_once
-        self._seen_once |= fresh
+    def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
+        """Count the lower-case words of documents (each array: one document's distinct ids):
+        a word two documents write in lower case is a common word. Only the ids that change
+        count turn into strings."""
+        arrays = [ids for ids in id_arrays if len(ids)]
+        if not arrays:
+            return
+        flat = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        size = len(self.vocabulary)
+        if size > len(self._lower_docs):
+            grown = np.zeros(max(size, 2 * len(self._lower_docs)), dtype=np.uint8)
+            grown[:len(self._lower_docs)] = self._lower_docs
+            self._lower_docs = grown
+        ids, docs = distinct_counts(flat, size)
+        before = self._lower_docs[ids]
+        after = np.minimum(before.astype(np.int64) + docs, 2)
+        self._lower_docs[ids] = after
+        words = self.vocabulary.words
+        self._seen_once.update(words[i] for i in ids[before == 0].tolist())
+        self.common_words.update(words[i] for i in ids[(before < 2) & (after == 2)].tolist())
+
+    def restore_lower_words(self, common: set[str], seen: set[str]) -> None:
+        """Set the lower-case word counts of a saved index (``seen``: written so once or more;
+        ``common``: twice or more)."""
+        self.common_words, self._seen_once = set(common), set(seen)
+        add = self.vocabulary.add
+        ids = np.array([add(w) for w in seen | common], dtype=np.int64)
+        twice = np.array([add(w) for w in common], dtype=np.int64)
+        self._lower_docs = np.zeros(len(self.vocabulary), dtype=np.uint8)
+        self._lower_docs[ids] = 1
+        self._lower_docs[twice] = 2
 
     def signatures_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """MinHash signatures and shingle counts of token-id arrays."""

@@ -12,6 +12,8 @@ so is a common word, not a name).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Set
+
 import numpy as np
 
 from ._compiled import SLOT_SIZE as _SLOT
@@ -23,14 +25,15 @@ from .similarity import is_content_term
 
 def scan_python(
     text: str, index: dict[str, int], words: list[str], cache: bytearray | None = None
-) -> tuple[bytes, set[str]]:
-    """The token scan in Python: token ids as int32 bytes and the set of tokens the text writes
-    in lower case; new tokens are added to ``index``/``words`` (the reference the compiled
-    ``dedup._scan.scan`` must equal; ``cache`` is the compiled scan's and is not used)."""
+) -> tuple[bytes, bytes]:
+    """The token scan in Python: token ids, and the ids of the tokens the text writes in lower
+    case (each once, increasing), as int32 bytes; new tokens are added to ``index``/``words``
+    (the reference the compiled ``dedup._scan.scan`` must equal; ``cache`` is the compiled
+    scan's and is not used)."""
     raw = _WORD.findall(text)
     ids = [_number(index, words, word.lower()) for word in raw]
-    lower = {word for word in raw if word == word.lower()}
-    return np.array(ids, dtype=np.int32).tobytes(), lower
+    lower = sorted({i for i, word in zip(ids, raw) if word == word.lower()})
+    return np.array(ids, dtype=np.int32).tobytes(), np.array(lower, dtype=np.int32).tobytes()
 
 
 def _number(index: dict[str, int], words: list[str], word: str) -> int:
@@ -60,12 +63,12 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.words)
 
-    def scan(self, text: str) -> tuple[np.ndarray, set[str]]:
+    def scan(self, text: str) -> tuple[np.ndarray, LowerWords]:
         """Token ids of ``text`` (int32) and the tokens the text writes in lower case."""
         if 2 * len(self.words) > len(self._cache) // _SLOT and len(self._cache) < _MAX_CACHE:
             self._cache = bytearray(2 * len(self._cache))  # larger, empty: it refills
         ids, lower = _scan(text, self.index, self.words, self._cache)
-        return np.frombuffer(ids, dtype=np.int32), lower
+        return np.frombuffer(ids, dtype=np.int32), LowerWords(self, np.frombuffer(lower, np.int32))
 
     def ids(self, text: str) -> np.ndarray:
         """Token ids of ``text``."""
@@ -106,3 +109,30 @@ class Vocabulary:
         self._hashes[known:size] = [token_hash(w) for w in new]
         self._content[known:size] = [is_content_term(w) for w in new]
         self._known = size
+
+
+class LowerWords(Set[str]):
+    """The words one text writes in lower case, held as the sorted ids of a
+    :class:`Vocabulary` rather than a str per word. A set for ``in``, ``len`` and iteration
+    (words); ``lookup`` is the (index, ids) pair the compiled name loop reads directly."""
+
+    __slots__ = ("_words", "ids", "lookup")
+
+    def __init__(self, vocabulary: Vocabulary, ids: np.ndarray) -> None:
+        self._words = vocabulary.words
+        self.ids = ids
+        self.lookup = (vocabulary.index, ids)
+
+    def __contains__(self, word: object) -> bool:
+        found = self.lookup[0].get(word)  # type: ignore[call-overload]
+        if found is None:
+            return False
+        k = int(self.ids.searchsorted(found))
+        return k < len(self.ids) and int(self.ids[k]) == found
+
+    def __iter__(self) -> Iterator[str]:
+        words = self._words
+        return (words[i] for i in self.ids.tolist())
+
+    def __len__(self) -> int:
+        return len(self.ids)

@@ -40,7 +40,9 @@ def run(scan, text: str, index: dict[str, int] | None = None, words: list[str] |
     index = {} if index is None else index
     words = [] if words is None else words
     ids, lower = scan(text, index, words) if cache is None else scan(text, index, words, cache)
-    return np.frombuffer(ids, np.int32).tolist(), lower, words
+    lower_ids = np.frombuffer(lower, np.int32).tolist()
+    assert lower_ids == sorted(set(lower_ids))  # each id once, increasing
+    return np.frombuffer(ids, np.int32).tolist(), {words[i] for i in lower_ids}, words
 
 
 @pytest.mark.parametrize("scan", SCANS)
@@ -135,3 +137,14 @@ def test_long_and_short_tokens_found_again_through_the_cache() -> None:
     assert v.tokens(np.array(ids[:4])) == [
         "antidisestablishmentarianism", "short", "x", "antidisestablishmentarianism"
     ]
+
+
+def test_lower_words_is_a_set_of_the_words_written_in_lower_case() -> None:
+    v = Vocabulary()
+    _, lower = v.scan("The cat saw THE Dog and the dog ran")
+    assert set(lower) == {"the", "cat", "saw", "and", "dog", "ran"} and len(lower) == 6
+    assert "dog" in lower and "the" in lower
+    assert "goa" not in lower and 3 not in lower  # unknown words, anything else
+    _, lower = v.scan("Goa, the Dog")
+    assert set(lower) == {"the"} and "dog" not in lower and "goa" not in lower
+    assert lower.lookup[0] is v.index and lower.lookup[1] is lower.ids
