@@ -206,7 +206,10 @@ class Corpus:
             grown = np.zeros(max(size, 2 * len(self._lower_docs)), dtype=np.uint8)
             grown[:len(self._lower_docs)] = self._lower_docs
             self._lower_docs = grown
-        ids, docs = distinct_counts(flat, size)
+        if len(arrays) == 1:  # one document: its ids are distinct already
+            ids, docs = flat.astype(np.int64), np.ones(len(flat), dtype=np.int64)
+        else:
+            ids, docs = distinct_counts(flat, size)
         before = self._lower_docs[ids]
         after = np.minimum(before.astype(np.int64) + docs, 2)
         self._lower_docs[ids] = after
