@@ -895,6 +895,34 @@ contains(PyObject *container, PyObject *key)
 
 static PyObject *run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
 
+/* A run holds only strings, numbers, booleans and tuples of strings: it can be in no reference
+ * cycle. Untrack it (and its tuples) from the cyclic garbage collector now, as the collector
+ * itself would on its first look: the cache holds a hundred thousand runs, which each full
+ * collection would otherwise visit. */
+static void
+untrack_atomic(PyObject *run)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(run); k++) {
+        PyObject *item = PyTuple_GET_ITEM(run, k);
+        if (PyTuple_CheckExact(item)) {
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(item); j++) {
+                if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(item, j))) {
+                    return;
+                }
+            }
+            if (PyObject_GC_IsTracked(item)) {
+                PyObject_GC_UnTrack(item);
+            }
+        }
+        else if (!PyUnicode_CheckExact(item) && !PyLong_CheckExact(item) && !PyBool_Check(item)) {
+            return;
+        }
+    }
+    if (PyObject_GC_IsTracked(run)) {
+        PyObject_GC_UnTrack(run);
+    }
+}
+
 /* Whether a text writes `word` in lower case. `lower` is a set of words, or the pair (index,
  * ids): a vocabulary's word -> id dict and the sorted int32 ids of the words written so. */
 static int
@@ -975,6 +1003,7 @@ new_run(PyObject *runs, PyObject *make_run, PyObject *seq)
         if (run == NULL) {
             return NULL;
         }
+        untrack_atomic(run);
     }
     if (PyDict_GET_SIZE(runs) >= limit) {
         PyDict_Clear(runs);

@@ -141,3 +141,17 @@ def test_name_runs_stores_new_runs_as_python_does(monkeypatch) -> None:
     with pytest.raises(TypeError, match="make_run"):
         _compiled.name_runs("Ann Lee", spans[:2], 0, 0, {}, (int, 2), {}, set(), {}, {}, [],
                             lambda *a: None, {})
+
+
+def test_cached_runs_are_left_out_of_the_cyclic_collector(monkeypatch) -> None:
+    import gc
+
+    from dedup import events
+
+    monkeypatch.setattr(events, "_RUNS", {})
+    events.extract_event_key("", "Jane Doe met Sergey Lavrov in Goa.", None)
+    runs = [r for r in events._RUNS.values() if r is not None]
+    assert runs and not any(gc.is_tracked(r) or gc.is_tracked(r.tokens) for r in runs)
+    before = [tuple(r) for r in runs]
+    gc.collect()  # untracked, they survive a full collection unchanged
+    assert [tuple(r) for r in runs] == before
