@@ -97,13 +97,19 @@ def analyse_batch(
         # Headline and lead sentence: where news says what happened, to whom, where.
         lead_ids = vocabulary.ids(first_sentences(body[:600], 1))
         scanned.append((title_ids, ids, lower, lead_ids))
-    # The same words in the same order: one key. Token hashes are stable across runs.
+    # The same words in the same order: one key. Token hashes are stable across runs. All
+    # documents' hashes are gathered at once; each key hashes its own slice of them.
     hashes = vocabulary.hashes()
+    parts = [part for title_ids, ids, _, _ in scanned for part in (title_ids, ids)]
+    ends = np.cumsum([len(t) + len(i) for t, i, _, _ in scanned], dtype=np.int64)
+    stream = memoryview(hashes[np.concatenate(parts)].tobytes() if parts else b"")
     out = []
-    for doc, (title, body), (title_ids, ids, lower, lead_ids) in zip(docs, split, scanned):
-        exact = hashlib.blake2b(
-            hashes[title_ids].tobytes() + hashes[ids].tobytes(), digest_size=16
-        ).hexdigest()
+    start = 0
+    for doc, (title, body), (title_ids, ids, lower, lead_ids), end in zip(
+        docs, split, scanned, (ends * hashes.itemsize).tolist()
+    ):
+        exact = hashlib.blake2b(stream[start:end], digest_size=16).hexdigest()
+        start = end
         key = extract_event_key(title, body, doc.published, lower)
         record = Prepared(doc.id, title, exact, key, doc.published, doc.source)
         out.append(Analysis(record, ids, title_ids, lead_ids, lower, vocabulary))
