@@ -578,6 +578,92 @@ done0:
 }
 
 /* ---------------------------------------------------------------------------------------
+ * top_columns(indptr, indices, data, k) -> bytes: one byte per stored value of a CSR matrix
+ * (int64 indptr, int32 indices, float32 data), 1 for the k heaviest values of each row, ties
+ * broken by the lower column (the order (-value, column)); every value of a row of k or fewer.
+ * Each row keeps its best k in a small sorted array: most values fail the first comparison. */
+
+static PyObject *
+top_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4) {
+        PyErr_SetString(PyExc_TypeError, "top_columns() takes (indptr, indices, data, k)");
+        return NULL;
+    }
+    Py_ssize_t k = PyLong_AsSsize_t(args[3]);
+    if (k == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (k < 0) {
+        PyErr_SetString(PyExc_ValueError, "top_columns(): k must not be negative");
+        return NULL;
+    }
+    Py_buffer b_indptr = {0}, b_indices = {0}, b_data = {0};
+    PyObject *result = NULL;
+    Py_ssize_t *best = NULL;
+    if (get_buffer(args[0], &b_indptr, "qlL", 8, 0, "indptr") < 0) {
+        return NULL;
+    }
+    if (get_buffer(args[1], &b_indices, "i", 4, 0, "indices") < 0) {
+        goto done0;
+    }
+    if (get_buffer(args[2], &b_data, "f", 4, 0, "data") < 0) {
+        goto done1;
+    }
+    const int64_t *indptr = b_indptr.buf;
+    const int32_t *indices = b_indices.buf;
+    const float *data = b_data.buf;
+    const Py_ssize_t rows = b_indptr.len / 8 - 1, nnz = b_data.len / 4;
+    if (b_indices.len / 4 != nnz || rows < 0 || indptr[0] != 0 || indptr[rows] != nnz) {
+        PyErr_SetString(PyExc_ValueError, "top_columns(): a malformed matrix");
+        goto done2;
+    }
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        if (indptr[r + 1] < indptr[r]) {
+            PyErr_SetString(PyExc_ValueError, "top_columns(): a malformed matrix");
+            goto done2;
+        }
+    }
+    result = PyBytes_FromStringAndSize(NULL, nnz);
+    best = PyMem_Malloc((k + 1) * sizeof(Py_ssize_t));
+    if (result == NULL || best == NULL) {
+        Py_CLEAR(result);
+        PyErr_NoMemory();
+        goto done2;
+    }
+    char *keep = PyBytes_AS_STRING(result);
+    memset(keep, 0, (size_t)nnz);
+/* whether stored value p comes before q in the order (-value, column) */
+#define BEFORE(p, q) (data[p] > data[q] || (data[p] == data[q] && indices[p] < indices[q]))
+    for (Py_ssize_t r = 0; r < rows; r++) {
+        Py_ssize_t count = 0;
+        for (Py_ssize_t p = indptr[r]; p < indptr[r + 1]; p++) {
+            if (count == k && (k == 0 || !BEFORE(p, best[k - 1]))) {
+                continue;
+            }
+            Py_ssize_t j = count < k ? count++ : k - 1;
+            while (j > 0 && BEFORE(p, best[j - 1])) {
+                best[j] = best[j - 1];
+                j--;
+            }
+            best[j] = p;
+        }
+        for (Py_ssize_t j = 0; j < count; j++) {
+            keep[best[j]] = 1;
+        }
+    }
+#undef BEFORE
+done2:
+    PyBuffer_Release(&b_data);
+done1:
+    PyBuffer_Release(&b_indices);
+done0:
+    PyBuffer_Release(&b_indptr);
+    PyMem_Free(best);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
  * normalize(text, table) -> str | None: dedup.normalize.normalize_unicode in one pass, for a
  * text whose every character is ASCII or a key of `table` (code point -> what the Python
  * function makes of that character: a curly quote its ASCII quote, a no-break space a space,
@@ -1378,6 +1464,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"top_columns", (PyCFunction)(void (*)(void))top_columns, METH_FASTCALL,
+     "top_columns(indptr, indices, data, k) -> bytes: marks each row's k heaviest values (ties: the lower column)."},
     {"normalize", (PyCFunction)(void (*)(void))normalize, METH_FASTCALL,
      "normalize(text, table) -> str | None: normalize_unicode in one pass, or None where the table does not cover the text."},
     {"count_rows", (PyCFunction)(void (*)(void))count_rows, METH_FASTCALL,

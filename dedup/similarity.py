@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
 from ._compiled import count_rows as _count_rows
 from ._compiled import row_dots as _row_dots
+from ._compiled import top_columns as _top_columns
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -188,17 +189,23 @@ def _compiled_cosines(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray
 
 
 def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Binary matrix marking each row's ``k`` highest-weighted terms."""
-    rows, cols = [], []
-    for i in range(matrix.shape[0]):
-        start, stop = matrix.indptr[i], matrix.indptr[i + 1]
-        data = matrix.data[start:stop]
-        idx = matrix.indices[start:stop]
-        if len(data) > k:
-            keep = np.argpartition(-data, k - 1)[:k]
-            idx = idx[keep]
-        rows.append(np.full(len(idx), i, dtype=np.int64))
-        cols.append(idx)
-    r = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-    c = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-    return sp.csr_matrix((np.ones(len(r), dtype=np.float32), (r, c)), shape=matrix.shape)
+    """Binary matrix marking each row's ``k`` highest-weighted terms (ties: the lower column,
+    as the incremental index chooses them; compiled where built)."""
+    m = sp.csr_matrix(matrix)
+    m.sum_duplicates()
+    indptr = m.indptr.astype(np.int64)
+    indices, data = m.indices.astype(np.int32), m.data.astype(np.float32)
+    if _top_columns is not None:
+        keep = np.frombuffer(_top_columns(indptr, indices, data, k), dtype=bool)
+    else:
+        keep = np.zeros(len(data), dtype=bool)
+        for i in range(m.shape[0]):
+            start, stop = indptr[i], indptr[i + 1]
+            order = np.lexsort((indices[start:stop], -data[start:stop]))[:k]
+            keep[start + order] = True
+    marks = np.zeros(len(keep) + 1, dtype=np.int64)
+    np.cumsum(keep, out=marks[1:])
+    kept = marks[indptr]  # the marks' row pointers: the rows keep their order
+    return sp.csr_matrix(
+        (np.ones(int(kept[-1]), dtype=np.float32), indices[keep], kept), shape=m.shape
+    )

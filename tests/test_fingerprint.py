@@ -490,3 +490,24 @@ def test_count_rows_sorts_ids_of_four_bytes() -> None:
     columns, repeats = np.unique(ids, return_counts=True)
     assert np.frombuffer(indices, np.int32).tolist() == columns.tolist()
     assert np.frombuffer(counts, np.float32).tolist() == repeats.tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.lists(st.sampled_from([0.0, 0.25, 0.5, 1.0]), min_size=6, max_size=6),
+                max_size=8), st.integers(0, 7))
+def test_top_terms_compiled_equals_python_with_ties(rows, k) -> None:
+    from dedup import similarity
+
+    if similarity._top_columns is None:
+        pytest.skip("dedup._scan is not built here")
+    matrix = sp.csr_matrix(np.array(rows, dtype=np.float32).reshape(len(rows), 6))
+    compiled = similarity.top_terms(matrix, k).toarray()
+    saved, similarity._top_columns = similarity._top_columns, None
+    try:
+        python = similarity.top_terms(matrix, k).toarray()
+    finally:
+        similarity._top_columns = saved
+    assert np.array_equal(compiled, python)
+    for row, top in zip(np.array(rows).reshape(len(rows), 6), python):
+        chosen = sorted(range(6), key=lambda c: (-row[c], c))[:min(k, int((row != 0).sum()))]
+        assert sorted(np.flatnonzero(top).tolist()) == sorted(c for c in chosen if row[c] != 0)
