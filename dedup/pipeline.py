@@ -9,7 +9,7 @@ import contextlib
 import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -264,9 +264,11 @@ def publication_day(key: EventKey) -> int:
 
 
 def score_candidates(
-    corpus: Corpus, prepared: list[Prepared], config: Config, report: Progress
+    corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
+    report: Progress,
 ) -> tuple[PairTable, dict[str, float]]:
-    """Candidate pairs (row indices, i < j) with their features, in a deterministic order."""
+    """Candidate pairs (row indices, i < j) with their features, in a deterministic order
+    (``keys``: the records' event keys as scored, common words dropped from their people)."""
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
@@ -289,7 +291,7 @@ def score_candidates(
 
     left, right = both[:, 0], both[:, 1]
     # Date-aware window: articles published too far apart are never compared.
-    day = np.array([publication_day(p.key) for p in prepared], dtype=np.int64)
+    day = np.array([publication_day(key) for key in keys], dtype=np.int64)
     undated = (day[left] < 0) | (day[right] < 0)
     inside = undated | (np.abs(day[left] - day[right]) <= config.window_days)
     left, right = left[inside], right[inside]
@@ -303,7 +305,7 @@ def score_candidates(
     else:
         cosines = head_cosines = jaccards = np.zeros(0)
     table, weight = score_pairs(
-        [p.key for p in prepared], left, right, jaccards, cosines, head_cosines, config
+        keys, left, right, jaccards, cosines, head_cosines, config
     )
     report("scoring", len(left), len(left))
     return table, weight
@@ -387,11 +389,6 @@ def _add_batch(corpus: Corpus, batch: list[Document], chrome: dict[str, frozense
     corpus.add_batch(batch, own)
 
 
-def _without_common_names(record: Prepared, common: set[str]) -> Prepared:
-    key = drop_common_names(record.key, common)
-    return record if key is record.key else replace(record, key=key)
-
-
 def cluster_corpus(
     corpus: Corpus, *, skipped: Sequence[Skipped] = (), report: Progress | None = None
 ) -> ClusterResult:
@@ -402,8 +399,9 @@ def cluster_corpus(
     n = len(corpus.records)
     # A "surname" that other articles write in lower case is a common word.
     common = corpus.common_words
-    prepared = [_without_common_names(p, common) for p in corpus.records]
-    table, weight = score_candidates(corpus, prepared, config, report)
+    prepared = corpus.records
+    keys = [drop_common_names(p.key, common) for p in prepared]
+    table, weight = score_candidates(corpus, prepared, keys, config, report)
     # From here on rows are in id order, so that ties between equal scores and the order of
     # the two articles in a link's evidence never depend on the input order.
     order = sorted(range(n), key=lambda i: prepared[i].id)
@@ -412,7 +410,7 @@ def cluster_corpus(
     table = table.renumbered(rank)
     prepared = [prepared[i] for i in order]
     ids = [p.id for p in prepared]
-    keys = [p.key for p in prepared]
+    keys = [keys[i] for i in order]
     exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
     same_text = exact_ids[table.left] == exact_ids[table.right]
     is_copy = same_text | (table.jaccard >= config.near_duplicate_threshold)

@@ -116,9 +116,10 @@ def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
         name = x.names.get(vx, vx)
         if vx == vy:
             return "match", name
-        inner = sorted(p for p, parents in y.place_parents.items() if vx in parents)
+        inner = [p for p, parents in y.place_parents.items() if vx in parents]
         if inner:
-            return "match", f"{name} ⊃ {y.names.get(inner[0], inner[0])}"
+            first = min(inner)
+            return "match", f"{name} ⊃ {y.names.get(first, first)}"
     for x, y in pairs:  # one venue named in the other article
         if x.venue not in national and x.venue in y.places:
             return "match", x.names.get(x.venue, x.venue)

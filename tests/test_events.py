@@ -396,3 +396,18 @@ def test_compiled_cap_runs_match_the_regex(pieces) -> None:
     text = "".join(piece + glue for piece, glue in pieces)
     expected = [m.span() for m in events._CAP_SEQ.finditer(text)]
     assert events.cap_runs(text) == expected
+
+
+def test_with_people_equals_dataclasses_replace() -> None:
+    from dataclasses import replace
+
+    from dedup.documents import Document
+    from dedup.pipeline import prepare
+
+    record = prepare(Document(id="a", text="New Delhi, May 4 (IANS): S Jaishankar met Sergey "
+                                           "Lavrov in Goa on Thursday.", published="2023-05-04"))
+    key = record.key
+    fewer = key.with_people(frozenset({"lavrov"}))
+    assert fewer == replace(key, people=frozenset({"lavrov"}))
+    assert fewer.names == key.names and fewer.place_parents == key.place_parents
+    assert key.people == {"jaishankar", "lavrov"}  # the original is untouched
