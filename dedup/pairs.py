@@ -46,36 +46,38 @@ class PairTable:
         )
 
 
-def entity_weights(keys: list[EventKey]) -> dict[str, float]:
-    """IDF of every person and organisation over the corpus."""
-    df: dict[str, int] = {}
-    for key in keys:
-        for name in key.people | key.orgs:
-            df[name] = df.get(name, 0) + 1
-    return {name: entity_weight(count, len(keys)) for name, count in df.items()}
+def entity_marks(keys: list[EventKey]) -> tuple[sp.csr_matrix, list[str], np.ndarray]:
+    """Which people and organisations each key names: a binary (keys x names) matrix, the
+    name of each column, and each name's IDF over the keys (:func:`entity_weight`)."""
+    columns: dict[str, int] = {}
+    named = [key.people | key.orgs for key in keys]
+    cols = np.array(
+        [columns.setdefault(name, len(columns)) for names in named for name in names],
+        dtype=np.int64,
+    )
+    indptr = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(names) for names in named], out=indptr[1:])
+    width = max(len(columns), 1)
+    marks = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(keys), width))
+    marks.sort_indices()  # each row's names in column order, as sums ran before
+    df = np.bincount(cols, minlength=width)
+    # math.log through a table of the distinct counts: the same floats as entity_weight.
+    distinct = np.unique(df)
+    table = np.array([entity_weight(int(d), len(keys)) for d in distinct])
+    weights = table[np.searchsorted(distinct, df)]
+    return marks, list(columns), weights
 
 
 def people_column(
-    keys: list[EventKey], weight: dict[str, float], left: np.ndarray, right: np.ndarray
+    marks: sp.csr_matrix, weights: np.ndarray, left: np.ndarray, right: np.ndarray
 ) -> np.ndarray:
-    """Weighted Dice overlap of people and organisations, for all pairs at once."""
-    columns: dict[str, int] = {}
-    rows, cols = [], []
-    for i, key in enumerate(keys):
-        for name in key.people | key.orgs:
-            rows.append(i)
-            cols.append(columns.setdefault(name, len(columns)))
-    w = np.zeros(max(len(columns), 1))
-    for name, c in columns.items():
-        w[c] = weight.get(name, 1.0)
-    marks = sp.csr_matrix(
-        (np.ones(len(rows)), (rows, cols)), shape=(len(keys), max(len(columns), 1))
-    )
-    totals = marks @ w
+    """Weighted Dice overlap of people and organisations (``marks``, ``weights``: see
+    :func:`entity_marks`), for all pairs at once."""
+    totals = marks @ weights
     shared = np.zeros(len(left))
     for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
         stop = start + 50_000
-        shared[start:stop] = marks[left[start:stop]].multiply(marks[right[start:stop]]) @ w
+        shared[start:stop] = marks[left[start:stop]].multiply(marks[right[start:stop]]) @ weights
     denom = totals[left] + totals[right]
     out = np.zeros(len(left))
     np.divide(2.0 * shared, denom, out=out, where=(totals[left] > 0) & (totals[right] > 0))
@@ -133,8 +135,9 @@ def score_pairs(
     cosine: np.ndarray, head_cosine: np.ndarray, config: Config,
 ) -> tuple[PairTable, dict[str, float]]:
     """All columns of the candidate pairs and their same-event scores."""
-    weight = entity_weights(keys)
-    people = people_column(keys, weight, left, right)
+    marks, names, weights = entity_marks(keys)
+    weight = dict(zip(names, weights.tolist()))
+    people = people_column(marks, weights, left, right)
     date = date_column(keys, left, right, config.date_tolerance_days)
     place = place_column(keys, left, right)
     score = event_scores(cosine, head_cosine, people, date, place)
