@@ -113,17 +113,17 @@ def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
         vx, vy = x.venue, y.venue
         if vx in national:
             continue
-        name = x.names.get(vx, vx)
         if vx == vy:
-            return "match", name
+            return "match", x.names.get(vx, vx)
         inner = [p for p, parents in y.place_parents.items() if vx in parents]
         if inner:
             first = min(inner)
-            return "match", f"{name} ⊃ {y.names.get(first, first)}"
+            return "match", f"{x.names.get(vx, vx)} ⊃ {y.names.get(first, first)}"
     for x, y in pairs:  # one venue named in the other article
         if x.venue not in national and x.venue in y.places:
             return "match", x.names.get(x.venue, x.venue)
-    shared = sorted(p for p in a.places & b.places if p not in national)
+    both = a.places & b.places
+    shared = sorted(p for p in both if p not in national) if both else ()
     if shared:
         return "related", ", ".join(a.names.get(p, p) for p in shared[:3])
     va, vb = a.names.get(a.venue, a.venue), b.names.get(b.venue, b.venue)

@@ -193,8 +193,9 @@ def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     as the incremental index chooses them; compiled where built)."""
     m = sp.csr_matrix(matrix)
     m.sum_duplicates()
-    indptr = m.indptr.astype(np.int64)
-    indices, data = m.indices.astype(np.int32), m.data.astype(np.float32)
+    indptr = m.indptr.astype(np.int64, copy=False)
+    indices = m.indices.astype(np.int32, copy=False)
+    data = m.data.astype(np.float32, copy=False)
     if _top_columns is not None:
         keep = np.frombuffer(_top_columns(indptr, indices, data, k), dtype=bool)
     else:
