@@ -87,7 +87,6 @@ _DATELINE = re.compile(
 )
 # Cheap necessary conditions, tried before the RE2 patterns (each RE2 call costs a few us).
 _ASCII_DIGIT = re.compile(r"[0-9]")
-_DAY_WORD = re.compile(r"day|night|morning|afternoon", re.IGNORECASE)
 _FUTURE_CUE = re.compile(
     r"\b(?:will|would|to be held|scheduled|expected|planned|due|upcoming|next|ahead of)\b",
     re.IGNORECASE,
@@ -135,11 +134,14 @@ def _year(text: str | None) -> int | None:
     return value + 2000 if value < 100 else value
 
 
+_ISO_DATE = re.compile(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
+
+
 def parse_iso_date(value: str | None) -> dt.date | None:
     """Date part of an ISO 8601 date/datetime string; None (never an exception) otherwise."""
     if not isinstance(value, str):
         return None
-    m = re.match(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)", value)
+    m = _ISO_DATE.match(value)
     if not m:
         return None
     return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
@@ -204,7 +206,8 @@ def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt
             if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
                 if not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
                     return EventDate(day, day, year_known, "explicit"), ref
-        day_word = _DAY_WORD.search(lead) is not None  # in every weekday and relative day
+        low = lead.lower()  # one of these words is in every weekday and relative day
+        day_word = "day" in low or "night" in low or "morning" in low or "afternoon" in low
         m = _WEEKDAY_MENTION.search(lead) if day_word else None
         if m and not _FUTURE_CUE.search(lead[max(0, m.start() - 30):m.start()]):
             weekday = _WEEKDAYS[m.group("wd").lower()]
