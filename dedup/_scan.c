@@ -797,6 +797,235 @@ normalize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* ---------------------------------------------------------------------------------------
+ * strip_lines(text, prefixes, check, wire) -> str: the line loop of
+ * dedup.normalize.strip_chrome. Blank lines are kept once after text; a line starting with "("
+ * goes through wire(line) (the wire-service prefix); a line of 240 characters or fewer is asked
+ * check(line) -> bits (1: a tail marker, 2: a chrome line) unless it cannot be either: an ASCII
+ * line whose stripped, lower-cased form starts with none of `prefixes` or a digit, has a space,
+ * contains no "logo", "twitter/@" or "syndicated feed", and is not upper case (every test of
+ * strip_chrome's patterns needs one of these). A tail marker after text ends the article; a
+ * chrome line goes. The kept lines, joined by "\n" (the caller strips the ends). */
+
+typedef struct {
+    PyObject *src; /* borrowed text, or a new reference to a line wire() returned */
+    Py_ssize_t start, end;
+    int owned;
+} Piece;
+
+static int
+ascii_contains(const Py_UCS1 *s, Py_ssize_t n, const char *word)
+{
+    size_t w = strlen(word);
+    for (Py_ssize_t i = 0; i + (Py_ssize_t)w <= n; i++) {
+        if (s[i] == (Py_UCS1)word[0] && memcmp(s + i, word, w) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether an ASCII line (lower-cased copy `low`, `n` characters, already stripped) could be
+ * a tail marker or a chrome line; `upper`: it has an upper-case letter, `lower`: a lower-case one. */
+static int
+maybe_chrome(const Py_UCS1 *low, Py_ssize_t n, int upper, int lower, PyObject *prefixes)
+{
+    if (n == 0) {
+        return 0;
+    }
+    if ((low[0] >= '0' && low[0] <= '9') || memchr(low, ' ', (size_t)n) == NULL) {
+        return 1;
+    }
+    if (upper && !lower) {
+        return 1;
+    }
+    if (ascii_contains(low, n, "logo") || ascii_contains(low, n, "twitter/@")
+        || ascii_contains(low, n, "syndicated feed")) {
+        return 1;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(prefixes); k++) {
+        PyObject *prefix = PyTuple_GET_ITEM(prefixes, k);
+        Py_ssize_t len = PyUnicode_GET_LENGTH(prefix);
+        if (len <= n && memcmp(PyUnicode_1BYTE_DATA(prefix), low, (size_t)len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+strip_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 4 || !PyUnicode_Check(args[0]) || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "strip_lines() takes (str, tuple, check, wire)");
+        return NULL;
+    }
+    PyObject *text = args[0], *prefixes = args[1], *check = args[2], *wire = args[3];
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(prefixes); k++) {
+        PyObject *prefix = PyTuple_GET_ITEM(prefixes, k);
+        if (!PyUnicode_Check(prefix) || PyUnicode_READY(prefix) < 0 || !PyUnicode_IS_ASCII(prefix)) {
+            PyErr_SetString(PyExc_TypeError, "strip_lines(): prefixes must be ASCII str");
+            return NULL;
+        }
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Py_ssize_t cap = 64, count = 0;
+    Piece *pieces = PyMem_Malloc(cap * sizeof(Piece));
+    if (pieces == NULL) {
+        return PyErr_NoMemory();
+    }
+    PyObject *result = NULL;
+    int has_content = 0, failed = 0;
+    Py_UCS1 low[241];
+    for (Py_ssize_t at = 0; at <= n && !failed;) {
+        Py_ssize_t stop = at;
+        while (stop < n && PyUnicode_READ(kind, data, stop) != '\n') {
+            stop++;
+        }
+        Py_ssize_t next = stop + 1;
+        Piece piece = {text, at, stop, 0};
+        if (stop == at) { /* a blank line: kept once, after text */
+            if (count > 0 && pieces[count - 1].end > pieces[count - 1].start) {
+                goto keep;
+            }
+            at = next;
+            continue;
+        }
+        if (PyUnicode_READ(kind, data, at) == '(') {
+            PyObject *line = PyUnicode_Substring(text, at, stop);
+            PyObject *cut = line == NULL ? NULL : PyObject_CallOneArg(wire, line);
+            Py_XDECREF(line);
+            if (cut == NULL || !PyUnicode_Check(cut) || PyUnicode_READY(cut) < 0) {
+                if (cut != NULL) {
+                    PyErr_SetString(PyExc_TypeError, "strip_lines(): wire() must return a str");
+                }
+                Py_XDECREF(cut);
+                failed = 1;
+                break;
+            }
+            piece.src = cut;
+            piece.start = 0;
+            piece.end = PyUnicode_GET_LENGTH(cut);
+            piece.owned = 1;
+        }
+        if (piece.end - piece.start <= 240) {
+            /* The stripped, lower-cased line, if ASCII: can it be chrome at all? */
+            const int pk = PyUnicode_KIND(piece.src);
+            const void *pd = PyUnicode_DATA(piece.src);
+            Py_ssize_t a = piece.start, b = piece.end;
+            while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(pk, pd, a))) {
+                a++;
+            }
+            while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(pk, pd, b - 1))) {
+                b--;
+            }
+            int ascii = 1, upper = 0, lower = 0;
+            for (Py_ssize_t i = a; i < b; i++) {
+                Py_UCS4 c = PyUnicode_READ(pk, pd, i);
+                if (c >= 128) {
+                    ascii = 0;
+                    break;
+                }
+                upper |= c >= 'A' && c <= 'Z';
+                lower |= c >= 'a' && c <= 'z';
+                low[i - a] = (Py_UCS1)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+            }
+            if (!ascii || maybe_chrome(low, b - a, upper, lower, prefixes)) {
+                PyObject *line = PyUnicode_Substring(piece.src, piece.start, piece.end);
+                PyObject *bits = line == NULL ? NULL : PyObject_CallOneArg(check, line);
+                Py_XDECREF(line);
+                long verdict = bits == NULL ? -1 : PyLong_AsLong(bits);
+                Py_XDECREF(bits);
+                if (verdict == -1 && PyErr_Occurred()) {
+                    if (piece.owned) {
+                        Py_DECREF(piece.src);
+                    }
+                    failed = 1;
+                    break;
+                }
+                if (has_content && (verdict & 1)) {
+                    if (piece.owned) {
+                        Py_DECREF(piece.src);
+                    }
+                    break; /* a tail marker after text: the rest is comments and small print */
+                }
+                if (verdict & 2) {
+                    if (piece.owned) {
+                        Py_DECREF(piece.src);
+                    }
+                    at = next;
+                    continue;
+                }
+            }
+        }
+        if (piece.end == piece.start
+            && !(count > 0 && pieces[count - 1].end > pieces[count - 1].start)) {
+            if (piece.owned) {
+                Py_DECREF(piece.src);
+            }
+            at = next;
+            continue; /* blank runs left by removed chrome collapse */
+        }
+        has_content = has_content || piece.end > piece.start;
+    keep:
+        if (count == cap) {
+            Piece *grown = PyMem_Realloc(pieces, 2 * cap * sizeof(Piece));
+            if (grown == NULL) {
+                if (piece.owned) {
+                    Py_DECREF(piece.src);
+                }
+                PyErr_NoMemory();
+                failed = 1;
+                break;
+            }
+            pieces = grown;
+            cap *= 2;
+        }
+        pieces[count++] = piece;
+        at = next;
+    }
+    if (!failed) {
+        Py_ssize_t total = count > 0 ? count - 1 : 0;
+        Py_UCS4 widest = 127; /* the widest character kept: a str is stored as narrow as it can be */
+        for (Py_ssize_t k = 0; k < count; k++) {
+            total += pieces[k].end - pieces[k].start;
+            if (PyUnicode_MAX_CHAR_VALUE(pieces[k].src) > widest) {
+                const int pk = PyUnicode_KIND(pieces[k].src);
+                const void *pd = PyUnicode_DATA(pieces[k].src);
+                for (Py_ssize_t i = pieces[k].start; i < pieces[k].end; i++) {
+                    Py_UCS4 c = PyUnicode_READ(pk, pd, i);
+                    widest = c > widest ? c : widest;
+                }
+            }
+        }
+        result = PyUnicode_New(total, widest);
+        Py_ssize_t pos = 0;
+        for (Py_ssize_t k = 0; k < count && result != NULL; k++) {
+            if (k > 0) {
+                PyUnicode_WRITE(PyUnicode_KIND(result), PyUnicode_DATA(result), pos, '\n');
+                pos++;
+            }
+            Py_ssize_t len = pieces[k].end - pieces[k].start;
+            if (len > 0 && PyUnicode_CopyCharacters(result, pos, pieces[k].src, pieces[k].start, len) < 0) {
+                Py_CLEAR(result);
+            }
+            pos += len;
+        }
+    }
+    for (Py_ssize_t k = 0; k < count; k++) {
+        if (pieces[k].owned) {
+            Py_DECREF(pieces[k].src);
+        }
+    }
+    PyMem_Free(pieces);
+    return result;
+}
+
+/* ---------------------------------------------------------------------------------------
  * count_rows(ids, bounds, content) -> (indices, counts, lengths): the term-count rows of
  * dedup.similarity.TermCounts. Row r counts the token ids ids[bounds[r]:bounds[r + 1]] (int32,
  * int64 bounds) whose flag in `content` (one byte per id) is set; each row's columns come out
@@ -1464,6 +1693,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"strip_lines", (PyCFunction)(void (*)(void))strip_lines, METH_FASTCALL,
+     "strip_lines(text, prefixes, check, wire) -> str: strip_chrome's line loop, asking check() only about lines that may be chrome."},
     {"top_columns", (PyCFunction)(void (*)(void))top_columns, METH_FASTCALL,
      "top_columns(indptr, indices, data, k) -> bytes: marks each row's k heaviest values (ties: the lower column)."},
     {"normalize", (PyCFunction)(void (*)(void))normalize, METH_FASTCALL,

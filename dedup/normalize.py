@@ -10,6 +10,7 @@ import re
 import unicodedata
 
 from ._compiled import normalize as _compiled_normalize
+from ._compiled import strip_lines as _compiled_strip_lines
 
 _TRANSLATE = str.maketrans(
     {
@@ -178,7 +179,17 @@ def is_chrome_line(line: str) -> bool:
 
 def strip_chrome(text: str) -> str:
     """Remove site chrome lines and everything after a comment/disclaimer marker that stands in
-    the last part of the article. Input should be :func:`normalize_unicode` output."""
+    the last part of the article. Input should be :func:`normalize_unicode` output.
+
+    Compiled (``dedup._scan.strip_lines``), the loop asks the patterns only about the lines
+    that can be chrome or a marker at all (see :data:`_MAYBE_CHROME`)."""
+    if _compiled_strip_lines is not None:
+        return _compiled_strip_lines(text, _MAYBE_CHROME, _line_verdict, _strip_wire).strip()
+    return _strip_chrome_steps(text)
+
+
+def _strip_chrome_steps(text: str) -> str:
+    """:func:`strip_chrome` line by line in Python (the reference of the compiled loop)."""
     out: list[str] = []
     has_content = False
     tail_marker, chrome_line = _TAIL_MARKER.match, is_chrome_line
@@ -199,6 +210,25 @@ def strip_chrome(text: str) -> str:
             out.append(line)
             has_content = has_content or bool(line)
     return "\n".join(out).strip()
+
+
+# How a tail marker can begin, lower-cased. With _CHROME_STARTS, a digit first, a line without
+# a space, "logo", "twitter/@", "syndicated feed" or upper case only, these are the lines the
+# compiled loop asks _line_verdict about (a test checks each marker example against both).
+_TAIL_STARTS = (
+    "leave a ", "post a comment", "comment", "no comment", "disclaimer", "legal disclaimer",
+    "you have ", "about the author", "tag", "copyright", "(c) ", "all rights reserved",
+)
+_MAYBE_CHROME = tuple(sorted(set(_CHROME_STARTS) | set(_TAIL_STARTS)))
+
+
+def _line_verdict(line: str) -> int:
+    """Bit 1: ``line`` is a tail marker; bit 2: a chrome line (strip_chrome's two tests)."""
+    return (1 if _TAIL_MARKER.match(line.strip()) else 0) | (2 if is_chrome_line(line) else 0)
+
+
+def _strip_wire(line: str) -> str:
+    return _WIRE_PREFIX.sub("", line)
 
 
 def clean_text(text: str) -> str:
