@@ -231,7 +231,6 @@ scan(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 }
             }
             if (id >= 0) {
-                PyObject *word = PyList_GET_ITEM(words, id); /* borrowed */
                 if (out_push(&out, (int32_t)id) < 0 || (!upper && out_push(&low, (int32_t)id) < 0)) {
                     goto fail;
                 }
