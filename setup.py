@@ -9,7 +9,9 @@ from setuptools import Extension, setup
 
 setup(
     ext_modules=[
-        Extension("dedup._scan", ["dedup/_scan.c"], optional=True),
-        Extension("dedup._minhash", ["dedup/_minhash.c"], optional=True),
+        Extension("dedup._scan", ["dedup/_scan.c"], depends=["dedup/_buffers.h"], optional=True),
+        Extension(
+            "dedup._minhash", ["dedup/_minhash.c"], depends=["dedup/_buffers.h"], optional=True
+        ),
     ]
 )

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_buffers.h"
+
 #define MIX 0x9E3779B97F4A7C15ULL
 #define MAX_PERM 1024
 
@@ -56,30 +58,6 @@ minima(const uint32_t *shingles, Py_ssize_t count, const uint32_t *a_lo, const u
     }
 }
 
-static int
-get_buffer(PyObject *obj, Py_buffer *view, char format, Py_ssize_t itemsize, int writable,
-           const char *name)
-{
-    if (PyObject_GetBuffer(obj, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0) {
-        return -1;
-    }
-    const char *f = view->format ? view->format : "B";
-    if (*f == '<' || *f == '=' || *f == '@') {
-        f++;
-    }
-    /* numpy may spell 64-bit integers "l" or "q" (and "L"/"Q"): the size decides. */
-    int same = *f == format
-               || (itemsize == 8 && format != 'd' && strchr(format == 'q' ? "lq" : "LQ", *f) != NULL)
-               || (itemsize == 4 && strchr(format == 'i' ? "il" : "IL", *f) != NULL);
-    if (view->itemsize != itemsize || !same || f[1] != 0) {
-        PyErr_Format(PyExc_TypeError, "%s has format %s, expected %c of %zd bytes",
-                     name, view->format, format, itemsize);
-        PyBuffer_Release(view);
-        return -1;
-    }
-    return 0;
-}
-
 static PyObject *
 signatures(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -87,26 +65,19 @@ signatures(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "signatures() takes (ids, bounds, hashes, size, a, b, out, counts)");
         return NULL;
     }
-    Py_ssize_t size = PyLong_AsSsize_t(args[3]);
-    if (size == -1 && PyErr_Occurred()) {
+    Py_ssize_t size;
+    if (size_arg(args[3], 1, "signatures(): size", &size) < 0) {
         return NULL;
     }
-    if (size < 1) {
-        PyErr_SetString(PyExc_ValueError, "signatures(): size must be at least 1");
-        return NULL;
-    }
-    static const char formats[] = {'i', 'q', 'Q', 'Q', 'Q', 'I', 'q'};
-    static const Py_ssize_t sizes[] = {4, 8, 8, 8, 8, 4, 8};
-    static const char *names[] = {"ids", "bounds", "hashes", "a", "b", "out", "counts"};
-    static const int slots[] = {0, 1, 2, 4, 5, 6, 7};
+    static const BufferSpec specs[] = {
+        {0, "il", 4, 0, "ids"}, {1, "lq", 8, 0, "bounds"}, {2, "LQ", 8, 0, "hashes"},
+        {4, "LQ", 8, 0, "a"}, {5, "LQ", 8, 0, "b"}, {6, "IL", 4, 1, "out"}, {7, "lq", 8, 1, "counts"},
+    };
     Py_buffer views[7];
-    int got = 0;
     PyObject *result = NULL;
     uint32_t *shingles = NULL, *a_lo = NULL, *a_hi = NULL;
-    for (; got < 7; got++) {
-        if (get_buffer(args[slots[got]], &views[got], formats[got], sizes[got], got >= 5, names[got]) < 0) {
-            goto done;
-        }
+    if (get_buffers(args, specs, 7, views) < 0) {
+        return NULL;
     }
     const int32_t *ids = views[0].buf;
     const int64_t *bounds = views[1].buf;
@@ -175,9 +146,7 @@ done:
     PyMem_Free(shingles);
     PyMem_Free(a_lo);
     PyMem_Free(a_hi);
-    while (got-- > 0) {
-        PyBuffer_Release(&views[got]);
-    }
+    release_buffers(views, 7);
     return result;
 }
 
@@ -191,25 +160,18 @@ pair_jaccards(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "pair_jaccards() takes (signatures, num_perm, left, right, out)");
         return NULL;
     }
-    Py_ssize_t num_perm = PyLong_AsSsize_t(args[1]);
-    if (num_perm == -1 && PyErr_Occurred()) {
+    Py_ssize_t num_perm;
+    if (size_arg(args[1], 1, "pair_jaccards(): num_perm", &num_perm) < 0) {
         return NULL;
     }
-    if (num_perm < 1) {
-        PyErr_SetString(PyExc_ValueError, "pair_jaccards(): num_perm must be at least 1");
-        return NULL;
-    }
-    static const char formats[] = {'I', 'q', 'q', 'd'};
-    static const char *names[] = {"signatures", "left", "right", "out"};
-    static const int slots[] = {0, 2, 3, 4};
+    static const BufferSpec specs[] = {
+        {0, "IL", 4, 0, "signatures"}, {2, "lq", 8, 0, "left"}, {3, "lq", 8, 0, "right"},
+        {4, "d", 8, 1, "out"},
+    };
     Py_buffer views[4];
-    int got = 0;
     PyObject *result = NULL;
-    for (; got < 4; got++) {
-        if (get_buffer(args[slots[got]], &views[got], formats[got], formats[got] == 'I' ? 4 : 8,
-                       got == 3, names[got]) < 0) {
-            goto done;
-        }
+    if (get_buffers(args, specs, 4, views) < 0) {
+        return NULL;
     }
     const uint32_t *sigs = views[0].buf;
     const int64_t *left = views[1].buf, *right = views[2].buf;
@@ -238,9 +200,7 @@ pair_jaccards(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    while (got-- > 0) {
-        PyBuffer_Release(&views[got]);
-    }
+    release_buffers(views, 4);
     return result;
 }
 

@@ -24,6 +24,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "_buffers.h"
+
 static PyObject *str_lower;   /* interned "lower" */
 static PyObject *str_isalpha; /* interned "isalpha" */
 static PyObject *str_isupper; /* interned "isupper" */
@@ -467,26 +469,6 @@ fail:
  * Each left row is spread once into a dense scratch vector; each right row of its pairs then
  * gathers from it. */
 
-static int
-get_buffer(PyObject *obj, Py_buffer *view, const char *format, Py_ssize_t itemsize, int writable,
-           const char *name)
-{
-    if (PyObject_GetBuffer(obj, view, PyBUF_FORMAT | PyBUF_C_CONTIGUOUS | (writable ? PyBUF_WRITABLE : 0)) < 0) {
-        return -1;
-    }
-    const char *f = view->format ? view->format : "B";
-    if (*f == '<' || *f == '=' || *f == '@') {
-        f++;
-    }
-    if (view->itemsize != itemsize || strchr(format, *f) == NULL || f[1] != 0) {
-        PyErr_Format(PyExc_TypeError, "%s has format %s, expected one of %s",
-                     name, view->format, format);
-        PyBuffer_Release(view);
-        return -1;
-    }
-    return 0;
-}
-
 static PyObject *
 row_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -589,26 +571,20 @@ top_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "top_columns() takes (indptr, indices, data, k)");
         return NULL;
     }
-    Py_ssize_t k = PyLong_AsSsize_t(args[3]);
-    if (k == -1 && PyErr_Occurred()) {
+    Py_ssize_t k;
+    if (size_arg(args[3], 0, "top_columns(): k", &k) < 0) {
         return NULL;
     }
-    if (k < 0) {
-        PyErr_SetString(PyExc_ValueError, "top_columns(): k must not be negative");
-        return NULL;
-    }
-    Py_buffer b_indptr = {0}, b_indices = {0}, b_data = {0};
+    static const BufferSpec specs[] = {
+        {0, "qlL", 8, 0, "indptr"}, {1, "i", 4, 0, "indices"}, {2, "f", 4, 0, "data"},
+    };
+    Py_buffer views[3];
     PyObject *result = NULL;
     Py_ssize_t *best = NULL;
-    if (get_buffer(args[0], &b_indptr, "qlL", 8, 0, "indptr") < 0) {
+    if (get_buffers(args, specs, 3, views) < 0) {
         return NULL;
     }
-    if (get_buffer(args[1], &b_indices, "i", 4, 0, "indices") < 0) {
-        goto done0;
-    }
-    if (get_buffer(args[2], &b_data, "f", 4, 0, "data") < 0) {
-        goto done1;
-    }
+    Py_buffer b_indptr = views[0], b_indices = views[1], b_data = views[2];
     const int64_t *indptr = b_indptr.buf;
     const int32_t *indices = b_indices.buf;
     const float *data = b_data.buf;
@@ -653,11 +629,7 @@ top_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
 #undef BEFORE
 done2:
-    PyBuffer_Release(&b_data);
-done1:
-    PyBuffer_Release(&b_indices);
-done0:
-    PyBuffer_Release(&b_indptr);
+    release_buffers(views, 3);
     PyMem_Free(best);
     return result;
 }
@@ -1077,20 +1049,18 @@ count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "count_rows() takes (ids, bounds, content)");
         return NULL;
     }
-    Py_buffer b_ids = {0}, b_bounds = {0}, b_content = {0};
+    static const BufferSpec specs[] = {
+        {0, "i", 4, 0, "ids"}, {1, "qlL", 8, 0, "bounds"}, {2, "?bB", 1, 0, "content"},
+    };
+    Py_buffer views[3];
     PyObject *result = NULL;
     int32_t *columns = NULL, *scratch = NULL, *tmp = NULL;
     float *counts = NULL;
     int64_t *lengths = NULL;
-    if (get_buffer(args[0], &b_ids, "i", 4, 0, "ids") < 0) {
+    if (get_buffers(args, specs, 3, views) < 0) {
         return NULL;
     }
-    if (get_buffer(args[1], &b_bounds, "qlL", 8, 0, "bounds") < 0) {
-        goto done0;
-    }
-    if (get_buffer(args[2], &b_content, "?bB", 1, 0, "content") < 0) {
-        goto done1;
-    }
+    Py_buffer b_ids = views[0], b_bounds = views[1], b_content = views[2];
     const int32_t *ids = b_ids.buf;
     const int64_t *bounds = b_bounds.buf;
     const uint8_t *content = b_content.buf;
@@ -1145,11 +1115,7 @@ count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         (const char *)counts, nnz * (Py_ssize_t)sizeof(float),
         (const char *)lengths, (rows > 0 ? rows : 0) * (Py_ssize_t)sizeof(int64_t));
 done2:
-    PyBuffer_Release(&b_content);
-done1:
-    PyBuffer_Release(&b_bounds);
-done0:
-    PyBuffer_Release(&b_ids);
+    release_buffers(views, 3);
     PyMem_Free(columns);
     PyMem_Free(counts);
     PyMem_Free(lengths);
