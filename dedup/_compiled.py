@@ -20,6 +20,7 @@ count_rows: Callable[..., Any] | None = None
 normalize: Callable[..., Any] | None = None
 top_columns: Callable[..., Any] | None = None
 strip_lines: Callable[..., Any] | None = None
+line_keys: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
 pair_jaccards: Callable[..., Any] | None = None
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
@@ -35,6 +36,7 @@ if not os.environ.get("DEDUP_PURE_PYTHON"):
         name_runs, run_parts = _module.name_runs, _module.run_parts
         count_rows, normalize = _module.count_rows, _module.normalize
         top_columns, strip_lines = _module.top_columns, _module.strip_lines
+        line_keys = _module.line_keys
     with contextlib.suppress(ImportError):
         _minhash = importlib.import_module("dedup._minhash")
         signatures, pair_jaccards = _minhash.signatures, _minhash.pair_jaccards

@@ -997,6 +997,80 @@ strip_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 }
 
 /* ---------------------------------------------------------------------------------------
+ * line_keys(text, fallback) -> list[str]: dedup.boilerplate.line_key of every line of
+ * text.split("\n"), in order ("" for an empty line). An ASCII line's key is its runs of
+ * letters and digits, lower-cased, joined by one space; any other line is fallback(line). */
+
+static PyObject *
+line_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "line_keys() takes (str, fallback)");
+        return NULL;
+    }
+    PyObject *text = args[0], *fallback = args[1];
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *keys = PyList_New(0);
+    Py_UCS1 *buf = PyMem_Malloc((size_t)n + 1);
+    if (keys == NULL || buf == NULL) {
+        Py_XDECREF(keys);
+        PyMem_Free(buf);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t at = 0; at <= n;) {
+        Py_ssize_t stop = at, len = 0;
+        int ascii = 1, gap = 0;
+        while (stop < n) {
+            Py_UCS4 c = PyUnicode_READ(kind, data, stop);
+            if (c == '\n') {
+                break;
+            }
+            if (c >= 128) {
+                ascii = 0;
+            }
+            else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                if (gap && len > 0) {
+                    buf[len++] = ' ';
+                }
+                buf[len++] = (Py_UCS1)((c >= 'A' && c <= 'Z') ? c + 32 : c);
+                gap = 0;
+            }
+            else {
+                gap = 1;
+            }
+            stop++;
+        }
+        PyObject *key;
+        if (ascii) {
+            key = PyUnicode_New(len, 127);
+            if (key != NULL) {
+                memcpy(PyUnicode_1BYTE_DATA(key), buf, (size_t)len);
+            }
+        }
+        else {
+            PyObject *line = PyUnicode_Substring(text, at, stop);
+            key = line == NULL ? NULL : PyObject_CallOneArg(fallback, line);
+            Py_XDECREF(line);
+        }
+        if (key == NULL || PyList_Append(keys, key) < 0) {
+            Py_XDECREF(key);
+            Py_DECREF(keys);
+            PyMem_Free(buf);
+            return NULL;
+        }
+        Py_DECREF(key);
+        at = stop + 1;
+    }
+    PyMem_Free(buf);
+    return keys;
+}
+
+/* ---------------------------------------------------------------------------------------
  * count_rows(ids, bounds, content) -> (indices, counts, lengths): the term-count rows of
  * dedup.similarity.TermCounts. Row r counts the token ids ids[bounds[r]:bounds[r + 1]] (int32,
  * int64 bounds) whose flag in `content` (one byte per id) is set; each row's columns come out
@@ -1658,6 +1732,8 @@ done:
 }
 
 static PyMethodDef methods[] = {
+    {"line_keys", (PyCFunction)(void (*)(void))line_keys, METH_FASTCALL,
+     "line_keys(text, fallback) -> list[str]: the site-chrome key of every line."},
     {"strip_lines", (PyCFunction)(void (*)(void))strip_lines, METH_FASTCALL,
      "strip_lines(text, prefixes, check, wire) -> str: strip_chrome's line loop, asking check() only about lines that may be chrome."},
     {"top_columns", (PyCFunction)(void (*)(void))top_columns, METH_FASTCALL,

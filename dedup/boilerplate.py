@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from urllib.parse import urlsplit
 
+from ._compiled import line_keys as _compiled_line_keys
 from .documents import Document
 from .normalize import normalize_unicode
 
@@ -44,6 +45,14 @@ def line_key(line: str) -> str:
     return " ".join(line.lower().translate(_NOT_ALNUM).split())
 
 
+def line_keys(text: str) -> list[str]:
+    """:func:`line_key` of every line of ``text`` (``""`` for an empty one), compiled for
+    ASCII lines where ``dedup._scan`` is built."""
+    if _compiled_line_keys is not None:
+        return _compiled_line_keys(text, line_key)
+    return [line_key(line) if line else "" for line in text.split("\n")]
+
+
 def learn_site_chrome(
     documents: Iterable[Document], *, min_pages: int = MIN_PAGES, share: float = SHARE
 ) -> dict[str, frozenset[str]]:
@@ -57,7 +66,7 @@ def learn_site_chrome(
         pages[source] += 1
         # Unicode variants folded, no pattern-based cleaning: lines that the patterns remove
         # may be learned too, harmlessly (they are gone before site chrome is looked for).
-        keys = {line_key(line) for line in normalize_unicode(doc.text).split("\n") if line}
+        keys = set(line_keys(normalize_unicode(doc.text)))
         keys.discard("")
         lines.setdefault(source, Counter()).update(keys)
     chrome: dict[str, frozenset[str]] = {}
@@ -74,5 +83,6 @@ def strip_site_chrome(cleaned: str, chrome: frozenset[str]) -> str:
     if not chrome:
         return cleaned
     return "\n".join(
-        line for line in cleaned.split("\n") if not line or line_key(line) not in chrome
+        line for line, key in zip(cleaned.split("\n"), line_keys(cleaned))
+        if not line or key not in chrome
     )
