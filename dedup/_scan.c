@@ -476,22 +476,22 @@ row_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "row_dots() takes (indptr, indices, data, columns, left, right, out)");
         return NULL;
     }
-    Py_ssize_t columns = PyLong_AsSsize_t(args[3]);
-    if (columns < 0) {
-        if (!PyErr_Occurred()) {
-            PyErr_SetString(PyExc_ValueError, "row_dots(): columns must be >= 0");
-        }
+    Py_ssize_t columns;
+    if (size_arg(args[3], 0, "row_dots(): columns", &columns) < 0) {
         return NULL;
     }
-    Py_buffer b_indptr = {0}, b_indices = {0}, b_data = {0}, b_left = {0}, b_right = {0}, b_out = {0};
+    static const BufferSpec specs[] = {
+        {0, "lq", 8, 0, "indptr"}, {1, "i", 4, 0, "indices"}, {2, "f", 4, 0, "data"},
+        {4, "lq", 8, 0, "left"}, {5, "lq", 8, 0, "right"}, {6, "f", 4, 1, "out"},
+    };
+    Py_buffer views[6];
+    if (get_buffers(args, specs, 6, views) < 0) {
+        return NULL;
+    }
+    Py_buffer b_indptr = views[0], b_indices = views[1], b_data = views[2];
+    Py_buffer b_left = views[3], b_right = views[4], b_out = views[5];
     PyObject *result = NULL;
     float *dense = NULL;
-    if (get_buffer(args[0], &b_indptr, "lq", 8, 0, "indptr") < 0) goto done0;
-    if (get_buffer(args[1], &b_indices, "i", 4, 0, "indices") < 0) goto done1;
-    if (get_buffer(args[2], &b_data, "f", 4, 0, "data") < 0) goto done2;
-    if (get_buffer(args[4], &b_left, "lq", 8, 0, "left") < 0) goto done3;
-    if (get_buffer(args[5], &b_right, "lq", 8, 0, "right") < 0) goto done4;
-    if (get_buffer(args[6], &b_out, "f", 4, 1, "out") < 0) goto done5;
     {
         const int64_t *indptr = b_indptr.buf, *left = b_left.buf, *right = b_right.buf;
         const int32_t *indices = b_indices.buf;
@@ -501,19 +501,19 @@ row_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         const int64_t nnz = (int64_t)(b_indices.len / 4);
         if (b_right.len != b_left.len || b_out.len / 4 != pairs || rows < 0 || b_data.len != b_indices.len) {
             PyErr_SetString(PyExc_ValueError, "row_dots(): inconsistent lengths");
-            goto done6;
+            goto done;
         }
         dense = PyMem_Calloc(columns > 0 ? (size_t)columns : 1, sizeof(float));
         if (dense == NULL) {
             PyErr_NoMemory();
-            goto done6;
+            goto done;
         }
         int64_t spread = -1; /* the left row now in dense */
         for (Py_ssize_t k = 0; k < pairs; k++) {
             int64_t a = left[k], b = right[k];
             if (a < 0 || b < 0 || a >= rows || b >= rows || (k > 0 && a < left[k - 1])) {
                 PyErr_SetString(PyExc_ValueError, "row_dots(): rows out of range or pairs not sorted by left row");
-                goto done6;
+                goto done;
             }
             if (a != spread) {
                 if (spread >= 0) {
@@ -537,24 +537,13 @@ row_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
         Py_INCREF(Py_None);
         result = Py_None;
-        goto done6;
+        goto done;
     bad_matrix:
         PyErr_SetString(PyExc_ValueError, "row_dots(): malformed CSR matrix");
     }
-done6:
+done:
     PyMem_Free(dense);
-    PyBuffer_Release(&b_out);
-done5:
-    PyBuffer_Release(&b_right);
-done4:
-    PyBuffer_Release(&b_left);
-done3:
-    PyBuffer_Release(&b_data);
-done2:
-    PyBuffer_Release(&b_indices);
-done1:
-    PyBuffer_Release(&b_indptr);
-done0:
+    release_buffers(views, 6);
     return result;
 }
 
@@ -852,38 +841,34 @@ strip_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     PyObject *result = NULL;
     int has_content = 0, failed = 0;
     Py_UCS1 low[241];
-    for (Py_ssize_t at = 0; at <= n && !failed;) {
+    for (Py_ssize_t at = 0; at <= n;) {
         Py_ssize_t stop = at;
         while (stop < n && PyUnicode_READ(kind, data, stop) != '\n') {
             stop++;
         }
-        Py_ssize_t next = stop + 1;
         Piece piece = {text, at, stop, 0};
-        if (stop == at) { /* a blank line: kept once, after text */
-            if (count > 0 && pieces[count - 1].end > pieces[count - 1].start) {
-                goto keep;
-            }
-            at = next;
-            continue;
-        }
-        if (PyUnicode_READ(kind, data, at) == '(') {
+        const int after_text = count > 0 && pieces[count - 1].end > pieces[count - 1].start;
+        enum { KEEP, DROP, STOP, FAIL } action = KEEP;
+        if (stop > at && PyUnicode_READ(kind, data, at) == '(') {
             PyObject *line = PyUnicode_Substring(text, at, stop);
             PyObject *cut = line == NULL ? NULL : PyObject_CallOneArg(wire, line);
             Py_XDECREF(line);
-            if (cut == NULL || !PyUnicode_Check(cut) || PyUnicode_READY(cut) < 0) {
-                if (cut != NULL) {
+            if (cut != NULL && (!PyUnicode_Check(cut) || PyUnicode_READY(cut) < 0)) {
+                if (!PyErr_Occurred()) {
                     PyErr_SetString(PyExc_TypeError, "strip_lines(): wire() must return a str");
                 }
-                Py_XDECREF(cut);
+                Py_CLEAR(cut);
+            }
+            if (cut == NULL) {
                 failed = 1;
                 break;
             }
-            piece.src = cut;
-            piece.start = 0;
-            piece.end = PyUnicode_GET_LENGTH(cut);
-            piece.owned = 1;
+            piece = (Piece){cut, 0, PyUnicode_GET_LENGTH(cut), 1};
         }
-        if (piece.end - piece.start <= 240) {
+        if (stop == at) {
+            action = after_text ? KEEP : DROP; /* a blank line: kept once, after text */
+        }
+        else if (piece.end - piece.start <= 240) {
             /* The stripped, lower-cased line, if ASCII: can it be chrome at all? */
             const int pk = PyUnicode_KIND(piece.src);
             const void *pd = PyUnicode_DATA(piece.src);
@@ -912,52 +897,44 @@ strip_lines(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 long verdict = bits == NULL ? -1 : PyLong_AsLong(bits);
                 Py_XDECREF(bits);
                 if (verdict == -1 && PyErr_Occurred()) {
-                    if (piece.owned) {
-                        Py_DECREF(piece.src);
-                    }
-                    failed = 1;
-                    break;
+                    action = FAIL;
                 }
-                if (has_content && (verdict & 1)) {
-                    if (piece.owned) {
-                        Py_DECREF(piece.src);
-                    }
-                    break; /* a tail marker after text: the rest is comments and small print */
+                else if (has_content && (verdict & 1)) {
+                    action = STOP; /* a tail marker after text: the rest is comments and small print */
                 }
-                if (verdict & 2) {
-                    if (piece.owned) {
-                        Py_DECREF(piece.src);
-                    }
-                    at = next;
-                    continue;
+                else if (verdict & 2) {
+                    action = DROP;
                 }
             }
         }
-        if (piece.end == piece.start
-            && !(count > 0 && pieces[count - 1].end > pieces[count - 1].start)) {
-            if (piece.owned) {
-                Py_DECREF(piece.src);
-            }
-            at = next;
-            continue; /* blank runs left by removed chrome collapse */
+        if (action == KEEP && piece.end == piece.start && !after_text) {
+            action = DROP; /* blank runs left by removed chrome collapse */
         }
-        has_content = has_content || piece.end > piece.start;
-    keep:
-        if (count == cap) {
+        if (action == KEEP && count == cap) {
             Piece *grown = PyMem_Realloc(pieces, 2 * cap * sizeof(Piece));
             if (grown == NULL) {
-                if (piece.owned) {
-                    Py_DECREF(piece.src);
-                }
                 PyErr_NoMemory();
-                failed = 1;
-                break;
+                action = FAIL;
             }
-            pieces = grown;
-            cap *= 2;
+            else {
+                pieces = grown;
+                cap *= 2;
+            }
         }
-        pieces[count++] = piece;
-        at = next;
+        if (action == KEEP) {
+            pieces[count++] = piece;
+            has_content = has_content || piece.end > piece.start;
+        }
+        else if (piece.owned) {
+            Py_DECREF(piece.src);
+        }
+        if (action == FAIL) {
+            failed = 1;
+        }
+        if (action == FAIL || action == STOP) {
+            break;
+        }
+        at = stop + 1;
     }
     if (!failed) {
         Py_ssize_t total = count > 0 ? count - 1 : 0;
@@ -1033,7 +1010,7 @@ line_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (c >= 128) {
                 ascii = 0;
             }
-            else if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            else if (is_alnum(c)) {
                 if (gap && len > 0) {
                     buf[len++] = ' ';
                 }
