@@ -1050,7 +1050,7 @@ line_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 /* ---------------------------------------------------------------------------------------
  * count_rows(ids, bounds, content) -> (indices, counts, lengths): the term-count rows of
  * dedup.similarity.TermCounts. Row r counts the token ids ids[bounds[r]:bounds[r + 1]] (int32,
- * int64 bounds) whose flag in `content` (one byte per id) is set; each row's columns come out
+ * int64 bounds) whose flag in `content` (one byte per id; None: every id) is set; each row's columns come out
  * in increasing order. indices: int32 bytes, counts: float32 bytes, lengths: int64 bytes (the
  * number of distinct columns of each row). */
 
@@ -1103,19 +1103,20 @@ count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     static const BufferSpec specs[] = {
         {0, "i", 4, 0, "ids"}, {1, "qlL", 8, 0, "bounds"}, {2, "?bB", 1, 0, "content"},
     };
+    const int buffers = args[2] == Py_None ? 2 : 3; /* content None: every id counts */
     Py_buffer views[3];
     PyObject *result = NULL;
     int32_t *columns = NULL, *scratch = NULL, *tmp = NULL;
     float *counts = NULL;
     int64_t *lengths = NULL;
-    if (get_buffers(args, specs, 3, views) < 0) {
+    if (get_buffers(args, specs, buffers, views) < 0) {
         return NULL;
     }
-    Py_buffer b_ids = views[0], b_bounds = views[1], b_content = views[2];
-    const int32_t *ids = b_ids.buf;
-    const int64_t *bounds = b_bounds.buf;
-    const uint8_t *content = b_content.buf;
-    const Py_ssize_t n_ids = b_ids.len / 4, rows = b_bounds.len / 8 - 1, vocab = b_content.len;
+    const int32_t *ids = views[0].buf;
+    const int64_t *bounds = views[1].buf;
+    const uint8_t *content = buffers == 3 ? views[2].buf : NULL;
+    const Py_ssize_t n_ids = views[0].len / 4, rows = views[1].len / 8 - 1;
+    Py_ssize_t vocab = buffers == 3 ? views[2].len : 0;
     for (Py_ssize_t r = 0; r < rows; r++) {
         if (bounds[r] < 0 || bounds[r + 1] < bounds[r] || bounds[r + 1] > n_ids) {
             PyErr_SetString(PyExc_ValueError, "count_rows(): a row's bounds lie outside ids");
@@ -1123,6 +1124,9 @@ count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         }
     }
     for (Py_ssize_t k = 0; k < n_ids; k++) {
+        if (content == NULL && ids[k] >= vocab) {
+            vocab = (Py_ssize_t)ids[k] + 1;
+        }
         if (ids[k] < 0 || ids[k] >= vocab) {
             PyErr_SetString(PyExc_ValueError, "count_rows(): a token id has no content flag");
             goto done2;
@@ -1147,7 +1151,7 @@ count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_ssize_t distinct = 0;
         for (Py_ssize_t k = bounds[r]; k < bounds[r + 1]; k++) {
             int32_t id = ids[k];
-            if (content[id]) {
+            if (content == NULL || content[id]) {
                 if (scratch[id]++ == 0) {
                     row[distinct++] = id;
                 }
@@ -1166,7 +1170,7 @@ count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         (const char *)counts, nnz * (Py_ssize_t)sizeof(float),
         (const char *)lengths, (rows > 0 ? rows : 0) * (Py_ssize_t)sizeof(int64_t));
 done2:
-    release_buffers(views, 3);
+    release_buffers(views, buffers);
     PyMem_Free(columns);
     PyMem_Free(counts);
     PyMem_Free(lengths);

@@ -215,7 +215,7 @@ class Corpus:
         if len(arrays) == 1:  # one document: its ids are distinct already
             ids, docs = flat.astype(np.int64), np.ones(len(flat), dtype=np.int64)
         else:
-            ids, docs = distinct_counts(flat, size)
+            ids, docs = distinct_counts(flat)
         before = self._lower_docs[ids]
         after = np.minimum(before.astype(np.int64) + docs, 2)
         self._lower_docs[ids] = after

@@ -121,20 +121,14 @@ class TermCounts:
         )
 
 
-_ALL = np.ones(0, dtype=bool)
-
-
-def distinct_counts(ids: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``ids`` (all below ``size``), increasing, and how often each
-    occurs (compiled: one count_rows row over an all-true mask, no sort of every value)."""
-    global _ALL
+def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``ids`` (non-negative), increasing, and how often each occurs
+    (compiled: one count_rows row counting every id, no sort of every value)."""
     if _count_rows is None:
         values, counts = np.unique(ids, return_counts=True)
         return values.astype(np.int64), counts.astype(np.int64)
-    if len(_ALL) < size:
-        _ALL = np.ones(max(size, 2 * len(_ALL)), dtype=bool)
     cols, counts, _ = _count_rows(
-        ids.astype(np.int32, copy=False), np.array([0, len(ids)], dtype=np.int64), _ALL[:size]
+        ids.astype(np.int32, copy=False), np.array([0, len(ids)], dtype=np.int64), None
     )
     return (np.frombuffer(cols, np.int32).astype(np.int64),
             np.frombuffer(counts, np.float32).astype(np.int64))

@@ -473,6 +473,11 @@ def test_count_rows_rejects_bad_input() -> None:
         run(np.array([0, 1], np.int32), np.array([0, 3], np.int64), content)
     with pytest.raises(TypeError):
         run(np.array([0, 1], np.int64), np.array([0, 2], np.int64), content)
+    with pytest.raises(ValueError, match="content flag"):  # no mask: ids must not be negative
+        run(np.array([0, -1], np.int32), np.array([0, 2], np.int64), None)
+    indices, counts, _ = run(np.array([9, 1, 9], np.int32), np.array([0, 3], np.int64), None)
+    assert np.frombuffer(indices, np.int32).tolist() == [1, 9]  # every id counts
+    assert np.frombuffer(counts, np.float32).tolist() == [1.0, 2.0]
     indices, counts, lengths = run(np.array([3, 1, 3], np.int32), np.array([0, 3], np.int64), content)
     assert np.frombuffer(indices, np.int32).tolist() == [1, 3]
     assert np.frombuffer(counts, np.float32).tolist() == [1.0, 2.0]
@@ -511,3 +516,15 @@ def test_top_terms_compiled_equals_python_with_ties(rows, k) -> None:
     for row, top in zip(np.array(rows).reshape(len(rows), 6), python):
         chosen = sorted(range(6), key=lambda c: (-row[c], c))[:min(k, int((row != 0).sum()))]
         assert sorted(np.flatnonzero(top).tolist()) == sorted(c for c in chosen if row[c] != 0)
+
+
+def test_distinct_counts_equal_numpy_unique(monkeypatch) -> None:
+    from dedup import similarity
+
+    ids = np.random.default_rng(2).integers(0, 3000, 5000).astype(np.int32)
+    values, counts = similarity.distinct_counts(ids)
+    want_values, want_counts = np.unique(ids, return_counts=True)
+    assert values.tolist() == want_values.tolist() and counts.tolist() == want_counts.tolist()
+    monkeypatch.setattr(similarity, "_count_rows", None)
+    python = similarity.distinct_counts(ids)
+    assert python[0].tolist() == values.tolist() and python[1].tolist() == counts.tolist()
