@@ -447,7 +447,7 @@ class DedupIndex:
             "alive": list(self._alive),
             "group_roots": [self._group_roots.get(self._copies.find(r), r) for r in rows],
             "story_roots": [self._story_roots.get(self._stories.find(r), r) for r in rows],
-            "seen_once": self._corpus._seen_once,
+            "seen_once": self._corpus.seen_once(),
         }
 
     def _restore(self, vocabulary: dict[str, int], entries: list[tuple], common: set[str],

@@ -131,10 +131,9 @@ class Corpus:
         self.vocabulary = Vocabulary()
         self.terms = TermCounts(self.vocabulary)
         self.heads = TermCounts(self.vocabulary)
-        # Words written in lower case by two documents or more, and by at least one; per id,
-        # how many documents wrote it so (0, 1, or 2 for two or more).
+        # Per token id, how many documents write it in lower case (0, 1, or 2 for two or
+        # more); the words at 2 are the common words, kept as a set for the name checks.
         self.common_words: set[str] = set()
-        self._seen_once: set[str] = set()
         self._lower_docs = np.zeros(0, dtype=np.uint8)
         self._minhasher = MinHasher(config.num_perm, config.seed)
         self._pending: list[np.ndarray] = []
@@ -201,8 +200,8 @@ class Corpus:
 
     def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
         """Count the lower-case words of documents (each array: one document's distinct ids):
-        a word two documents write in lower case is a common word. Only the ids that change
-        count turn into strings."""
+        a word two documents write in lower case is a common word. Only the ids that become
+        common turn into strings."""
         arrays = [ids for ids in id_arrays if len(ids)]
         if not arrays:
             return
@@ -220,13 +219,17 @@ class Corpus:
         after = np.minimum(before.astype(np.int64) + docs, 2)
         self._lower_docs[ids] = after
         words = self.vocabulary.words
-        self._seen_once.update(words[i] for i in ids[before == 0].tolist())
         self.common_words.update(words[i] for i in ids[(before < 2) & (after == 2)].tolist())
+
+    def seen_once(self) -> set[str]:
+        """The words one document or more writes in lower case (a saved index keeps them)."""
+        words = self.vocabulary.words
+        return {words[i] for i in np.flatnonzero(self._lower_docs).tolist()}
 
     def restore_lower_words(self, common: set[str], seen: set[str]) -> None:
         """Set the lower-case word counts of a saved index (``seen``: written so once or more;
         ``common``: twice or more)."""
-        self.common_words, self._seen_once = set(common), set(seen)
+        self.common_words = set(common)
         add = self.vocabulary.add
         ids = np.array([add(w) for w in seen | common], dtype=np.int64)
         twice = np.array([add(w) for w in common], dtype=np.int64)
