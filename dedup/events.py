@@ -30,7 +30,6 @@ import re2
 
 from ._compiled import cap_runs as _compiled_cap_runs
 from ._compiled import name_runs as _compiled_name_runs
-from ._compiled import run_parts as _compiled_run_parts
 from .gazetteer import _FOLDED, countries, fold, parents_of, places
 from .normalize import first_sentences
 
@@ -336,6 +335,8 @@ _CAP_SEQ = re.compile(
     r"[A-Z](?!(?:" + _openers() + r")\b)(?:[a-z]{0,2}\.|[\w'-]*)"
     r"(?:[ \t]+(?:(?:de|van|von|der|bin|al|da|di|la|le|du)[ \t]+)?" + _NAME_TOKEN + r")*"
 )
+
+
 def cap_runs(text: str) -> list[tuple[int, int]]:
     """(start, end) of every capitalised run of ``text``: the matches of :data:`_CAP_SEQ`,
     found by the compiled ``dedup._scan.cap_runs`` where it is built."""
@@ -499,7 +500,6 @@ class _Extractor:
                     self.venue = key
 
 
-
 def _surname_shape(token: str, key: str) -> bool:
     """Whether a run's last word can be a surname, whatever the article (the article adds one
     test: that it does not also write the word in lower case)."""
@@ -557,29 +557,24 @@ _RUNS_LIMIT = 200_000
 
 def _run(seq: str) -> _Run | None:
     """The parts of a capitalised run (``None`` when nothing is left of it), cached: names and
-    places recur across a corpus, so each distinct run is split, folded and looked up once
-    (by the compiled ``dedup._scan.run_parts`` where it is built)."""
+    places recur across a corpus, so each distinct run is split, folded and looked up once.
+    The compiled loop makes and stores its runs itself, with ``dedup._scan.run_parts`` (see
+    :func:`_run_maker`); this is the Python loop's, and the reference the tests compare."""
     found = _RUNS.get(seq, _RUNS)
     if found is not _RUNS:
         return found  # type: ignore[return-value]
-    gazetteer = places()
-    if _compiled_run_parts is not None:
-        parts = _compiled_run_parts(
-            seq, fold, _TITLES, _NOT_NAMES, _NOT_TITLES, _ORG_WORDS, gazetteer, _FOLDED
+    tokens = _tokens(seq)
+    tokens, folded, offset, titled = _strip(tokens, [fold(t) for t in tokens], 0, seq)
+    run = None
+    if tokens:
+        key = " ".join(folded)
+        gazetteer = places()
+        in_gazetteer, org_word = key in gazetteer, not _ORG_WORDS.isdisjoint(folded)
+        run = _Run(
+            tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
+            in_gazetteer, org_word, _surname_shape(tokens[-1], folded[-1]),
+            not in_gazetteer and not org_word, len(tokens) >= 2 or titled,
         )
-        run = None if parts is None else _Run._make(parts)
-    else:
-        tokens = _tokens(seq)
-        tokens, folded, offset, titled = _strip(tokens, [fold(t) for t in tokens], 0, seq)
-        run = None
-        if tokens:
-            key = " ".join(folded)
-            in_gazetteer, org_word = key in gazetteer, not _ORG_WORDS.isdisjoint(folded)
-            run = _Run(
-                tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
-                in_gazetteer, org_word, _surname_shape(tokens[-1], folded[-1]),
-                not in_gazetteer and not org_word, len(tokens) >= 2 or titled,
-            )
     if len(_RUNS) >= _RUNS_LIMIT:  # bounded: a stream of new names cannot grow it for ever
         _RUNS.clear()
     _RUNS[seq] = run

@@ -128,7 +128,6 @@ def test_name_runs_stores_new_runs_as_python_does(monkeypatch) -> None:
     events.extract_event_key("Jaishankar meets Lavrov", text, None)
     compiled = dict(events._RUNS)
     assert compiled and all(r is None or type(r) is events._Run for r in compiled.values())
-    monkeypatch.setattr(events, "_compiled_run_parts", None)
     monkeypatch.setattr(events, "_RUNS", {})
     assert {seq: events._run(seq) for seq in compiled} == compiled
 
