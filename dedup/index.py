@@ -43,6 +43,7 @@ from .fingerprint import MinHasher, estimate_jaccard
 from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, entity_weight, evidence, pair_features
+from .similarity import heaviest
 
 NEW = "new"
 # Below this many indexed articles, document frequencies say little (every word looks rare):
@@ -248,7 +249,7 @@ class DedupIndex:
     def _salient(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """The ``salient_terms`` heaviest columns (ties: the lower column): the terms an
         article is blocked on."""
-        return cols[np.lexsort((cols, -weights))[: self.config.salient_terms]]
+        return cols[heaviest(cols, weights, self.config.salient_terms)]
 
     def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> list[int]:
         found: set[int] = set()

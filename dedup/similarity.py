@@ -182,9 +182,15 @@ def _compiled_cosines(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray
     return out
 
 
+def heaviest(columns: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the ``k`` heaviest of a row's terms, equal weights to the lower column:
+    the salient terms an article is blocked on, in the batch call and the index alike."""
+    return np.lexsort((columns, -weights))[:k]
+
+
 def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Binary matrix marking each row's ``k`` highest-weighted terms (ties: the lower column,
-    as the incremental index chooses them; compiled where built)."""
+    """Binary matrix marking each row's ``k`` highest-weighted terms (:func:`heaviest`;
+    compiled where built)."""
     m = sp.csr_matrix(matrix)
     m.sum_duplicates()
     indptr = m.indptr.astype(np.int64, copy=False)
@@ -196,8 +202,7 @@ def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
         keep = np.zeros(len(data), dtype=bool)
         for i in range(m.shape[0]):
             start, stop = indptr[i], indptr[i + 1]
-            order = np.lexsort((indices[start:stop], -data[start:stop]))[:k]
-            keep[start + order] = True
+            keep[start + heaviest(indices[start:stop], data[start:stop], k)] = True
     marks = np.zeros(len(keep) + 1, dtype=np.int64)
     np.cumsum(keep, out=marks[1:])
     kept = marks[indptr]  # the marks' row pointers: the rows keep their order
