@@ -192,19 +192,19 @@ def _strip_chrome_steps(text: str) -> str:
     """:func:`strip_chrome` line by line in Python (the reference of the compiled loop)."""
     out: list[str] = []
     has_content = False
-    tail_marker, chrome_line = _TAIL_MARKER.match, is_chrome_line
     for line in text.split("\n"):
         if not line:  # a blank line: kept once, after text (blank runs collapse)
             if out and out[-1]:
                 out.append(line)
             continue
         if line[0] == "(":
-            line = _WIRE_PREFIX.sub("", line)
+            line = _strip_wire(line)
         if len(line) <= 240:  # chrome and markers are short; paragraphs skip the tests
+            verdict = _line_verdict(line)
             # A marker after some article text ends it; a marker first is only a chrome line.
-            if has_content and tail_marker(line.strip()):
+            if has_content and verdict & 1:
                 break
-            if chrome_line(line):
+            if verdict & 2:
                 continue
         if line or (out and out[-1]):  # collapse blank runs left by removed chrome
             out.append(line)
