@@ -87,9 +87,8 @@ class MinHasher:
         high = gen.randint(0, 2**31, size=(2, num_perm), dtype=np.int64).astype(np.uint64)
         low = gen.randint(0, 2**31, size=(2, num_perm), dtype=np.int64).astype(np.uint64)
         a, b = (high << np.uint64(33)) ^ low, (high[::-1] << np.uint64(32)) ^ low[::-1]
-        self.a = (a[0] | np.uint64(1))[:, None]
-        self.b = b[1][:, None]
-        self.a_flat, self.b_flat = self.a[:, 0].copy(), self.b[:, 0].copy()
+        self.a = a[0] | np.uint64(1)  # one multiplier and one offset per permutation
+        self.b = b[1].copy()
         self.num_perm = num_perm
         self.seed = seed
 
@@ -110,8 +109,8 @@ class MinHasher:
                 )
             return out
         with np.errstate(over="ignore"):
-            h = self.a * shingles[None, :]
-            h += self.b
+            h = self.a[:, None] * shingles[None, :]
+            h += self.b[:, None]
             h >>= _SHIFT
         return np.minimum.reduceat(h, offsets, axis=1).T.astype(np.uint32)
 
@@ -178,7 +177,7 @@ def id_signatures(
     counts = np.empty(n, dtype=np.int64)
     _compiled_signatures(
         flat, bounds, np.ascontiguousarray(hashes, dtype=np.uint64), size,
-        minhasher.a_flat, minhasher.b_flat, out, counts,
+        minhasher.a, minhasher.b, out, counts,
     )
     return out, counts
 

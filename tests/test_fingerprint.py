@@ -375,21 +375,21 @@ def test_compiled_signatures_reject_bad_input() -> None:
     out, counts = np.zeros((1, 4), np.uint32), np.zeros(1, np.int64)
     bounds = np.array([0, 3], np.int64)
     with pytest.raises(ValueError, match="no hash"):
-        run(np.array([0, 9], np.int32), np.array([0, 2], np.int64), hashes, 5, m.a_flat,
-            m.b_flat, out, counts)
+        run(np.array([0, 9], np.int32), np.array([0, 2], np.int64), hashes, 5, m.a,
+            m.b, out, counts)
     with pytest.raises(ValueError, match="outside"):
-        run(ids, np.array([0, 4], np.int64), hashes, 5, m.a_flat, m.b_flat, out, counts)
+        run(ids, np.array([0, 4], np.int64), hashes, 5, m.a, m.b, out, counts)
     with pytest.raises(ValueError, match="disagree"):
-        run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, np.zeros((1, 3), np.uint32), counts)
+        run(ids, bounds, hashes, 5, m.a, m.b, np.zeros((1, 3), np.uint32), counts)
     with pytest.raises(ValueError, match="size"):
-        run(ids, bounds, hashes, 0, m.a_flat, m.b_flat, out, counts)
+        run(ids, bounds, hashes, 0, m.a, m.b, out, counts)
     with pytest.raises(TypeError):
-        run(ids.astype(np.int64), bounds, hashes, 5, m.a_flat, m.b_flat, out, counts)
+        run(ids.astype(np.int64), bounds, hashes, 5, m.a, m.b, out, counts)
     read_only = np.zeros((1, 4), np.uint32)
     read_only.setflags(write=False)
     with pytest.raises(ValueError, match="read-only"):
-        run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, read_only, counts)
-    run(ids, bounds, hashes, 5, m.a_flat, m.b_flat, out, counts)  # and the good input works
+        run(ids, bounds, hashes, 5, m.a, m.b, read_only, counts)
+    run(ids, bounds, hashes, 5, m.a, m.b, out, counts)  # and the good input works
     assert counts.tolist() == [1] and (out < 2**32 - 1).all()
 
 
