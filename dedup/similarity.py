@@ -162,17 +162,24 @@ def pair_cosines(
     return out
 
 
-def _compiled_cosines(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+def _csr_arrays(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """A CSR matrix in canonical form as the compiled helpers read it: int64 row pointers,
+    int32 columns, float32 values, and the number of columns."""
     m = sp.csr_matrix(matrix)
     m.sum_duplicates()
+    return (m.indptr.astype(np.int64, copy=False), m.indices.astype(np.int32, copy=False),
+            m.data.astype(np.float32, copy=False), m.shape[1])
+
+
+def _compiled_cosines(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    indptr, indices, data, columns = _csr_arrays(matrix)
     order = None
     if np.any(left[1:] < left[:-1]):
         order = np.argsort(left, kind="stable")
         left, right = left[order], right[order]
     out = np.zeros(len(left), dtype=np.float32)
     _row_dots(
-        m.indptr.astype(np.int64), m.indices.astype(np.int32, copy=False),
-        m.data.astype(np.float32, copy=False), m.shape[1],
+        indptr, indices, data, columns,
         left.astype(np.int64, copy=False), right.astype(np.int64, copy=False), out,
     )
     if order is not None:
@@ -191,21 +198,17 @@ def heaviest(columns: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
 def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     """Binary matrix marking each row's ``k`` highest-weighted terms (:func:`heaviest`;
     compiled where built)."""
-    m = sp.csr_matrix(matrix)
-    m.sum_duplicates()
-    indptr = m.indptr.astype(np.int64, copy=False)
-    indices = m.indices.astype(np.int32, copy=False)
-    data = m.data.astype(np.float32, copy=False)
+    indptr, indices, data, _ = _csr_arrays(matrix)
     if _top_columns is not None:
         keep = np.frombuffer(_top_columns(indptr, indices, data, k), dtype=bool)
     else:
         keep = np.zeros(len(data), dtype=bool)
-        for i in range(m.shape[0]):
+        for i in range(len(indptr) - 1):
             start, stop = indptr[i], indptr[i + 1]
             keep[start + heaviest(indices[start:stop], data[start:stop], k)] = True
     marks = np.zeros(len(keep) + 1, dtype=np.int64)
     np.cumsum(keep, out=marks[1:])
     kept = marks[indptr]  # the marks' row pointers: the rows keep their order
     return sp.csr_matrix(
-        (np.ones(int(kept[-1]), dtype=np.float32), indices[keep], kept), shape=m.shape
+        (np.ones(int(kept[-1]), dtype=np.float32), indices[keep], kept), shape=matrix.shape
     )
