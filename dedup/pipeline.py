@@ -144,7 +144,8 @@ class Corpus:
     def add_batch(
         self, docs: Sequence[Document], site_chrome: Sequence[frozenset[str]] | None = None
     ) -> None:
-        """:meth:`add` for several documents, analysed together (:func:`analyse_batch`)."""
+        """Analyse several documents together (:func:`analyse_batch`) and keep them, as
+        :meth:`add_analysis` does, counting their lower-case words once for the batch."""
         analysed = analyse_batch(docs, self.vocabulary, site_chrome)
         for a in analysed:
             self.add_analysis(a, count_lower=False)
