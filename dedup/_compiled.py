@@ -19,7 +19,6 @@ run_parts: Callable[..., Any] | None = None
 count_rows: Callable[..., Any] | None = None
 normalize: Callable[..., Any] | None = None
 top_columns: Callable[..., Any] | None = None
-strip_lines: Callable[..., Any] | None = None
 line_keys: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
 pair_jaccards: Callable[..., Any] | None = None
@@ -35,7 +34,7 @@ if not os.environ.get("DEDUP_PURE_PYTHON"):
         SLOT_SIZE = _module.SLOT_SIZE
         name_runs, run_parts = _module.name_runs, _module.run_parts
         count_rows, normalize = _module.count_rows, _module.normalize
-        top_columns, strip_lines = _module.top_columns, _module.strip_lines
+        top_columns = _module.top_columns
         line_keys = _module.line_keys
     with contextlib.suppress(ImportError):
         _minhash = importlib.import_module("dedup._minhash")

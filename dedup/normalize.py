@@ -10,7 +10,6 @@ import re
 import unicodedata
 
 from ._compiled import normalize as _compiled_normalize
-from ._compiled import strip_lines as _compiled_strip_lines
 
 _TRANSLATE = str.maketrans(
     {
@@ -179,17 +178,7 @@ def is_chrome_line(line: str) -> bool:
 
 def strip_chrome(text: str) -> str:
     """Remove site chrome lines and everything after a comment/disclaimer marker that stands in
-    the last part of the article. Input should be :func:`normalize_unicode` output.
-
-    Compiled (``dedup._scan.strip_lines``), the loop asks the patterns only about the lines
-    that can be chrome or a marker at all (see :data:`_MAYBE_CHROME`)."""
-    if _compiled_strip_lines is not None:
-        return _compiled_strip_lines(text, _MAYBE_CHROME, _line_verdict, _strip_wire).strip()
-    return _strip_chrome_steps(text)
-
-
-def _strip_chrome_steps(text: str) -> str:
-    """:func:`strip_chrome` line by line in Python (the reference of the compiled loop)."""
+    the last part of the article. Input should be :func:`normalize_unicode` output."""
     out: list[str] = []
     has_content = False
     for line in text.split("\n"):
@@ -210,16 +199,6 @@ def _strip_chrome_steps(text: str) -> str:
             out.append(line)
             has_content = has_content or bool(line)
     return "\n".join(out).strip()
-
-
-# How a tail marker can begin, lower-cased. With _CHROME_STARTS, a digit first, a line without
-# a space, "logo", "twitter/@", "syndicated feed" or upper case only, these are the lines the
-# compiled loop asks _line_verdict about (a test checks each marker example against both).
-_TAIL_STARTS = (
-    "leave a ", "post a comment", "comment", "no comment", "disclaimer", "legal disclaimer",
-    "you have ", "about the author", "tag", "copyright", "(c) ", "all rights reserved",
-)
-_MAYBE_CHROME = tuple(sorted(set(_CHROME_STARTS) | set(_TAIL_STARTS)))
 
 
 def _line_verdict(line: str) -> int:
