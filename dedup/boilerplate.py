@@ -63,10 +63,13 @@ def learn_site_chrome(
         source = source_of(doc)
         if source is None:
             continue
-        pages[source] += 1
         # Unicode variants folded, no pattern-based cleaning: lines that the patterns remove
         # may be learned too, harmlessly (they are gone before site chrome is looked for).
-        keys = set(line_keys(normalize_unicode(doc.text)))
+        try:
+            keys = set(line_keys(normalize_unicode(doc.text)))
+        except Exception:  # a bug on one page: it teaches nothing; its analysis reports it
+            continue
+        pages[source] += 1
         keys.discard("")
         lines.setdefault(source, Counter()).update(keys)
     chrome: dict[str, frozenset[str]] = {}

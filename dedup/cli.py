@@ -1,7 +1,9 @@
 """The `dedup` command: parses arguments, calls the library, prints. Nothing else.
 
 Exit codes: 0 success; 1 ran, but some inputs were skipped (results are still printed);
-2 usage error or nothing readable; 130 interrupted (Ctrl-C); 141 the output pipe was closed.
+2 usage error or nothing readable; 3 internal error (a bug in dedup outside any one input:
+one line on stderr, the traceback with ``--debug``); 130 interrupted (Ctrl-C); 141 the output
+pipe was closed.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import errno
 import json
 import os
 import sys
+import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -29,13 +32,13 @@ from rich.text import Text
 from . import __version__
 from .config import Config
 from .documents import Document, Skipped
-from .errors import DedupError
+from .errors import DedupError, describe
 from .index import DedupIndex, Verdict
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
 from .report import render_table, to_json, write_jsonl
 
-EXIT_OK, EXIT_SKIPPED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`dedup ... | head`)
 
@@ -55,9 +58,16 @@ def build_parser() -> argparse.ArgumentParser:
         prog="dedup", description="Exact, near-duplicate and same-event news story detection."
     )
     parser.add_argument("--version", action="version", version=f"dedup {__version__}")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the traceback")
+    # --debug after the subcommand too; SUPPRESS keeps the top-level value when it is absent.
+    debug = argparse.ArgumentParser(add_help=False)
+    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="on an internal error, print the traceback")
     sub = parser.add_subparsers(dest="command", required=True)
     cluster = sub.add_parser(
-        "cluster", help="group the articles of a folder or JSONL file into story clusters"
+        "cluster", help="group the articles of a folder or JSONL file into story clusters",
+        parents=[debug],
     )
     cluster.add_argument("path", help="folder (read recursively) or .jsonl/.json/.txt/.md/.html file")
     cluster.add_argument(
@@ -91,13 +101,14 @@ def build_parser() -> argparse.ArgumentParser:
     actions = index.add_subparsers(dest="action", required=True)
     for name, text in (("add", "add the articles under PATH and print a verdict for each"),
                        ("check", "print the verdicts the articles under PATH would get")):
-        action = actions.add_parser(name, help=text, description=text)
+        action = actions.add_parser(name, help=text, description=text, parents=[debug])
         action.add_argument("path", help="folder or file of articles, as for 'dedup cluster'")
         action.add_argument("--index", required=True, metavar="FILE",
                             help="the index file (created by 'add' when missing)")
         action.add_argument("--format", choices=("table", "jsonl"), default="table",
                             help="table for people (default) or jsonl (one verdict a line)")
-    stats = actions.add_parser("stats", help="print how many articles, stories and groups")
+    stats = actions.add_parser("stats", help="print how many articles, stories and groups",
+                               parents=[debug])
     stats.add_argument("--index", required=True, metavar="FILE", help="the index file")
     stats.add_argument("--format", choices=("table", "json"), default="table")
     return parser
@@ -257,9 +268,9 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     else:
         render_table(result, out, show_singles=args.show_singles)
     sys.stdout.flush()
-    if skipped and args.format != "table":
-        err.print(f"dedup: {len(skipped)} input(s) skipped (listed under \"skipped\")")
-    return EXIT_SKIPPED if skipped else EXIT_OK
+    if result.skipped and args.format != "table":
+        err.print(f"dedup: {len(result.skipped)} input(s) skipped (listed under \"skipped\")")
+    return EXIT_SKIPPED if result.skipped else EXIT_OK
 
 
 def _discard_stdout() -> None:
@@ -299,6 +310,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         _discard_stdout()
         return EXIT_BROKEN_PIPE
+    except Exception as exc:  # a bug outside any one input: one line, not a traceback
+        debug = getattr(args, "debug", False)
+        if debug:
+            traceback.print_exc()
+        err.print(f"dedup: internal error: {describe(exc)}"
+                  + ("" if debug else " (rerun with --debug for the traceback)"),
+                  markup=False, highlight=False)
+        return EXIT_INTERNAL
     parser.print_usage(sys.stderr)
     return EXIT_USAGE
 

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .errors import describe
+
 
 @dataclass(frozen=True)
 class Document:
@@ -42,6 +44,14 @@ class Skipped:
     reason: str
     line: int | None = None
     id: str | None = None
+
+    @classmethod
+    def internal_error(
+        cls, path: str, exc: BaseException, line: int | None = None, id: str | None = None
+    ) -> Skipped:
+        """The record of an input whose reading or analysis raised ``exc``: a bug in dedup,
+        reported as ``internal error: <type>: <message>`` and confined to that input."""
+        return cls(path, f"internal error: {describe(exc)}", line, id)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "reason": self.reason}

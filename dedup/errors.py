@@ -13,3 +13,10 @@ class InputError(DedupError):
 
 class ConfigError(DedupError, ValueError):
     """A configuration value is out of range (the message names the parameter)."""
+
+
+def describe(exc: BaseException) -> str:
+    """``"<type>: <message>"`` of an exception on one line (the message cut at 300 characters):
+    how an internal error is reported, in a skip reason or on the command line."""
+    message = " ".join(str(exc).split())[:300]
+    return type(exc).__name__ + (f": {message}" if message else "")

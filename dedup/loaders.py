@@ -225,6 +225,15 @@ def _join_shown(shown_root: str, rel: str) -> str:
 
 
 def _iter_file(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[Item]:
+    """The items of one file. A bug met while reading it costs that file alone (what it gave
+    before stays): it becomes a :class:`Skipped` with reason ``internal error: ...``."""
+    try:
+        yield from _file_items(fs_path, doc_id, shown, run)
+    except Exception as exc:
+        yield Skipped.internal_error(shown, exc)
+
+
+def _file_items(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[Item]:
     """Dispatch one file on its extension; unsupported types are reported, never read."""
     ext = os.path.splitext(fs_path)[1].lower()
     if ext not in SUPPORTED_EXTENSIONS:

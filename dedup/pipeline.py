@@ -143,13 +143,30 @@ class Corpus:
 
     def add_batch(
         self, docs: Sequence[Document], site_chrome: Sequence[frozenset[str]] | None = None
-    ) -> None:
+    ) -> list[Skipped]:
         """Analyse several documents together (:func:`analyse_batch`) and keep them, as
-        :meth:`add_analysis` does, counting their lower-case words once for the batch."""
-        analysed = analyse_batch(docs, self.vocabulary, site_chrome)
+        :meth:`add_analysis` does, counting their lower-case words once for the batch.
+
+        A document whose analysis fails (a bug in one document's analysis is that document's
+        problem, not the run's) is not kept: it comes back as a :class:`Skipped` with reason
+        ``internal error: <type>: <message>``, and the rest of the batch is kept."""
+        skipped: list[Skipped] = []
+        try:
+            analysed = analyse_batch(docs, self.vocabulary, site_chrome)
+        except Exception:
+            # Analysis only numbers new tokens in the vocabulary before it returns, so it can
+            # be run again one document at a time to find the one that fails.
+            chrome = site_chrome or [frozenset()] * len(docs)
+            analysed = []
+            for doc, own in zip(docs, chrome):
+                try:
+                    analysed.extend(analyse_batch([doc], self.vocabulary, [own]))
+                except Exception as exc:
+                    skipped.append(Skipped.internal_error(doc.id, exc, id=doc.id))
         for a in analysed:
             self.add_analysis(a, count_lower=False)
         self._count_lower([a.lower_words.ids for a in analysed])
+        return skipped
 
     def add_analysis(
         self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
@@ -366,18 +383,19 @@ def _cluster(
         # A collection can be read twice: first learn each site's own chrome.
         chrome = learn_site_chrome(documents)
     corpus = Corpus(config)
+    failed: list[Skipped] = []
     batch: list[Document] = []
     chars = 0
     for doc in documents:
         batch.append(doc)
         chars += len(doc.text)
         if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
-            _add_batch(corpus, batch, chrome)
+            failed += _add_batch(corpus, batch, chrome)
             report("reading", len(corpus.records), 0)
             batch, chars = [], 0
-    _add_batch(corpus, batch, chrome)
+    failed += _add_batch(corpus, batch, chrome)
     report("reading", len(corpus.records), len(corpus.records))
-    return cluster_corpus(corpus, skipped=skipped, report=report)
+    return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report)
 
 
 # Documents analysed together (see analyse_batch): up to this many, or this much text.
@@ -385,12 +403,14 @@ BATCH_DOCUMENTS = 512
 BATCH_CHARS = 4_000_000
 
 
-def _add_batch(corpus: Corpus, batch: list[Document], chrome: dict[str, frozenset[str]]) -> None:
+def _add_batch(
+    corpus: Corpus, batch: list[Document], chrome: dict[str, frozenset[str]]
+) -> list[Skipped]:
     if not batch:
-        return
+        return []
     none: frozenset[str] = frozenset()
     own = [chrome.get(source_of(doc) or "", none) for doc in batch] if chrome else None
-    corpus.add_batch(batch, own)
+    return corpus.add_batch(batch, own)
 
 
 def cluster_corpus(

@@ -1,0 +1,90 @@
+"""Fault isolation: a bug met while reading or analysing one input costs that input alone;
+a bug outside any one input exits 3 with one line (the traceback with --debug)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dedup import Document, cluster_documents, loaders, pipeline
+from dedup.cli import main
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def _boom_on(marker: str, real):
+    def analyse(docs, *args, **kwargs):
+        if any(marker in doc.text for doc in docs):
+            raise RuntimeError(f"boom in {marker}")
+        return real(docs, *args, **kwargs)
+    return analyse
+
+
+def test_a_failing_analysis_skips_that_document_and_clusters_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(pipeline, "analyse_batch", _boom_on("POISON", pipeline.analyse_batch))
+    text = "India and Russia held talks in Goa on Thursday about trade and energy. " * 5
+    docs = [Document("a", text), Document("b", text), Document("c", "POISON " + text)]
+    result = cluster_documents(docs)
+    assert result.documents == 2
+    assert [c.members for c in result.clusters] == [["a", "b"]]
+    [skip] = result.skipped
+    assert (skip.path, skip.id) == ("c", "c")
+    assert skip.reason == "internal error: RuntimeError: boom in POISON"
+
+
+def test_cli_exits_1_and_lists_the_document_whose_analysis_failed(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for seed in DATA.glob("*.txt"):
+        (tmp_path / seed.name).write_bytes(seed.read_bytes())
+    (tmp_path / "poison.txt").write_text("Title line\n\nPOISON in the body of this text.\n")
+    monkeypatch.setattr(pipeline, "analyse_batch", _boom_on("POISON", pipeline.analyse_batch))
+    assert main(["cluster", str(tmp_path), "--format", "json", "-q"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["documents"] == 5
+    assert out["skipped"] == [{"id": "poison.txt", "path": "poison.txt",
+                               "reason": "internal error: RuntimeError: boom in POISON"}]
+
+
+def test_a_loader_bug_skips_that_file(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "a.txt").write_text("Headline here\n\nSome article text about Goa.\n")
+    (tmp_path / "b.txt").write_text("Another headline\n\nMore article text about Delhi.\n")
+    real = loaders._text_document
+
+    def broken(data, doc_id, shown, **kwargs):
+        if doc_id == "a.txt":
+            raise KeyError("surprise")
+        return real(data, doc_id, shown, **kwargs)
+
+    monkeypatch.setattr(loaders, "_text_document", broken)
+    docs, skipped = loaders.load(tmp_path)
+    assert [d.id for d in docs] == ["b.txt"]
+    assert [(s.path.endswith("a.txt"), s.reason) for s in skipped] == [
+        (True, "internal error: KeyError: 'surprise'")
+    ]
+
+
+def test_a_bug_outside_any_input_exits_3_with_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken(*args, **kwargs):
+        raise ValueError("scoring fell over")
+
+    monkeypatch.setattr(pipeline, "score_candidates", broken)
+    assert main(["cluster", str(DATA), "-q"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert err.strip() == (
+        "dedup: internal error: ValueError: scoring fell over (rerun with --debug for the traceback)"
+    )
+    assert main(["cluster", str(DATA), "-q", "--debug"]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "scoring fell over" in err
+    assert main(["--debug", "cluster", str(DATA), "-q"]) == 3
+    assert "Traceback" in capsys.readouterr().err
