@@ -440,7 +440,7 @@ def _copies_of(
     base: Document, event: Hashable, sites: Sequence[Site], rng: random.Random,
     count: int, exact_share: float, headlines: Sequence[str],
 ) -> list[tuple[Document, str, Hashable]]:
-    """``count`` copies of one base on distinct sites (some exact), ids to be assigned."""
+    """``count`` copies of one base on distinct sites (some exact), ids ("?") to be assigned."""
     day = _day(base.published)
     paragraphs = split_paragraphs(base.text, base.title)
     out = []
@@ -453,7 +453,7 @@ def _copies_of(
             title, text = republish(base.title or "", paragraphs, site, rng, day=day,
                                     headlines=headlines)
         url = f"https://www.{site.slug}.example/news/{zlib.crc32(base.id.encode()):08x}"
-        doc = Document(id="", text=text, title=title, published=published, source=site.name,
+        doc = Document(id="?", text=text, title=title, published=published, source=site.name,
                        url=url, metadata={"copy": kind, "site": site.slug})
         out.append((doc, base.id, event))
     return out
@@ -501,7 +501,7 @@ def syndicate(
     out: list[Syndicated] = []
     copy_number = 0
     for doc, base_id, event in items:
-        if not doc.id:
+        if doc.id == "?":
             copy_number += 1
             doc = replace(doc, id=f"syn-{copy_number:05d}")
         out.append(Syndicated(doc, base_id, event))

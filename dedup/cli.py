@@ -270,6 +270,8 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     sys.stdout.flush()
     if result.skipped and args.format != "table":
         err.print(f"dedup: {len(result.skipped)} input(s) skipped (listed under \"skipped\")")
+    if result.warnings and args.format != "table":
+        err.print(f"dedup: {len(result.warnings)} warning(s) (listed under \"warnings\")")
     return EXIT_SKIPPED if result.skipped else EXIT_OK
 
 

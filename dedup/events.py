@@ -30,6 +30,7 @@ import re2
 
 from ._compiled import cap_runs as _compiled_cap_runs
 from ._compiled import name_runs as _compiled_name_runs
+from .dates import DateError, parse_published
 from .gazetteer import _FOLDED, countries, fold, parents_of, places
 from .normalize import first_sentences
 
@@ -133,17 +134,15 @@ def _year(text: str | None) -> int | None:
     return value + 2000 if value < 100 else value
 
 
-_ISO_DATE = re.compile(r"\s*((?:19|20)\d\d)-(\d\d)-(\d\d)")
-
-
-def parse_iso_date(value: str | None) -> dt.date | None:
-    """Date part of an ISO 8601 date/datetime string; None (never an exception) otherwise."""
+def read_date(value: str | None) -> dt.date | None:
+    """The date of a ``published`` value (:func:`dedup.dates.parse_published`); None, never an
+    exception, where there is none or it cannot be read."""
     if not isinstance(value, str):
         return None
-    m = _ISO_DATE.match(value)
-    if not m:
+    try:
+        return parse_published(value)
+    except DateError:
         return None
-    return _mk(int(m.group(1)), int(m.group(2)), int(m.group(3)))
 
 
 def _date_mentions(text: str) -> list[tuple[int, int, dt.date, bool]]:
@@ -179,12 +178,15 @@ def _shift(day: dt.date, days: int) -> dt.date:
     return day + dt.timedelta(days=days)
 
 
-def extract_date(body: str, published: str | None) -> tuple[EventDate | None, dt.date | None]:
+def extract_date(
+    body: str, published: dt.date | str | None
+) -> tuple[EventDate | None, dt.date | None]:
     """The event date of an article, and its reference (publication) date if one is known.
 
-    ``body`` is the cleaned text without the title.
+    ``body`` is the cleaned text without the title; ``published`` the publication date, or a
+    value :func:`dedup.dates.parse_published` reads (one it cannot read counts as none).
     """
-    ref = parse_iso_date(published)
+    ref = published if isinstance(published, dt.date) else read_date(published)
     from_metadata = ref_year_known = ref is not None
     dateline_end = 0
     if ref is None:  # the dateline's date is the reference: "New Delhi, May 5 (IANS):"
@@ -607,7 +609,7 @@ LEAD_CHARS = 2500
 
 
 def extract_event_key(
-    title: str, body: str, published: str | None,
+    title: str, body: str, published: dt.date | str | None,
     lower_words: AbstractSet[str] | None = None,
 ) -> EventKey:
     """Event key of one article. ``body`` is the cleaned text without the title;

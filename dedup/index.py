@@ -38,7 +38,8 @@ from .candidates import Sketch
 from .cluster import UnionFind
 from .config import Config
 from .documents import Document
-from .events import drop_common_names, parse_iso_date
+from .dates import DateError, parse_published
+from .events import drop_common_names
 from .fingerprint import MinHasher, estimate_jaccard
 from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
 from .result import EVENT, EXACT, NEAR, ClusterResult
@@ -182,9 +183,15 @@ class DedupIndex:
         with them, which bounds the work per article. Their small records stay (in memory, in a
         saved file, and in the batch view of :meth:`result`).
         """
-        day = before if isinstance(before, dt.date) else parse_iso_date(before)
-        if day is None:
-            raise ValueError(f"The 'before' parameter must be an ISO date. Got {before!r} instead.")
+        if isinstance(before, dt.date):
+            day = before
+        else:
+            try:
+                day = parse_published(before)
+            except (DateError, TypeError, AttributeError):
+                raise DateError(
+                    f"The 'before' parameter must be a date. Got {before!r} instead."
+                ) from None
         limit = day.toordinal()
         dropped = 0
         with self._lock:

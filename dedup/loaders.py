@@ -1091,18 +1091,29 @@ def _record_document(value: Any, shown: str, line: int | None, fallback_id: str 
 
 def _document_from_record(value: dict[str, Any], doc_id: str, text: str) -> Document:
     """Map record fields onto a Document; ``date`` is an alias of ``published``."""
-    published_key = "published" if _clean_str(value.get("published")) else "date"
+    published_key = "published" if value.get("published") not in (None, "") else "date"
     used = set(_KNOWN_FIELDS) | {published_key}
     metadata = {k: v for k, v in value.items() if k not in used}
     return Document(
         id=doc_id,
         text=text.replace("\r\n", "\n").replace("\r", "\n"),
         title=_clean_str(value.get("title")),
-        published=_clean_str(value.get(published_key)),
+        published=_date_value(value.get(published_key)),
         source=_clean_str(value.get("source")),
         url=_clean_str(value.get("url")),
         metadata=metadata,
     )
+
+
+def _date_value(value: Any) -> str | None:
+    """A record's date as text for :mod:`dedup.dates`: a number (a Unix time) as its integer
+    digits, any other value as written (one that is not a date becomes a warning of the
+    document, never dropped silently)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
+        return str(int(value)) if abs(value) < 1e16 else str(value)
+    return value.strip() if isinstance(value, str) else json.dumps(value)
 
 
 def _record_id(value: Any) -> str | None:

@@ -6,6 +6,7 @@ Text is tokenized once; shingles, TF-IDF and event keys are all fed from that pa
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import gc
 import hashlib
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -17,7 +18,8 @@ from .boilerplate import learn_site_chrome, source_of, strip_site_chrome
 from .candidates import blocking_pairs, lsh_pairs, unique_pairs
 from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
-from .documents import Document, Skipped
+from .dates import DateError, parse_published
+from .documents import Document, FieldWarning, Skipped
 from .events import EventKey, drop_common_names, extract_event_key
 from .fingerprint import MinHasher, id_signatures, pair_jaccards, shingle_count
 from .normalize import clean_text, first_sentences
@@ -38,8 +40,9 @@ class Prepared:
     title: str
     exact: str
     key: EventKey
-    published: str | None = None
+    published: str | None = None  # the publication date as read (ISO), see dedup.dates
     source: str | None = None
+    warnings: tuple[FieldWarning, ...] = ()
 
 
 def split_title(doc: Document, cleaned: str) -> tuple[str, str]:
@@ -110,10 +113,23 @@ def analyse_batch(
     ):
         exact = hashlib.blake2b(stream[start:end], digest_size=16).hexdigest()
         start = end
-        key = extract_event_key(title, body, doc.published, lower)
-        record = Prepared(doc.id, title, exact, key, doc.published, doc.source)
+        published, warnings = read_published(doc)
+        key = extract_event_key(title, body, published, lower)
+        record = Prepared(
+            doc.id, title, exact, key, published and published.isoformat(), doc.source, warnings
+        )
         out.append(Analysis(record, ids, title_ids, lead_ids, lower, vocabulary))
     return out
+
+
+def read_published(doc: Document) -> tuple[dt.date | None, tuple[FieldWarning, ...]]:
+    """The publication date of a document, and the warning when its value cannot be read."""
+    if doc.published is None:
+        return None, ()
+    try:
+        return parse_published(doc.published), ()
+    except DateError as exc:
+        return None, (FieldWarning(doc.id, "published", doc.published, str(exc)),)
 
 
 def prepare(doc: Document) -> Prepared:
@@ -470,6 +486,7 @@ def cluster_corpus(
         clusters=clusters,
         links=links,
         skipped=list(skipped),
+        warnings=[w for p in prepared for w in p.warnings],
         titles={p.id: p.title for p in prepared},
         details=details,
     )

@@ -45,6 +45,8 @@ def write_jsonl(result: ClusterResult, out: TextIO) -> None:
         out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
     for skipped in result.skipped:
         out.write(json.dumps({"skipped": skipped.to_dict()}, ensure_ascii=False, sort_keys=True) + "\n")
+    for warning in result.warnings:
+        out.write(json.dumps({"warning": warning.to_dict()}, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def render_table(result: ClusterResult, console: Console, *, show_singles: bool = False) -> None:
@@ -108,6 +110,15 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
         + ("" if show_singles or not singles else " (--show-singles lists them)")
         + (f"; {len(result.skipped)} input(s) skipped" if result.skipped else "")
     )
+    if result.warnings:
+        warned = Table(title=f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}"
+                             " (a field that could not be used; the article was)",
+                       title_justify="left")
+        for column in ("id", "field", "value", "reason"):
+            warned.add_column(column, overflow="fold")
+        for w in result.warnings:
+            warned.add_row(Text(w.id), w.field, Text(w.value), Text(w.reason))
+        console.print(warned)
     if result.skipped:
         skipped = Table(title="skipped inputs", title_justify="left")
         skipped.add_column("path", overflow="fold")

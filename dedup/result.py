@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .documents import Skipped
+from .documents import FieldWarning, Skipped
 
 EXACT, NEAR, EVENT, SINGLE = "exact", "near-duplicate", "same-event", "single"
 # From the tightest link to the loosest: a cluster's kind is its loosest link.
@@ -53,12 +53,14 @@ class Cluster:
 
 @dataclass(frozen=True)
 class ClusterResult:
-    """Every input document is in exactly one cluster, or in ``skipped``."""
+    """Every input document is in exactly one cluster, or in ``skipped``; ``warnings`` lists
+    the fields of clustered documents that could not be used (a date that cannot be read)."""
 
     documents: int
     clusters: list[Cluster]
     links: list[Link]
     skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[FieldWarning] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict, compare=False)
     details: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
@@ -69,6 +71,7 @@ class ClusterResult:
             "clusters": [c.to_dict() for c in self.clusters],
             "links": [link.to_dict() for link in self.links],
             "skipped": [s.to_dict() for s in self.skipped],
+            "warnings": [w.to_dict() for w in self.warnings],
         }
 
     def cluster_of(self) -> dict[str, Cluster]:

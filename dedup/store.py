@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .config import Config
+from .documents import FieldWarning
 from .errors import InputError
 from .events import EventDate, EventKey
 from .pipeline import Prepared
@@ -60,15 +61,19 @@ def _key_json(key: EventKey) -> dict[str, Any]:
 
 def record_json(record: Prepared) -> dict[str, Any]:
     """A document's record as JSON (saved files and the shared index's log use this)."""
-    return {"id": record.id, "title": record.title, "exact": record.exact,
-            "published": record.published, "source": record.source,
-            "key": _key_json(record.key)}
+    out = {"id": record.id, "title": record.title, "exact": record.exact,
+           "published": record.published, "source": record.source,
+           "key": _key_json(record.key)}
+    if record.warnings:
+        out["warnings"] = [w.to_dict() for w in record.warnings]
+    return out
 
 
 def record_from(data: dict[str, Any]) -> Prepared:
     """The inverse of :func:`record_json`."""
+    warnings = tuple(FieldWarning(**w) for w in data.get("warnings", ()))
     return Prepared(data["id"], data["title"], data["exact"], _key_from(data["key"]),
-                    data["published"], data["source"])
+                    data["published"], data["source"], warnings)
 
 
 def _key_from(data: dict[str, Any]) -> EventKey:

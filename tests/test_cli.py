@@ -79,7 +79,7 @@ def test_json_every_input_in_exactly_one_cluster(seed_json: dict) -> None:
 
 
 def test_json_schema_keys(seed_json: dict) -> None:
-    assert set(seed_json) == {"schema", "documents", "clusters", "links", "skipped"}
+    assert set(seed_json) == {"schema", "documents", "clusters", "links", "skipped", "warnings"}
     assert seed_json["schema"] == 1
     for cluster in seed_json["clusters"]:
         assert set(cluster) == {"id", "kind", "members", "groups"}

@@ -256,8 +256,11 @@ def test_jsonl_accounts_for_every_input(corpora: dict, mixed: Run) -> None:
     rows = [json.loads(line) for line in run.out.splitlines()]
     documents = [r["id"] for r in rows if "id" in r]
     skipped = [key_of(r["skipped"]) for r in rows if "skipped" in r]
-    assert len(rows) == len(documents) + len(skipped) == len(mixed.manifest)
+    warned = [r["warning"]["id"] for r in rows if "warning" in r]
+    assert len(rows) == len(documents) + len(skipped) + len(warned)
+    assert len(documents) + len(skipped) == len(mixed.manifest)
     assert set(documents) == expected_ids(mixed.manifest)
+    assert set(warned) <= set(documents)
 
 
 def test_table_lists_the_skipped_inputs(corpora: dict) -> None:
@@ -349,3 +352,6 @@ def test_all_odd_dates_in_one_feed(tmp_path: Path, capsys: pytest.CaptureFixture
     assert sorted(m for c in result["clusters"] for m in c["members"]) == sorted(
         str(i) for i in range(len(odd))
     )
+    # None and "" are no date; every other value is a warning of its document, never silence.
+    warned = {w["id"]: w["value"] for w in result["warnings"]}
+    assert set(warned) == {str(i) for i, v in enumerate(odd) if v not in (None, "")}

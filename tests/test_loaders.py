@@ -443,7 +443,7 @@ def test_json_array_date_alias_and_metadata(tmp_path: Path) -> None:
     assert dict(got["1"].metadata) == {"cluster": 3, "group": "g"}
     assert got["2"].published == "2024-02-02"
     assert dict(got["2"].metadata) == {"date": "old", "event_key": "e"}
-    assert got["3"].published is None  # a number is ignored, not an error
+    assert got["3"].published == "1700000000"  # a number is a Unix time (dedup.dates)
     assert (got["3"].url, got["3"].source) == ("https://x.test", "S")
     skip = only_skip(skipped)
     assert skip.reason == "record must be a JSON object, got int"
