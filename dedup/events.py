@@ -194,6 +194,13 @@ def extract_date(
         if mentions and mentions[0][0] < 160:
             start, end, day, year_known = mentions[0]
             ref, ref_year_known, dateline_end = day, year_known, end
+    elif (own := _own_date(body, ref)) is not None:
+        # The text's own date (its dateline or time stamp) more than STAMP_DAYS before the
+        # metadata's: the metadata is a later stamp (a crawler's fetch date, a re-publication),
+        # and the text says when it was written. A later own date is an update: ignored.
+        dateline_end, day, year_known = own  # the lead starts after it, as without metadata
+        if (ref - day).days > STAMP_DAYS:
+            ref, ref_year_known, from_metadata = day, year_known, False
     lead = _lead(body, dateline_end)
 
     if ref is not None:
@@ -229,6 +236,42 @@ def extract_date(
         if year_known and not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
             return EventDate(day, day, True, "explicit"), None
     return None, None
+
+
+STAMP_DAYS = 2
+# A date written as the article's own: at the start of a line, after at most a place, an
+# agency, a stamp word and a weekday ("New Delhi, May 5 (IANS):", "SAVANNAH, GA (December 2,
+# 2015):", "PTI Benaulim (Goa) Published 04.05.23", "Updated: Monday, July 7, 2014 6:44 PM"),
+# and followed by the end of the line, a bracket, a colon, a dash or a time, never by more
+# of a sentence ("On Oct. 10, Tommie ..." is the event's date, not the article's).
+_OWN_DATE_BEFORE = re.compile(
+    r"(?:^|\n)[ \t(]*(?:(?:PTI|IANS|ANI|AP|AFP|UNI|Reuters)\)?[ \t]+)?"
+    r"(?:[A-Z][A-Za-z.'-]*(?:[ ][A-Z][A-Za-z.'-]*){0,3}(?:,[ ][A-Z][A-Za-z.]*)?"
+    r"[ \t]*(?:\([^)\n]{1,40}\))?[ \t]*(?:,|\(|-+|\u2014)?[ \t]*)?"
+    r"(?:(?i:published|posted|updated|created|last updated|update)\b[^\n]{0,20}?[:(-]?[ \t]*)?"
+    r"(?:(?i:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]*)?\(?$"
+)
+_OWN_DATE_AFTER = re.compile(r"[ \t]*(?:$|\n|\)|:|\(|-|\u2014|\||,?[ \t]*\d{1,2}[:.]\d\d)")
+
+
+def _own_date(body: str, ref: dt.date) -> tuple[int, dt.date, bool] | None:
+    """(end, date, year_known) of the first date in the opening of ``body`` written as the
+    article's own (see :data:`_OWN_DATE_BEFORE`); a date without a year takes the year that
+    puts it at or before ``ref``."""
+    opening = body[:400]
+    for start, end, day, year_known in _date_mentions(opening):
+        if start >= 300:
+            break
+        line_start = opening.rfind("\n", 0, start) + 1
+        if line_start and opening[line_start - 1] == "\n":
+            line_start -= 1  # the pattern anchors on the line break
+        if _OWN_DATE_BEFORE.match(opening, line_start, start) and _OWN_DATE_AFTER.match(opening, end):
+            if not year_known:
+                day = _with_year(day, ref.year) or day
+                if day > ref:
+                    day = _with_year(day, ref.year - 1) or day
+            return end, day, year_known
+    return None
 
 
 def _lead(body: str, start: int = 0) -> str:

@@ -130,3 +130,38 @@ def test_jsonl_lists_the_warnings_after_the_documents(
     assert rows[1] == {"warning": {"id": "a", "field": "published", "value": "soon",
                                    "reason": "not a date in a known form (ISO 8601, RFC 2822 "
                                              "or 'May 5, 2023')"}}
+
+
+def test_a_fetch_date_stamp_does_not_merge_different_meetings() -> None:
+    # A crawler stamped every page with the day it fetched them. The texts' own datelines say
+    # when each was written; the two Goa reports stay one story, the other meetings apart.
+    from dedup.loaders import load
+
+    docs, _ = load(DATA)
+    stamped = [Document(d.id, d.text, d.title, "2024-11-30T08:00:00Z") for d in docs]
+    multi = [c.members for c in cluster_documents(stamped).clusters if len(c.members) > 1]
+    assert [[m[:3] for m in members] for members in multi] == [["001", "003"]]
+
+
+def _event(body: str, published: str):
+    from dedup.events import extract_event_key
+
+    return extract_event_key("", body, published).date
+
+
+def test_the_texts_own_earlier_date_wins_over_a_later_metadata_stamp() -> None:
+    body = "New Delhi, May 5 (IANS): India and Russia held talks on Thursday in Goa."
+    assert _event(body, "2023-05-05").label() == "2023-05-04"  # agreeing: as before
+    # A fetch stamp: the dateline is the reference, its year unknown, so "Thursday" is one
+    # of the seven days up to May 5.
+    later = _event(body, "2024-11-30")
+    assert later is not None and later.label() == "--04-29..--05-05"
+    dated = "SAVANNAH, GA (December 2, 2015): Police said a man was shot on Tuesday."
+    assert _event(dated, "2017-01-29").label() == "2015-12-01"
+
+
+def test_an_updated_stamp_or_a_date_inside_a_sentence_never_overrides_metadata() -> None:
+    updated = "Updated: May 9, 2023 10:00 AM\n\nIndia and Russia held talks on Thursday in Goa."
+    assert _event(updated, "2023-05-05").label() == "2023-05-04"  # later: an update
+    sentence = "On Oct. 10, a man was shot in Memphis. Police said on Monday he died."
+    assert _event(sentence, "2015-10-23").source != "dateline"
