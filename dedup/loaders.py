@@ -17,6 +17,7 @@ the same tree give the same sequence whatever order the file system lists entrie
 from __future__ import annotations
 
 import codecs
+import datetime as dt
 import errno
 import io
 import json
@@ -415,8 +416,7 @@ def _looks_binary(text: str) -> bool:
 # .txt / .md
 # --------------------------------------------------------------------------------------------
 
-_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
-_FRONT_MATTER_MAX_LINES = 60
+_FRONT_MATTER_MAX_LINES = 200
 
 
 def _text_document(data: bytes, doc_id: str, shown: str, *, markdown: bool) -> Item:
@@ -429,41 +429,49 @@ def _text_document(data: bytes, doc_id: str, shown: str, *, markdown: bool) -> I
         return Skipped(shown, REASON_EMPTY)
     if not has_words(body):
         return Skipped(shown, REASON_NO_WORDS)
-    title = _clean_str(fields.pop("title", None)) or extract_title(body, markdown=markdown)
-    published = _clean_str(fields.pop("published", None)) or _clean_str(fields.pop("date", None))
-    source = _clean_str(fields.pop("source", None))
-    url = _clean_str(fields.pop("url", None))
-    return Document(doc_id, body, title, published, source, url, fields)
+    title = _scalar_text(fields.pop("title", None)) or extract_title(body, markdown=markdown)
+    published = fields.pop("published", None)
+    if published is None or published == "":
+        published = fields.pop("date", None)
+    source = _scalar_text(fields.pop("source", None))
+    url = _scalar_text(fields.pop("url", None))
+    return Document(doc_id, body, title, _date_value(published), source, url, fields)
 
 
-def _split_front_matter(text: str) -> tuple[dict[str, str], str]:
-    """Split a ``---`` / ``key: value`` / ``---`` block off the top; ({}, text) when there is none.
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """Split a YAML front matter block (``---`` ... ``---`` or ``...``) off the top;
+    ({}, text) when there is none.
 
-    Only a simple block is accepted (every non-blank line is ``key: value``), so an article that
-    merely starts with a horizontal rule is left alone.
+    The block is read with PyYAML's safe loader, so lists, quoted strings and dates are read
+    as YAML means them (``author:\n  - PTI`` is a list, not article text). A block that is not
+    a YAML mapping (an article that merely starts with a horizontal rule) is left in the text.
     """
     if not text.startswith("---\n"):
         return {}, text
-    lines = text.split("\n")
-    fields: dict[str, str] = {}
+    lines = text.split("\n", _FRONT_MATTER_MAX_LINES + 1)
     for index in range(1, min(len(lines), _FRONT_MATTER_MAX_LINES)):
-        line = lines[index]
-        if line.strip() in ("---", "..."):
-            return fields, "\n".join(lines[index + 1 :]).lstrip("\n")
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = _FRONT_MATTER_KEY.match(line)
-        if match is None:
-            return {}, text
-        fields[match.group(1).lower()] = _unquote(match.group(2))
-    return {}, text
+        if lines[index].rstrip() in ("---", "..."):
+            break
+    else:
+        return {}, text
+    import yaml  # only for files that have front matter
+
+    try:
+        fields = yaml.safe_load("\n".join(lines[1:index]))
+    except yaml.YAMLError:
+        return {}, text
+    if not isinstance(fields, dict) or not fields:
+        return {}, text
+    body = "\n".join(lines[index + 1:]).lstrip("\n")
+    return {str(k).lower(): v for k, v in fields.items()}, body
 
 
-def _unquote(value: str) -> str:
-    """Strip one pair of matching quotes around a front-matter value."""
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
+def _scalar_text(value: Any) -> str | None:
+    """A front-matter value as text: a string stripped, a number or date written out; None
+    for a missing, empty or structured value."""
+    if isinstance(value, (list, dict)) or value is None:
+        return None
+    return str(value).strip() or None
 
 
 # ---- title heuristics ----------------------------------------------------------------------
@@ -1111,6 +1119,8 @@ def _date_value(value: Any) -> str | None:
     document, never dropped silently)."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
+    if isinstance(value, (dt.date, dt.datetime)):  # YAML front matter reads dates as such
+        return value.isoformat()
     if isinstance(value, (int, float)) and not isinstance(value, bool) and value == value:
         return str(int(value)) if abs(value) < 1e16 else str(value)
     return value.strip() if isinstance(value, str) else json.dumps(value)

@@ -139,8 +139,28 @@ def test_front_matter_sets_fields_and_is_removed_from_text(tmp_path: Path) -> No
     assert (doc.title, doc.published, doc.source, doc.url) == (
         "Front title", "2024-05-04", "Wire", "https://example.com/a"
     )
-    assert doc.metadata == {"cluster": "7"}
+    assert doc.metadata == {"cluster": 7}  # YAML: a number
     assert doc.text.startswith("# Heading line")
+
+
+def test_front_matter_is_yaml_lists_and_quotes_included(tmp_path: Path) -> None:
+    # A list in the block became article text with the old key: value reader.
+    write(
+        tmp_path / "a.md",
+        "---\ntitle: 'Talks: a new phase'\nauthor:\n  - PTI\n  - IANS\n"
+        "published: 2023-05-04T10:00:00+05:30\ntags: [goa, sco]\n---\nBody text here.\n",
+    )
+    doc = load(tmp_path)[0][0]
+    assert doc.title == "Talks: a new phase"
+    assert doc.published == "2023-05-04T10:00:00+05:30"
+    assert doc.metadata == {"author": ["PTI", "IANS"], "tags": ["goa", "sco"]}
+    assert doc.text == "Body text here.\n"
+
+
+def test_a_block_that_is_not_a_yaml_mapping_stays_text(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "---\n- just: [unbalanced\n---\nProse follows.\n")
+    doc = load(tmp_path)[0][0]
+    assert doc.text.startswith("---\n- just")
 
 
 def test_text_without_front_matter_has_no_published(tmp_path: Path) -> None:
