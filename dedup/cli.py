@@ -12,10 +12,13 @@ import argparse
 import errno
 import json
 import os
+import shutil
 import sys
+import tempfile
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from rich.console import Console
 from rich.progress import (
@@ -69,7 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
         "cluster", help="group the articles of a folder or JSONL file into story clusters",
         parents=[debug],
     )
-    cluster.add_argument("path", help="folder (read recursively) or .jsonl/.json/.txt/.md/.html file")
+    cluster.add_argument(
+        "path", nargs="+",
+        help="folders (read recursively) and files (.jsonl, .ndjson, .json, also .gz; .txt, .md, "
+             ".html); '-' reads JSON Lines from standard input",
+    )
     cluster.add_argument(
         "--format", choices=("table", "json", "jsonl"), default="table",
         help="table for people (default), json (one document) or jsonl (one line per article)",
@@ -102,7 +109,8 @@ def build_parser() -> argparse.ArgumentParser:
     for name, text in (("add", "add the articles under PATH and print a verdict for each"),
                        ("check", "print the verdicts the articles under PATH would get")):
         action = actions.add_parser(name, help=text, description=text, parents=[debug])
-        action.add_argument("path", help="folder or file of articles, as for 'dedup cluster'")
+        action.add_argument("path", nargs="+",
+                            help="folders and files of articles, as for 'dedup cluster'")
         action.add_argument("--index", required=True, metavar="FILE",
                             help="the index file (created by 'add' when missing)")
         action.add_argument("--format", choices=("table", "jsonl"), default="table",
@@ -135,7 +143,7 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     skipped: list[Skipped] = []
     verdicts = []
     articles = 0
-    for item in iter_inputs(args.path):
+    for item in iter_inputs(args.path, stdin=_stdin(args.path)):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
@@ -148,7 +156,8 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
         else:
             verdicts.append(index.check(item))
     if not articles:
-        err.print(f"dedup: no readable article in {args.path}", markup=False, highlight=False)
+        err.print(f"dedup: no readable article in {' '.join(args.path)}", markup=False,
+                  highlight=False)
         return EXIT_USAGE
     if args.action == "add":
         index.save(path)  # only now: an interrupted run leaves the previous index as it was
@@ -187,13 +196,24 @@ def _config(args: argparse.Namespace) -> Config:
     )
 
 
+def _stdin(paths: Sequence[str]) -> BinaryIO | None:
+    """Standard input, copied to a temporary file when a path is ``-`` (the inputs are read
+    more than once, and a pipe can be read only once); None otherwise."""
+    if "-" not in paths:
+        return None
+    spool = tempfile.TemporaryFile()
+    shutil.copyfileobj(sys.stdin.buffer, spool)
+    return spool
+
+
 class _Inputs:
-    """The documents under a path, as a collection the pipeline may read more than once (it
+    """The documents under the paths, as a collection the pipeline may read more than once (it
     reads twice: once to learn each site's chrome, once to analyse). Files are read again on
     each pass rather than held; skipped inputs are recorded once."""
 
-    def __init__(self, path: str, skipped: list[Skipped], progress: Progress) -> None:
+    def __init__(self, path: list[str], skipped: list[Skipped], progress: Progress) -> None:
         self.path = path
+        self.stdin = _stdin(path)
         self.skipped = skipped
         self.progress = progress
         self.passes = 0
@@ -208,7 +228,9 @@ class _Inputs:
             self.progress.remove_task(self.task)
         self.task = self.progress.add_task(label, total=None)
         self.inputs = 0
-        for item in iter_inputs(self.path):
+        if self.stdin is not None:
+            self.stdin.seek(0)
+        for item in iter_inputs(self.path, stdin=self.stdin):
             self.inputs += 1
             self.progress.advance(self.task)
             if isinstance(item, Skipped):
@@ -252,7 +274,7 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
         result = cluster_documents(documents, config, skipped=skipped, progress=report)
 
     if result.documents == 0:
-        err.print(f"dedup: no readable article in {args.path}"
+        err.print(f"dedup: no readable article in {' '.join(args.path)}"
                   + (f" ({len(skipped)} input(s) skipped)" if skipped else ""),
                   markup=False, highlight=False)
         for item in skipped[:20]:

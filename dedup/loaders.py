@@ -19,15 +19,18 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import errno
+import gzip
 import io
 import json
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+import sys
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
-from typing import Any
+from typing import Any, BinaryIO
 
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
@@ -46,7 +49,8 @@ __all__ = [
 TEXT_EXTENSIONS = frozenset({".txt", ".md"})
 HTML_EXTENSIONS = frozenset({".html", ".htm"})
 JSON_EXTENSIONS = frozenset({".json"})
-JSONL_EXTENSIONS = frozenset({".jsonl"})
+JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
+RECORD_EXTENSIONS = JSON_EXTENSIONS | JSONL_EXTENSIONS  # read gzip-compressed too (.gz)
 SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
 
 Item = Document | Skipped
@@ -65,14 +69,52 @@ REASON_NO_WORDS = "no words in the text (only punctuation, symbols or invisible 
 # --------------------------------------------------------------------------------------------
 
 
-def iter_inputs(path: str | os.PathLike[str]) -> Iterator[Item]:
-    """Stream the documents of a folder (recursively) or of one file, with the skipped inputs.
+Paths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
+STDIN = "-"
 
-    The top-level path is checked *now* (not on the first ``next()``), so a typo fails fast:
-    raises :class:`InputError`, naming the path, when it does not exist or cannot be read.
-    Everything below it is reported as :class:`Skipped` items interleaved with the documents.
+
+def iter_inputs(paths: Paths, *, stdin: BinaryIO | None = None) -> Iterator[Item]:
+    """Stream the documents of folders (recursively) and files, with the skipped inputs.
+
+    ``paths`` is one path or several; ``"-"`` stands for JSON Lines on ``stdin`` (default
+    ``sys.stdin.buffer``, read from where it stands, once; gzip-compressed too).
+
+    Document ids: a text, Markdown or HTML file's id is its path relative to the folder given
+    (the file name, for a file given directly); with several paths, the path as given joined
+    with that. A record's id is its ``id`` field; where the input holds several JSON/JSONL
+    files (daily dumps with ids 1..N, say), it is ``<file id>#<id>``, unique per file.
+    Inside folders, files named README, LICENSE, CHANGELOG and the like are not articles:
+    they are skipped with that reason.
+
+    Every path is checked *now* (not on the first ``next()``), so a typo fails fast: raises
+    :class:`InputError`, naming the path, when it does not exist or cannot be read.
+    Everything below them is reported as :class:`Skipped` items interleaved with the documents.
     """
-    root = os.fsdecode(os.fspath(path))
+    roots = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+    if not roots:
+        raise InputError("no input path given")
+    several = len(roots) > 1
+    plans = [_plan(os.fsdecode(os.fspath(root)), several) for root in roots]
+    if sum(1 for plan in plans if plan.kind == "stdin") > 1:
+        raise InputError("'-' (standard input) can be given once")
+    prefix = sum(_record_files(plan) for plan in plans) > 1
+    return _iter_plans(plans, prefix, stdin)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """One input path, checked: a folder, a file or standard input, and how its ids begin."""
+
+    kind: str  # "folder", "file" or "stdin"
+    path: str
+    shown: str
+    id_base: str  # "" (ids relative to the folder), or the path as given (several paths)
+    key: tuple[int, int] = (0, 0)
+
+
+def _plan(root: str, several: bool) -> _Plan:
+    if root == STDIN:
+        return _Plan("stdin", root, root, root)
     shown = _printable(root)
     try:
         st = os.stat(root)
@@ -82,31 +124,62 @@ def iter_inputs(path: str | os.PathLike[str]) -> Iterator[Item]:
         raise InputError(f"input path does not exist: {shown}") from None
     except OSError as exc:
         raise InputError(f"cannot access input path {shown}: {_os_reason(exc)}") from None
-
-    run = _Run()
     if stat.S_ISDIR(st.st_mode):
         try:
             with os.scandir(root):
                 pass
         except OSError as exc:
             raise InputError(f"cannot read input folder {shown}: {_os_reason(exc)}") from None
-        return _iter_folder(root, shown, (st.st_dev, st.st_ino), run)
+        base = shown.rstrip("/") if several else ""
+        return _Plan("folder", root, shown, base, (st.st_dev, st.st_ino))
     if stat.S_ISREG(st.st_mode):
         try:
             with open(root, "rb"):
                 pass
         except OSError as exc:
             raise InputError(f"cannot read input file {shown}: {_os_reason(exc)}") from None
-        name = _printable(os.path.basename(os.path.normpath(root)))
-        return _iter_file(root, name, shown, run)
+        base = shown if several else _printable(os.path.basename(os.path.normpath(root)))
+        return _Plan("file", root, shown, base)
     raise InputError(f"input path is neither a regular file nor a folder: {shown}")
 
 
-def load(path: str | os.PathLike[str]) -> tuple[list[Document], list[Skipped]]:
+def _record_files(plan: _Plan) -> int:
+    """How many JSON/JSONL files a path holds (names only: nothing is read)."""
+    if plan.kind == "stdin":
+        return 1
+    if plan.kind == "file":
+        return int(_file_type(plan.path)[0] in RECORD_EXTENSIONS)
+    return sum(
+        1 for entry in _walk(plan.path, "", plan.shown, (plan.key,), {plan.key})
+        if isinstance(entry, _Entry) and _file_type(entry.path)[0] in RECORD_EXTENSIONS
+    )
+
+
+def _iter_plans(plans: list[_Plan], prefix: bool, stdin: BinaryIO | None) -> Iterator[Item]:
+    run = _Run()
+    for plan in plans:
+        if plan.kind == "stdin":
+            handle = stdin if stdin is not None else sys.stdin.buffer
+            yield from _guarded(_iter_jsonl_handle(handle, plan.shown, run,
+                                                   f"{plan.id_base}#" if prefix else ""),
+                                plan.shown)
+        elif plan.kind == "file":
+            yield from _iter_file(plan.path, plan.id_base, plan.shown, run, prefix)
+        else:
+            walk = _walk(plan.path, "", plan.shown, (plan.key,), {plan.key})
+            for entry in walk:
+                if isinstance(entry, Skipped):
+                    yield entry
+                    continue
+                doc_id = f"{plan.id_base}/{entry.rel}" if plan.id_base else entry.rel
+                yield from _iter_file(entry.path, doc_id, entry.shown, run, prefix)
+
+
+def load(paths: Paths, *, stdin: BinaryIO | None = None) -> tuple[list[Document], list[Skipped]]:
     """Read everything :func:`iter_inputs` yields into two lists: documents and skipped inputs."""
     documents: list[Document] = []
     skipped: list[Skipped] = []
-    for item in iter_inputs(path):
+    for item in iter_inputs(paths, stdin=stdin):
         if isinstance(item, Document):
             documents.append(item)
         else:
@@ -140,16 +213,20 @@ class _Run:
 # --------------------------------------------------------------------------------------------
 
 
-def _iter_folder(
-    root: str, shown_root: str, root_key: tuple[int, int], run: _Run
-) -> Iterator[Item]:
-    """Walk ``root`` depth first in sorted name order, yielding documents and skipped inputs.
+@dataclass(frozen=True)
+class _Entry:
+    """A file found in a folder: where it is, its path relative to the folder, and as shown."""
 
-    Symlinked folders are followed, except into a folder above them (a loop) or into a folder
-    already read through another path (which would only load the same files twice).
-    """
-    visited: set[tuple[int, int]] = {root_key}
-    yield from _walk(root, "", shown_root, (root_key,), visited, run)
+    path: str
+    rel: str
+    shown: str
+
+
+# Files that document a data folder rather than report news (README.md beside the dumps).
+_PROJECT_FILES = frozenset(
+    "readme license licence changelog changes copying contributing notice authors history "
+    "code_of_conduct".split()
+)
 
 
 def _walk(
@@ -158,9 +235,13 @@ def _walk(
     shown_root: str,
     ancestors: tuple[tuple[int, int], ...],
     visited: set[tuple[int, int]],
-    run: _Run,
-) -> Iterator[Item]:
-    """Yield the items of one folder (``rel`` is its path relative to the root, '' or 'a/b/')."""
+) -> Iterator[_Entry | Skipped]:
+    """The files of one folder and its subfolders (``rel``: its path relative to the root,
+    '' or 'a/b/'), depth first in sorted name order, and what cannot be read as Skipped.
+
+    Symlinked folders are followed, except into a folder above them (a loop) or into a folder
+    already read through another path (which would only load the same files twice).
+    """
     try:
         with os.scandir(folder) as listing:
             entries = sorted(listing, key=lambda entry: entry.name)
@@ -186,11 +267,13 @@ def _walk(
                 yield Skipped(shown, "folder already read through another path")
             else:
                 visited.add(key)
-                yield from _walk(
-                    entry.path, entry_rel + "/", shown_root, ancestors + (key,), visited, run
-                )
+                yield from _walk(entry.path, entry_rel + "/", shown_root, ancestors + (key,), visited)
         elif stat.S_ISREG(mode):
-            yield from _iter_file(entry.path, entry_rel, shown, run)
+            stem = entry.name.split(".", 1)[0].lower()
+            if stem in _PROJECT_FILES:
+                yield Skipped(shown, f"not an article: a project file ({entry.name})")
+            else:
+                yield _Entry(entry.path, entry_rel, shown)
         else:
             yield Skipped(shown, "not a regular file")
 
@@ -225,28 +308,49 @@ def _join_shown(shown_root: str, rel: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _iter_file(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[Item]:
-    """The items of one file. A bug met while reading it costs that file alone (what it gave
+def _file_type(path: str) -> tuple[str, bool]:
+    """A file's extension, lower-cased, and whether it is gzip-compressed (``.jsonl.gz``)."""
+    name = path.lower()
+    gzipped = name.endswith(".gz")
+    ext = os.path.splitext(name[:-3] if gzipped else name)[1]
+    return ext, gzipped
+
+
+def _iter_file(
+    fs_path: str, doc_id: str, shown: str, run: _Run, prefix: bool = False
+) -> Iterator[Item]:
+    """The items of one file (``prefix``: its records' ids begin with ``doc_id#``)."""
+    yield from _guarded(_file_items(fs_path, doc_id, shown, run, prefix), shown)
+
+
+def _guarded(items: Iterator[Item], shown: str) -> Iterator[Item]:
+    """``items``, but a bug met while reading them costs that input alone (what it gave
     before stays): it becomes a :class:`Skipped` with reason ``internal error: ...``."""
     try:
-        yield from _file_items(fs_path, doc_id, shown, run)
+        yield from items
     except Exception as exc:
         yield Skipped.internal_error(shown, exc)
 
 
-def _file_items(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[Item]:
+def _file_items(
+    fs_path: str, doc_id: str, shown: str, run: _Run, prefix: bool
+) -> Iterator[Item]:
     """Dispatch one file on its extension; unsupported types are reported, never read."""
-    ext = os.path.splitext(fs_path)[1].lower()
-    if ext not in SUPPORTED_EXTENSIONS:
+    ext, gzipped = _file_type(fs_path)
+    if ext not in SUPPORTED_EXTENSIONS or (gzipped and ext not in RECORD_EXTENSIONS):
+        ext = ext + ".gz" if gzipped else ext
         if ext:
             yield Skipped(shown, f"unsupported file type '{_printable(ext)}'")
         else:
             yield Skipped(shown, "unsupported file type (no extension)")
         return
+    id_prefix = f"{doc_id}#" if prefix else ""
     if ext in JSONL_EXTENSIONS:
-        yield from _iter_jsonl(fs_path, shown, run)
+        yield from _iter_jsonl(fs_path, shown, run, id_prefix, gzipped)
         return
-    data = _read_bytes(fs_path)
+    data = _read_bytes(fs_path, gzipped)
+    if ext in JSON_EXTENSIONS and isinstance(data, bytes) and data.startswith(GZIP_MAGIC):
+        data = _gunzip(data)  # compressed records, whatever the name says
     if isinstance(data, str):
         yield Skipped(shown, data)
         return
@@ -258,7 +362,7 @@ def _file_items(fs_path: str, doc_id: str, shown: str, run: _Run) -> Iterator[It
         yield Skipped(shown, f"{REASON_BINARY} ({kind})")
         return
     if ext in JSON_EXTENSIONS:
-        yield from _iter_json(data, doc_id, shown, run)
+        yield from _iter_json(data, doc_id, shown, run, id_prefix)
         return
     item = _html_document(data, doc_id, shown) if ext in HTML_EXTENSIONS else _text_document(
         data, doc_id, shown, markdown=ext == ".md"
@@ -295,15 +399,43 @@ def _binary_signature(head: bytes) -> str | None:
     return None
 
 
-def _read_bytes(fs_path: str) -> bytes | str:
-    """The whole content of a file, or a reason string when it cannot be read."""
+def _read_bytes(fs_path: str, gzipped: bool = False) -> bytes | str:
+    """The whole content of a file (decompressed), or a reason string when it cannot be read."""
     try:
-        with open(fs_path, "rb") as handle:
+        with _open(fs_path, gzipped) as handle:
             return handle.read()
     except MemoryError:
         return "cannot read file: too large to fit in memory"
-    except OSError as exc:
+    except (OSError, EOFError, zlib.error) as exc:
+        return _read_reason(exc, gzipped)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _gunzip(data: bytes) -> bytes | str:
+    """Decompressed bytes, or the reason they cannot be."""
+    try:
+        return gzip.decompress(data)
+    except (OSError, EOFError, zlib.error) as exc:
+        return _read_reason(exc, True)
+
+
+def _open(fs_path: str, gzipped: bool) -> BinaryIO:
+    if gzipped:
+        return gzip.open(fs_path, "rb")  # type: ignore[return-value]
+    return open(fs_path, "rb")
+
+
+def _read_reason(exc: BaseException, gzipped: bool) -> str:
+    """Why a file could not be read, in words (a broken gzip stream says so)."""
+    if isinstance(exc, (gzip.BadGzipFile, EOFError, zlib.error)) or (
+        gzipped and not isinstance(exc, OSError)
+    ):
+        return f"corrupt or truncated gzip data ({exc or type(exc).__name__})"
+    if isinstance(exc, OSError):
         return f"cannot read file: {_os_reason(exc)}"
+    return f"cannot read file: {exc}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -887,7 +1019,9 @@ def _json_ld_fields(blocks: Iterable[str]) -> dict[str, str]:
 _KNOWN_FIELDS = ("id", "text", "title", "source", "url")
 
 
-def _iter_json(data: bytes, file_id: str, shown: str, run: _Run) -> Iterator[Item]:
+def _iter_json(
+    data: bytes, file_id: str, shown: str, run: _Run, id_prefix: str = ""
+) -> Iterator[Item]:
     """A .json file: one record (which may use the file's id) or an array of records."""
     text = decode_text(data)
     if text is None:
@@ -903,12 +1037,14 @@ def _iter_json(data: bytes, file_id: str, shown: str, run: _Run) -> Iterator[Ite
         return
     if isinstance(records, tuple):
         line, value = records
-        yield _record_item(value, shown, line, run, fallback_id=file_id)
+        if isinstance(value, dict) and "id" not in value:
+            id_prefix = ""  # the record takes the file's id: unique already
+        yield _record_item(value, shown, line, run, fallback_id=file_id, id_prefix=id_prefix)
         return
     if not records:
         yield Skipped(shown, "empty JSON array")
     for line, value in records:
-        yield _record_item(value, shown, line, run)
+        yield _record_item(value, shown, line, run, id_prefix=id_prefix)
 
 
 _JSON_WS = re.compile(r"[ \t\n\r]*")
@@ -962,50 +1098,87 @@ def _expect_end(text: str, pos: int) -> None:
 _JSONL_SNIFF_BYTES = 8192
 
 
-def _iter_jsonl(fs_path: str, shown: str, run: _Run) -> Iterator[Item]:
-    """A .jsonl file, read line by line so that a huge file is never held in memory.
-
-    The first bytes are checked first, so that a binary file named ``.jsonl`` (a gzip archive,
-    say) is one skipped input rather than one "invalid JSON" per chunk of bytes; UTF-16/32 text
-    with a byte-order mark is decoded as it streams. Other problems are reported per line.
-    """
+def _iter_jsonl(
+    fs_path: str, shown: str, run: _Run, id_prefix: str = "", gzipped: bool = False
+) -> Iterator[Item]:
+    """A .jsonl/.ndjson file (gzip-compressed too, whatever its name says), read line by line
+    so that a huge file is never held in memory."""
     try:
         handle = open(fs_path, "rb")
     except OSError as exc:
         yield Skipped(shown, f"cannot read file: {_os_reason(exc)}")
         return
     with handle:
+        yield from _iter_jsonl_handle(handle, shown, run, id_prefix)
+
+
+def _iter_jsonl_handle(
+    handle: BinaryIO, shown: str, run: _Run, id_prefix: str = ""
+) -> Iterator[Item]:
+    """JSON Lines from an open binary stream (a file, or standard input), from where it stands.
+
+    Data that starts with the gzip signature is decompressed as it streams. The first bytes
+    are checked first, so that a binary file named ``.jsonl`` is one skipped input rather than
+    one "invalid JSON" per chunk of bytes; UTF-16/32 text with a byte-order mark is decoded as
+    it streams. Other problems are reported per line. ``id_prefix`` begins every record's id.
+    """
+    gzipped = False
+    if hasattr(handle, "peek") and handle.peek(2)[:2] == GZIP_MAGIC:
+        handle, gzipped = gzip.GzipFile(fileobj=handle, mode="rb"), True  # type: ignore[assignment]
+    try:
+        head = handle.read(_JSONL_SNIFF_BYTES)
+    except (OSError, EOFError, zlib.error) as exc:
+        yield Skipped(shown, _read_reason(exc, gzipped))
+        return
+    encoding = _wide_bom_encoding(head)
+    kind = _binary_signature(head)
+    if kind is not None or (encoding is None and _binary_head(head)):
+        yield Skipped(shown, f"{REASON_BINARY} ({kind})" if kind else REASON_BINARY)
+        return
+    stream = io.BufferedReader(_Rejoined(head, handle))
+    lines = _wide_lines(stream, encoding) if encoding else iter(stream.readline, b"")
+    lineno, blank = 0, True
+    while True:
         try:
-            head = handle.read(_JSONL_SNIFF_BYTES)
-            handle.seek(0)
-        except OSError as exc:
-            yield Skipped(shown, f"cannot read file: {_os_reason(exc)}")
+            raw = next(lines, b"")
+        except UnicodeDecodeError:
+            yield Skipped(shown, f"cannot decode the rest of the file as {encoding}", lineno + 1)
             return
-        encoding = _wide_bom_encoding(head)
-        kind = _binary_signature(head)
-        if kind is not None or (encoding is None and _binary_head(head)):
-            yield Skipped(shown, f"{REASON_BINARY} ({kind})" if kind else REASON_BINARY)
+        except (OSError, EOFError, zlib.error) as exc:
+            yield Skipped(shown, _read_reason(exc, gzipped), lineno + 1)
             return
-        lines = _wide_lines(handle, encoding) if encoding else iter(handle.readline, b"")
-        lineno, blank = 0, True
-        while True:
-            try:
-                raw = next(lines, b"")
-            except OSError as exc:
-                yield Skipped(shown, f"cannot read file: {_os_reason(exc)}", lineno + 1)
-                return
-            except UnicodeDecodeError:
-                yield Skipped(shown, f"cannot decode the rest of the file as {encoding}", lineno + 1)
-                return
-            if not raw:
-                break
-            lineno += 1
-            item = _jsonl_line(raw, shown, lineno, run)
-            if item is not None:
-                blank = False
-                yield item
-        if blank:
-            yield Skipped(shown, REASON_EMPTY)
+        if not raw:
+            break
+        lineno += 1
+        item = _jsonl_line(raw, shown, lineno, run, id_prefix)
+        if item is not None:
+            blank = False
+            yield item
+    if blank:
+        yield Skipped(shown, REASON_EMPTY)
+
+
+class _Rejoined(io.RawIOBase):
+    """The bytes already read from a stream (``head``), then the rest of the stream: a file
+    read once, with no seek (standard input cannot seek)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        super().__init__()
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            n = min(len(buffer), len(self._head))
+            buffer[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        data = self._rest.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
 
 def _binary_head(head: bytes) -> bool:
@@ -1040,7 +1213,9 @@ def _wide_lines(handle: Any, encoding: str) -> Iterator[bytes]:
         text.detach()  # the caller owns and closes the binary handle
 
 
-def _jsonl_line(raw: bytes, shown: str, lineno: int, run: _Run) -> Item | None:
+def _jsonl_line(
+    raw: bytes, shown: str, lineno: int, run: _Run, id_prefix: str = ""
+) -> Item | None:
     """One line of a .jsonl file: None when blank, else a document or a skipped record."""
     if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
         raw = raw[len(codecs.BOM_UTF8) :]
@@ -1056,16 +1231,20 @@ def _jsonl_line(raw: bytes, shown: str, lineno: int, run: _Run) -> Item | None:
         return Skipped(shown, f"invalid JSON: {exc.msg} (column {exc.colno})", lineno)
     except RecursionError:
         return Skipped(shown, "invalid JSON: nested too deeply", lineno)
-    return _record_item(value, shown, lineno, run)
+    return _record_item(value, shown, lineno, run, id_prefix=id_prefix)
 
 
 def _record_item(
-    value: Any, shown: str, line: int | None, run: _Run, fallback_id: str | None = None
+    value: Any, shown: str, line: int | None, run: _Run, fallback_id: str | None = None,
+    id_prefix: str = "",
 ) -> Item:
-    """Turn one parsed record into a Document (checked for duplicate ids) or a Skipped."""
+    """Turn one parsed record into a Document (checked for duplicate ids) or a Skipped;
+    ``id_prefix`` begins its id (records of several files, see :func:`iter_inputs`)."""
     doc_or_skip = _record_document(value, shown, line, fallback_id)
     if isinstance(doc_or_skip, Skipped):
         return doc_or_skip
+    if id_prefix:
+        doc_or_skip = replace(doc_or_skip, id=id_prefix + doc_or_skip.id)
     return run.accept(doc_or_skip, shown, line)
 
 

@@ -95,8 +95,12 @@ SCRIPTS_ONLY_HTML = (
     "<body><script>document.write('<p>generated</p>')</script><noscript>Enable JS</noscript>"
     "<nav>Home | News | Sport</nav></body></html>"
 )
-# Records and their ids (fixed, so that the good-only files give the same ids).
-RECORD_IDS = ("rec-1", "rec-2", "12", "rec-long", "rec-last", "arr-1", "u16-1", "u16-2")
+# Records and their ids (fixed, so that the good-only files give the same ids). The corpus
+# holds several record files, so a record's id is "<file>#<its id>" (unique per file).
+RECORD_IDS = (
+    *(f"feeds/records.jsonl#{i}" for i in ("rec-1", "rec-2", "12", "arr-1", "rec-long", "rec-last")),
+    "feeds/array.json#arr-1", "feeds/utf16.jsonl#u16-1", "feeds/utf16.jsonl#u16-2",
+)
 ODD_PUBLISHED: tuple[object, ...] = ("yesterday", "2016-13-45", 12345, None, "31/02/2020")
 
 _SYLLABLES = (
@@ -272,7 +276,7 @@ def make_hostile_corpus(
         (_record(7.5, body()), "id must be a string or integer, got float"),
         (_record(None, body()), "id must be a string or integer, got null"),
         (_record(["a"], body()), "id must be a string or integer, got list"),
-        (_record("rec-1", body()), "duplicate id 'rec-1'"),
+        (_record("rec-1", body()), "duplicate id 'feeds/records.jsonl#rec-1'"),
         ("[1, 2, 3]", "record must be a JSON object, got list"),
         (_record("rec-4", ""), "record has empty 'text'"),
         (_record("rec-5", 42), "'text' must be a string, got int"),
@@ -282,7 +286,7 @@ def make_hostile_corpus(
         (_record("   ", body()), "id must not be empty"),
         (json.dumps({"text": body()}), "record has no 'id'"),
         (_record("rec-6", "\u200b\u2026 \u00a0 ---"), "no words"),
-        (_record("arr-1", body()), "duplicate id 'arr-1'"),
+        (_record("arr-1", body()), DOCUMENT),  # array.json has one too: ids are per file
         ("   \t", None),
         (_record("rec-long", _filler(rng, 200_000), published=None), DOCUMENT),
         ("null", "record must be a JSON object, got null"),
@@ -295,7 +299,7 @@ def make_hostile_corpus(
         (json.dumps({"id": "arr-2", "title": "missing text"}), "record has no 'text'"),
         (_record(False, body()), "id must be a string or integer, got bool"),
         ('"just a string"', "record must be a JSON object, got str"),
-        (_record("arr-1", body()), "duplicate id 'arr-1'"),
+        (_record("arr-1", body()), "duplicate id 'feeds/array.json#arr-1'"),
         ("]", None),
     ], array=True)
     w.records("feeds/utf16.jsonl", [
@@ -315,15 +319,17 @@ def make_hostile_corpus(
     w.file("bad/punctuation.txt", b"...\n!!! --- ***\n", "no words")
     w.file("bad/image.txt", png_with_noise(), "binary")
     w.file("bad/scan.txt", minimal_pdf(), "binary")
-    w.file("bad/archive.json", gzip.compress(b'{"id": "g", "text": "zipped"}\n' * 50, mtime=0),
-           "binary")
-    w.file("bad/archive.jsonl", gzip.compress(b'{"id": "g", "text": "zipped"}\n' * 50, mtime=0),
-           "binary")
+    w.file("bad/archive.jsonl.gz", b"\x1f\x8b\x08" + random.Random(11).randbytes(300),
+           "corrupt or truncated gzip data")
+    w.file("bad/archive.json", b"\x1f\x8b\x08" + random.Random(12).randbytes(300),
+           "corrupt or truncated gzip data")
     w.file("bad/noise.jsonl", random.Random(10).randbytes(20_000), "binary")
     w.file("bad/nul.txt", b"Title with a NUL\n\nSome text \x00 and more text\n", "binary")
     w.file("bad/photo.png", png_with_noise(2), "unsupported file type '.png'")
     w.file("bad/report.pdf", minimal_pdf(), "unsupported file type '.pdf'")
-    w.file("bad/README", b"A file without an extension\n", "unsupported file type (no extension)")
+    w.file("bad/NOTES", b"A file without an extension\n", "unsupported file type (no extension)")
+    w.file("bad/README.md", b"# About these articles\n\nNot an article.\n",
+           "not an article: a project file")
     w.file("bad/scripts-only.html", SCRIPTS_ONLY_HTML.encode(), "no article text in HTML")
     w.file("bad/truncated.json", b'{"id": "t", "text": "cut off in the mid', "invalid JSON", line=1)
     w.file("bad/empty-array.json", b"[]", "empty JSON array")

@@ -272,8 +272,8 @@ def test_documents_stream_into_the_pipeline(
     read: list[str] = []
     real_iter_inputs, real_cluster = cli.iter_inputs, cli.cluster_documents
 
-    def counting_iter_inputs(path: str) -> Iterator[Document | Skipped]:
-        for item in real_iter_inputs(path):
+    def counting_iter_inputs(path: list[str], **kwargs: object) -> Iterator[Document | Skipped]:
+        for item in real_iter_inputs(path, **kwargs):
             read.append(item.path if isinstance(item, Skipped) else item.id)
             yield item
 
@@ -315,8 +315,8 @@ def test_keyboard_interrupt_exits_130(
     def interrupted(*args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt
 
-    def interrupted_while_reading(path: str) -> Iterator[Document | Skipped]:
-        yield from itertools.islice(real_iter_inputs(path), 2)
+    def interrupted_while_reading(path: list[str], **kwargs: object) -> Iterator[Document | Skipped]:
+        yield from itertools.islice(real_iter_inputs(path, **kwargs), 2)
         raise KeyboardInterrupt
 
     real_iter_inputs = cli.iter_inputs
@@ -374,3 +374,24 @@ def test_progress_bar_runs_on_a_terminal(
     assert code == 0
     assert json.loads(out)["documents"] == len(SEED_IDS)
     assert {"reading", "candidates", "clustering"} <= set(stages)
+
+
+def test_several_paths_and_jsonl_on_standard_input(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import gzip
+
+    records = "".join(
+        json.dumps({"id": p.name, "text": p.read_text(encoding="utf-8")}) + "\n"
+        for p in sorted(DATA.glob("*.txt"))[2:]
+    )
+    stdin = io.TextIOWrapper(io.BytesIO(gzip.compress(records.encode())), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", stdin)
+    paths = [str(DATA / SEED_IDS[0]), str(DATA / SEED_IDS[1])]
+    code, out, _ = run(capsys, "cluster", *paths, "-", "--format", "json")
+    assert code == 0
+    result = json.loads(out)
+    multi = [c["members"] for c in result["clusters"] if len(c["members"]) > 1]
+    # Read twice (site chrome, then analysis): the spooled standard input gives both passes.
+    assert multi == [[paths[1], ID_003]]
+    assert result["documents"] == 5

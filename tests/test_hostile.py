@@ -155,7 +155,7 @@ def good(corpora: dict) -> Run:
 
 
 def expected_ids(manifest: dict[str, str]) -> set[str]:
-    """Ids of the documents the manifest promises: files by path, records by their own id."""
+    """Ids of the documents the manifest promises: files by path, records by file#id."""
     files = {key for key, outcome in manifest.items() if outcome == DOCUMENT and ":" not in key}
     records = [key for key, outcome in manifest.items() if outcome == DOCUMENT and ":" in key]
     assert len(records) == len(RECORD_IDS)
@@ -209,7 +209,7 @@ def test_records_point_at_their_line(mixed: Run) -> None:
     lines = {key_of(i): i for i in mixed.json["skipped"] if i["path"].endswith(".jsonl")}
     assert lines["feeds/records.jsonl:4"]["reason"].startswith("invalid JSON")
     duplicate = lines["feeds/records.jsonl:9"]
-    assert duplicate["id"] == "rec-1"
+    assert duplicate["id"] == "feeds/records.jsonl#rec-1"
     assert "first seen in ./feeds/records.jsonl:1" in duplicate["reason"]
 
 
@@ -279,7 +279,7 @@ def test_encoded_articles_load_with_their_exact_text(corpora: dict) -> None:
     assert docs["encodings/utf16.txt"].text == UTF16_TEXT
     assert docs["encodings/cp1252.txt"].title == CP1252_TEXT.split("\n")[0]
     assert docs["news/mixed-endings.txt"].text.count("\r") == 0
-    assert docs["u16-1"].text.startswith("Grève à Marseille: ")
+    assert docs["feeds/utf16.jsonl#u16-1"].text.startswith("Grève à Marseille: ")
 
 
 @pytest.mark.slow

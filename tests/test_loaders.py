@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import os
 from pathlib import Path
@@ -228,7 +229,7 @@ def test_binary_file_is_skipped(tmp_path: Path) -> None:
     [
         ("scan.txt", b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n", "PDF"),
         ("page.html", b"%PDF-1.7\n<html><body><p>Looks like text</p></body></html>", "PDF"),
-        ("data.json", gzip.compress(b'{"id": "a", "text": "zipped"}', mtime=0), "gzip"),
+        ("data.txt", gzip.compress(b"A gzipped text file", mtime=0), "gzip"),
         ("photo.md", b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
     ],
 )
@@ -242,17 +243,83 @@ def test_known_binary_formats_are_named(tmp_path: Path, name: str, content: byte
     assert kind in reason
 
 
-def test_compressed_jsonl_is_one_skipped_input(tmp_path: Path) -> None:
-    # Without the check, every chunk of compressed bytes between two newlines was an input.
+def test_gzip_data_named_jsonl_is_read_and_noise_is_one_skipped_input(tmp_path: Path) -> None:
+    # Compressed JSON Lines are read whatever the name says; without the binary check every
+    # chunk of noise between two newlines was an input.
     lines = jsonl(*({"id": f"r{i}", "text": "some words"} for i in range(200)))
     write(tmp_path / "feed.jsonl", gzip.compress(lines.encode(), mtime=0))
     write(tmp_path / "noise.jsonl", b"\x00\xff\x02\n" * 50)
     docs, skipped = load(tmp_path)
-    assert docs == []
+    assert len(docs) == 200 and docs[0].id == "feed.jsonl#r0"  # two record files: per-file ids
     assert [(s.path.rsplit("/", 1)[1], s.reason, s.line) for s in skipped] == [
-        ("feed.jsonl", "binary or undecodable file (gzip-compressed data)", None),
         ("noise.jsonl", "binary or undecodable file", None),
     ]
+
+
+def test_compressed_and_ndjson_dumps(tmp_path: Path) -> None:
+    record = {"id": "a", "text": "Talks in Goa went on."}
+    write(tmp_path / "day1.jsonl.gz", gzip.compress(jsonl(record).encode()))
+    write(tmp_path / "day2.ndjson", jsonl(record))
+    write(tmp_path / "day3.json.gz", gzip.compress(json.dumps([record]).encode()))
+    write(tmp_path / "day4.ndjson.gz", gzip.compress(jsonl(record).encode()))
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    assert [d.id for d in docs] == ["day1.jsonl.gz#a", "day2.ndjson#a", "day3.json.gz#a",
+                                    "day4.ndjson.gz#a"]
+    assert load(tmp_path / "day1.jsonl.gz")[0][0].id == "a"  # one file: ids as written
+
+
+def test_corrupt_and_truncated_gzip_say_so(tmp_path: Path) -> None:
+    data = gzip.compress(jsonl(*({"id": f"r{i}", "text": f"words {i}"} for i in range(500))).encode())
+    write(tmp_path / "cut.jsonl.gz", data[: len(data) // 2])
+    write(tmp_path / "bad.json.gz", b"\x1f\x8bnot really gzip")
+    write(tmp_path / "notes.txt.gz", gzip.compress(b"hello"))
+    docs, skipped = load(tmp_path)
+    reasons = {s.path.rsplit("/", 1)[1]: s.reason for s in skipped}
+    assert reasons["cut.jsonl.gz"].startswith("corrupt or truncated gzip data")
+    assert reasons["bad.json.gz"].startswith("corrupt or truncated gzip data")
+    assert reasons["notes.txt.gz"] == "unsupported file type '.txt.gz'"
+    assert 0 < len(docs) < 500  # what was read before the cut is kept
+
+
+def test_daily_dumps_with_the_same_ids_are_all_read(tmp_path: Path) -> None:
+    # Two dumps with ids 1..N: the second was skipped whole as duplicate ids.
+    for day in ("day1", "day2"):
+        write(tmp_path / f"{day}.jsonl",
+              jsonl(*({"id": i, "text": f"{day} story {i}"} for i in range(1, 4))))
+    docs, skipped = load(tmp_path)
+    assert skipped == []
+    assert [d.id for d in docs] == [f"{day}.jsonl#{i}" for day in ("day1", "day2")
+                                    for i in range(1, 4)]
+
+
+def test_project_files_in_a_data_folder_are_not_articles(tmp_path: Path) -> None:
+    write(tmp_path / "README.md", "# About this dump\n\nThese are articles from May.\n")
+    write(tmp_path / "LICENSE", "MIT License\n")
+    write(tmp_path / "story.txt", "Headline here\n\nTalks in Goa went on.\n")
+    docs, skipped = load(tmp_path)
+    assert [d.id for d in docs] == ["story.txt"]
+    assert sorted((s.path.rsplit("/", 1)[1], s.reason) for s in skipped) == [
+        ("LICENSE", "not an article: a project file (LICENSE)"),
+        ("README.md", "not an article: a project file (README.md)"),
+    ]
+    assert load(tmp_path / "README.md")[0][0].id == "README.md"  # asked for by name: read
+
+
+def test_several_paths_and_standard_input(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    write(tmp_path / "a" / "x.txt", "Headline one\n\nTalks in Goa went on.\n")
+    write(tmp_path / "b" / "x.txt", "Headline two\n\nRain in Delhi went on.\n")
+    feed = io.BytesIO(jsonl({"id": "s1", "text": "From a pipe."}).encode())
+    docs, skipped = load([tmp_path / "a", tmp_path / "b", "-"], stdin=feed)
+    assert skipped == []
+    ids = [d.id for d in docs]
+    assert ids[:2] == [f"{tmp_path}/a/x.txt", f"{tmp_path}/b/x.txt"] and ids[2] == "s1"
+    gz = io.BufferedReader(io.BytesIO(gzip.compress(jsonl({"id": "z", "text": "Zipped."}).encode())))
+    assert [d.id for d in load("-", stdin=gz)[0]] == ["z"]
+    with pytest.raises(InputError, match="once"):
+        load(["-", "-"], stdin=feed)
 
 
 def test_jsonl_with_a_nul_byte_loses_that_line_only(tmp_path: Path) -> None:
@@ -433,17 +500,25 @@ def test_jsonl_record_without_id_is_skipped(tmp_path: Path) -> None:
     assert only_skip(load(tmp_path)[1]).reason == "record has no 'id' (keys: text)"
 
 
-def test_duplicate_ids_across_files_are_skipped(tmp_path: Path) -> None:
+def test_duplicate_ids_in_one_file_are_skipped(tmp_path: Path) -> None:
     write(tmp_path / "a.jsonl", jsonl({"id": "x", "text": "one"}, {"id": "x", "text": "two"}))
-    write(tmp_path / "b.json", json.dumps([{"id": "x", "text": "three"}]))
     docs, skipped = load(tmp_path)
     assert [d.text for d in docs] == ["one"]
-    assert len(skipped) == 2
     first_seen = f"{tmp_path}/a.jsonl:1"
-    assert skipped[0].reason == f"duplicate id 'x' (first seen in {first_seen})"
+    assert only_skip(skipped).reason == f"duplicate id 'x' (first seen in {first_seen})"
     assert skipped[0].line == 2 and skipped[0].id == "x"
-    assert skipped[1].reason == f"duplicate id 'x' (first seen in {first_seen})"
-    assert skipped[1].path == f"{tmp_path}/b.json"
+
+
+def test_duplicate_ids_across_paths_are_skipped(tmp_path: Path) -> None:
+    # Files given as two paths whose records are not prefixed (one record file between them
+    # would be prefixed: here the JSON holds one record that takes its file's id).
+    write(tmp_path / "a" / "x.txt", "Headline one\n\nTalks in Goa went on.\n")
+    write(tmp_path / "b.json", json.dumps({"id": f"{tmp_path}/a/x.txt", "text": "three"}))
+    docs, skipped = load([tmp_path / "a", tmp_path / "b.json"])
+    assert [d.text for d in docs] == ["Headline one\n\nTalks in Goa went on.\n"]
+    assert only_skip(skipped).reason == (
+        f"duplicate id '{tmp_path}/a/x.txt' (first seen in {tmp_path}/a/x.txt)"
+    )
 
 
 def test_json_array_date_alias_and_metadata(tmp_path: Path) -> None:
@@ -517,7 +592,7 @@ def test_hidden_and_unsupported_files(tmp_path: Path) -> None:
     write(tmp_path / ".git" / "config.txt", "Hidden folder text\n")
     write(tmp_path / "scan.PDF", b"%PDF-1.4")
     write(tmp_path / "photo.png", b"\x89PNG")
-    write(tmp_path / "README", "no extension")
+    write(tmp_path / "NOTES", "no extension")
     write(tmp_path / "ok.TXT", "Upper case extension works fine\n")
     docs, skipped = load(tmp_path)
     assert [d.id for d in docs] == ["ok.TXT"]
