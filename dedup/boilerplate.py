@@ -81,11 +81,14 @@ def learn_site_chrome(
     return chrome
 
 
-def strip_site_chrome(cleaned: str, chrome: frozenset[str]) -> str:
-    """``cleaned`` without the lines that are its site's chrome."""
+def strip_site_chrome(cleaned: str, chrome: frozenset[str]) -> tuple[str, int]:
+    """``cleaned`` without the lines that are its site's chrome, and the words they had."""
     if not chrome:
-        return cleaned
-    return "\n".join(
-        line for line, key in zip(cleaned.split("\n"), line_keys(cleaned))
-        if not line or key not in chrome
-    )
+        return cleaned, 0
+    kept, removed = [], 0
+    for line, key in zip(cleaned.split("\n"), line_keys(cleaned)):
+        if line and key in chrome:
+            removed += len(line.split())
+        else:
+            kept.append(line)
+    return "\n".join(kept), removed

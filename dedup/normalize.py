@@ -6,10 +6,12 @@ always cleans to the same text whichever site it came from.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
 from ._compiled import normalize as _compiled_normalize
+from .chrome import TextPass, is_chrome_line, strip_chrome, text_pass
 
 _TRANSLATE = str.maketrans(
     {
@@ -29,8 +31,11 @@ _NFKC_SAME = tuple(
     (old, new) for old, new in _REPLACEMENTS
     if unicodedata.normalize("NFKC", old) == new  # no-break and thin spaces, the ellipsis
 )
+_C1 = re.compile("[\u0080-\u009f]")
+_CP1252 = {
+    code: bytes([code]).decode("cp1252", errors="ignore") for code in range(0x80, 0xA0)
+}
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
-_PHOTO_CREDIT = re.compile(r"\btwitter/@\w+$")
 _NEWLINES = re.compile(r"\r\n?")
 
 
@@ -47,10 +52,12 @@ def _compact(text: str) -> str:
 
 
 def normalize_unicode(text: str) -> str:
-    """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one.
+    """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one;
+    first, the text is repaired (:func:`repair`).
 
     Compiled in one pass (``dedup._scan.normalize``) for the common text: ASCII with curly
     quotes, dashes, special spaces and Latin-1 letters; anything else takes the Python steps."""
+    text = repair(text)
     if _compiled_normalize is not None:
         fast = _compiled_normalize(text, _ONE_PASS)
         if fast is not None:
@@ -58,10 +65,43 @@ def normalize_unicode(text: str) -> str:
     return _normalize_steps(text)
 
 
+# HTML character references left in a text ("&amp;", "&#8217;", "&rsquo;").
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# UTF-8 read as cp1252 or Latin-1 ("itâ€™s", "cafÃ©"): a lead byte's character, then a
+# continuation byte's.
+_MOJIBAKE = re.compile(
+    "[\u00c2\u00c3\u00c5\u00e2][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+    "\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201e\u2020-\u2022\u2026\u2030\u2039\u203a"
+    "\u20ac\u2122]"
+)
+
+
+def repair(text: str) -> str:
+    """The text as its author wrote it, where a page or a pipeline garbled it: HTML character
+    references resolved (to a fixed point, so doubly escaped text too), and UTF-8 that was
+    decoded as cp1252 ("itâ€™s") decoded again, with ftfy (``ftfy.fix_encoding``, imported only
+    for a text that shows the pattern). Idempotent; a text with neither is returned as is."""
+    for _ in range(3):
+        if "&" not in text or _ENTITY.search(text) is None:
+            break
+        text = html.unescape(text)
+    if ("\u00c3" in text or "\u00e2" in text or "\u00c2" in text or "\u00c5" in text) and (
+        _MOJIBAKE.search(text) is not None
+    ):
+        import ftfy  # a well-kept fixer of this exact garbling; slow, so only where it is seen
+
+        text = ftfy.fix_encoding(text)
+    return text
+
+
 def _normalize_steps(text: str) -> str:
     """:func:`normalize_unicode` step by step (for every text, and the reference of the
     compiled pass)."""
     if not text.isascii():
+        # C1 control characters are cp1252 bytes that reached the text undecoded (U+0095,
+        # a bullet): read them as cp1252 meant them.
+        if _C1.search(text):
+            text = text.translate(_CP1252)
         # Spaces and the ellipsis first: NFKC maps them as we do, and without them most news
         # text is already in NFKC, which a quick check tells far faster than normalizing.
         for old, new in _NFKC_SAME:
@@ -95,124 +135,20 @@ def _one_pass_table() -> dict[int, str]:
 _ONE_PASS = _one_pass_table()
 
 
-# A line that is nothing but site chrome, wherever it stands.
-_CHROME_LINE = re.compile(
-    r"""^(?:
-        advertisement|advertisements|sponsored(?:\ content)?|story\ continues\ below.*
-      | (?:read|see)\ (?:also|more)\b.*|also\ read\b.*|related(?:\ (?:news|stories|articles))?:?.*
-      | top\ stories|trending(?:\ now)?|most\ (?:read|popular)|recommended(?:\ for\ you)?
-      | follow\ us(?:\ on)?\b.*|share\ (?:this|on)\b.*|share|tweet|email|print|whatsapp
-      | click\ here\b.*|subscribe\b.*|sign\ up\b.*|newsletter\b.*
-      | you\ have\ \d+\ characters?\ left\.?|title:\ .*
-      | (?:no|\d+)\ comments?:?|comments?|post\ a\ comment|leave\ a\ (?:comment|reply)
-      | your\ email\ address\ will\ not\ be\ published.*|required\ fields\ are\ marked.*
-      | agencies|\(?with\ inputs\ from\ .*\)?
-      | except\ for\ the\ headline,\ this\ story\ has\ not\ been\ edited.*
-      | [a-z0-9-]*logo\b.*
-      | (?:mon|tues|wednes|thurs|fri|satur|sun)day,?\    # page date banners
-        (?:\d{1,2}(?:st|nd|rd|th)?\ [a-z]+\.?|[a-z]+\.?\ \d{1,2}(?:st|nd|rd|th)?)
-        ,?(?:\ \d{4})?(?:\W+\d{1,2}[:.]\d{2}.*)?
-      | (?:photo|image|file\ photo|representational\ image)(?:\ credit)?:?\ .*
-      | [a-z]{3,}\d{12,}id\d+        # wire-service ids such as MENAFN17072024000045015687ID1108449547
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-# From one of these lines on, the rest of the page is comment boxes and legal small print.
-_TAIL_MARKER = re.compile(
-    r"""^(?:leave\ a\ (?:comment|reply)|post\ a\ comment|\d*\ ?comments?:?|no\ comments:?
-      | (?:legal\ )?disclaimer:?|you\ have\ \d+\ characters?\ left\.?
-      | (?:about\ the\ author|tags?):?.*|copyright\b.*|\(c\)\ .*|all\ rights\ reserved.*
-    )$""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
-_WIRE_PREFIX = re.compile(
-    r"^(?:\((?:MENAFN|AFP|AP|IANS|PTI|ANI|UNI|Reuters)\)\s*)+", re.IGNORECASE
-)
-
-
-_SYNDICATED = ("published from a syndicated feed.", "published from a syndicated feed")
-# How every alternative of _CHROME_LINE can begin, lower-cased (kept beside the pattern:
-# a test checks each chrome example against both).
-_CHROME_STARTS = (
-    "advertisement", "sponsored", "story continues below", "read also", "read more", "see also",
-    "see more", "also read", "related", "top stories", "trending", "most read", "most popular",
-    "recommended", "follow us", "share", "tweet", "email", "print", "whatsapp", "click here",
-    "subscribe", "sign up", "newsletter", "you have ", "title: ", "no comment", "comment",
-    "post a comment", "leave a ", "your email address will not be published",
-    "required fields are marked", "agencies", "(with inputs from ", "with inputs from ",
-    "except for the headline, this story has not been edited", "monday", "tuesday",
-    "wednesday", "thursday", "friday", "saturday", "sunday", "photo", "image", "file photo",
-    "representational image",
-)
-
-
-def is_chrome_line(line: str) -> bool:
-    """True for a line that carries no article text: ads, share buttons, comment prompts,
-    all-caps banners ("MY KOLKATA EDUGRAPH"), wire-service ids, syndication notices."""
-    stripped = line.strip()
-    if not stripped or len(stripped) > 240:  # chrome is short; article paragraphs are not
-        return False
-    lowered = stripped.lower()
-    # The full pattern only where it can match: a known first word, a number, a single
-    # token, or a "...logo" word (a quarter of the cost on article lines).
-    if (
-        lowered.startswith(_CHROME_STARTS) or lowered[0].isdigit() or " " not in stripped
-        or "logo" in lowered
-    ) and _CHROME_LINE.match(stripped):
-        return True
-    if lowered.endswith(_SYNDICATED):
-        return True
-    if "twitter/@" in lowered and _PHOTO_CREDIT.search(lowered):
-        return True
-    # An all-caps banner of a few words; an all-caps sentence with punctuation stays text.
-    return (
-        stripped.isupper()
-        and len(stripped) <= 80
-        and len(stripped.split()) <= 6
-        and sum(c.isalpha() for c in stripped) >= 3
-        and not stripped.endswith((".", ":"))
-    )
-
-
-def strip_chrome(text: str) -> str:
-    """Remove site chrome lines and everything after a comment/disclaimer marker that stands in
-    the last part of the article. Input should be :func:`normalize_unicode` output."""
-    out: list[str] = []
-    has_content = False
-    for line in text.split("\n"):
-        if not line:  # a blank line: kept once, after text (blank runs collapse)
-            if out and out[-1]:
-                out.append(line)
-            continue
-        if line[0] == "(":
-            line = _strip_wire(line)
-        if len(line) <= 240:  # chrome and markers are short; paragraphs skip the tests
-            verdict = _line_verdict(line)
-            # A marker after some article text ends it; a marker first is only a chrome line.
-            if has_content and verdict & 1:
-                break
-            if verdict & 2:
-                continue
-        if line or (out and out[-1]):  # collapse blank runs left by removed chrome
-            out.append(line)
-            has_content = has_content or bool(line)
-    return "\n".join(out).strip()
-
-
-def _line_verdict(line: str) -> int:
-    """Bit 1: ``line`` is a tail marker; bit 2: a chrome line (strip_chrome's two tests)."""
-    return (1 if _TAIL_MARKER.match(line.strip()) else 0) | (2 if is_chrome_line(line) else 0)
-
-
-def _strip_wire(line: str) -> str:
-    return _WIRE_PREFIX.sub("", line)
+__all__ = [
+    "clean_report", "clean_text", "exact_key", "first_sentences", "is_chrome_line", "normalize_unicode",
+    "strip_chrome", "text_pass", "tokenize",
+]
 
 
 def clean_text(text: str) -> str:
     """The article text every stage reads: :func:`normalize_unicode` then :func:`strip_chrome`."""
     return strip_chrome(normalize_unicode(text))
+
+
+def clean_report(text: str) -> TextPass:
+    """:func:`clean_text`, with the words it had and what each chrome rule removed."""
+    return text_pass(normalize_unicode(text))
 
 
 _WORD = re.compile(r"[^\W_]+(?:['.-][^\W_]+)*", re.UNICODE)

@@ -9,8 +9,10 @@ import contextlib
 import datetime as dt
 import gc
 import hashlib
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +24,7 @@ from .dates import DateError, parse_published
 from .documents import Document, FieldWarning, Skipped
 from .events import EventKey, drop_common_names, extract_event_key
 from .fingerprint import MinHasher, id_signatures, pair_jaccards, shingle_count
-from .normalize import clean_text, first_sentences
+from .normalize import TextPass, clean_report, clean_text, first_sentences
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
 from .scoring import PairFeatures, evidence
@@ -43,6 +45,34 @@ class Prepared:
     published: str | None = None  # the publication date as read (ISO), see dedup.dates
     source: str | None = None
     warnings: tuple[FieldWarning, ...] = ()
+    text: TextRecord | None = None
+
+
+@dataclass(frozen=True)
+class TextRecord:
+    """What the text pass did to one document: its words (whitespace separated) and the words
+    each rule removed, most first (see :mod:`dedup.chrome`; ``site chrome`` is the lines its
+    site repeats, :mod:`dedup.boilerplate`)."""
+
+    words: int
+    removed: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def removed_words(self) -> int:
+        return sum(n for _, n in self.removed)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"words": self.words, "removed": self.removed_words,
+                "removed_by": dict(self.removed),
+                "top_rule": self.removed[0][0] if self.removed else None}
+
+    @classmethod
+    def of(cls, done: TextPass, site_words: int = 0) -> TextRecord:
+        counts = Counter(done.removed)
+        if site_words:
+            counts["site chrome"] += site_words
+        ranked = sorted(((rule, n) for rule, n in counts.items() if n), key=lambda r: (-r[1], r[0]))
+        return cls(done.words, tuple(ranked))
 
 
 def split_title(doc: Document, cleaned: str) -> tuple[str, str]:
@@ -89,10 +119,12 @@ def analyse_batch(
     patterns and tables stay in the CPU caches: a third faster than document by document).
     Tokens are numbered in the same order as one document at a time."""
     chrome = site_chrome or [frozenset()] * len(docs)
-    split = [
-        split_title(doc, strip_site_chrome(clean_text(doc.text), own))
-        for doc, own in zip(docs, chrome)
-    ]
+    split, texts = [], []
+    for doc, own in zip(docs, chrome):
+        done = clean_report(doc.text)
+        body, site_words = strip_site_chrome(done.text, own)
+        split.append(split_title(doc, body))
+        texts.append(TextRecord.of(done, site_words))
     scanned = []
     for title, body in split:
         title_ids = vocabulary.ids(title)
@@ -108,15 +140,16 @@ def analyse_batch(
     stream = memoryview(hashes[np.concatenate(parts)].tobytes() if parts else b"")
     out = []
     start = 0
-    for doc, (title, body), (title_ids, ids, lower, lead_ids), end in zip(
-        docs, split, scanned, (ends * hashes.itemsize).tolist()
+    for doc, (title, body), (title_ids, ids, lower, lead_ids), end, text in zip(
+        docs, split, scanned, (ends * hashes.itemsize).tolist(), texts
     ):
         exact = hashlib.blake2b(stream[start:end], digest_size=16).hexdigest()
         start = end
         published, warnings = read_published(doc)
         key = extract_event_key(title, body, published, lower)
         record = Prepared(
-            doc.id, title, exact, key, published and published.isoformat(), doc.source, warnings
+            doc.id, title, exact, key, published and published.isoformat(), doc.source, warnings,
+            text,
         )
         out.append(Analysis(record, ids, title_ids, lead_ids, lower, vocabulary))
     return out
@@ -478,6 +511,8 @@ def cluster_corpus(
             "shown_date": (p.published or "")[:10] or (p.key.date.human() if p.key.date else ""),
             "source": p.source,
             "venue": p.key.names.get(p.key.venue, p.key.venue) if p.key.venue else None,
+            "published": p.published,
+            "text": p.text.to_dict() if p.text else None,
         }
         for p in prepared
     }

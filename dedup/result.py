@@ -72,7 +72,19 @@ class ClusterResult:
             "links": [link.to_dict() for link in self.links],
             "skipped": [s.to_dict() for s in self.skipped],
             "warnings": [w.to_dict() for w in self.warnings],
+            "articles": self.articles(),
         }
+
+    def articles(self) -> list[dict[str, Any]]:
+        """One record per clustered document, by id: title, source, publication date as read,
+        and what the text pass removed (``text``: words, removed, removed_by, top_rule)."""
+        out = []
+        for doc_id in sorted(self.details):
+            detail = self.details[doc_id]
+            out.append({"id": doc_id, "title": self.titles.get(doc_id) or None,
+                        "source": detail.get("source"), "published": detail.get("published"),
+                        "text": detail.get("text")})
+        return out
 
     def cluster_of(self) -> dict[str, Cluster]:
         """Map of document id -> its cluster."""

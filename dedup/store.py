@@ -18,7 +18,7 @@ from .config import Config
 from .documents import FieldWarning
 from .errors import InputError
 from .events import EventDate, EventKey
-from .pipeline import Prepared
+from .pipeline import Prepared, TextRecord
 
 if TYPE_CHECKING:
     from .index import DedupIndex
@@ -66,14 +66,20 @@ def record_json(record: Prepared) -> dict[str, Any]:
            "key": _key_json(record.key)}
     if record.warnings:
         out["warnings"] = [w.to_dict() for w in record.warnings]
+    if record.text is not None:
+        out["text"] = [record.text.words, [list(r) for r in record.text.removed]]
     return out
 
 
 def record_from(data: dict[str, Any]) -> Prepared:
     """The inverse of :func:`record_json`."""
     warnings = tuple(FieldWarning(**w) for w in data.get("warnings", ()))
+    text = None
+    if data.get("text"):
+        words, removed = data["text"]
+        text = TextRecord(words, tuple((rule, n) for rule, n in removed))
     return Prepared(data["id"], data["title"], data["exact"], _key_from(data["key"]),
-                    data["published"], data["source"], warnings)
+                    data["published"], data["source"], warnings, text)
 
 
 def _key_from(data: dict[str, Any]) -> EventKey:

@@ -40,4 +40,4 @@ def test_a_sites_repeated_lines_are_learned_and_stripped() -> None:
                                                  "menu news sport"})}
     kept = strip_site_chrome("Story.\nDaily Herald is now on WhatsApp!\n\nEnd.",
                              chrome["daily herald"])
-    assert kept == "Story.\n\nEnd."
+    assert kept == ("Story.\n\nEnd.", 6)  # the text, and the words its site's chrome had

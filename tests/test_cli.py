@@ -79,7 +79,13 @@ def test_json_every_input_in_exactly_one_cluster(seed_json: dict) -> None:
 
 
 def test_json_schema_keys(seed_json: dict) -> None:
-    assert set(seed_json) == {"schema", "documents", "clusters", "links", "skipped", "warnings"}
+    assert set(seed_json) == {"schema", "documents", "clusters", "links", "skipped", "warnings",
+                              "articles"}
+    assert [a["id"] for a in seed_json["articles"]] == SEED_IDS
+    for article in seed_json["articles"]:
+        assert set(article) == {"id", "title", "source", "published", "text"}
+        assert set(article["text"]) == {"words", "removed", "removed_by", "top_rule"}
+        assert article["text"]["removed"] == sum(article["text"]["removed_by"].values())
     assert seed_json["schema"] == 1
     for cluster in seed_json["clusters"]:
         assert set(cluster) == {"id", "kind", "members", "groups"}
