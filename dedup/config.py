@@ -7,7 +7,7 @@ from dataclasses import dataclass, fields
 from .errors import ConfigError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Config:
     """Settings of every stage. All options are keyword-only; defaults are the one configuration
     measured on the labeled sets (see ``benchmarks/``), not tuned per dataset.

@@ -22,6 +22,7 @@ from .cluster import UnionFind, average_linkage, build_clusters
 from .config import Config
 from .dates import DateError, parse_published
 from .documents import Document, FieldWarning, Skipped
+from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names, extract_event_key
 from .fingerprint import MinHasher, id_signatures, pair_jaccards, shingle_count
 from .normalize import TextPass, clean_report, clean_text, first_sentences
@@ -405,7 +406,14 @@ def cluster_documents(
         skipped: inputs the loader could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)``; the library itself never prints.
     """
-    config = config or Config()
+    config = Config() if config is None else config
+    if not isinstance(config, Config):
+        raise ConfigError(f"The 'config' parameter must be a Config. Got {config!r} instead.")
+    if isinstance(documents, (str, bytes)) or not isinstance(documents, Iterable):
+        raise InputError(
+            f"The 'documents' parameter must be an iterable of Document. "
+            f"Got {type(documents).__name__} instead."
+        )
     report = progress or (lambda stage, done, total: None)
     with _gc_paused():
         return _cluster(documents, config, skipped, report)
@@ -430,12 +438,18 @@ def _cluster(
     chrome: dict[str, frozenset[str]] = {}
     if iter(documents) is not documents:
         # A collection can be read twice: first learn each site's own chrome.
-        chrome = learn_site_chrome(documents)
+        chrome = learn_site_chrome(_checked(documents))
+    documents = _checked(documents)
     corpus = Corpus(config)
     failed: list[Skipped] = []
     batch: list[Document] = []
     chars = 0
+    seen: set[str] = set()
     for doc in documents:
+        if doc.id in seen:  # the first one stays; a loader reports duplicates itself
+            failed.append(Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id))
+            continue
+        seen.add(doc.id)
         batch.append(doc)
         chars += len(doc.text)
         if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
@@ -445,6 +459,17 @@ def _cluster(
     failed += _add_batch(corpus, batch, chrome)
     report("reading", len(corpus.records), len(corpus.records))
     return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report)
+
+
+def _checked(documents: Iterable[Document]) -> Iterator[Document]:
+    """``documents``, raising InputError for an item that is not a Document."""
+    for number, doc in enumerate(documents):
+        if not isinstance(doc, Document):
+            raise InputError(
+                f"Item {number} of 'documents' must be a Document. Got {type(doc).__name__} "
+                "instead (dedup.loaders.load reads files into Documents)."
+            )
+        yield doc
 
 
 # Documents analysed together (see analyse_batch): up to this many, or this much text.

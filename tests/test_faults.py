@@ -88,3 +88,21 @@ def test_a_bug_outside_any_input_exits_3_with_one_line(
     assert "Traceback" in err and "scoring fell over" in err
     assert main(["--debug", "cluster", str(DATA), "-q"]) == 3
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_what_a_caller_can_get_wrong_raises_the_librarys_own_errors() -> None:
+    from dedup import Config, ConfigError, InputError
+
+    for documents in ([{"id": "a", "text": "b"}], "abc", 5, [Document("a", "x"), "b"]):
+        with pytest.raises(InputError):
+            cluster_documents(documents)
+    with pytest.raises(ConfigError, match="'config' parameter must be a Config"):
+        cluster_documents([Document("a", "text")], config=3)
+    with pytest.raises(TypeError):  # keyword-only, as documented
+        Config(3)
+
+
+def test_a_duplicate_id_in_the_library_call_is_skipped_with_its_reason() -> None:
+    result = cluster_documents([Document("a", "Talks in Goa."), Document("a", "Other text.")])
+    assert result.documents == 1
+    assert [(s.id, s.reason) for s in result.skipped] == [("a", "duplicate id 'a'")]
