@@ -165,3 +165,28 @@ def test_an_updated_stamp_or_a_date_inside_a_sentence_never_overrides_metadata()
     assert _event(updated, "2023-05-05").label() == "2023-05-04"  # later: an update
     sentence = "On Oct. 10, a man was shot in Memphis. Police said on Monday he died."
     assert _event(sentence, "2015-10-23").source != "dateline"
+
+
+GVC = Path(__file__).resolve().parents[2] / "shared" / "data" / "gvc-dev.jsonl"
+
+
+@pytest.mark.skipif(not GVC.exists(), reason=f"{GVC} is absent: the labeled data is not here")
+def test_gvc_clusters_the_same_with_rfc_2822_dates() -> None:
+    from email.utils import format_datetime
+
+    records = [json.loads(line) for line in GVC.open(encoding="utf-8")]
+
+    def docs(form):
+        return [Document(str(r["id"]), r["text"], r.get("title"), form(r.get("date")),
+                         r.get("source"), r.get("url")) for r in records]
+
+    def rfc(value):
+        if not value:
+            return value
+        day = parse_published(value)
+        return format_datetime(dt.datetime(day.year, day.month, day.day, 10, 12,
+                                           tzinfo=dt.timezone(dt.timedelta(hours=-5))))
+
+    iso = cluster_documents(docs(lambda v: v)).to_dict()
+    assert cluster_documents(docs(rfc)).to_dict() == iso
+    assert not iso["warnings"]
