@@ -3,7 +3,7 @@
 Supported inputs:
 
 * ``.txt`` / ``.md``: one article per file; optional ``---`` front matter at the top.
-* ``.html`` / ``.htm``: one article per file; the text is extracted with :mod:`html.parser`.
+* ``.html`` / ``.htm``: one article per file; the text is extracted by :mod:`dedup.html`.
 * ``.json``: one record (an object) or an array of records.
 * ``.jsonl``: one record per line, read as a stream.
 
@@ -27,13 +27,13 @@ import re
 import stat
 import sys
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from typing import Any, BinaryIO
 
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
+from dedup.html import extract_page
 from dedup.normalize import is_chrome_line
 
 __all__ = [
@@ -58,7 +58,6 @@ Item = Document | Skipped
 # Reasons shared by several loaders (kept here so tests and callers can rely on the wording).
 REASON_EMPTY = "empty file"
 REASON_BINARY = "binary or undecodable file"
-REASON_NO_HTML_TEXT = "no article text in HTML"
 # Text with no letter or digit (punctuation, symbols, invisible characters): no words to compare,
 # and every such file would otherwise be an "exact duplicate" of every other one.
 REASON_NO_WORDS = "no words in the text (only punctuation, symbols or invisible characters)"
@@ -730,286 +729,13 @@ def _is_breadcrumb(line: str) -> bool:
 # .html / .htm
 # --------------------------------------------------------------------------------------------
 
-_DROP_TAGS = frozenset(
-    {"script", "style", "noscript", "nav", "header", "footer", "aside", "form", "svg", "head",
-     "template", "iframe", "button", "select", "textarea", "object", "canvas"}
-)
-_VOID_TAGS = frozenset(
-    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
-     "source", "track", "wbr"}
-)
-_PARAGRAPH_TAGS = frozenset(
-    {"p", "div", "section", "article", "main", "body", "h1", "h2", "h3", "h4", "h5", "h6",
-     "blockquote", "pre", "table", "ul", "ol", "dl", "figure", "figcaption", "hr", "address"}
-)
-_LINE_TAGS = frozenset({"br", "li", "tr", "dt", "dd", "td", "th"})
-_PARAGRAPH_BREAK = "\n\n"
-_LINE_BREAK = "\n"
-_META_PUBLISHED = ("article:published_time", "og:published_time", "date", "pubdate",
-                   "publishdate", "dc.date", "dcterms.date", "datepublished")
-_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
-
-
-class _ArticleParser(HTMLParser):
-    """Collect article text and metadata in one pass over an HTML document.
-
-    Text inside dropped elements (scripts, navigation, page header/footer, ...) is ignored.
-    A ``<header>`` inside ``<article>`` is kept: that is where the headline usually is.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict[str, str] = {}
-        self.canonical: str | None = None
-        self.title_parts: list[str] | None = None
-        self.h1_kept: str | None = None
-        self.h1_any: str | None = None
-        self.time_in_article: str | None = None
-        self.time_kept: str | None = None
-        self.doc_parts: list[str] = []
-        self.main_parts: list[str] = []
-        self.articles: list[list[str]] = []
-        self.ld_json: list[str] = []
-        self._drop: list[Any] | None = None  # [tag, depth] of the outermost dropped element
-        self._article_depth = 0
-        self._main_depth = 0
-        self._in_title = False
-        self._seen_title = False
-        self._h1_parts: list[str] | None = None
-        self._h1_kept = False
-        self._ld_parts: list[str] | None = None
-
-    # -- tags --------------------------------------------------------------------------------
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        """Track dropped regions, containers, metadata tags and block breaks."""
-        attr = {k.lower(): (v or "") for k, v in attrs}
-        if tag in ("meta", "link", "time"):
-            self._metadata_tag(tag, attr)
-        if tag == "script" and attr.get("type", "").lower() == "application/ld+json":
-            self._ld_parts = []
-        if self._drop is not None and self._drop[0] == "head" and tag == "body":
-            self._drop = None  # </head> may be omitted; <body> always ends the head
-        if self._drop is not None:
-            if tag == self._drop[0] and tag not in _VOID_TAGS:
-                self._drop[1] += 1
-            self._title_or_h1_start(tag)
-            return
-        if tag in _VOID_TAGS:
-            self._break(tag)
-            return
-        if self._starts_drop(tag, attr):
-            self._drop = [tag, 1]
-            self._title_or_h1_start(tag)
-            return
-        if tag == "article":
-            if self._article_depth == 0:
-                self.articles.append([])
-            self._article_depth += 1
-        elif tag == "main":
-            self._main_depth += 1
-        self._title_or_h1_start(tag)
-        self._break(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        """Close dropped regions, containers, title/h1 capture; emit block breaks."""
-        if tag == "script" and self._ld_parts is not None:
-            self.ld_json.append("".join(self._ld_parts))
-            self._ld_parts = None
-        if tag == "title" and self._in_title:
-            self._in_title = False
-        if tag == "h1" and self._h1_parts is not None:
-            self._finish_h1()
-        if self._drop is not None:
-            if tag == self._drop[0]:
-                self._drop[1] -= 1
-                if self._drop[1] == 0:
-                    self._drop = None
-            elif tag in ("body", "html"):
-                self._drop = None  # an unclosed dropped element ends with the document
-            return
-        self._break(tag)
-        if tag == "article" and self._article_depth:
-            self._article_depth -= 1
-        elif tag == "main" and self._main_depth:
-            self._main_depth -= 1
-
-    def handle_data(self, data: str) -> None:
-        """Route text to the title, h1, JSON-LD and text buffers that are open."""
-        if self._ld_parts is not None:
-            self._ld_parts.append(data)
-        if self._in_title and self.title_parts is not None:
-            self.title_parts.append(data)
-        if self._h1_parts is not None:
-            self._h1_parts.append(data)
-        if self._drop is None:
-            self._emit(data)
-
-    # -- helpers -----------------------------------------------------------------------------
-
-    def _starts_drop(self, tag: str, attr: dict[str, str]) -> bool:
-        """Whether this element's content is ignored (chrome, code, hidden)."""
-        if tag in ("header",) and self._article_depth:
-            return False
-        if tag in _DROP_TAGS:
-            return True
-        return "hidden" in attr or attr.get("aria-hidden", "").lower() == "true"
-
-    def _title_or_h1_start(self, tag: str) -> None:
-        """Open the <title> buffer (first one, not inside SVG) or the first-h1 buffer."""
-        in_head_or_open = self._drop is None or self._drop[0] == "head"
-        if tag == "title" and not self._seen_title and in_head_or_open:
-            self._seen_title = True
-            self._in_title = True
-            self.title_parts = []
-        elif tag == "h1" and self._h1_parts is None:
-            # Capture the first kept h1, and the first h1 at all (inside a page header, say).
-            wanted = self.h1_kept is None if self._drop is None else self.h1_any is None
-            if wanted:
-                self._h1_parts = []
-                self._h1_kept = self._drop is None
-
-    def _finish_h1(self) -> None:
-        text = _collapse("".join(self._h1_parts or []))
-        self._h1_parts = None
-        if not text:
-            return
-        if self.h1_any is None:
-            self.h1_any = text
-        if self._h1_kept and self.h1_kept is None:
-            self.h1_kept = text
-
-    def _metadata_tag(self, tag: str, attr: dict[str, str]) -> None:
-        """Remember <meta> values, the canonical link and the first <time datetime>."""
-        if tag == "meta":
-            key = (attr.get("property") or attr.get("name") or attr.get("itemprop") or "").lower()
-            value = attr.get("content", "").strip()
-            if key and value and key not in self.meta:
-                self.meta[key] = value
-        elif tag == "link":
-            rels = attr.get("rel", "").lower().split()
-            if "canonical" in rels and self.canonical is None and attr.get("href", "").strip():
-                self.canonical = attr["href"].strip()
-        else:
-            stamp = attr.get("datetime", "").strip()
-            if stamp and self._article_depth and self.time_in_article is None:
-                self.time_in_article = stamp
-            if stamp and self._drop is None and self.time_kept is None:
-                self.time_kept = stamp
-
-    def _break(self, tag: str) -> None:
-        if tag in _PARAGRAPH_TAGS:
-            self._emit(_PARAGRAPH_BREAK)
-        elif tag in _LINE_TAGS:
-            self._emit(_LINE_BREAK)
-
-    def _emit(self, text: str) -> None:
-        self.doc_parts.append(text)
-        if self._main_depth:
-            self.main_parts.append(text)
-        if self._article_depth and self.articles:
-            self.articles[-1].append(text)
-
 
 def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
-    """An HTML article: text of <article>, else <main>, else the whole body; plus metadata."""
-    declared = _declared_charset(data)
-    text = decode_text(data, declared)
-    if text is None:
-        return Skipped(shown, REASON_BINARY)
-    parser = _ArticleParser()
-    try:
-        parser.feed(text)
-        parser.close()
-    except Exception as exc:  # html.parser has rare internal assertion failures on odd markup
-        return Skipped(shown, f"cannot parse HTML: {type(exc).__name__}")
-    body = _best_html_text(parser)
-    if not body:
-        return Skipped(shown, REASON_NO_HTML_TEXT)
-    if not has_words(body):
-        return Skipped(shown, REASON_NO_WORDS)
-    ld = _json_ld_fields(parser.ld_json)
-    meta = parser.meta
-    source = meta.get("og:site_name") or None
-    title = (
-        meta.get("og:title")
-        or _collapse("".join(parser.title_parts or []))
-        or parser.h1_kept
-        or parser.h1_any
-        or ld.get("headline")
-    )
-    published = (
-        next((meta[k] for k in _META_PUBLISHED if meta.get(k)), None)
-        or parser.time_in_article
-        or parser.time_kept
-        or ld.get("datePublished")
-    )
-    url = parser.canonical or meta.get("og:url") or None
-    return Document(doc_id, body, _strip_site_suffix(title, source), published, source, url, {})
-
-
-def _declared_charset(data: bytes) -> str | None:
-    """The charset named in a <meta> tag near the top of the file, if any."""
-    match = _CHARSET.search(data[:4096])
-    return match.group(1).decode("ascii", "replace") if match else None
-
-
-def _best_html_text(parser: _ArticleParser) -> str:
-    """Longest non-empty <article>, else <main>, else the whole document text."""
-    articles = [t for t in (_paragraphs("".join(parts)) for parts in parser.articles) if t]
-    if articles:
-        return max(articles, key=len)
-    return _paragraphs("".join(parser.main_parts)) or _paragraphs("".join(parser.doc_parts))
-
-
-def _paragraphs(raw: str) -> str:
-    """Collapse whitespace inside lines; one blank line between paragraphs, none at the ends."""
-    paragraphs = []
-    for block in re.split(r"\n{2,}", raw):
-        lines = [_collapse(line) for line in block.split("\n")]
-        lines = [line for line in lines if line]
-        if lines:
-            paragraphs.append("\n".join(lines))
-    return "\n\n".join(paragraphs)
-
-
-def _collapse(text: str) -> str:
-    """Runs of whitespace (including non-breaking spaces) become one space; ends trimmed."""
-    return " ".join(text.split())
-
-
-def _strip_site_suffix(title: str | None, site: str | None) -> str | None:
-    """'Headline | Site' -> 'Headline' when the site name is known; None for a blank title."""
-    title = _collapse(title or "")
-    if not title:
-        return None
-    if site:
-        for sep in (" | ", " - ", " – ", " — ", " :: "):
-            suffix = sep + site.strip()
-            if title.endswith(suffix) and len(title) > len(suffix):
-                return title[: -len(suffix)].strip()
-    return title
-
-
-def _json_ld_fields(blocks: Iterable[str]) -> dict[str, str]:
-    """First string ``headline`` and ``datePublished`` found in JSON-LD blocks (best effort)."""
-    found: dict[str, str] = {}
-    for block in blocks:
-        try:
-            value = json.loads(block)
-        except (ValueError, RecursionError):
-            continue
-        stack = [value]
-        while stack and len(found) < 2:
-            node = stack.pop(0)
-            if isinstance(node, list):
-                stack.extend(node)
-            elif isinstance(node, dict):
-                for key in ("headline", "datePublished"):
-                    if isinstance(node.get(key), str) and node[key].strip() and key not in found:
-                        found[key] = node[key].strip()
-                stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
-    return found
+    """A web page: the article text and metadata that :mod:`dedup.html` finds, or why not."""
+    page = extract_page(data)
+    if isinstance(page, str):
+        return Skipped(shown, page)
+    return Document(doc_id, page.text, page.title, page.published, page.source, page.url, {})
 
 
 # --------------------------------------------------------------------------------------------

@@ -1,0 +1,286 @@
+"""Web pages (dedup.html through the loader): what a news page puts around its story never
+reaches the text, teasers are not the story, the publication date is the original one, and a
+page without article text is skipped with a reason.
+
+The pages are small and made up here. Each trap below fooled the hand-written extractor that
+dedup.html replaced (commit 252f5cb): these tests fail on it.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from dedup import Config, Document, cluster_documents
+from dedup.events import extract_event_key
+from dedup.loaders import load
+
+# Two different stories, invented.
+BRIDGE = (
+    "Council approves new bridge over the Green River",
+    [
+        "The city council of Millbrook voted seven to two on Tuesday evening to build a new "
+        "bridge over the Green River, ending two years of argument about its cost and its route "
+        "through the old market quarter.",
+        "Planning officer Maria Lopez told the meeting that construction would start next spring "
+        "and take about eighteen months, with one lane of the old crossing kept open for buses "
+        "and emergency vehicles throughout the works.",
+        "Shop owners on Quay Street said they feared the building site would keep customers away, "
+        "and a residents' group promised to challenge the decision before the regional planning "
+        "tribunal before the summer.",
+    ],
+)
+LIBRARY = (
+    "Flooded library reopens after a year of repairs",
+    [
+        "The central library of Eastbury reopened its doors on Saturday morning, almost a year "
+        "after a burst water main flooded its basement archive and closed the building to "
+        "readers for the whole of last winter.",
+        "Head librarian Tomasz Nowak said volunteers had dried and catalogued more than eight "
+        "thousand damaged books and photographs, and that most of the local history collection "
+        "had been saved by quick work in the first days.",
+        "The reading rooms now have new heating, a lift to the first floor and a children's "
+        "corner, paid for by a grant from the county and donations collected at the town's "
+        "autumn fair.",
+    ],
+)
+
+# Site chrome, all in divs and class names (no <article>, <main>, <nav>, <footer> anywhere).
+NAV = ('<div class="menu"><a href="/">Home</a> <a href="/news">News</a> <a href="/live">Live</a> '
+       '<a href="/sport">Sport</a> <a href="/print">Print</a> <a href="/weather">Weather</a></div>')
+COOKIES = ('<div class="cookie-notice">We use cookies to give you the best experience on the '
+           "Valley Gazette website. By continuing to browse you agree to our Cookie Policy. "
+           "<button>Accept all cookies</button></div>")
+SHARE = ('<div class="share-tools"><a href="#">Share on Facebook</a> <a href="#">Share on '
+         'Twitter</a> <a href="#">Share by Email</a> <a href="#">Print this story</a></div>')
+NEWSLETTER = ('<div class="signup-box"><div class="signup-title">Morning Briefing</div>'
+              "<div>Get the Valley Gazette morning briefing with the day's top stories in your "
+              'inbox, every weekday at seven.</div><input type="email"><a class="btn">Sign up'
+              "</a></div>")
+COMMENTS = ('<div class="comment-list"><div class="box-title">3 Responses</div>'
+            '<div class="comment"><div class="user">Harold Jenkins</div><div class="comment-text">'
+            "Thank you Valley Gazette for always covering what matters to the people of this "
+            'town.</div></div><div class="comment"><div class="user">Greta Sandoval</div>'
+            '<div class="comment-text">I have lived here forty years and never seen the council '
+            "agree on anything, good luck to them all.</div></div></div>")
+TRENDING = ('<div class="popular-box"><div class="box-title">Trending</div>'
+            '<div class="item"><a href="/a">Mayor Jonathan Pryce opens new sports hall in '
+            'Riverside district</a></div><div class="item"><a href="/b">Bakery wins national '
+            'award for its rye and caraway loaf</a></div></div>')
+FOOTER = ('<div class="bottom-links"><a href="/about">About us</a> <a href="/contact">Contact</a>'
+          ' <a href="/privacy">Privacy policy</a></div><div class="copyright">Copyright 2023 '
+          "Valley Gazette Media Group. All rights reserved.</div>")
+CHROME_PHRASES = ("Live", "Print", "cookies", "Share on", "briefing", "Harold", "Greta",
+                  "Responses", "Trending", "Jonathan Pryce", "Bakery", "Privacy", "rights reserved")
+
+
+def head(title: str, metas: str = "") -> str:
+    return (f"<head><meta charset='utf-8'><title>{title} | Valley Gazette</title>"
+            "<meta property='og:site_name' content='Valley Gazette'>"
+            f"<meta property='og:title' content='{title}'>{metas}</head>")
+
+
+def div_soup_page(story: tuple[str, list[str]], metas: str = "") -> str:
+    """A story in a page of div soup: every kind of chrome around it, no sectioning element."""
+    title, paragraphs = story
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<!DOCTYPE html><html>{head(title, metas)}<body>{COOKIES}{NAV}"
+            f'<div class="wrap"><div class="left"><div class="headline"><h1>{title}</h1></div>'
+            f'<div class="byline">By Valley Gazette Staff</div>{SHARE}'
+            f'<div class="story-body">{body}</div>{NEWSLETTER}{COMMENTS}</div>'
+            f'<div class="right">{TRENDING}</div></div>{FOOTER}</body></html>')
+
+
+def teaser_page(story: tuple[str, list[str]]) -> str:
+    """Teaser cards are the only <article> elements; the story sits in a <div>."""
+    title, paragraphs = story
+    cards = "".join(
+        f'<article class="card"><h3><a href="/{k}">{headline}</a></h3><p>{snippet}</p></article>'
+        for k, (headline, snippet) in enumerate([
+            ("Harbour crane collapses in overnight storm",
+             "A container crane collapsed at the harbour on Sunday night as gusts reached 120 "
+             "kilometres an hour. Nobody was hurt, the port authority said, but two ships moored "
+             "alongside were damaged and the east quay will stay closed for inspection this week."),
+            ("Schools to get new science labs",
+             "Twelve secondary schools across the county will get new science laboratories under "
+             "a plan announced on Monday, the first such building programme in a decade."),
+        ]))
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<!DOCTYPE html><html>{head(title)}<body>{COOKIES}<header>{NAV}</header>"
+            f'<section class="top-stories">{cards}</section>'
+            f'<div class="entry"><h1>{title}</h1><div class="meta">By Valley Gazette Staff</div>'
+            f'<div class="entry-content">{body}</div></div>{FOOTER}</body></html>')
+
+
+def write_pages(folder: Path, pages: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, html in pages.items():
+        (folder / name).write_text(html, encoding="utf-8")
+    return folder
+
+
+def load_one(folder: Path, name: str, html: str) -> Document:
+    docs, skipped = load(write_pages(folder, {name: html}) / name)
+    assert skipped == [], skipped
+    return docs[0]
+
+
+# ---- chrome around the story never reaches the text ------------------------------------------
+
+
+def test_chrome_on_a_page_without_article_or_main_stays_out(tmp_path: Path) -> None:
+    doc = load_one(tmp_path, "bridge.html", div_soup_page(BRIDGE))
+    for paragraph in BRIDGE[1]:
+        assert paragraph in doc.text
+    for phrase in CHROME_PHRASES:
+        assert phrase not in doc.text, phrase
+    assert doc.title == BRIDGE[0]
+    assert doc.source == "Valley Gazette"
+
+
+def test_two_stories_on_one_template_are_not_linked(tmp_path: Path) -> None:
+    # The hand-written extractor kept the menu ("Live", "Print"), comments and lists of every
+    # page of a site, and linked different stories of one template by them.
+    docs, skipped = load(write_pages(tmp_path, {"bridge.html": div_soup_page(BRIDGE),
+                                                "library.html": div_soup_page(LIBRARY)}))
+    assert skipped == []
+    result = cluster_documents(docs, Config())
+    assert result.links == []
+    assert sorted(c.kind for c in result.clusters) == ["single", "single"]
+    for doc in docs:
+        people = extract_event_key(doc.title, doc.text, doc.published).people
+        assert not {"Live", "Print", "Jenkins", "Sandoval", "Pryce"} & set(people), people
+
+
+# ---- teaser cards are not the story ------------------------------------------------------------
+
+
+def test_teaser_cards_are_not_taken_for_the_story(tmp_path: Path) -> None:
+    doc = load_one(tmp_path, "bridge.html", teaser_page(BRIDGE))
+    for paragraph in BRIDGE[1]:
+        assert paragraph in doc.text
+    for phrase in ("crane", "science", "Harbour", "laboratories"):
+        assert phrase not in doc.text, phrase
+
+
+def test_two_stories_with_the_same_teasers_are_not_copies(tmp_path: Path) -> None:
+    # Taking the longest <article> for the story made both pages the same teaser: an "exact"
+    # copy, silently.
+    docs, _ = load(write_pages(tmp_path, {"bridge.html": teaser_page(BRIDGE),
+                                          "library.html": teaser_page(LIBRARY)}))
+    assert len(docs) == 2 and docs[0].text != docs[1].text
+    result = cluster_documents(docs, Config())
+    assert result.links == []
+
+
+# ---- the publication date --------------------------------------------------------------------
+
+
+def test_published_meta_wins_over_an_updated_byline(tmp_path: Path) -> None:
+    # Dublin Core's issued date is the publication date; the byline's <time> is the update.
+    page = div_soup_page(BRIDGE, "<meta name='DC.date.issued' content='2023-05-04'>").replace(
+        '<div class="byline">By Valley Gazette Staff</div>',
+        '<div class="byline">By Valley Gazette Staff | Updated: '
+        '<time datetime="2023-05-05T18:20:00+05:30">2023-05-05</time></div>')
+    doc = load_one(tmp_path, "bridge.html", page)
+    assert doc.published == "2023-05-04"
+    assert "Updated" not in doc.text
+
+
+def test_date_only_in_json_ld_is_the_publication_date(tmp_path: Path) -> None:
+    # The meta tags carry the modification date only; JSON-LD has datePublished.
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": BRIDGE[0], "datePublished": "2023-05-04T09:00:00+05:30",
+                     "dateModified": "2023-05-06T11:00:00+05:30"})
+    metas = ("<meta property='article:modified_time' content='2023-05-06T11:00:00+05:30'>"
+             f"<script type='application/ld+json'>{ld}</script>")
+    page = div_soup_page(BRIDGE, metas).replace(
+        '<div class="byline">By Valley Gazette Staff</div>',
+        '<div class="byline">Updated <time datetime="2023-05-06">May 6, 2023</time></div>')
+    doc = load_one(tmp_path, "bridge.html", page)
+    assert doc.published == "2023-05-04"
+
+
+# ---- pages without article text, and the fallback --------------------------------------------
+
+
+def test_page_without_article_text_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    # A section front: menus, banners, link lists and a footer, no story.
+    html = (f"<!DOCTYPE html><html>{head('World news')}<body>{COOKIES}{NAV}{SHARE}{TRENDING}"
+            f"{FOOTER}</body></html>")
+    docs, skipped = load(write_pages(tmp_path, {"front.html": html}))
+    assert docs == []
+    assert len(skipped) == 1
+    assert skipped[0].reason.startswith("no article text in HTML (only menus")
+
+
+def test_page_with_scripts_only_says_so(tmp_path: Path) -> None:
+    html = "<html><head><script>var a = 1;</script><style>p {}</style></head><body></body></html>"
+    _, skipped = load(write_pages(tmp_path, {"shell.html": html}))
+    assert skipped[0].reason == ("no article text in HTML (the page shows no text: only "
+                                 "scripts, styles or markup)")
+
+
+def test_fallback_reads_a_page_trafilatura_finds_nothing_in(tmp_path: Path) -> None:
+    # A page drawn by JavaScript: the visible body is empty, the story is in JSON-LD.
+    title, paragraphs = LIBRARY
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": title, "datePublished": "2023-09-02",
+                     "articleBody": " ".join(paragraphs)})
+    html = (f"<!DOCTYPE html><html>{head(title)}<body><div id='app'></div>"
+            f"<noscript>Please enable JavaScript to read this site.</noscript>"
+            f"<script type='application/ld+json'>{ld}</script></body></html>")
+    doc = load_one(tmp_path, "library.html", html)
+    assert paragraphs[0] in doc.text
+    assert "JavaScript" not in doc.text
+    assert doc.published == "2023-09-02"
+
+    from dedup.html import extract_page
+
+    page = extract_page(html.encode())
+    assert not isinstance(page, str) and page.extractor == "fallback"
+    import trafilatura
+
+    from dedup.html import _OPTIONS
+
+    assert trafilatura.bare_extraction(html, **_OPTIONS) is None  # trafilatura alone: nothing
+
+
+def test_fallback_keeps_a_page_laid_out_with_line_breaks(tmp_path: Path) -> None:
+    # Old CMS pages: paragraphs as <br><br> in a div, no <p> at all.
+    title, paragraphs = BRIDGE
+    html = (f"<html>{head(title)}<body>{NAV}<div class='txt'>{'<br><br>'.join(paragraphs)}"
+            f"</div></body></html>")
+    doc = load_one(tmp_path, "bridge.html", html)
+    for paragraph in paragraphs:
+        assert paragraph in doc.text
+
+
+# ---- robustness --------------------------------------------------------------------------------
+
+
+def test_fragment_without_html_element_is_read(tmp_path: Path) -> None:
+    doc = load_one(tmp_path, "part.html", "".join(f"<p>{p}</p>" for p in LIBRARY[1]))
+    assert LIBRARY[1][1] in doc.text
+
+
+def test_nul_bytes_mean_a_binary_file(tmp_path: Path) -> None:
+    (tmp_path / "blob.html").write_bytes(b"<html><body>\x00\x01\x02\x00 text</body></html>")
+    _, skipped = load(tmp_path)
+    assert skipped[0].reason == "binary or undecodable file"
+
+
+def test_reasons_match_the_loaders_wording() -> None:
+    from dedup import html, loaders
+
+    assert html.REASON_BINARY == loaders.REASON_BINARY
+    assert html.REASON_NO_WORDS == loaders.REASON_NO_WORDS
+
+
+def test_trafilatura_is_imported_only_when_a_page_is_met() -> None:
+    code = ("import sys, dedup.cli, dedup.loaders, dedup.html; "
+            "print('trafilatura' in sys.modules, 'lxml' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False", "False"]
