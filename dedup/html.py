@@ -7,12 +7,17 @@ teaser cards, reader comments, footers), and it reads the page's metadata: headl
 address, and the *original* publication date (``datePublished`` in meta tags or JSON-LD, through
 htmldate; an "Updated:" date is not the publication date).
 
-Where trafilatura finds no article text, trafilatura's own :func:`trafilatura.baseline` is the
-fallback (the ``articleBody`` of JSON-LD, ``<article>`` elements, paragraphs, else the page's
-whole visible text). Its last resort would take a page of menus for an article, so its text is
-kept only when it has at least one line of prose that is not the text of a link (see
-:func:`has_prose`). Otherwise the page is
-skipped, with a reason that says what the page held.
+Where trafilatura finds no article text (text in ``<div>``/``<br>`` or table layouts, pages
+drawn by JavaScript, very short pages), two fallbacks that come with it are tried in turn:
+
+1. jusText, called as trafilatura calls it (its boilerplate classifier: paragraphs by length,
+   stopword and link density), unless the page's JSON-LD holds an ``articleBody``;
+2. trafilatura's :func:`trafilatura.baseline`: the JSON-LD ``articleBody``, ``<article>``
+   elements, paragraphs, else the page's whole visible text, less the text of its links
+   (menus, link lists). That last resort would take a page of menus for an article, so it is
+   kept only with a line of prose (see :func:`has_prose`).
+
+Otherwise the page is skipped, with a reason that says what it held.
 
 trafilatura (and lxml, htmldate) are imported on the first page, not with this module, so that
 ``dedup --help`` and runs without HTML stay fast.
@@ -21,6 +26,7 @@ trafilatura (and lxml, htmldate) are imported on the first page, not with this m
 from __future__ import annotations
 
 import codecs
+import copy
 import json
 import re
 from dataclasses import dataclass
@@ -46,12 +52,14 @@ REASON_NO_WORDS = "no words in the text (only punctuation, symbols or invisible 
 #   navigation came back as "Home | News | Sport"). Measured: stray lines 636 (balanced 1,254),
 #   links between different stories made by template text 0 (balanced 7), pairwise F1 0.861
 #   against 0.860 from the same articles as JSONL (balanced 0.832), 7 ms a page (balanced
-#   15 ms). Without fast=True, readability took the "Read more" list of other stories for the
-#   article on ten one-paragraph pages. The fallback for pages where it finds nothing is ours
-#   (below), and checked for prose.
+#   15 ms). Without fast=True (precision alone: F1 0.846), readability took the "Read more"
+#   list of other stories for the article on ten one-paragraph pages. The fallbacks for pages
+#   where it finds nothing are called here (above), and checked.
+# * include_tables=False: on a page laid out in a <table> trafilatura took the layout for a
+#   data table and returned the whole page, menus and comments included, as table rows (a
+#   held-out template: pairwise F1 0.705 against 0.834 from JSONL; 0.785 without tables, with
+#   the jusText fallback). A table inside a story is mostly figures, which matter little here.
 # * include_comments=False: reader comments are not the article.
-# * include_tables=True (trafilatura's default): a table in a story (results, figures) is part
-#   of it.
 # * deduplicate=False: trafilatura's duplicate filter keeps a cache across calls, so a
 #   paragraph seen on an earlier page would vanish from a later one; copies are dedup's job.
 # * no links, images or formatting: plain text is what the pipeline reads.
@@ -64,7 +72,7 @@ _OPTIONS: dict[str, Any] = {
     "favor_precision": True,
     "fast": True,
     "include_comments": False,
-    "include_tables": True,
+    "include_tables": False,
     "include_images": False,
     "include_links": False,
     "include_formatting": False,
@@ -86,7 +94,7 @@ class Page:
     """What one web page gives: the article text and its metadata (``None`` where unknown).
 
     ``published`` is the original publication date as ``YYYY-MM-DD``; ``extractor`` says which
-    extraction gave the text: ``"trafilatura"`` or ``"fallback"`` (trafilatura's baseline).
+    extraction gave the text: ``"trafilatura"``, ``"justext"`` or ``"baseline"``.
     """
 
     text: str
@@ -139,20 +147,20 @@ def _extract(data: bytes) -> Page | str:
         return REASON_NOT_HTML
     found = trafilatura.bare_extraction(tree, **_OPTIONS)
     text = _clean(found.text) if found is not None and found.text else ""
-    extractor = "trafilatura"
-    meta = found
+    extractor, meta = "trafilatura", found
+    if not text and not _json_ld_has_body(tree):  # else baseline reads that articleBody first
+        text, extractor = _justext(tree), "justext"
     if not text:
         _, fallback, _ = trafilatura.baseline(tree)
-        text = _clean(fallback)
-        extractor = "fallback"
+        links = _link_texts(tree)
+        text, extractor = _clean(fallback, drop=links), "baseline"
         if not text:
-            return REASON_NO_VISIBLE_TEXT
+            return REASON_NO_VISIBLE_TEXT if not fallback.strip() else _no_prose(fallback)
         if not _WORD.search(text):
             return REASON_NO_WORDS
-        if not has_prose(text, _link_texts(tree)):
-            words = len(_WORD.findall(text))
-            return (f"{REASON_NO_HTML_TEXT} (only menus, buttons and notices: {words} "
-                    f"word{'s' if words != 1 else ''} in lines too short for prose)")
+        if not has_prose(text, links):
+            return _no_prose(text)
+    if meta is None:
         meta = trafilatura.extract_metadata(tree, date_config=dict(_DATES))
     if not _WORD.search(text):
         return REASON_NO_WORDS
@@ -164,6 +172,28 @@ def _extract(data: bytes) -> Page | str:
         url=_field(meta, "url"),
         extractor=extractor,
     )
+
+
+_STOPLIST: frozenset[str] | None = None
+
+
+def _justext(tree: Any) -> str:
+    """The paragraphs jusText keeps, called as trafilatura calls it (its parameters, the
+    stopwords of every language jusText knows, the page without footers, asides and cookie
+    banners); "" when it keeps none."""
+    global _STOPLIST
+    import justext
+    from lxml import etree
+    from trafilatura.baseline import basic_cleaning
+
+    if _STOPLIST is None:
+        _STOPLIST = frozenset().union(*(justext.get_stoplist(lang)
+                                         for lang in justext.get_stoplists()))
+    markup = etree.tostring(basic_cleaning(copy.deepcopy(tree)), encoding="utf-8")
+    paragraphs = justext.justext(markup, _STOPLIST, length_low=50, length_high=150,
+                                 stopwords_low=0.1, stopwords_high=0.2, max_link_density=0.25,
+                                 max_heading_distance=150, no_headings=True, encoding="utf-8")
+    return _clean("\n".join(p.text for p in paragraphs if not p.is_boilerplate))
 
 
 def _parse(data: bytes) -> Any:
@@ -183,12 +213,20 @@ def _link_texts(tree: Any) -> frozenset[str]:
     return frozenset(" ".join(a.text_content().split()) for a in tree.iter("a"))
 
 
+def _json_ld_has_body(tree: Any) -> bool:
+    """Whether the page's JSON-LD holds an ``articleBody`` (a page drawn by JavaScript)."""
+    return any(script.text and "articleBody" in script.text
+               for script in tree.iterfind('.//script[@type="application/ld+json"]'))
+
+
 def _json_ld_published(tree: Any) -> str | None:
-    """The first ``datePublished`` of the page's JSON-LD, as ``YYYY-MM-DD``.
+    """The ``datePublished`` of the page's JSON-LD, as ``YYYY-MM-DD``: of the first node whose
+    type is an article or a post (``NewsArticle``, ``BlogPosting``, ...), else the first one.
 
     It comes before htmldate's date, which prefers a modification date in the meta tags
     (``article:modified_time``) to a ``datePublished`` that only JSON-LD states.
     """
+    first: str | None = None
     for script in tree.iterfind('.//script[@type="application/ld+json"]'):
         if not script.text or "datePublished" not in script.text:
             continue
@@ -202,10 +240,11 @@ def _json_ld_published(tree: Any) -> str | None:
                 stack.extend(node)
             elif isinstance(node, dict):
                 day = _iso_day(node.get("datePublished"))
-                if day:
+                if day and re.search(r"Article|Posting", str(node.get("@type", ""))):
                     return day
+                first = first or day
                 stack.extend(v for v in node.values() if isinstance(v, (list, dict)))
-    return None
+    return first
 
 
 def _iso_day(value: Any) -> str | None:
@@ -230,10 +269,17 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(2, len(head) // 100)
 
 
-def _clean(text: str | None) -> str:
-    """Whitespace collapsed inside lines, blank lines dropped."""
+def _clean(text: str | None, drop: frozenset[str] = frozenset()) -> str:
+    """Whitespace collapsed inside lines; blank lines and the lines in ``drop`` left out."""
     lines = (" ".join(line.split()) for line in (text or "").split("\n"))
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line and line not in drop)
+
+
+def _no_prose(text: str) -> str:
+    """The skip reason of a page whose text has no prose."""
+    words = len(_WORD.findall(text))
+    return (f"{REASON_NO_HTML_TEXT} (only menus, links, buttons and notices: {words} "
+            f"word{'s' if words != 1 else ''}, no line of prose)")
 
 
 def _field(meta: Any, name: str) -> str | None:

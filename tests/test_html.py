@@ -240,7 +240,7 @@ def test_fallback_reads_a_page_trafilatura_finds_nothing_in(tmp_path: Path) -> N
     from dedup.html import extract_page
 
     page = extract_page(html.encode())
-    assert not isinstance(page, str) and page.extractor == "fallback"
+    assert not isinstance(page, str) and page.extractor == "baseline"
     import trafilatura
 
     from dedup.html import _OPTIONS
@@ -284,3 +284,12 @@ def test_trafilatura_is_imported_only_when_a_page_is_met() -> None:
             "print('trafilatura' in sys.modules, 'lxml' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_json_ld_date_of_the_article_node_wins(tmp_path: Path) -> None:
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "name": "Valley Gazette", "datePublished": "2001-02-03"},
+        {"@type": "NewsArticle", "headline": BRIDGE[0], "datePublished": "2023-05-04"}]}
+    metas = f"<script type='application/ld+json'>{json.dumps(graph)}</script>"
+    doc = load_one(tmp_path, "bridge.html", div_soup_page(BRIDGE, metas))
+    assert doc.published == "2023-05-04"
