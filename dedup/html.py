@@ -49,15 +49,15 @@ REASON_NO_WORDS = "no words in the text (only punctuation, symbols or invisible 
 # * favor_precision=True, fast=True: trafilatura's own extractor only. Its default "balanced"
 #   mode also compares readability's and jusText's output and, when the text is short, hands
 #   the raw page to its baseline, which dumps menus and banners into the text (a page of only
-#   navigation came back as "Home | News | Sport"). Measured: stray lines 636 (balanced 1,254),
-#   links between different stories made by template text 0 (balanced 7), pairwise F1 0.861
-#   against 0.860 from the same articles as JSONL (balanced 0.832), 7 ms a page (balanced
-#   15 ms). Without fast=True (precision alone: F1 0.846), readability took the "Read more"
+#   navigation came back as "Home | News | Sport"). Measured: stray lines 636 (balanced 1,264),
+#   links between different stories made by template text 0 (balanced 6), pairwise F1 0.844,
+#   as from the same articles as JSONL (balanced 0.817), 5 ms a page (balanced 7.5 ms in the
+#   same run). Without fast=True (precision alone: F1 0.830), readability took the "Read more"
 #   list of other stories for the article on ten one-paragraph pages. The fallbacks for pages
 #   where it finds nothing are called here (above), and checked.
 # * include_tables=False: on a page laid out in a <table> trafilatura took the layout for a
 #   data table and returned the whole page, menus and comments included, as table rows (a
-#   held-out template: pairwise F1 0.705 against 0.834 from JSONL; 0.785 without tables, with
+#   held-out template: pairwise F1 0.705 against 0.819 from JSONL; 0.771 without tables, with
 #   the jusText fallback). A table inside a story is mostly figures, which matter little here.
 # * include_comments=False: reader comments are not the article.
 # * deduplicate=False: trafilatura's duplicate filter keeps a cache across calls, so a
