@@ -207,6 +207,16 @@ class DedupIndex:
                 self._postings[term] = [r for r in rows if self._alive[r]]
         return dropped
 
+    def stories(self) -> dict[str, str]:
+        """Every indexed article's story id as the index holds it now (a story's id is its
+        first indexed article)."""
+        with self._lock:
+            ids = self._corpus.records
+            return {
+                record.id: ids[self._story_roots.get(self._stories.find(row), row)].id
+                for row, record in enumerate(ids)
+            }
+
     def stats(self) -> dict[str, int]:
         """Counts of indexed articles, stories and duplicate groups."""
         with self._lock:
