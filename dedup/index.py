@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 from datasketch import MinHashLSH
 
+from .boilerplate import SiteChrome
 from .candidates import Sketch
 from .cluster import UnionFind
 from .config import Config
@@ -104,6 +105,7 @@ class DedupIndex:
         self.config = config or Config()
         self._lock = threading.RLock()
         self._corpus = Corpus(self.config)
+        self._site_chrome = SiteChrome()
         self._minhasher = MinHasher(self.config.num_perm, self.config.seed)
         self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
                                num_perm=self.config.num_perm)
@@ -132,13 +134,13 @@ class DedupIndex:
     def check(self, document: Document) -> Verdict:
         """The verdict :meth:`add` would give, without indexing the article."""
         with self._lock:
-            a = self._analyse(document)
+            a = self._analyse(document, learn=False)
             return self._judge(a, self._signature(a))[0]
 
     def add(self, document: Document) -> Verdict:
         """Index an article and say what it is: new, a copy, or another report of a story."""
         with self._lock:
-            a = self._analyse(document)
+            a = self._analyse(document, learn=True)
             return self._add_analysed(a, self._signature(a))
 
     def _add_analysed(self, a: Analysis, sig: np.ndarray) -> Verdict:
@@ -230,10 +232,12 @@ class DedupIndex:
 
     # -- scoring ---------------------------------------------------------------------------
 
-    def _analyse(self, document: Document) -> Analysis:
-        """The article analysed with this index's vocabulary (call with the lock held: the
-        vocabulary grows)."""
-        return analyse(document, self._corpus.vocabulary)
+    def _analyse(self, document: Document, *, learn: bool) -> Analysis:
+        """The article analysed with this index's vocabulary, without the lines its site
+        repeats (the site's chrome as learned with this page counted; ``learn``: keep the
+        count). Call with the lock held: the vocabulary grows."""
+        own = self._site_chrome.add(document, count=learn)
+        return analyse(document, self._corpus.vocabulary, own)
 
     def _signature(self, a: Analysis) -> np.ndarray:
         return self._corpus.signatures_of([a.ids])[0][0]
@@ -466,6 +470,7 @@ class DedupIndex:
             "group_roots": [self._group_roots.get(self._copies.find(r), r) for r in rows],
             "story_roots": [self._story_roots.get(self._stories.find(r), r) for r in rows],
             "seen_once": self._corpus.seen_once(),
+            "site_chrome": self._site_chrome,
         }
 
     def _restore(self, vocabulary: dict[str, int], entries: list[tuple], common: set[str],

@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from .boilerplate import page_keys, source_of
 from .config import Config
 from .documents import Document
 from .errors import ConfigError, DedupError
@@ -92,10 +93,10 @@ class SharedIndex:
             with self._mutex, self._lock:
                 self._sync()
                 with self._local._lock:
-                    a = self._local._analyse(document)
+                    a = self._local._analyse(document, learn=True)
                     sig = self._local._signature(a)
                 verdict = self._local._add_analysed(a, sig)
-                entry = json.dumps(self._entry(a, sig))
+                entry = json.dumps(self._entry(a, sig, document))
                 # Append only if the log is still as long as this replica saw it: a lock held
                 # past lock_timeout may have let another process append in between.
                 if self._append(keys=[self._log], args=[self._applied, entry]) >= 0:
@@ -141,7 +142,7 @@ class SharedIndex:
                 self._apply(json.loads(raw))
                 self._applied += 1
 
-    def _entry(self, a: Analysis, sig: np.ndarray) -> dict[str, Any]:
+    def _entry(self, a: Analysis, sig: np.ndarray, document: Document) -> dict[str, Any]:
         local = self._local
         row = len(local._corpus.records) - 1
         record = a.record
@@ -160,6 +161,9 @@ class SharedIndex:
             "lower": sorted(a.lower_words),
             "group": local._group_roots.get(local._copies.find(row), row),
             "story": local._story_roots.get(local._stories.find(row), row),
+            # the page's lines, so that every process learns its site's chrome from it
+            "site": source_of(document),
+            "lines": sorted(page_keys(document)) if source_of(document) else [],
         }
 
     def _apply(self, entry: dict[str, Any]) -> None:
@@ -170,6 +174,8 @@ class SharedIndex:
             record, entry["terms"], entry["heads"], sig, entry["shingles"], set(entry["lower"]),
             entry["group"], entry["story"],
         )
+        if entry.get("site"):
+            self._local._site_chrome.count(entry["site"], set(entry["lines"]))
 
 
 __all__ = ["SharedIndex"]

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
     from .index import DedupIndex
 
 FORMAT = "dedup-index"
-VERSION = 2  # 2: token ids over one vocabulary, exact keys from token hashes
+VERSION = 3  # 2: token ids over one vocabulary, exact keys from token hashes; 3: site chrome
+READABLE = (2, 3)  # a version 2 file loads with no site chrome learned
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 _SCHEMA = """
@@ -37,6 +38,8 @@ CREATE TABLE docs (
     group_root INTEGER NOT NULL, story_root INTEGER NOT NULL
 );
 CREATE TABLE vocabulary (term TEXT PRIMARY KEY, col INTEGER NOT NULL);
+CREATE TABLE sites (source TEXT PRIMARY KEY, pages INTEGER NOT NULL, pruned_at INTEGER NOT NULL);
+CREATE TABLE site_lines (source TEXT NOT NULL, line TEXT NOT NULL, pages INTEGER NOT NULL);
 CREATE TABLE words (word TEXT NOT NULL, kind TEXT NOT NULL);
 """
 
@@ -139,6 +142,9 @@ def _write(index: DedupIndex, db: sqlite3.Connection) -> None:
     db.executemany("INSERT INTO vocabulary VALUES (?, ?)", corpus.vocabulary.index.items())
     db.executemany("INSERT INTO words VALUES (?, 'common')", ((w,) for w in corpus.common_words))
     db.executemany("INSERT INTO words VALUES (?, 'seen')", ((w,) for w in state["seen_once"]))
+    sites, lines = state["site_chrome"].state()
+    db.executemany("INSERT INTO sites VALUES (?, ?, ?)", sites)
+    db.executemany("INSERT INTO site_lines VALUES (?, ?, ?)", lines)
 
 
 def load(path: str | os.PathLike[str]) -> DedupIndex:
@@ -159,7 +165,8 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
             meta = dict(db.execute("SELECT key, value FROM meta"))
             if meta.get("format") != FORMAT:
                 raise InputError(f"{source}: not a dedup index (format {meta.get('format')!r})")
-            if int(meta.get("version", 0)) != VERSION:
+            version = int(meta.get("version", 0))
+            if version not in READABLE:
                 raise InputError(
                     f"{source}: dedup index version {meta.get('version')} is not supported "
                     f"(this dedup reads version {VERSION})"
@@ -169,6 +176,8 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
             vocabulary = dict(db.execute("SELECT term, col FROM vocabulary"))
             words = db.execute("SELECT word, kind FROM words").fetchall()
             docs = db.execute("SELECT * FROM docs ORDER BY row").fetchall()
+            sites = db.execute("SELECT * FROM sites").fetchall() if version >= 3 else []
+            lines = db.execute("SELECT * FROM site_lines").fetchall() if version >= 3 else []
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
@@ -183,6 +192,7 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
             (np.frombuffer(hc, "<i4"), np.frombuffer(hn, "<f4")),
             np.frombuffer(sig, "<u4"), shingles, bool(alive), group_root, story_root,
         ))
+    index._site_chrome.restore(sites, lines)
     index._restore(
         vocabulary, entries,
         common={w for w, kind in words if kind == "common"},

@@ -41,3 +41,74 @@ def test_a_sites_repeated_lines_are_learned_and_stripped() -> None:
     kept = strip_site_chrome("Story.\nDaily Herald is now on WhatsApp!\n\nEnd.",
                              chrome["daily herald"])
     assert kept == ("Story.\n\nEnd.", 6)  # the text, and the words its site's chrome had
+
+
+def _site_pages(count: int, site: str = "Daily Herald", seed: int = 0) -> list[Document]:
+    import random
+
+    rng = random.Random(seed)
+    chrome = ["Daily Herald is now on WhatsApp!", "Menu: News | Sport | Weather"]
+    pages = []
+    for i in range(count):
+        lines = [f"Story {i}: {' '.join(rng.choice(['rain', 'vote', 'fire', 'game']) for _ in range(12))}."]
+        if rng.random() < 0.8:
+            lines += chrome
+        if rng.random() < 0.3:
+            lines.append(f"Advert {rng.randrange(5)}")  # seen on some pages, never most
+        pages.append(Document(f"{site}-{i}", "\n".join(lines), source=site))
+    return pages
+
+
+@pytest.mark.parametrize("count", [2, 3, 5, 40, 64, 65, 130, 300])
+def test_the_online_learner_ends_with_the_batch_learners_chrome(count: int) -> None:
+    from dedup.boilerplate import SiteChrome
+
+    pages = _site_pages(count) + _site_pages(count // 2, site="Other", seed=1)
+    online = SiteChrome()
+    for page in pages:
+        online.add(page)
+    assert online.all() == learn_site_chrome(pages)
+
+
+def test_a_peek_changes_nothing() -> None:
+    from dedup.boilerplate import SiteChrome
+
+    pages = _site_pages(5)
+    learner = SiteChrome()
+    for page in pages[:4]:
+        learner.add(page)
+    before = learner.state()
+    assert learner.add(pages[4], count=False) == learner.add(pages[4])  # as if counted
+    learner2 = SiteChrome()
+    learner2.restore(*before)
+    assert learner2.all() == SiteChrome().all() or learner2.state() == before
+
+
+def test_the_crawler_index_strips_a_sites_chrome_as_it_learns_it(tmp_path) -> None:
+    # Four different stories from one site share its menu lines: the index called the last
+    # three near-duplicates of the first (the Scrapy pipeline dropped them).
+    from dedup import DedupIndex
+
+    menu = "\n".join([  # no generic rule takes these: only the site's own repetition
+        "Breaking news and weather for the Springfield area since 1887",
+        "Download the Daily Herald app for your phone and tablet today",
+        "Local journalism needs your support, become a member of the Herald club",
+        "Opinion Politics Business Culture Travel Food Cars Homes Jobs Obituaries",
+        "Our newsroom is open to visitors on weekdays from nine to five at 12 Main Street",
+    ] * 2)
+    stories = [
+        "The council approved a new bridge over the river on Tuesday after a long debate.",
+        "Firefighters put out a blaze at a warehouse near the port early on Sunday morning.",
+        "The local team won the regional cup final on penalties in front of a full stadium.",
+        "Heavy rain flooded several streets in the old town and closed two schools on Friday.",
+    ]
+    index = DedupIndex()
+    verdicts = [index.add(Document(f"p{i}", f"{menu}\n\n{story}\n\n{menu}", source="Daily Herald"))
+                for i, story in enumerate(stories)]
+    # A line is a site's chrome from its third page on (3 pages, and half of them): the
+    # second page is judged with the chrome in, and may be called a copy of the first (the
+    # documented warm-up); from the third page on, the chrome is off the text.
+    assert [v.status for v in verdicts][2:] == ["new", "new"]
+    index.save(tmp_path / "seen.dedup")
+    again = DedupIndex.load(tmp_path / "seen.dedup")
+    assert again._site_chrome.all() == index._site_chrome.all() != {}
