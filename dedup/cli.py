@@ -149,10 +149,7 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
             continue
         articles += 1
         if args.action == "add":
-            if item.id in index:
-                skipped.append(Skipped(item.id, "already in the index"))
-                continue
-            verdicts.append(index.add(item))
+            verdicts.append(index.add(item))  # an id indexed before: its verdict, a re-crawl
         else:
             verdicts.append(index.check(item))
     if not articles:

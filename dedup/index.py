@@ -39,6 +39,7 @@ from .candidates import Sketch
 from .cluster import UnionFind
 from .config import Config
 from .documents import Document
+from .errors import ConfigError, InputError
 from .dates import DateError, parse_published
 from .events import drop_common_names
 from .fingerprint import MinHasher, estimate_jaccard
@@ -68,6 +69,9 @@ class Verdict:
         group: Id of its duplicate group (the group's first indexed article).
         scores: Scores of the best match (jaccard, cosine, head_cosine, people, score).
         evidence: Date, people and place evidence of the best match, and a one-line ``why``.
+        recrawl: True when the id was indexed already: the verdict is the one it got then
+            (status and best match; story, group and original as they are now), and nothing
+            was indexed again.
     """
 
     id: str
@@ -78,12 +82,13 @@ class Verdict:
     group: str = ""
     scores: dict[str, float] = field(default_factory=dict)
     evidence: dict[str, Any] = field(default_factory=dict)
+    recrawl: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "status": self.status, "matches": list(self.matches),
             "original": self.original, "story": self.story, "group": self.group,
-            "scores": self.scores, "evidence": self.evidence,
+            "scores": self.scores, "evidence": self.evidence, "recrawl": self.recrawl,
         }
 
 
@@ -114,6 +119,7 @@ class DedupIndex:
         self._days: list[int] = []  # publication day number, -1 when unknown
         self._alive: list[bool] = []
         self._by_id: dict[str, int] = {}
+        self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
         self._exact: dict[str, int] = {}
         self._postings: dict[int, list[int]] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
@@ -138,28 +144,52 @@ class DedupIndex:
             return self._judge(a, self._signature(a))[0]
 
     def add(self, document: Document) -> Verdict:
-        """Index an article and say what it is: new, a copy, or another report of a story."""
+        """Index an article and say what it is: new, a copy, or another report of a story.
+
+        An id indexed already (a re-crawl of the same page) is not indexed again: its stored
+        verdict comes back with ``recrawl=True``."""
         with self._lock:
+            if document.id in self._by_id:
+                return self.verdict(document.id)
             a = self._analyse(document, learn=True)
             return self._add_analysed(a, self._signature(a))
+
+    def verdict(self, doc_id: str) -> Verdict:
+        """The verdict an indexed article got (``recrawl=True``; story, group and original as
+        they are now). Raises :class:`~dedup.errors.InputError` for an id not indexed."""
+        with self._lock:
+            row = self._by_id.get(doc_id)
+            if row is None:
+                raise InputError(f"The document id {doc_id!r} is not in the index.")
+            status, best = self._given[row]
+            ids = self._corpus.records
+            story = ids[self._story_roots.get(self._stories.find(row), row)].id
+            group = ids[self._group_roots.get(self._copies.find(row), row)].id
+            original = None
+            if status in (EXACT, NEAR):
+                original = ids[self._earliest(self._copies.members(row), exclude=row)].id
+            matches = (ids[best].id,) if best >= 0 else ()
+            return Verdict(doc_id, status, matches, original, story,
+                           group if status != EVENT else doc_id, recrawl=True)
 
     def _add_analysed(self, a: Analysis, sig: np.ndarray) -> Verdict:
         with self._lock:
             if a.record.id in self._by_id:
-                raise ValueError(
-                    f"The document id {a.record.id!r} is already indexed; ids must be unique."
-                )
+                return self.verdict(a.record.id)
             verdict, matches = self._judge(a, sig)
             self._insert(a, sig, matches, verdict)
+            best = self._by_id[verdict.matches[0]] if verdict.matches else -1
+            self._given.append((verdict.status, best))
             return self._final(self._as_inserted(verdict))
 
     def _apply_entry(
         self, record: Prepared, terms: dict[str, int], heads: dict[str, int], sig: np.ndarray,
-        shingles: int, lower: set[str], group: int, story: int,
+        shingles: int, lower: set[str], group: int, story: int, given: tuple[str, int],
     ) -> None:
         """Append an article indexed elsewhere (a shared index's log entry)."""
         with self._lock:
             row = len(self._corpus.records)
+            self._given.append(given)
             self._corpus.restore_counts(record, terms, heads, sig, shingles, lower)
             self._index_row(row, record, sig, shingles == 0, alive=True)
             if group != row:
@@ -454,12 +484,26 @@ class DedupIndex:
             store.save(self, path)
 
     @classmethod
-    def load(cls, path: str | os.PathLike[str]) -> DedupIndex:
-        """Read an index saved by :meth:`save`. A file that is not one raises
-        :class:`~dedup.errors.InputError`; nothing is unpickled."""
+    def load(cls, path: str | os.PathLike[str], *, config: Config | None = None) -> DedupIndex:
+        """Read an index saved by :meth:`save`, with the configuration it was saved with. A
+        file that is not one raises :class:`~dedup.errors.InputError`; nothing is unpickled.
+        ``config``: the configuration the caller expects; one that differs from the saved
+        one raises :class:`~dedup.errors.ConfigError` (an index is only valid for the
+        settings it was built with)."""
         from . import store
 
-        return store.load(path)
+        index = store.load(path)
+        if config is not None and config != index.config:
+            changed = ", ".join(
+                f"{name}={getattr(index.config, name)!r} (asked {getattr(config, name)!r})"
+                for name in index.config.__dataclass_fields__
+                if getattr(index.config, name) != getattr(config, name)
+            )
+            raise ConfigError(
+                f"{path}: the index was saved with other settings: {changed}; load it without "
+                "config= to use its own, or build a new index for these settings."
+            )
+        return index
 
     def _state(self) -> dict[str, Any]:
         self._corpus.flush()
@@ -471,6 +515,7 @@ class DedupIndex:
             "story_roots": [self._story_roots.get(self._stories.find(r), r) for r in rows],
             "seen_once": self._corpus.seen_once(),
             "site_chrome": self._site_chrome,
+            "given": list(self._given),
         }
 
     def _restore(self, vocabulary: dict[str, int], entries: list[tuple], common: set[str],
@@ -478,7 +523,10 @@ class DedupIndex:
         for word, _col in sorted(vocabulary.items(), key=lambda item: item[1]):
             self._corpus.vocabulary.add(word)
         self._corpus.restore_lower_words(common, seen)
-        for row, (record, terms, heads, sig, shingles, alive, group, story) in enumerate(entries):
+        for row, (record, terms, heads, sig, shingles, alive, group, story, given) in enumerate(
+            entries
+        ):
+            self._given.append(given)
             self._corpus.restore(record, terms, heads, sig, shingles)
             self._index_row(row, record, np.array(sig, dtype=np.uint32), shingles == 0, alive)
             if group != row:

@@ -92,6 +92,8 @@ class SharedIndex:
         for _attempt in range(3):
             with self._mutex, self._lock:
                 self._sync()
+                if document.id in self._local:  # a re-crawl: its verdict, nothing appended
+                    return self._local.verdict(document.id)
                 with self._local._lock:
                     a = self._local._analyse(document, learn=True)
                     sig = self._local._signature(a)
@@ -161,6 +163,7 @@ class SharedIndex:
             "lower": sorted(a.lower_words),
             "group": local._group_roots.get(local._copies.find(row), row),
             "story": local._story_roots.get(local._stories.find(row), row),
+            "given": list(local._given[row]),
             # the page's lines, so that every process learns its site's chrome from it
             "site": source_of(document),
             "lines": sorted(page_keys(document)) if source_of(document) else [],
@@ -172,7 +175,7 @@ class SharedIndex:
         sig = np.frombuffer(base64.b64decode(entry["signature"]), "<u4").copy()
         self._local._apply_entry(
             record, entry["terms"], entry["heads"], sig, entry["shingles"], set(entry["lower"]),
-            entry["group"], entry["story"],
+            entry["group"], entry["story"], tuple(entry["given"]),
         )
         if entry.get("site"):
             self._local._site_chrome.count(entry["site"], set(entry["lines"]))

@@ -100,6 +100,19 @@ def _key_from(data: dict[str, Any]) -> EventKey:
     )
 
 
+def _given(data: dict[str, Any], row: int, group: int, story: int) -> tuple[str, int]:
+    """The verdict a saved article got: (status, best match row). Version 2 files did not
+    keep it: it is told from the article's group and story (its first member is the match)."""
+    if "given" in data:
+        status, best = data["given"]
+        return str(status), int(best)
+    if group != row:
+        return "near-duplicate", group
+    if story != row:
+        return "same-event", story
+    return "new", -1
+
+
 def save(index: DedupIndex, path: str | os.PathLike[str]) -> None:
     """Write ``index`` to ``path`` atomically (temporary file, fsync, rename)."""
     target = Path(path)
@@ -131,6 +144,7 @@ def _write(index: DedupIndex, db: sqlite3.Connection) -> None:
         tc, tn = corpus.terms.row(row)
         hc, hn = corpus.heads.row(row)
         data = record_json(record)
+        data["given"] = list(state["given"][row])
         rows.append((
             row, record.id, json.dumps(data, ensure_ascii=False),
             tc.astype("<i4").tobytes(), tn.astype("<f4").tobytes(),
@@ -183,7 +197,7 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{source}: not a dedup index ({exc})") from exc
     entries = []
-    for (_row, _id, record, tc, tn, hc, hn, sig, shingles, alive, group_root, story_root) in docs:
+    for (row, _id, record, tc, tn, hc, hn, sig, shingles, alive, group_root, story_root) in docs:
         data = json.loads(record)
         prepared = record_from(data)
         entries.append((
@@ -191,6 +205,7 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
             (np.frombuffer(tc, "<i4"), np.frombuffer(tn, "<f4")),
             (np.frombuffer(hc, "<i4"), np.frombuffer(hn, "<f4")),
             np.frombuffer(sig, "<u4"), shingles, bool(alive), group_root, story_root,
+            _given(data, row, group_root, story_root),
         ))
     index._site_chrome.restore(sites, lines)
     index._restore(

@@ -25,10 +25,13 @@ def test_add_then_add_again_then_check_and_stats(tmp_path, capsys):
     assert verdicts["003"]["story"] == verdicts["001"]["id"]
     assert {verdicts[k]["status"] for k in ("000", "001", "002", "004")} == {"new"}
 
-    # A cron run over the same folder: every article is already indexed.
-    assert main(["index", "add", str(DATA), "--index", str(index), "--format", "jsonl"]) == 1
-    rows = _jsonl(capsys.readouterr().out)
-    assert len(rows) == 5 and all(r["skipped"]["reason"] == "already in the index" for r in rows)
+    # A cron run over the same folder: every article is indexed already, and says so with the
+    # verdict it got then.
+    assert main(["index", "add", str(DATA), "--index", str(index), "--format", "jsonl"]) == 0
+    again = {v["id"][:3]: v for v in _jsonl(capsys.readouterr().out)}
+    assert all(v["recrawl"] for v in again.values())
+    assert {k: v["status"] for k, v in again.items()} == {k: v["status"] for k, v in verdicts.items()}
+    assert again["003"]["story"] == verdicts["003"]["story"]
 
     copy = tmp_path / "mirror"
     copy.mkdir()

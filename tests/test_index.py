@@ -69,11 +69,31 @@ def test_check_does_not_insert():
     assert len(index) == 1
 
 
-def test_duplicate_id_is_refused():
+def test_a_recrawl_gets_its_stored_verdict_and_changes_nothing(tmp_path):
+    # The README's crawler loop failed on a re-crawled URL (ValueError).
     index = DedupIndex()
     index.add(Document(id="a", text=STORY))
-    with pytest.raises(ValueError, match="already indexed"):
-        index.add(Document(id="a", text=OTHER))
+    first = index.add(Document(id="b", text=STORY))
+    again = index.add(Document(id="b", text=OTHER))
+    assert (again.status, again.matches, again.original, again.recrawl) == (
+        "exact", ("a",), "a", True)
+    assert first.recrawl is False and len(index) == 2
+    index.save(tmp_path / "i.dedup")
+    assert DedupIndex.load(tmp_path / "i.dedup").add(Document(id="b", text=STORY)) == again
+    with pytest.raises(InputError, match="not in the index"):
+        index.verdict("zzz")
+
+
+def test_load_with_other_settings_is_a_clear_error(tmp_path):
+    from dedup import Config, ConfigError
+
+    index = DedupIndex(Config(window_days=7))
+    index.add(Document(id="a", text=STORY))
+    index.save(tmp_path / "i.dedup")
+    assert DedupIndex.load(tmp_path / "i.dedup").config.window_days == 7
+    assert DedupIndex.load(tmp_path / "i.dedup", config=Config(window_days=7)).config.window_days == 7
+    with pytest.raises(ConfigError, match="window_days=7 \\(asked 30\\)"):
+        DedupIndex.load(tmp_path / "i.dedup", config=Config())
 
 
 def test_seeds_through_add_link_the_goa_pair_only():

@@ -33,6 +33,9 @@ def test_two_handles_share_one_index(redis_url, redis_name):
     assert copy.status == "exact"
     assert copy.original == doc.id
     assert len(first) == 2
+    again = first.add(Document(id="copy", text=doc.text, title=doc.title))  # a re-crawl
+    assert (again.status, again.original, again.recrawl) == ("exact", doc.id, True)
+    assert len(second) == 2 and second._redis.llen(second._log) == 2  # nothing appended
 
 
 def test_a_different_config_is_refused(redis_url, redis_name):

@@ -73,15 +73,15 @@ class DedupPipeline:
         if not isinstance(text, str) or not text.strip() or not doc_id:
             raise DropItem("dedup: the item has no 'text' or no 'id'/'url' to index it by")
         stats = getattr(self, "stats", None)
-        if str(doc_id) in self.index:
-            if stats is not None:
-                stats.inc_value("dedup/already-indexed")
-            raise DropItem(f"dedup: {doc_id} is already indexed (a re-crawl)")
         verdict = self.index.add(Document(
             id=str(doc_id), text=text, title=adapter.get("title"),
             published=adapter.get("published") or adapter.get("date"),
             source=adapter.get("source"), url=adapter.get("url"),
         ))
+        if verdict.recrawl:
+            if stats is not None:
+                stats.inc_value("dedup/already-indexed")
+            raise DropItem(f"dedup: {doc_id} is already indexed (a re-crawl)")
         if stats is not None:
             stats.inc_value(f"dedup/{verdict.status}")
         if verdict.status in (EXACT, NEAR):
