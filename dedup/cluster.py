@@ -12,6 +12,8 @@ it as the link that explains it. Ids and order are deterministic.
 from __future__ import annotations
 
 import heapq
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -47,6 +49,19 @@ class UnionFind:
         for x in range(len(self.parent)):
             groups.setdefault(self.find(x), []).append(x)
         return list(groups.values())
+
+
+def mergeable(
+    average: float, groups_a: int, groups_b: int, best_pair: float,
+    cluster_threshold: float, pair_threshold: float,
+) -> bool:
+    """The merge rule of story clusters, one for the batch and the crawler index: two
+    clusters merge when the average score between them (pairs never compared count 0)
+    reaches ``cluster_threshold``; two lone duplicate groups also need one pair scoring
+    ``pair_threshold``."""
+    if average < cluster_threshold:
+        return False
+    return not (groups_a == 1 and groups_b == 1 and best_pair < pair_threshold)
 
 
 def average_linkage(
@@ -121,7 +136,7 @@ def average_linkage(
         if -neg < cluster_threshold:
             break
         pair_score, i, j = best[a][b]
-        if groups[a] == 1 and groups[b] == 1 and pair_score < pair_threshold:
+        if not mergeable(-neg, groups[a], groups[b], pair_score, cluster_threshold, pair_threshold):
             continue
         root = stories.union(a, b)
         gone = b if root == a else a
@@ -144,6 +159,171 @@ def average_linkage(
         for k in total[root]:
             heapq.heappush(heap, (-average(root, k), min(root, k), max(root, k)))
     return stories, merges
+
+
+@dataclass
+class Growth:
+    """What adding one article does to the stories (see :meth:`StoryGraph.plan`)."""
+
+    group: int  # the first row of its duplicate group
+    story: int  # the first row of its story
+    groups: list[int]  # the duplicate groups it joins (their first rows)
+    stories: list[int]  # the stories it joins, in merge order (their first rows)
+    links: dict[int, list]  # its story's links to the others: root -> [sum, best pair]
+    size: int
+    copy_groups: int
+
+
+class StoryGraph:
+    """Duplicate groups and stories grown one article at a time, for the crawler index, with
+    the batch's merge rule (:func:`mergeable`).
+
+    Per story it keeps its members, how many duplicate groups it holds, and its links: for
+    each story it has pairs with, the sum of their scores and its best pair. A new article
+    first joins the groups it copies (and so their stories); then its story merges, one at a
+    time, with the linked story of the highest average while the rule allows. Stories it does
+    not touch keep their averages, so they have nothing new to merge: the work per article is
+    its pairs and the links of the stories it joins, never a pass over a whole story.
+
+    The batch (:func:`average_linkage`) takes merges in order of average over all clusters at
+    once; here they come in arrival order, so the two can differ where an article arrives
+    before the ones that would have joined it otherwise (``benchmarks.engine`` measures it).
+    """
+
+    def __init__(self, cluster_threshold: float, pair_threshold: float) -> None:
+        self.cluster_threshold = cluster_threshold
+        self.pair_threshold = pair_threshold
+        self.group: list[int] = []  # row -> first row of its duplicate group
+        self.story: list[int] = []  # row -> first row of its story
+        self.group_members: dict[int, list[int]] = {}
+        self.story_members: dict[int, list[int]] = {}
+        self.copy_groups: dict[int, int] = {}  # story -> its duplicate groups
+        self.links: dict[int, dict[int, list]] = {}  # story -> {story: [sum, (score, a, b)]}
+
+    def __len__(self) -> int:
+        return len(self.story)
+
+    def plan(self, edges: dict[int, tuple[float, bool]]) -> Growth:
+        """What adding the next row with ``edges`` ({row: (score, is copy)}) would do; nothing
+        changes."""
+        row = len(self.story)
+        groups = sorted({self.group[o] for o, (_, copy) in edges.items() if copy})
+        joined = sorted({self.story[g] for g in groups})
+        inside = set(joined)
+        size = 1 + sum(len(self.story_members[s]) for s in joined)
+        copy_groups = 1 + sum(self.copy_groups[s] for s in joined) - len(groups)
+        acc: dict[int, list] = {}
+        for s in joined:
+            for other, (total, best) in self.links[s].items():
+                if other not in inside:
+                    _add_link(acc, other, total, best)
+        for other, (score, _) in edges.items():
+            s = self.story[other]
+            if s not in inside:
+                _add_link(acc, s, score, (score, other, row))
+        merged: list[int] = []
+        while acc:
+            pick = None
+            for s, (total, best) in acc.items():
+                average = total / (size * len(self.story_members[s]))
+                if mergeable(average, copy_groups, self.copy_groups[s], best[0],
+                             self.cluster_threshold, self.pair_threshold):
+                    if pick is None or (average, -s) > (pick[0], -pick[1]):
+                        pick = (average, s)
+            if pick is None:
+                break
+            s = pick[1]
+            merged.append(s)
+            inside.add(s)
+            size += len(self.story_members[s])
+            copy_groups += self.copy_groups[s]
+            del acc[s]
+            for other, (total, best) in self.links[s].items():
+                if other not in inside:
+                    _add_link(acc, other, total, best)
+        stories = joined + merged
+        return Growth(
+            group=min([*groups, row]), story=min([*stories, row]), groups=groups,
+            stories=stories, links=acc, size=size, copy_groups=copy_groups,
+        )
+
+    def grow(self, growth: Growth) -> None:
+        """Add the next row as ``growth`` (from :meth:`plan`, with nothing added since) says."""
+        row = len(self.story)
+        self.group.append(row)
+        self.story.append(row)
+        self.group_members[row] = [row]
+        self.story_members[row] = [row]
+        self.copy_groups[row] = 1
+        self.links[row] = {}
+        for roots, members, into, joined in (
+            (self.group, self.group_members, growth.group, growth.groups),
+            (self.story, self.story_members, growth.story, growth.stories),
+        ):
+            for old in [*joined, row]:
+                if old == into:
+                    continue
+                for member in members[old]:
+                    roots[member] = into
+                members[into].extend(members.pop(old))
+        gone = {*growth.stories, row} - {growth.story}
+        for old in gone:
+            self.copy_groups.pop(old, None)
+            self.links.pop(old, None)
+        self.copy_groups[growth.story] = growth.copy_groups
+        self.links[growth.story] = growth.links
+        for other, link in growth.links.items():
+            theirs = self.links[other]
+            for old in gone | {growth.story}:
+                theirs.pop(old, None)
+            theirs[growth.story] = link
+
+    def restore(self, group: list[int], story: list[int],
+                edges: Iterable[tuple[int, int, float]]) -> None:
+        """Take back a saved state: each row's group and story roots, and every scored pair
+        ``(row, other, score)``."""
+        self.group, self.story = list(group), list(story)
+        for roots, members in ((self.group, self.group_members), (self.story, self.story_members)):
+            members.clear()
+            for row, root in enumerate(roots):
+                members.setdefault(root, []).append(row)
+        self.copy_groups = {root: len({self.group[r] for r in rows})
+                            for root, rows in self.story_members.items()}
+        self.links = {root: {} for root in self.story_members}
+        for row, other, score in edges:
+            a, b = self.story[row], self.story[other]
+            if a != b:
+                pair = (score, min(row, other), max(row, other))
+                _add_link(self.links[a], b, score, pair)
+                _add_link(self.links[b], a, score, pair)
+
+
+def _add_link(links: dict[int, list], story: int, total: float, best: tuple) -> None:
+    link = links.get(story)
+    if link is None:
+        links[story] = [total, best]
+    else:
+        link[0] += total
+        if best > link[1]:
+            link[1] = best
+
+
+def settle(
+    n: int, left: np.ndarray, right: np.ndarray, scores: np.ndarray, is_copy: np.ndarray,
+    cluster_threshold: float, pair_threshold: float,
+) -> tuple[UnionFind, UnionFind, list[tuple[int, int]]]:
+    """The one clustering rule, for the batch run (all documents) and for the crawler index
+    (the documents a new article is connected to): duplicate groups are the connected
+    components of the copy pairs (``is_copy``), and stories grow from them by
+    :func:`average_linkage`. Rows ``0..n-1`` must be in id order (ties between equal scores
+    go to the lower rows). Returns the copies, the stories and the merges."""
+    copies = UnionFind(n)
+    for k in np.flatnonzero(is_copy).tolist():
+        copies.union(int(left[k]), int(right[k]))
+    stories, merges = average_linkage(
+        copies, left, right, scores, cluster_threshold, pair_threshold
+    )
+    return copies, stories, merges
 
 
 def build_clusters(
@@ -179,4 +359,4 @@ def build_clusters(
     return clusters
 
 
-__all__ = ["UnionFind", "average_linkage", "build_clusters", "EXACT", "NEAR", "EVENT", "SINGLE"]
+__all__ = ["StoryGraph", "UnionFind", "average_linkage", "build_clusters", "mergeable", "settle", "EXACT", "NEAR", "EVENT", "SINGLE"]

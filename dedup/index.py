@@ -7,15 +7,14 @@ batch call:
 * exact copies by the hash of the cleaned text;
 * near-duplicates by MinHash-LSH (datasketch) over word shingles, verified by the signatures;
 * same-event write-ups by blocking on distinctive terms (an inverted index of each article's
-  top TF-IDF terms), scored like the batch (cosine, headline cosine, people, date, venue), and
-  joined to a story when the average score over the story reaches ``cluster_threshold`` (a lone
-  story needs one pair scoring ``same_event_threshold``, as in the batch).
+  top TF-IDF terms), scored like the batch (cosine, headline cosine, people, date, venue);
+* groups and stories grown with the batch's own merge rule (:func:`dedup.cluster.mergeable`;
+  see :class:`DedupIndex`).
 
 **IDF on a stream.** Term weights use document frequencies counted as articles arrive
 (``idf = ln((1 + n) / (1 + df)) + 1``, scikit-learn's smoothed IDF): each verdict sees the
 statistics of everything indexed before it. :meth:`DedupIndex.result` recomputes the batch
-clustering over everything indexed, with the final statistics, so feeding a corpus through
-:meth:`add` and then asking for the result gives exactly what ``dedup cluster`` gives.
+clustering over everything indexed, with the final statistics.
 
 Only articles published within ``window_days`` of each other are compared, and
 :meth:`expire` forgets articles published before a date, which keeps a months-long crawl bounded.
@@ -29,23 +28,23 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from datasketch import MinHashLSH
 
 from .boilerplate import SiteChrome
 from .candidates import Sketch
-from .cluster import UnionFind
+from .cluster import Growth, StoryGraph
 from .config import Config
 from .documents import Document
 from .errors import ConfigError, InputError
 from .dates import DateError, parse_published
-from .events import drop_common_names
+from .events import EventKey, drop_common_names
 from .fingerprint import MinHasher, estimate_jaccard
 from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
 from .result import EVENT, EXACT, NEAR, ClusterResult
-from .scoring import PairFeatures, entity_weight, evidence, pair_features
+from .scoring import PairFeatures, copy_pairs, entity_weight, evidence, pair_features
 from .similarity import heaviest
 
 NEW = "new"
@@ -92,11 +91,30 @@ class Verdict:
         }
 
 
+class Edge(NamedTuple):
+    """A candidate pair as the index keeps it: the same-event score (computed once, with the
+    statistics of the moment the later article was added), the estimated shingle Jaccard, and
+    whether the two are copies (0: no, 1: near-duplicate, 2: exact)."""
+
+    score: float
+    jaccard: float
+    copy: int
+
+    def links(self, threshold: float) -> bool:
+        """Whether the pair can join two articles at all: a copy, or a score that reaches the
+        cluster threshold (two clusters merge only where their average does, so only where
+        one of their pairs does)."""
+        return self.copy > 0 or self.score >= threshold
+
+
 @dataclass
-class _Match:
-    row: int
-    features: PairFeatures
-    copy: str | None  # EXACT, NEAR or None
+class _Plan:
+    """What adding one article does: its edges to indexed articles (with their features, for
+    the verdict's evidence) and how it grows the groups and stories."""
+
+    edges: dict[int, Edge]
+    features: dict[int, PairFeatures]
+    growth: Growth
 
 
 class DedupIndex:
@@ -104,14 +122,26 @@ class DedupIndex:
 
     Args:
         config: settings; ``Config()`` by default (the same defaults as ``dedup cluster``).
+
+    **One clustering rule.** Every candidate pair an article meets is scored and kept
+    (:class:`Edge`); groups and stories grow with the batch run's merge rule
+    (:func:`dedup.cluster.mergeable`, through :class:`dedup.cluster.StoryGraph`): a new
+    article joins the groups it copies, and its story then merges with the linked story of
+    the highest average while the rule allows, so an article can join two stories an earlier
+    verdict kept apart. What streaming cannot share with the batch is one named policy, the
+    *streaming statistics*: term weights (IDF), name weights and common words are those of
+    the articles indexed so far, each pair is scored once with them, the terms an article is
+    blocked on are chosen when it is added, and merges come in arrival order (see the README
+    for how far that leaves the index from the batch run).
     """
 
     def __init__(self, config: Config | None = None) -> None:
-        self.config = config or Config()
+        self.config = Config() if config is None else config
+        if not isinstance(self.config, Config):
+            raise ConfigError(f"The 'config' parameter must be a Config. Got {config!r} instead.")
         self._lock = threading.RLock()
         self._corpus = Corpus(self.config)
         self._site_chrome = SiteChrome()
-        self._minhasher = MinHasher(self.config.num_perm, self.config.seed)
         self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
                                num_perm=self.config.num_perm)
         self._signatures: list[np.ndarray] = []
@@ -119,15 +149,13 @@ class DedupIndex:
         self._days: list[int] = []  # publication day number, -1 when unknown
         self._alive: list[bool] = []
         self._by_id: dict[str, int] = {}
-        self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
         self._exact: dict[str, int] = {}
         self._postings: dict[int, list[int]] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._entity_df: Counter[str] = Counter()
-        self._copies = _GrowingUnionFind()
-        self._stories = _GrowingUnionFind()
-        self._story_roots: dict[int, int] = {}  # union-find root -> first row of the story
-        self._group_roots: dict[int, int] = {}
+        self._edges: list[dict[int, Edge]] = []
+        self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
+        self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
 
     # -- public API ------------------------------------------------------------------------
 
@@ -140,8 +168,10 @@ class DedupIndex:
     def check(self, document: Document) -> Verdict:
         """The verdict :meth:`add` would give, without indexing the article."""
         with self._lock:
+            if document.id in self._by_id:
+                return self.verdict(document.id)
             a = self._analyse(document, learn=False)
-            return self._judge(a, self._signature(a))[0]
+            return self._verdict(a.record, self._plan(a, self._signature(a)))
 
     def add(self, document: Document) -> Verdict:
         """Index an article and say what it is: new, a copy, or another report of a story.
@@ -163,57 +193,52 @@ class DedupIndex:
                 raise InputError(f"The document id {doc_id!r} is not in the index.")
             status, best = self._given[row]
             ids = self._corpus.records
-            story = ids[self._story_roots.get(self._stories.find(row), row)].id
-            group = ids[self._group_roots.get(self._copies.find(row), row)].id
             original = None
             if status in (EXACT, NEAR):
-                original = ids[self._earliest(self._copies.members(row), exclude=row)].id
-            matches = (ids[best].id,) if best >= 0 else ()
-            return Verdict(doc_id, status, matches, original, story,
-                           group if status != EVENT else doc_id, recrawl=True)
+                group = self._stories.group[row]
+                original = ids[self._earliest(self._stories.group_members[group], row)].id
+            return Verdict(
+                doc_id, status, (ids[best].id,) if best >= 0 else (), original,
+                ids[self._stories.story[row]].id,
+                ids[self._stories.group[row]].id if status != EVENT else doc_id, recrawl=True,
+            )
 
     def _add_analysed(self, a: Analysis, sig: np.ndarray) -> Verdict:
         with self._lock:
             if a.record.id in self._by_id:
                 return self.verdict(a.record.id)
-            verdict, matches = self._judge(a, sig)
-            self._insert(a, sig, matches, verdict)
+            plan = self._plan(a, sig)
+            verdict = self._verdict(a.record, plan)
+            self._insert(a, sig, plan)
             best = self._by_id[verdict.matches[0]] if verdict.matches else -1
             self._given.append((verdict.status, best))
-            return self._final(self._as_inserted(verdict))
-
-    def _apply_entry(
-        self, record: Prepared, terms: dict[str, int], heads: dict[str, int], sig: np.ndarray,
-        shingles: int, lower: set[str], group: int, story: int, given: tuple[str, int],
-    ) -> None:
-        """Append an article indexed elsewhere (a shared index's log entry)."""
-        with self._lock:
-            row = len(self._corpus.records)
-            self._given.append(given)
-            self._corpus.restore_counts(record, terms, heads, sig, shingles, lower)
-            self._index_row(row, record, sig, shingles == 0, alive=True)
-            if group != row:
-                self._join(self._copies, self._group_roots, row, group)
-            if story != row:
-                self._join(self._stories, self._story_roots, row, story)
+            return verdict
 
     def add_many(self, documents: Iterable[Document]) -> list[Verdict]:
         """:meth:`add` for each article, in order."""
         return [self.add(doc) for doc in documents]
 
     def result(self) -> ClusterResult:
-        """The batch clustering of everything indexed (identical to ``cluster_documents`` on
-        the same articles in the same order)."""
+        """The batch clustering of everything indexed (:func:`dedup.pipeline.cluster_corpus`
+        over the analyses the index made, with the final statistics)."""
         with self._lock:
             self._corpus.flush()
             return cluster_corpus(self._corpus)
+
+    def stories(self) -> dict[str, str]:
+        """Every indexed article's story id as the index holds it now (a story's id is its
+        first indexed article)."""
+        with self._lock:
+            ids = self._corpus.records
+            story = self._stories.story
+            return {record.id: ids[story[row]].id for row, record in enumerate(ids)}
 
     def expire(self, before: dt.date | str) -> int:
         """Forget the articles published before ``before``; returns how many were dropped.
 
         Their fingerprints leave the candidate indexes at once, so no later article is compared
-        with them, which bounds the work per article. Their small records stay (in memory, in a
-        saved file, and in the batch view of :meth:`result`).
+        with them, which bounds the work per article.
+        Their small records stay (in memory, in a saved file, and in :meth:`result`).
         """
         if isinstance(before, dt.date):
             day = before
@@ -239,24 +264,14 @@ class DedupIndex:
                 self._postings[term] = [r for r in rows if self._alive[r]]
         return dropped
 
-    def stories(self) -> dict[str, str]:
-        """Every indexed article's story id as the index holds it now (a story's id is its
-        first indexed article)."""
-        with self._lock:
-            ids = self._corpus.records
-            return {
-                record.id: ids[self._story_roots.get(self._stories.find(row), row)].id
-                for row, record in enumerate(ids)
-            }
-
     def stats(self) -> dict[str, int]:
         """Counts of indexed articles, stories and duplicate groups."""
         with self._lock:
             rows = [r for r, alive in enumerate(self._alive) if alive]
             return {
                 "documents": len(rows),
-                "stories": len({self._stories.find(r) for r in rows}),
-                "groups": len({self._copies.find(r) for r in rows}),
+                "stories": len({self._stories.story[r] for r in rows}),
+                "groups": len({self._stories.group[r] for r in rows}),
                 "expired": len(self._alive) - len(rows),
             }
 
@@ -291,7 +306,7 @@ class DedupIndex:
             out.append((cols, self._weights(cols, counts.astype(np.float64), True)))
         return out[0], out[1]
 
-    def _row_vector(self, rows: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
+    def _vector(self, rows: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
         cols, counts = rows.row(i)
         weights = self._weights(cols, counts.astype(np.float64), False)
         order = np.argsort(cols)
@@ -326,126 +341,98 @@ class DedupIndex:
             if self._alive[r] and (day < 0 or self._days[r] < 0 or abs(self._days[r] - day) <= window)
         )
 
-    def _judge(self, a: Analysis, sig: np.ndarray) -> tuple[Verdict, list[_Match]]:
+    def _plan(self, a: Analysis, sig: np.ndarray) -> _Plan:
+        """Score the article against its candidates, and how it grows the stories."""
         body, head = self._query_vectors(a)
         key = drop_common_names(a.record.key, self._corpus.common_words)
         n = len(self._corpus.records) + 1
-        weight = {k: entity_weight(self._entity_df.get(k, 0) + 1, n) for k in key.people | key.orgs}
         empty = len(a.ids) == 0
-        matches: list[_Match] = []
+        edges: dict[int, Edge] = {}
+        feats: dict[int, PairFeatures] = {}
         for row in self._candidates(a, sig, body):
             other = self._corpus.records[row]
-            okey = drop_common_names(other.key, self._corpus.common_words)
-            w = dict(weight)
-            for k in okey.people | okey.orgs:
-                w.setdefault(k, entity_weight(self._entity_df.get(k, 0), n))
             jaccard = 0.0 if empty or self._empty[row] else estimate_jaccard(sig, self._signatures[row])
-            cos = _dot(body, self._row_vector(self._corpus.terms, row))
-            head_cos = _dot(head, self._row_vector(self._corpus.heads, row))
-            feats = pair_features(key, okey, jaccard, cos, head_cos, w, self.config)
-            copy = EXACT if other.exact == a.record.exact else (
-                NEAR if jaccard >= self.config.near_duplicate_threshold else None)
-            matches.append(_Match(row, feats, copy))
-        return self._decide(a.record, matches), matches
+            f = self._features(
+                key, drop_common_names(other.key, self._corpus.common_words), jaccard,
+                _dot(body, self._vector(self._corpus.terms, row)),
+                _dot(head, self._vector(self._corpus.heads, row)), query=True,
+            )
+            same = other.exact == a.record.exact
+            copy = 2 if same else int(bool(copy_pairs(np.array([same]), np.array([jaccard]),
+                                                      self.config)[0]))
+            edges[row], feats[row] = Edge(f.event_score, jaccard, copy), f
+        return _Plan(edges, feats, self._grow(edges))
 
-    def _decide(self, record: Prepared, matches: list[_Match]) -> Verdict:
-        copies = [m for m in matches if m.copy]
-        if copies:
-            best = max(copies, key=lambda m: (m.copy == EXACT, m.features.jaccard, -m.row))
-            original = self._earliest(self._copies.members(best.row))
-            return self._verdict(record, best.copy or NEAR, best, copies, original)
-        story = self._best_story(matches)
-        if story is not None:
-            root, best, members = story
-            return self._verdict(record, EVENT, best, members, None, story_root=root)
-        return Verdict(record.id, NEW)
+    def _grow(self, edges: dict[int, Edge]) -> Growth:
+        """How the next row, with ``edges``, grows the groups and stories."""
+        return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()})
 
-    def _best_story(self, matches: list[_Match]) -> tuple[int, _Match, list[_Match]] | None:
-        """The story whose average score with this article reaches the cluster threshold."""
-        by_story: dict[int, list[_Match]] = {}
-        for m in matches:
-            by_story.setdefault(self._stories.find(m.row), []).append(m)
-        best_story = None
-        for root, members in by_story.items():
-            rows = [r for r in self._stories.members(root) if self._alive[r]]
-            average = sum(m.features.event_score for m in members) / max(len(rows), 1)
-            top = max(members, key=lambda m: m.features.event_score)
-            lone_group = len({self._copies.find(r) for r in rows}) == 1
-            if average < self.config.cluster_threshold:
-                continue
-            if lone_group and top.features.event_score < self.config.same_event_threshold:
-                continue
-            if len(self._corpus.records) < WARM_UP_DOCUMENTS and not any(
-                m.features.date in ("same", "overlap") or m.features.place == "match"
-                for m in members
-            ):
-                continue
-            if best_story is None or average > best_story[0]:
-                best_story = (average, root, top, members)
-        if best_story is None:
-            return None
-        _, root, top, members = best_story
-        members.sort(key=lambda m: -m.features.event_score)
-        return root, top, members
+    def _features(self, key: EventKey, other: EventKey, jaccard: float, cosine: float,
+                  head_cosine: float, *, query: bool) -> PairFeatures:
+        """The pair features with the statistics of now (name weights counted so far; a query
+        article counts as one more document naming its own people)."""
+        n = len(self._corpus.records) + 1
+        weight = {k: entity_weight(self._entity_df.get(k, 0) + query, n)
+                  for k in key.people | key.orgs}
+        for k in other.people | other.orgs:
+            weight.setdefault(k, entity_weight(self._entity_df.get(k, 0), n))
+        f = pair_features(key, other, jaccard, cosine, head_cosine, weight, self.config)
+        if len(self._corpus.records) < WARM_UP_DOCUMENTS and not (
+            f.date in ("same", "overlap") or f.place == "match"
+        ):
+            # Warm-up: scores are inflated while few articles are indexed, so a pair links as
+            # one event only where the date or the venue agrees too.
+            f = replace(f, cosine=0.0, head_cosine=0.0, people=0.0)
+        return f
 
-    def _verdict(
-        self, record: Prepared, status: str, best: _Match, matched: list[_Match],
-        original: int | None, story_root: int | None = None,
-    ) -> Verdict:
-        scores, facts = evidence(best.features, status)
+    def _verdict(self, record: Prepared, plan: _Plan) -> Verdict:
+        new = len(self._corpus.records)
         ids = self._corpus.records
-        ranked = sorted(matched, key=lambda m: (-(m.features.jaccard if m.copy else m.features.event_score), m.row))
-        story = self._stories.find(best.row if story_root is None else story_root)
+        growth = plan.growth
+        copies = [(row, e) for row, e in plan.edges.items() if e.copy]
+        if copies:
+            best_row, best = max(copies, key=lambda item: (item[1].copy, item[1].jaccard, -item[0]))
+            status = EXACT if best.copy == 2 else NEAR
+            ranked = sorted(copies, key=lambda item: (-item[1].jaccard, item[0]))
+            members = [r for g in growth.groups for r in self._stories.group_members[g]]
+            original = ids[self._earliest(members)].id
+            group = ids[growth.group].id
+        else:
+            joined = set(growth.stories)
+            matched = [(row, e) for row, e in plan.edges.items() if self._stories.story[row] in joined]
+            if not matched:
+                return Verdict(record.id, NEW, story=record.id, group=record.id)
+            status = EVENT
+            ranked = sorted(matched, key=lambda item: (-item[1].score, item[0]))
+            best_row = ranked[0][0]
+            original = None
+            group = record.id
+        scores, facts = evidence(plan.features[best_row], status)
         return Verdict(
-            id=record.id,
-            status=status,
-            matches=tuple(ids[m.row].id for m in ranked),
-            original=ids[original].id if original is not None else None,
-            story=ids[self._story_roots.get(story, story)].id,
-            group=record.id if status == EVENT else ids[self._group_roots.get(self._copies.find(best.row), best.row)].id,
-            scores=scores,
-            evidence=facts,
+            id=record.id, status=status, matches=tuple(ids[r].id for r, _ in ranked),
+            original=original, story=record.id if growth.story == new else ids[growth.story].id,
+            group=group, scores=scores, evidence=facts,
         )
 
-    def _as_inserted(self, verdict: Verdict) -> Verdict:
-        """The verdict with the story, group and original the article has now that it is in
-        (joining two duplicate groups can make an older article the group's first)."""
-        if verdict.status == NEW:
-            return verdict
-        row = self._by_id[verdict.id]
-        ids = self._corpus.records
-        story = ids[self._story_roots.get(self._stories.find(row), row)].id
-        group_root = self._group_roots.get(self._copies.find(row), row)
-        group = ids[group_root].id if verdict.status != EVENT else verdict.id
-        original = verdict.original
-        if verdict.status in (EXACT, NEAR):
-            original = ids[self._earliest(self._copies.members(row), exclude=row)].id
-        return replace(verdict, story=story, group=group, original=original)
-
-    def _earliest(self, rows: list[int], exclude: int | None = None) -> int:
+    def _earliest(self, rows: Iterable[int], exclude: int | None = None) -> int:
         """The earliest-published live row (unknown dates last, then by row)."""
-        live = [r for r in rows if self._alive[r] and r != exclude] or [r for r in rows if r != exclude]
+        rows = [r for r in rows if r != exclude]
+        live = [r for r in rows if self._alive[r]] or rows
         return min(live, key=lambda r: (self._days[r] if self._days[r] >= 0 else 10**9, r))
-
-    def _final(self, verdict: Verdict) -> Verdict:
-        if verdict.status != NEW:
-            return verdict
-        return Verdict(verdict.id, NEW, story=verdict.id, group=verdict.id)
 
     # -- insertion -------------------------------------------------------------------------
 
-    def _insert(self, a: Analysis, sig: np.ndarray, matches: list[_Match], verdict: Verdict) -> None:
+    def _insert(self, a: Analysis, sig: np.ndarray, plan: _Plan) -> None:
         row = len(self._corpus.records)
         self._corpus.add_analysis(a, signature=sig)
         self._index_row(row, a.record, sig, len(a.ids) == 0, alive=True)
-        if verdict.status in (EXACT, NEAR):
-            for m in matches:
-                if m.copy:
-                    self._join(self._copies, self._group_roots, row, m.row)
-                    self._join(self._stories, self._story_roots, row, m.row)
-        elif verdict.status == EVENT:
-            target = self._by_id[verdict.matches[0]]
-            self._join(self._stories, self._story_roots, row, target)
+        self._connect(row, plan.edges)
+        self._stories.grow(plan.growth)
+
+    def _connect(self, row: int, edges: dict[int, Edge]) -> None:
+        self._edges[row] = dict(edges)
+        for other, edge in edges.items():
+            self._edges[other][row] = edge
 
     def _index_row(self, row: int, record: Prepared, sig: np.ndarray, empty: bool,
                    alive: bool) -> None:
@@ -455,6 +442,7 @@ class DedupIndex:
         self._days.append(publication_day(record.key))
         self._alive.append(alive)
         self._by_id[record.id] = row
+        self._edges.append({})
         cols, counts = self._corpus.terms.row(row)
         if len(cols) and cols.max() >= len(self._df):
             grown = np.zeros(max(2 * len(self._df), int(cols.max()) + 1), dtype=np.float64)
@@ -462,10 +450,6 @@ class DedupIndex:
             self._df = grown
         self._df[cols] += 1
         self._entity_df.update(record.key.people | record.key.orgs)
-        self._copies.add()
-        self._stories.add()
-        self._story_roots[row] = row
-        self._group_roots[row] = row
         if not alive:
             return
         self._exact.setdefault(record.exact, row)
@@ -473,6 +457,21 @@ class DedupIndex:
         weights = self._weights(cols, counts.astype(np.float64), False)
         for c in self._salient(cols, weights).tolist():
             self._postings.setdefault(c, []).append(row)
+
+    def _apply_entry(
+        self, record: Prepared, terms: dict[str, int], heads: dict[str, int], sig: np.ndarray,
+        shingles: int, lower: set[str], edges: dict[int, Edge], given: tuple[str, int],
+    ) -> None:
+        """Append an article indexed elsewhere (a shared index's log entry), with the pairs it
+        was scored on there, growing the stories as the process that added it did."""
+        with self._lock:
+            row = len(self._corpus.records)
+            growth = self._grow(edges)
+            self._corpus.restore_counts(record, terms, heads, sig, shingles, lower)
+            self._index_row(row, record, sig, shingles == 0, alive=True)
+            self._connect(row, edges)
+            self._stories.grow(growth)
+            self._given.append(given)
 
     # -- persistence -----------------------------------------------------------------------
 
@@ -507,67 +506,34 @@ class DedupIndex:
 
     def _state(self) -> dict[str, Any]:
         self._corpus.flush()
-        rows = range(len(self._corpus.records))
         return {
             "corpus": self._corpus,
             "alive": list(self._alive),
-            "group_roots": [self._group_roots.get(self._copies.find(r), r) for r in rows],
-            "story_roots": [self._story_roots.get(self._stories.find(r), r) for r in rows],
+            "group_roots": list(self._stories.group),
+            "story_roots": list(self._stories.story),
             "seen_once": self._corpus.seen_once(),
             "site_chrome": self._site_chrome,
             "given": list(self._given),
+            "edges": [(row, other, edge) for row, edges in enumerate(self._edges)
+                      for other, edge in edges.items() if other < row],
         }
 
     def _restore(self, vocabulary: dict[str, int], entries: list[tuple], common: set[str],
-                 seen: set[str]) -> None:
+                 seen: set[str], edges: Iterable[tuple[int, int, Edge]]) -> None:
         for word, _col in sorted(vocabulary.items(), key=lambda item: item[1]):
             self._corpus.vocabulary.add(word)
         self._corpus.restore_lower_words(common, seen)
-        for row, (record, terms, heads, sig, shingles, alive, group, story, given) in enumerate(
-            entries
-        ):
+        groups, stories = [], []
+        for record, terms, heads, sig, shingles, alive, group, story, given in entries:
+            row = len(self._corpus.records)
             self._given.append(given)
             self._corpus.restore(record, terms, heads, sig, shingles)
             self._index_row(row, record, np.array(sig, dtype=np.uint32), shingles == 0, alive)
-            if group != row:
-                self._join(self._copies, self._group_roots, row, group)
-            if story != row:
-                self._join(self._stories, self._story_roots, row, story)
-
-    @staticmethod
-    def _join(uf: _GrowingUnionFind, roots: dict[int, int], a: int, b: int) -> None:
-        ra, rb = uf.find(a), uf.find(b)
-        if ra == rb:
-            return
-        first = min(roots.get(ra, ra), roots.get(rb, rb))
-        root = uf.union(a, b)
-        roots[root] = first
-
-
-class _GrowingUnionFind(UnionFind):
-    """Union-find that grows one element at a time and lists a set's members."""
-
-    def __init__(self) -> None:
-        super().__init__(0)
-        self._members: dict[int, list[int]] = {}
-
-    def add(self) -> int:
-        x = len(self.parent)
-        self.parent.append(x)
-        self.size.append(1)
-        self._members[x] = [x]
-        return x
-
-    def union(self, a: int, b: int) -> int:
-        ra, rb = self.find(a), self.find(b)
-        root = super().union(a, b)
-        if ra != rb:
-            gone = rb if root == ra else ra
-            self._members[root].extend(self._members.pop(gone))
-        return root
-
-    def members(self, x: int) -> list[int]:
-        return self._members[self.find(x)]
+            groups.append(group)
+            stories.append(story)
+        for row, other, edge in edges:
+            self._edges[row][other] = self._edges[other][row] = edge
+        self._stories.restore(groups, stories, [(row, other, edge.score) for row, other, edge in edges])
 
 
 def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:

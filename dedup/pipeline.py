@@ -18,7 +18,7 @@ import numpy as np
 
 from .boilerplate import learn_site_chrome, source_of, strip_site_chrome
 from .candidates import blocking_pairs, lsh_pairs, unique_pairs
-from .cluster import UnionFind, average_linkage, build_clusters
+from .cluster import build_clusters, settle
 from .config import Config
 from .dates import DateError, parse_published
 from .documents import Document, FieldWarning, Skipped
@@ -28,7 +28,7 @@ from .fingerprint import MinHasher, id_signatures, pair_jaccards, shingle_count
 from .normalize import TextPass, clean_report, clean_text, first_sentences
 from .pairs import PairTable, features, score_pairs
 from .result import EVENT, EXACT, NEAR, ClusterResult, Link
-from .scoring import PairFeatures, evidence
+from .scoring import PairFeatures, copy_pairs, evidence
 from .similarity import TermCounts, distinct_counts, pair_cosines, tfidf, top_terms
 from .vocabulary import LowerWords, Vocabulary
 
@@ -511,18 +511,16 @@ def cluster_corpus(
     keys = [keys[i] for i in order]
     exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
     same_text = exact_ids[table.left] == exact_ids[table.right]
-    is_copy = same_text | (table.jaccard >= config.near_duplicate_threshold)
-    copies = UnionFind(n)
+    is_copy = copy_pairs(same_text, table.jaccard, config)
+    _, stories, merges = settle(
+        n, table.left, table.right, table.score, is_copy,
+        config.cluster_threshold, config.same_event_threshold,
+    )
     links: list[Link] = []
     for k in np.flatnonzero(is_copy):
         i, j = int(table.left[k]), int(table.right[k])
         feats = features(table, k, keys, weight, config)
-        copies.union(i, j)
         links.append(_link(prepared[i].id, prepared[j].id, EXACT if same_text[k] else NEAR, feats))
-    stories, merges = average_linkage(
-        copies, table.left, table.right, table.score,
-        config.cluster_threshold, config.same_event_threshold,
-    )
     pair_index = table.left * max(n, 1) + table.right
     for i, j in merges:
         k = int(np.searchsorted(pair_index, i * max(n, 1) + j))

@@ -72,6 +72,12 @@ def event_scores(
     )
 
 
+def copy_pairs(same_text: np.ndarray, jaccard: np.ndarray, config: Config) -> np.ndarray:
+    """The copy rule: two texts are copies when they are the same after normalization, or
+    their estimated shingle Jaccard reaches the near-duplicate threshold."""
+    return np.asarray(same_text, dtype=bool) | (np.asarray(jaccard) >= config.near_duplicate_threshold)
+
+
 def entity_weight(df: int, n_docs: int) -> float:
     """IDF of a name: a name in every story says little, a rare one a lot."""
     return math.log((n_docs + 1) / (df + 1)) + 1.0

@@ -28,7 +28,7 @@ from .config import Config
 from .documents import Document
 from .errors import ConfigError, DedupError
 from .fingerprint import shingle_count
-from .index import DedupIndex, Verdict
+from .index import DedupIndex, Edge, Verdict
 from .pipeline import Analysis
 from .result import ClusterResult
 from .similarity import TermCounts
@@ -161,8 +161,9 @@ class SharedIndex:
             "signature": base64.b64encode(sig.astype("<u4").tobytes()).decode(),
             "shingles": shingle_count(len(a.ids), local.config.shingle_size),
             "lower": sorted(a.lower_words),
-            "group": local._group_roots.get(local._copies.find(row), row),
-            "story": local._story_roots.get(local._stories.find(row), row),
+            # the pairs it was scored on here: every process grows its stories with them
+            "edges": [[other, *edge] for other, edge in sorted(local._edges[row].items())
+                      if other < row],
             "given": list(local._given[row]),
             # the page's lines, so that every process learns its site's chrome from it
             "site": source_of(document),
@@ -175,7 +176,9 @@ class SharedIndex:
         sig = np.frombuffer(base64.b64decode(entry["signature"]), "<u4").copy()
         self._local._apply_entry(
             record, entry["terms"], entry["heads"], sig, entry["shingles"], set(entry["lower"]),
-            entry["group"], entry["story"], tuple(entry["given"]),
+            {int(other): Edge(float(score), float(jaccard), int(copy))
+             for other, score, jaccard, copy in entry["edges"]},
+            tuple(entry["given"]),
         )
         if entry.get("site"):
             self._local._site_chrome.count(entry["site"], set(entry["lines"]))

@@ -23,6 +23,7 @@ from .pipeline import Prepared, TextRecord
 if TYPE_CHECKING:
     from .index import DedupIndex
 
+
 FORMAT = "dedup-index"
 VERSION = 3  # 2: token ids over one vocabulary, exact keys from token hashes; 3: site chrome
 READABLE = (2, 3)  # a version 2 file loads with no site chrome learned
@@ -38,6 +39,8 @@ CREATE TABLE docs (
     group_root INTEGER NOT NULL, story_root INTEGER NOT NULL
 );
 CREATE TABLE vocabulary (term TEXT PRIMARY KEY, col INTEGER NOT NULL);
+CREATE TABLE edges (row INTEGER NOT NULL, other INTEGER NOT NULL, score REAL NOT NULL,
+                    jaccard REAL NOT NULL, copy INTEGER NOT NULL);
 CREATE TABLE sites (source TEXT PRIMARY KEY, pages INTEGER NOT NULL, pruned_at INTEGER NOT NULL);
 CREATE TABLE site_lines (source TEXT NOT NULL, line TEXT NOT NULL, pages INTEGER NOT NULL);
 CREATE TABLE words (word TEXT NOT NULL, kind TEXT NOT NULL);
@@ -156,6 +159,8 @@ def _write(index: DedupIndex, db: sqlite3.Connection) -> None:
     db.executemany("INSERT INTO vocabulary VALUES (?, ?)", corpus.vocabulary.index.items())
     db.executemany("INSERT INTO words VALUES (?, 'common')", ((w,) for w in corpus.common_words))
     db.executemany("INSERT INTO words VALUES (?, 'seen')", ((w,) for w in state["seen_once"]))
+    db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
+                   ((row, other, *edge) for row, other, edge in state["edges"]))
     sites, lines = state["site_chrome"].state()
     db.executemany("INSERT INTO sites VALUES (?, ?, ?)", sites)
     db.executemany("INSERT INTO site_lines VALUES (?, ?, ?)", lines)
@@ -163,7 +168,7 @@ def _write(index: DedupIndex, db: sqlite3.Connection) -> None:
 
 def load(path: str | os.PathLike[str]) -> DedupIndex:
     """Read an index written by :func:`save`; a file that is not one raises :class:`InputError`."""
-    from .index import DedupIndex
+    from .index import DedupIndex, Edge
 
     source = Path(path)
     try:
@@ -192,6 +197,7 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
             docs = db.execute("SELECT * FROM docs ORDER BY row").fetchall()
             sites = db.execute("SELECT * FROM sites").fetchall() if version >= 3 else []
             lines = db.execute("SELECT * FROM site_lines").fetchall() if version >= 3 else []
+            edges = db.execute("SELECT * FROM edges").fetchall() if version >= 3 else []
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
@@ -212,6 +218,7 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
         vocabulary, entries,
         common={w for w, kind in words if kind == "common"},
         seen={w for w, kind in words if kind == "seen"},
+        edges=[(row, other, Edge(*values)) for row, other, *values in edges],
     )
     return index
 

@@ -403,3 +403,63 @@ def test_corpus_order_invariance(corpus_result, seed: int) -> None:
 
 def test_corpus_reversed_order(corpus_result) -> None:
     assert cluster_documents(list(reversed(CORPUS))).to_dict() == corpus_result.to_dict()
+
+
+# -------------------------------------------------------------------------------------------
+# StoryGraph: the crawler index's stories, grown with the batch's merge rule
+
+
+def _random_graph(seed: int, n: int = 14):
+    import random
+
+    rng = random.Random(seed)
+    edges = []
+    for row in range(1, n):
+        mine = {}
+        for other in rng.sample(range(row), min(row, rng.randint(0, 4))):
+            copy = rng.random() < 0.1
+            mine[other] = (round(rng.uniform(-0.2, 0.9), 2), copy)
+        edges.append(mine)
+    return [{}] + edges
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_two_stories_the_rule_would_merge_are_left_apart(seed: int) -> None:
+    from dedup.cluster import StoryGraph, mergeable
+
+    graph = StoryGraph(0.25, 0.4)
+    for edges in _random_graph(seed):
+        before = (list(graph.story), {k: dict(v) for k, v in graph.links.items()})
+        growth = graph.plan(edges)
+        assert (list(graph.story), {k: dict(v) for k, v in graph.links.items()}) == before
+        graph.grow(growth)
+        for a, linked in graph.links.items():
+            for b, (total, best) in linked.items():
+                average = total / (len(graph.story_members[a]) * len(graph.story_members[b]))
+                assert not mergeable(average, graph.copy_groups[a], graph.copy_groups[b],
+                                     best[0], 0.25, 0.4), (a, b)
+    for row, edges in enumerate(_random_graph(seed)):
+        for other, (_, copy) in edges.items():
+            if copy:  # copies share a group, and so a story
+                assert graph.group[row] == graph.group[other]
+                assert graph.story[row] == graph.story[other]
+    for root, members in graph.story_members.items():
+        assert root == min(members) and all(graph.story[m] == root for m in members)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_story_graph_restored_from_its_pairs_is_the_same(seed: int) -> None:
+    from dedup.cluster import StoryGraph
+
+    graph = StoryGraph(0.25, 0.4)
+    pairs = []
+    for row, edges in enumerate(_random_graph(seed)):
+        graph.grow(graph.plan(edges))
+        pairs += [(row, other, score) for other, (score, _) in edges.items()]
+    again = StoryGraph(0.25, 0.4)
+    again.restore(graph.group, graph.story, pairs)
+    assert {k: sorted(v) for k, v in again.story_members.items()} == {
+        k: sorted(v) for k, v in graph.story_members.items()}
+    assert again.copy_groups == graph.copy_groups
+    assert {a: {b: round(t, 9) for b, (t, _) in linked.items()} for a, linked in again.links.items()} \
+        == {a: {b: round(t, 9) for b, (t, _) in linked.items()} for a, linked in graph.links.items()}
