@@ -170,8 +170,9 @@ class DedupIndex:
         with self._lock:
             if document.id in self._by_id:
                 return self.verdict(document.id)
-            a = self._analyse(document, learn=False)
-            return self._verdict(a.record, self._plan(a, self._signature(a)))
+            with self._corpus.vocabulary.scratch():  # new words are forgotten after the look
+                a = self._analyse(document, learn=False)
+                return self._verdict(a.record, self._plan(a, self._signature(a)))
 
     def add(self, document: Document) -> Verdict:
         """Index an article and say what it is: new, a copy, or another report of a story.

@@ -12,6 +12,7 @@ so is a common word, not a name).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Set
 
 import numpy as np
@@ -69,6 +70,23 @@ class Vocabulary:
             self._cache = bytearray(2 * len(self._cache))  # larger, empty: it refills
         ids, lower = _scan(text, self.index, self.words, self._cache)
         return np.frombuffer(ids, dtype=np.int32), LowerWords(self, np.frombuffer(lower, np.int32))
+
+    @contextlib.contextmanager
+    def scratch(self) -> Iterator[None]:
+        """Within the block, tokens are numbered as usual; after it, the tokens it numbered
+        are forgotten (for a look that must change nothing, such as the crawler index's
+        ``check``). The block scans with a cache of its own, so the main cache never holds
+        an id that is forgotten."""
+        size, cache = len(self.words), self._cache
+        self._cache = bytearray(_SLOT * 1024)
+        try:
+            yield
+        finally:
+            for word in self.words[size:]:
+                del self.index[word]
+            del self.words[size:]
+            self._known = min(self._known, size)
+            self._cache = cache
 
     def ids(self, text: str) -> np.ndarray:
         """Token ids of ``text``."""

@@ -253,3 +253,28 @@ def test_saving_where_it_cannot_write_is_an_input_error(tmp_path):
     index.add(Document(id="a", text=STORY))
     with pytest.raises(InputError, match="cannot save the index"):
         index.save(tmp_path / "missing-folder" / "index.dedup")
+
+
+def test_check_changes_nothing_that_save_writes(tmp_path):
+    # check() numbered the new words of every article it looked at; save() then wrote them.
+    index = DedupIndex()
+    index.add(Document(id="a", text=STORY))
+    index.save(tmp_path / "before.dedup")
+    words = len(index._corpus.vocabulary)
+    verdict = index.check(Document(id="b", text=OTHER + " Zyxwv Qwertyuiop Jaishankar."))
+    assert verdict.status == "new"
+    assert len(index._corpus.vocabulary) == words
+    index.save(tmp_path / "after.dedup")
+    import sqlite3
+
+    def dump(path):
+        with sqlite3.connect(path) as db:
+            return [db.execute(f"SELECT * FROM {t} ORDER BY 1").fetchall()
+                    for t in ("vocabulary", "docs", "words", "edges", "sites", "site_lines")]
+
+    assert dump(tmp_path / "before.dedup") == dump(tmp_path / "after.dedup")
+    # and a word first seen by check() is numbered afresh, consistently, by a later add()
+    again = index.add(Document(id="b", text=OTHER + " Zyxwv Qwertyuiop Jaishankar."))
+    assert again.status == verdict.status
+    assert index.check(Document(id="c", text=OTHER + " Zyxwv Qwertyuiop Jaishankar.")).status in (
+        "exact", "near-duplicate")
