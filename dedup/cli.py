@@ -274,6 +274,8 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
         result = cluster_documents(documents, config, skipped=skipped, progress=report)
 
     if result.documents == 0:
+        if args.format == "json":  # a JSON consumer gets a valid (empty) document all the same
+            sys.stdout.write(to_json(result) + "\n")
         err.print(f"dedup: no readable article in {' '.join(args.path)}"
                   + (f" ({len(skipped)} input(s) skipped)" if skipped else ""),
                   markup=False, highlight=False)

@@ -602,14 +602,12 @@ def cluster_scored(
     report("clustering", n, n)
     details = {
         p.id: {
-            "date": p.key.date.label() if p.key.date else None,
-            "shown_date": (p.published or "")[:10] or (p.key.date.human() if p.key.date else ""),
             "source": p.source,
-            "venue": p.key.names.get(p.key.venue, p.key.venue) if p.key.venue else None,
             "published": p.published,
+            "event": key.to_dict(),  # as scored: the people without the corpus's common words
             "text": p.text.to_dict() if p.text else None,
         }
-        for p in prepared
+        for p, key in zip(prepared, keys)
     }
     return ClusterResult(
         documents=n,
@@ -619,4 +617,5 @@ def cluster_scored(
         warnings=[w for p in prepared for w in p.warnings],
         titles={p.id: p.title for p in prepared},
         details=details,
+        config=config,
     )

@@ -1,11 +1,14 @@
 """Output people read (rich tables) and output programs read (JSON, JSONL), from a result.
 
-The JSON schema (version 1) is documented in the README; JSONL has one line per document.
+The JSON schema (version 2) is documented in the README and written down as a JSON Schema in
+``dedup/schema/cluster-v2.json``; JSONL has one line per document.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from rich.console import Console
@@ -23,7 +26,9 @@ def to_json(result: ClusterResult) -> str:
 
 
 def jsonl_rows(result: ClusterResult) -> list[dict[str, Any]]:
-    """One row per document: its story cluster, duplicate group and the cluster kind."""
+    """One row per document, sorted by id: its story cluster and the cluster's kind, its
+    duplicate group, and its own tier (:meth:`ClusterResult.tiers`)."""
+    tiers = result.tiers()
     rows = []
     for cluster in result.clusters:
         for group in cluster.groups:
@@ -33,6 +38,7 @@ def jsonl_rows(result: ClusterResult) -> list[dict[str, Any]]:
                     "cluster": cluster.id,
                     "group": group[0],
                     "kind": cluster.kind,
+                    "tier": tiers[doc_id],
                     "cluster_size": len(cluster.members),
                     "group_size": len(group),
                 })
@@ -40,13 +46,19 @@ def jsonl_rows(result: ClusterResult) -> list[dict[str, Any]]:
     return rows
 
 
-def write_jsonl(result: ClusterResult, out: TextIO) -> None:
-    for row in jsonl_rows(result):
-        out.write(json.dumps(row, ensure_ascii=False, sort_keys=True) + "\n")
+def jsonl_records(result: ClusterResult) -> Iterator[dict[str, Any]]:
+    """The lines of ``--format jsonl``: the documents' rows, then ``{"skipped": …}`` and
+    ``{"warning": …}`` lines (``$defs/line`` of the JSON Schema)."""
+    yield from jsonl_rows(result)
     for skipped in result.skipped:
-        out.write(json.dumps({"skipped": skipped.to_dict()}, ensure_ascii=False, sort_keys=True) + "\n")
+        yield {"skipped": skipped.to_dict()}
     for warning in result.warnings:
-        out.write(json.dumps({"warning": warning.to_dict()}, ensure_ascii=False, sort_keys=True) + "\n")
+        yield {"warning": warning.to_dict()}
+
+
+def write_jsonl(result: ClusterResult, out: TextIO) -> None:
+    for record in jsonl_records(result):
+        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
 
 
 def render_table(result: ClusterResult, console: Console, *, show_singles: bool = False) -> None:
@@ -84,7 +96,8 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
                 row = [str(g), doc_id, result.titles.get(doc_id, "")]
                 if has_source:
                     row.append(detail.get("source") or "")
-                row.append(detail.get("shown_date") or "")
+                row.append((detail.get("published") or "")[:10]
+                           or event_date_text(detail.get("event")))
                 table.add_row(*(Text(cell) for cell in row))  # titles and ids are not markup
         console.print(table)
         links = sorted(by_cluster.get(cluster.id, []), key=lambda k: (KIND_RANK[k.kind], k.a, k.b))
@@ -101,8 +114,10 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
         table.add_column("date", no_wrap=True)
         for cluster in singles:
             doc_id = cluster.id
+            detail = result.details.get(doc_id, {})
             table.add_row(Text(doc_id), Text(result.titles.get(doc_id, "")),
-                          Text(result.details.get(doc_id, {}).get("shown_date") or ""))
+                          Text((detail.get("published") or "")[:10]
+                               or event_date_text(detail.get("event"))))
         console.print(table)
     multi = len(result.clusters) - len(singles)
     console.print(
@@ -128,6 +143,30 @@ def render_table(result: ClusterResult, console: Console, *, show_singles: bool 
             skipped.add_row(Text(item.path), "" if item.line is None else str(item.line),
                             Text(item.reason))
         console.print(skipped)
+
+
+def event_date_text(event: dict[str, Any] | None) -> str:
+    """An event date as people read it: ``2016-03-20``, a range ``2016-03-18–20``; without a
+    year ``May 4 (no year)``, ``Apr 29–May 5 (no year)``; ``unknown`` when none was found."""
+    date = (event or {}).get("date")
+    if not date:
+        return "unknown"
+    lo, hi = date["from"], date["to"]
+    if date["year_known"]:
+        if lo == hi:
+            return lo
+        if lo[:7] == hi[:7]:
+            return f"{lo}–{hi[8:]}"
+        return f"{lo}–{hi[5:]}" if lo[:4] == hi[:4] else f"{lo} – {hi}"
+
+    def day(value: str) -> str:
+        month, number = int(value[2:4]), int(value[5:7])
+        return f"{dt.date(2000, month, number):%b} {number}"
+
+    if lo == hi:
+        return f"{day(lo)} (no year)"
+    end = day(hi)[4:] if lo[2:4] == hi[2:4] else day(hi)  # "Dec 22–28", "Apr 29–May 5"
+    return f"{day(lo)}–{end} (no year)"
 
 
 KIND_RANK = {EVENT: 0, "near-duplicate": 1, "exact": 2}
