@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -39,7 +39,8 @@ from .errors import DedupError, describe
 from .index import DedupIndex, Verdict
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
-from .report import render_table, to_json, write_jsonl
+from .report import Selection, plural, render_table, to_json, write_jsonl
+from .result import EVENT, EXACT, NEAR, SINGLE
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
@@ -53,6 +54,30 @@ class _Output(Console):
     def on_broken_pipe(self) -> None:
         self.quiet = True
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+
+KINDS = (EXACT, NEAR, EVENT, SINGLE)
+
+
+def _kinds(value: str) -> list[str]:
+    """``--kind`` values: one kind or a comma list."""
+    kinds = [k.strip() for k in value.split(",") if k.strip()]
+    for kind in kinds:
+        if kind not in KINDS:
+            raise argparse.ArgumentTypeError(
+                f"invalid choice: '{kind}' (choose from {', '.join(KINDS)})")
+    return kinds
+
+
+def _count(value: str) -> int:
+    """A whole number of at least 1 (``--min-size``, ``--limit``)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got '{value}'") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
         "cluster", help="group the articles of a folder or JSONL file into story clusters",
         parents=[debug],
     )
+    cluster.set_defaults(parser=cluster)
     cluster.add_argument(
         "path", nargs="+",
         help="folders (read recursively) and files (.jsonl, .ndjson, .json, also .gz; .txt, .md, "
@@ -81,9 +107,20 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("table", "json", "jsonl"), default="table",
         help="table for people (default), json (one document) or jsonl (one line per article)",
     )
-    cluster.add_argument("--show-singles", action="store_true",
-                         help="list stand-alone articles in the table too")
     cluster.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    cluster.add_argument("--no-pager", action="store_true",
+                         help="never page the table (by default a table longer than the terminal "
+                              "goes through $PAGER, else less, when stdout is a terminal)")
+    shown = cluster.add_argument_group("what the table lists (json and jsonl hold everything)")
+    shown.add_argument("--kind", type=_kinds, action="append", metavar="KIND",
+                       help="list only stories of this kind: exact, near-duplicate, "
+                            "same-event or single; repeat it or give a comma list")
+    shown.add_argument("--min-size", type=_count, default=1, metavar="N",
+                       help="list only stories of N articles or more")
+    shown.add_argument("--limit", type=_count, metavar="N",
+                       help="list the first N stories only (copies first, larger first)")
+    shown.add_argument("--show-singles", action="store_true",
+                       help="list the stand-alone articles too (the same as adding --kind single)")
     tuning = cluster.add_argument_group("thresholds and fingerprints (defaults serve all news)")
     tuning.add_argument("--near-duplicate-threshold", type=float,
                         default=defaults.near_duplicate_threshold, metavar="J",
@@ -242,6 +279,65 @@ class _Inputs:
                 yield item
 
 
+def _progress(err: Console, quiet: bool) -> Progress:
+    """The progress bar, drawn on stderr when it is a terminal (and gone when done)."""
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=quiet or not err.is_terminal,
+    )
+
+
+def _reporter(progress: Progress, documents: _Inputs) -> Callable[[str, int, int], None]:
+    """The pipeline's progress callback, drawing one bar per stage."""
+    tasks: dict[str, TaskID] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage == "reading":
+            return  # inputs are counted by _Inputs, skipped ones included, as they stream by
+        if not tasks and documents.task is not None:  # the pass is over: bar complete
+            done_inputs = max(documents.inputs, 1)
+            progress.update(documents.task, total=done_inputs, completed=done_inputs)
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=max(total, 1))
+        progress.update(tasks[stage], completed=done, total=max(total, 1))
+
+    return report
+
+
+def _show(out: Console, render: Callable[[Console], None], no_pager: bool) -> None:
+    """Print what ``render`` draws; through the pager (rich's, which runs $PAGER, else less)
+    when stdout is a terminal and it is longer than the terminal, unless ``no_pager``."""
+    if no_pager or not out.is_terminal:
+        render(out)
+        return
+    with out.capture() as capture:
+        render(out)
+    drawn = capture.get()
+    if drawn.count("\n") < out.height - 1:
+        out.file.write(drawn)
+        out.file.flush()
+        return
+    os.environ.setdefault("LESS", "FRX")  # as git does: colours, and the text stays on quitting
+    with out.pager(styles=True):
+        render(out)
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    kinds = {k for given in args.kind for k in given} if args.kind else {EXACT, NEAR, EVENT}
+    if args.show_singles:
+        kinds.add(SINGLE)
+    return Selection(kinds=frozenset(kinds), min_size=args.min_size, limit=args.limit)
+
+
+def _check_filters(args: argparse.Namespace) -> None:
+    """The table's filters with another format are a usage error (exits 2 with the usage)."""
+    if args.format != "table" and (args.kind or args.min_size > 1 or args.limit or args.show_singles):
+        args.parser.error(
+            f"--kind, --min-size, --limit and --show-singles choose what the table lists; "
+            f"--format {args.format} holds every article (filter its records: by \"tier\", "
+            f"\"kind\" or \"cluster_size\")")
+
+
 def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run one clustering: stream the inputs through the pipeline, then print the result.
 
@@ -253,50 +349,40 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     config = _config(args)
     iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
     skipped: list[Skipped] = []
-    show_progress = not args.quiet and err.is_terminal
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not show_progress,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
+    with _progress(err, args.quiet) as progress:
         documents = _Inputs(args.path, skipped, progress)
+        result = cluster_documents(documents, config, skipped=skipped,
+                                   progress=_reporter(progress, documents))
 
-        def report(stage: str, done: int, total: int) -> None:
-            if stage == "reading":
-                return  # inputs are counted by _Inputs, skipped ones included, as they stream by
-            if not tasks and documents.task is not None:  # the pass is over: bar complete
-                done_inputs = max(documents.inputs, 1)
-                progress.update(documents.task, total=done_inputs, completed=done_inputs)
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=max(total, 1))
-            progress.update(tasks[stage], completed=done, total=max(total, 1))
-
-        result = cluster_documents(documents, config, skipped=skipped, progress=report)
-
-    if result.documents == 0:
-        if args.format == "json":  # a JSON consumer gets a valid (empty) document all the same
-            sys.stdout.write(to_json(result) + "\n")
-        err.print(f"dedup: no readable article in {' '.join(args.path)}"
-                  + (f" ({len(skipped)} input(s) skipped)" if skipped else ""),
-                  markup=False, highlight=False)
-        for item in skipped[:20]:
-            err.print(f"  skipped {item.path}" + (f":{item.line}" if item.line else "")
-                      + f": {item.reason}", markup=False, highlight=False)
-        if len(skipped) > 20:
-            err.print(f"  ... and {len(skipped) - 20} more", markup=False, highlight=False)
-        return EXIT_USAGE
     if args.format == "json":
-        sys.stdout.write(to_json(result) + "\n")
+        sys.stdout.write(to_json(result) + "\n")  # a valid document even when nothing was read
     elif args.format == "jsonl":
         write_jsonl(result, sys.stdout)
-    else:
-        render_table(result, out, show_singles=args.show_singles)
+    elif result.documents:
+        _show(out, lambda console: render_table(result, console, selection=_selection(args)),
+              args.no_pager)
     sys.stdout.flush()
+    if result.documents == 0:
+        _nothing_readable(args.path, skipped, err)
+        return EXIT_USAGE
     if result.skipped and args.format != "table":
-        err.print(f"dedup: {len(result.skipped)} input(s) skipped (listed under \"skipped\")")
+        err.print(f"dedup: {plural(len(result.skipped), 'input')} skipped "
+                  "(listed under \"skipped\")", markup=False, highlight=False)
     if result.warnings and args.format != "table":
-        err.print(f"dedup: {len(result.warnings)} warning(s) (listed under \"warnings\")")
+        err.print(f"dedup: {plural(len(result.warnings), 'warning')} (listed under "
+                  "\"warnings\")", markup=False, highlight=False)
     return EXIT_SKIPPED if result.skipped else EXIT_OK
+
+
+def _nothing_readable(paths: Sequence[str], skipped: list[Skipped], err: Console) -> None:
+    err.print(f"dedup: no readable article in {' '.join(paths)}"
+              + (f" ({plural(len(skipped), 'input')} skipped)" if skipped else ""),
+              markup=False, highlight=False)
+    for item in skipped[:20]:
+        err.print(f"  skipped {item.path}" + (f":{item.line}" if item.line else "")
+                  + f": {item.reason}", markup=False, highlight=False)
+    if len(skipped) > 20:
+        err.print(f"  ... and {len(skipped) - 20} more", markup=False, highlight=False)
 
 
 def _discard_stdout() -> None:
@@ -319,9 +405,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
     try:
         args = parser.parse_args(argv)
+        if args.command == "cluster":
+            _check_filters(args)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
-    out = _Output()
+    out = _Output(highlight=False)  # ids, titles and counts are not code: no colours guessed
     try:
         if args.command == "cluster":
             return _cluster(args, out, err)

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
-from rich.console import Console
+from rich.console import Console, Group
+from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from .result import EVENT, SINGLE, ClusterResult, Link
+from .cluster import UnionFind
+from .result import EVENT, EXACT, NEAR, SINGLE, Cluster, ClusterResult, Link
 
 _KIND_STYLE = {"exact": "bold green", "near-duplicate": "green", "same-event": "cyan", SINGLE: "dim"}
 
@@ -61,88 +64,84 @@ def write_jsonl(result: ClusterResult, out: TextIO) -> None:
         out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
 
 
-def render_table(result: ClusterResult, console: Console, *, show_singles: bool = False) -> None:
-    """One small table per story cluster (members by duplicate group: id, title, source, date),
-    with each link that joined it and why underneath; singletons summarised."""
-    cluster_of = {m: c.id for c in result.clusters for m in c.members}
-    by_cluster: dict[str, list[Link]] = {}
-    for link in result.links:
-        by_cluster.setdefault(cluster_of[link.a], []).append(link)
-    has_source = any(d.get("source") for d in result.details.values())
+# --------------------------------------------------------------------------------------------
+# The table for people
 
-    console.print(f"[bold]dedup[/bold]: {result.documents} documents")
-    singles = [c for c in result.clusters if c.kind == SINGLE]
-    number = 0
-    for cluster in result.clusters:
-        if cluster.kind == SINGLE:
-            continue
-        number += 1
-        style = _KIND_STYLE.get(cluster.kind, "")
-        table = Table(
-            title=Text.assemble(f"#{number} ", (cluster.kind, style),
-                                f" · {len(cluster.members)} article(s) · "
-                                f"{len(cluster.groups)} text(s)"),
-            title_justify="left", expand=False,
-        )
-        table.add_column("group", justify="right")
-        table.add_column("id", overflow="fold", max_width=34)
-        table.add_column("title", overflow="fold", ratio=3)
-        if has_source:
-            table.add_column("source", overflow="fold", max_width=20)
-        table.add_column("date", no_wrap=True)
-        for g, group in enumerate(cluster.groups, 1):
-            for doc_id in group:
-                detail = result.details.get(doc_id, {})
-                row = [str(g), doc_id, result.titles.get(doc_id, "")]
-                if has_source:
-                    row.append(detail.get("source") or "")
-                row.append((detail.get("published") or "")[:10]
-                           or event_date_text(detail.get("event")))
-                table.add_row(*(Text(cell) for cell in row))  # titles and ids are not markup
-        console.print(table)
-        links = sorted(by_cluster.get(cluster.id, []), key=lambda k: (KIND_RANK[k.kind], k.a, k.b))
-        for link in links:
-            console.print(
-                Text.assemble("  ", (f"{link.a} ↔ {link.b}", "dim"), "  ",
-                              (link.evidence["why"], _KIND_STYLE.get(link.kind, "")))
-            )
-        console.print()
-    if show_singles and singles:
-        table = Table(title="stand-alone articles", title_justify="left")
-        table.add_column("id", overflow="fold", max_width=34)
-        table.add_column("title", overflow="fold", ratio=3)
-        table.add_column("date", no_wrap=True)
-        for cluster in singles:
-            doc_id = cluster.id
-            detail = result.details.get(doc_id, {})
-            table.add_row(Text(doc_id), Text(result.titles.get(doc_id, "")),
-                          Text((detail.get("published") or "")[:10]
-                               or event_date_text(detail.get("event"))))
-        console.print(table)
-    multi = len(result.clusters) - len(singles)
-    console.print(
-        f"{multi} story cluster(s) of several articles; {len(singles)} article(s) stand alone"
-        + ("" if show_singles or not singles else " (--show-singles lists them)")
-        + (f"; {len(result.skipped)} input(s) skipped" if result.skipped else "")
-    )
-    if result.warnings:
-        warned = Table(title=f"{len(result.warnings)} warning{'s' * (len(result.warnings) != 1)}"
-                             " (a field that could not be used; the article was)",
-                       title_justify="left")
-        for column in ("id", "field", "value", "reason"):
-            warned.add_column(column, overflow="fold")
-        for w in result.warnings:
-            warned.add_row(Text(w.id), w.field, Text(w.value), Text(w.reason))
-        console.print(warned)
-    if result.skipped:
-        skipped = Table(title="skipped inputs", title_justify="left")
-        skipped.add_column("path", overflow="fold")
-        skipped.add_column("line", justify="right")
-        skipped.add_column("reason", overflow="fold")
-        for item in result.skipped:
-            skipped.add_row(Text(item.path), "" if item.line is None else str(item.line),
-                            Text(item.reason))
-        console.print(skipped)
+SECTIONS = (EXACT, NEAR, EVENT, SINGLE)  # the order the table lists stories in
+_SECTION_TITLE = {
+    EXACT: ("Exact copies", "the same text"),
+    NEAR: ("Near-duplicates", "copies of one text, edited"),
+    EVENT: ("Same event", "different texts about one event"),
+    SINGLE: ("Stand alone", ""),
+}
+WIDE = 120  # from this width, one line per document
+NARROW = 60  # below it, dates go under the id
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which stories the table lists (the JSON outputs always hold every document).
+
+    Attributes:
+        kinds: the cluster kinds to list (``single`` lists stand-alone documents).
+        min_size: list only stories of this many documents or more.
+        limit: list at most this many stories (None: all), in table order: exact copies,
+            near-duplicates, same-event stories, then stand-alone documents; each by size.
+    """
+
+    kinds: frozenset[str] = frozenset({EXACT, NEAR, EVENT})
+    min_size: int = 1
+    limit: int | None = None
+
+
+def table_order(result: ClusterResult, selection: Selection = Selection()) -> tuple[list[Cluster], int]:
+    """The clusters the table lists, in its order, and how many more the limit leaves out."""
+    chosen = [
+        c for kind in SECTIONS if kind in selection.kinds
+        for c in result.clusters if c.kind == kind and len(c.members) >= selection.min_size
+    ]
+    if selection.limit is None or len(chosen) <= selection.limit:
+        return chosen, 0
+    return chosen[:selection.limit], len(chosen) - selection.limit
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _overview(result: ClusterResult) -> Text:
+    """One line: what the run found, per kind."""
+    count = dict.fromkeys(SECTIONS, 0)
+    docs = dict.fromkeys(SECTIONS, 0)
+    for c in result.clusters:
+        count[c.kind] += 1
+        docs[c.kind] += len(c.members)
+    parts = []
+    if count[EXACT]:
+        parts.append(f"{plural(count[EXACT], 'set')} of exact copies "
+                     f"({plural(docs[EXACT], 'document')})")
+    if count[NEAR]:
+        parts.append(f"{plural(count[NEAR], 'set')} of near-duplicates "
+                     f"({plural(docs[NEAR], 'document')})")
+    if count[EVENT]:
+        parts.append(f"{plural(count[EVENT], 'same-event story', 'same-event stories')} "
+                     f"({plural(docs[EVENT], 'document')})")
+    parts.append(f"{docs[SINGLE]:,} stand alone")
+    return Text(f"{plural(result.documents, 'document')}: " + ", ".join(parts), style="bold")
+
+
+def _heading(cluster: Cluster, number: int) -> Text:
+    n, texts = len(cluster.members), len(cluster.groups)
+    if cluster.kind == EXACT:
+        what, detail = "exact copies", f"{n} documents, one text"
+    elif cluster.kind == NEAR:
+        what, detail = "near-duplicates", f"{n} copies of one text"
+    elif texts == n:
+        what, detail = "same event", f"{n} different texts"
+    else:
+        what, detail = "same event", f"{n} documents, {texts} distinct texts"
+    return Text.assemble((f"#{number} ", "bold"), (what, _KIND_STYLE.get(cluster.kind, "")),
+                         f" · {detail}")
 
 
 def event_date_text(event: dict[str, Any] | None) -> str:
@@ -169,4 +168,201 @@ def event_date_text(event: dict[str, Any] | None) -> str:
     return f"{day(lo)}–{end} (no year)"
 
 
-KIND_RANK = {EVENT: 0, "near-duplicate": 1, "exact": 2}
+@dataclass(frozen=True)
+class _Columns:
+    """What the document tables of one listing show, and how wide, so that the tables of all
+    its stories line up."""
+
+    width: int
+    event: int
+    published: int  # 0: no document shown has a publication date
+    source: int  # 0: no document shown has a source
+    number: int  # the widest row number
+
+
+def _columns(result: ClusterResult, clusters: list[Cluster], width: int) -> _Columns:
+    details = [result.details.get(doc_id, {}) for c in clusters for doc_id in c.members]
+    sizes = [len(c.members) for c in clusters if c.kind != SINGLE]
+    return _Columns(
+        width=width,
+        # An odd long date ("Feb 29–Mar 2 (no year)") wraps rather than widen every table.
+        event=min(max((len(event_date_text(d.get("event"))) for d in details), default=0),
+                  22 if width >= WIDE else 16),
+        published=10 if any(d.get("published") for d in details) else 0,
+        source=min(max((len(d.get("source") or "") for d in details), default=0), 24),
+        number=len(str(max(sizes, default=1))),
+    )
+
+
+def _document_rows(
+    result: ClusterResult, members: list[str], columns: _Columns, numbered: bool = True,
+    header: bool = True,
+) -> Table:
+    """The documents of one story, one numbered row each (the numbers name them in the
+    why-lines): the id, never cut; the source; the title on one line, cut; the event date
+    (``event_date_text``) and the publication date. One line per document from WIDE
+    columns, two below, three below NARROW."""
+    width = columns.width
+    table = Table(box=None, pad_edge=False, show_edge=False, header_style="dim",
+                  padding=(0, 1), expand=True, show_header=header)
+    if numbered:
+        table.add_column("", justify="right", no_wrap=True, style="dim", width=columns.number)
+    rows = []
+    for doc_id in members:
+        detail = result.details.get(doc_id, {})
+        title = Text(result.titles.get(doc_id) or "(no title)", no_wrap=True, overflow="ellipsis")
+        event = event_date_text(detail.get("event"))
+        if len(event) > columns.event:  # "(no year)" on a line of its own, not cut
+            event = event.replace(" (no year)", "\n(no year)")
+        published = (detail.get("published") or "-")[:10]
+        source = detail.get("source") or ""
+        rows.append((doc_id, title, event, published, source))
+    number = [[str(k)] if numbered else [] for k in range(1, len(rows) + 1)]
+    if width >= WIDE:
+        table.add_column("id", no_wrap=True)
+        if columns.source:
+            table.add_column("source", no_wrap=True, width=columns.source, style="dim")
+        table.add_column("event date", width=columns.event)
+        if columns.published:
+            table.add_column("published", no_wrap=True, min_width=columns.published)
+        table.add_column("title", ratio=1, no_wrap=True, overflow="ellipsis")
+        for k, (doc_id, title, event, published, source) in enumerate(rows):
+            cells = [Text(doc_id)] + ([Text(source, overflow="ellipsis")] if columns.source else [])
+            cells += [event] + ([published] if columns.published else [])
+            table.add_row(*number[k], *cells, title)
+    elif width >= NARROW:
+        table.add_column("id" + (" · source" if columns.source else "") + " / title",
+                         overflow="fold", ratio=1)
+        table.add_column("event date" + ("\npublished" if columns.published else ""),
+                         width=max(columns.event, columns.published))
+        for k, (doc_id, title, event, published, source) in enumerate(rows):
+            line = Text(doc_id, overflow="fold")
+            if source:
+                line = Text.assemble(doc_id, "  ", (source, "dim"), no_wrap=True,
+                                     overflow="ellipsis")
+            when = Text(event)
+            if columns.published:
+                when.append("\n" + published, style="dim")
+            table.add_row(*number[k], Group(line, title), when)
+    else:
+        table.add_column("id / dates" + (" · source" if columns.source else "") + " / title",
+                         overflow="fold", ratio=1)
+        for k, (doc_id, title, event, published, source) in enumerate(rows):
+            # Dates and source wrap at this width rather than be cut.
+            dates = Text(f"event {event}" + (f" · published {published}"
+                                             if columns.published else ""), style="dim")
+            if source:
+                dates.append(f" · {source}")
+            table.add_row(*number[k], Group(Text(doc_id, overflow="fold"), dates, title))
+    return table
+
+
+def _why_lines(cluster: Cluster, links: list[Link]) -> tuple[Table | None, int]:
+    """The links that join the story, one per document added (copies first), each under the
+    story with its reason; and how many other links the JSON output lists."""
+    row = {doc_id: k for k, doc_id in enumerate((m for g in cluster.groups for m in g), 1)}
+    joined = UnionFind(len(row) + 1)
+    shown = []
+    for link in sorted(links, key=lambda k: (-KIND_RANK[k.kind], row[k.a], row[k.b])):
+        if joined.find(row[link.a]) != joined.find(row[link.b]):
+            joined.union(row[link.a], row[link.b])
+            shown.append(link)
+    if not shown:
+        return None, 0
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True, style="dim", justify="right")
+    grid.add_column(no_wrap=True, style="dim")
+    grid.add_column(overflow="fold")
+    for number, link in enumerate(shown):
+        a, b = sorted((row[link.a], row[link.b]))
+        grid.add_row("why" if number == 0 else "", f"{a} ↔ {b}",
+                     Text(link.evidence["why"], style=_KIND_STYLE.get(link.kind, "")))
+    return grid, len(links) - len(shown)
+
+
+def render_table(
+    result: ClusterResult, console: Console, *, selection: Selection = Selection(),
+) -> None:
+    """The result for people: a line of counts; then the stories ``selection`` chooses,
+    exact copies first, then near-duplicates, then same-event stories, each with its
+    documents and, indented under it, the links that joined it and why; a line counting the
+    stand-alone documents (listed when ``selection`` asks for ``single``); then warnings and
+    skipped inputs."""
+    width = console.width
+    cluster_of = {m: c.id for c in result.clusters for m in c.members}
+    by_cluster: dict[str, list[Link]] = {}
+    for link in result.links:
+        by_cluster.setdefault(cluster_of[link.a], []).append(link)
+    chosen, left_out = table_order(result, selection)
+    columns = _columns(result, chosen, width - 2)
+    console.print(_overview(result))
+    section = None
+    number = 0
+    singles: list[str] = []
+    for cluster in chosen:
+        if cluster.kind != section:
+            section = cluster.kind
+            shown = [c for c in chosen if c.kind == section]
+            unit = {EXACT: ("set", None), NEAR: ("set", None),
+                    EVENT: ("story", "stories")}.get(section, ("document", None))
+            name, what = _SECTION_TITLE[section]
+            console.print()
+            console.rule(Text(f"{name} · {plural(len(shown), *unit)}" + (f": {what}" if what else ""),
+                              style="bold"), align="left", style="dim")
+        if cluster.kind == SINGLE:
+            singles.append(cluster.id)
+            continue
+        number += 1
+        console.print()
+        console.print(_heading(cluster, number))
+        members = [m for g in cluster.groups for m in g]
+        table = _document_rows(result, members, columns, header=cluster is shown[0])
+        console.print(Padding(table, (0, 0, 0, 2)))
+        why, more = _why_lines(cluster, by_cluster.get(cluster.id, []))
+        if why is not None:
+            console.print(Padding(why, (0, 0, 0, 2)))
+        if more:
+            console.print(Padding(Text(f"and {plural(more, 'more link')} between these "
+                                       "copies (--format json lists every link)", style="dim"),
+                                  (0, 0, 0, 6)))
+    if singles:
+        console.print()
+        console.print(Padding(_document_rows(result, singles, columns, numbered=False),
+                              (0, 0, 0, 2)))
+    console.print()
+    if left_out:
+        hidden = table_order(result, replace(selection, limit=None))[0][len(chosen):]
+        alone = sum(c.kind == SINGLE for c in hidden)
+        parts = ([plural(len(hidden) - alone, "more story", "more stories")]
+                 if len(hidden) > alone else [])
+        parts += [plural(alone, "stand-alone document")] if alone else []
+        console.print(Text(" and ".join(parts) + " not shown (--limit)", style="bold"))
+    alone = sum(c.kind == SINGLE for c in result.clusters)
+    if alone and SINGLE not in selection.kinds:
+        console.print(Text(f"{plural(alone, 'document')} stand{'s' * (alone == 1)} alone "
+                           "(--show-singles lists them)"))
+    if result.warnings:
+        warned = Table(title=f"{plural(len(result.warnings), 'warning')}: a field that could "
+                             "not be used (the document was)", title_justify="left")
+        warned.add_column("id", overflow="fold", min_width=min(_longest(w.id for w in result.warnings), 40))
+        for column in ("field", "value", "reason"):
+            warned.add_column(column, overflow="fold")
+        for w in result.warnings:
+            warned.add_row(Text(w.id), w.field, Text(w.value), Text(w.reason))
+        console.print(warned)
+    if result.skipped:
+        skipped = Table(title=f"{plural(len(result.skipped), 'input')} skipped", title_justify="left")
+        skipped.add_column("path", overflow="fold")
+        skipped.add_column("line", justify="right")
+        skipped.add_column("reason", overflow="fold")
+        for item in result.skipped:
+            skipped.add_row(Text(item.path), "" if item.line is None else str(item.line),
+                            Text(item.reason))
+        console.print(skipped)
+
+
+def _longest(texts: Iterable[str]) -> int:
+    return max((len(t) for t in texts), default=0)
+
+
+KIND_RANK = {EVENT: 0, NEAR: 1, EXACT: 2}

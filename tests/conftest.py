@@ -16,7 +16,6 @@ import time
 import uuid
 
 import pytest
-
 from schemas import checked, checked_lines
 
 

@@ -253,7 +253,7 @@ def test_only_bad_inputs_exits_2_and_lists_them(
     code, out, err = run(capsys, "cluster", str(tmp_path), "--format", "json")
     assert code == 2
     assert json.loads(out)["summary"]["skipped"] == 27
-    assert "no readable article" in err and "(27 input(s) skipped)" in err
+    assert "no readable article" in err and "(27 inputs skipped)" in err
     assert "empty00.txt: empty file" in err
     assert "a-gone.txt: broken symbolic link" in err
     assert "... and 7 more" in err
