@@ -32,14 +32,21 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
+from . import __version__, report
 from .config import Config
 from .documents import Document, Skipped
-from .errors import DedupError, describe
-from .index import DedupIndex, Verdict
+from .errors import ConfigError, DedupError, describe
+from .index import DedupIndex
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
-from .report import Selection, plural, render_table, to_json, write_jsonl
+from .report import (
+    Selection,
+    plural,
+    render_table,
+    render_verdicts,
+    to_json,
+    write_jsonl,
+)
 from .result import EVENT, EXACT, NEAR, SINGLE
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
@@ -56,6 +63,7 @@ class _Output(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
+FORMATS = ("table", "json", "jsonl")
 KINDS = (EXACT, NEAR, EVENT, SINGLE)
 
 
@@ -80,37 +88,80 @@ def _count(value: str) -> int:
     return number
 
 
-def build_parser() -> argparse.ArgumentParser:
-    defaults = Config()
-    parser = argparse.ArgumentParser(
-        prog="dedup", description="Exact, near-duplicate and same-event news story detection."
-    )
-    parser.add_argument("--version", action="version", version=f"dedup {__version__}")
-    parser.add_argument("--debug", action="store_true",
-                        help="on an internal error, print the traceback")
-    # --debug after the subcommand too; SUPPRESS keeps the top-level value when it is absent.
-    debug = argparse.ArgumentParser(add_help=False)
-    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help="on an internal error, print the traceback")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cluster = sub.add_parser(
-        "cluster", help="group the articles of a folder or JSONL file into story clusters",
-        parents=[debug],
-    )
-    cluster.set_defaults(parser=cluster)
-    cluster.add_argument(
-        "path", nargs="+",
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="+", metavar="PATH",
         help="folders (read recursively) and files (.jsonl, .ndjson, .json, also .gz; .txt, .md, "
              ".html); '-' reads JSON Lines from standard input",
     )
-    cluster.add_argument(
-        "--format", choices=("table", "json", "jsonl"), default="table",
-        help="table for people (default), json (one document) or jsonl (one line per article)",
+
+
+def _add_format(parser: argparse.ArgumentParser, text: str) -> None:
+    """--format, with the same choices in every subcommand."""
+    parser.add_argument("--format", choices=FORMATS, default="table", help=text)
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bar (it is drawn on stderr, only on a terminal)")
+
+
+def _add_pager(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-pager", action="store_true",
+                        help="never page the table (by default a table longer than the terminal "
+                             "goes through $PAGER, else less, when stdout is a terminal)")
+
+
+def _add_debug(parser: argparse.ArgumentParser) -> None:
+    # --debug after the subcommand too; SUPPRESS keeps the top-level value when it is absent.
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="on an internal error, print the traceback")
+
+
+def _add_tuning(parser: argparse.ArgumentParser) -> None:
+    """The configuration's flags."""
+    defaults = Config()
+    tuning = parser.add_argument_group("thresholds and fingerprints (defaults serve all news)")
+    tuning.add_argument("--near-duplicate-threshold", type=float,
+                        default=defaults.near_duplicate_threshold, metavar="J",
+                        help="shingle Jaccard from which two texts are copies (default %(default)s)")
+    tuning.add_argument("--same-event-threshold", type=float,
+                        default=defaults.same_event_threshold, metavar="S",
+                        help="pair score from which two stand-alone texts report one event "
+                             "(default %(default)s)")
+    tuning.add_argument("--cluster-threshold", type=float, default=defaults.cluster_threshold,
+                        metavar="A", help="average score from which stories merge (default %(default)s)")
+    tuning.add_argument("--shingle-size", type=int, default=defaults.shingle_size, metavar="K",
+                        help="words per shingle (default %(default)s)")
+    tuning.add_argument("--num-perm", type=int, default=defaults.num_perm, metavar="N",
+                        help="MinHash permutations (default %(default)s)")
+    tuning.add_argument("--window-days", type=int, default=defaults.window_days, metavar="D",
+                        help="never compare articles published further apart (default %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dedup", description="Exact, near-duplicate and same-event news story detection."
     )
-    cluster.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    cluster.add_argument("--no-pager", action="store_true",
-                         help="never page the table (by default a table longer than the terminal "
-                              "goes through $PAGER, else less, when stdout is a terminal)")
+    parser.add_argument("--version", action="version", version=f"dedup {__version__}",
+                        help="print the version and exit")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the traceback")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    cluster = sub.add_parser(
+        "cluster", help="group the articles of folders and files into stories",
+        description="Group articles into stories: exact copies, near-duplicates (edited "
+                    "copies) and same-event reports (different texts about one event). The "
+                    "table lists copies first, then same-event stories, then counts the "
+                    "articles that stand alone; json and jsonl hold every article.",
+    )
+    _add_paths(cluster)
+    _add_format(cluster, "table for people (default); json: one document with every cluster, "
+                         "link and article (schema 2); jsonl: one line per article")
+    _add_quiet(cluster)
+    _add_pager(cluster)
+    _add_debug(cluster)
     shown = cluster.add_argument_group("what the table lists (json and jsonl hold everything)")
     shown.add_argument("--kind", type=_kinds, action="append", metavar="KIND",
                        help="list only stories of this kind: exact, near-duplicate, "
@@ -121,42 +172,66 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list the first N stories only (copies first, larger first)")
     shown.add_argument("--show-singles", action="store_true",
                        help="list the stand-alone articles too (the same as adding --kind single)")
-    tuning = cluster.add_argument_group("thresholds and fingerprints (defaults serve all news)")
-    tuning.add_argument("--near-duplicate-threshold", type=float,
-                        default=defaults.near_duplicate_threshold, metavar="J",
-                        help="shingle Jaccard from which two texts are copies (default %(default)s)")
-    tuning.add_argument("--same-event-threshold", type=float,
-                        default=defaults.same_event_threshold, metavar="S",
-                        help="pair score from which two write-ups report one event (default %(default)s)")
-    tuning.add_argument("--cluster-threshold", type=float, default=defaults.cluster_threshold,
-                        metavar="A", help="average score from which stories merge (default %(default)s)")
-    tuning.add_argument("--shingle-size", type=int, default=defaults.shingle_size, metavar="K",
-                        help="words per shingle (default %(default)s)")
-    tuning.add_argument("--num-perm", type=int, default=defaults.num_perm, metavar="N",
-                        help="MinHash permutations (default %(default)s)")
-    tuning.add_argument("--window-days", type=int, default=defaults.window_days, metavar="D",
-                        help="never compare articles published further apart (default %(default)s)")
+    _add_tuning(cluster)
+
     index = sub.add_parser(
         "index", help="keep an index between runs, as a cron-style crawler does",
         description="Add articles to an index file and say of each whether it is new, a copy, "
                     "or another report of a known story; check articles without adding them; "
                     "or print the index's counts.",
     )
-    actions = index.add_subparsers(dest="action", required=True)
-    for name, text in (("add", "add the articles under PATH and print a verdict for each"),
-                       ("check", "print the verdicts the articles under PATH would get")):
-        action = actions.add_parser(name, help=text, description=text, parents=[debug])
-        action.add_argument("path", nargs="+",
-                            help="folders and files of articles, as for 'dedup cluster'")
-        action.add_argument("--index", required=True, metavar="FILE",
-                            help="the index file (created by 'add' when missing)")
-        action.add_argument("--format", choices=("table", "jsonl"), default="table",
-                            help="table for people (default) or jsonl (one verdict a line)")
-    stats = actions.add_parser("stats", help="print how many articles, stories and groups",
-                               parents=[debug])
-    stats.add_argument("--index", required=True, metavar="FILE", help="the index file")
-    stats.add_argument("--format", choices=("table", "json"), default="table")
+    actions = index.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text, index_help in (
+        ("add", "add the articles under PATH to the index and print a verdict for each",
+         "the index file; created when missing, saved (atomically) after the run"),
+        ("check", "print the verdicts the articles under PATH would get, without adding them",
+         "the index file (read, never written)"),
+    ):
+        action = actions.add_parser(name, help=text, description=text)
+        _add_paths(action)
+        action.add_argument("--index", required=True, metavar="FILE", help=index_help)
+        _add_format(action, "table for people (default); json: one document with every "
+                            "verdict; jsonl: one verdict a line")
+        _add_pager(action)
+        _add_debug(action)
+    stats = actions.add_parser("stats", help="print how many articles, stories and copy groups "
+                                             "the index holds",
+                               description="Print how many articles, stories and copy groups "
+                                           "the index holds.")
+    stats.add_argument("--index", required=True, metavar="FILE",
+                       help="the index file (read, never written)")
+    _add_format(stats, "table for people (default); json or jsonl: the counts as one JSON "
+                       "object (jsonl: on one line)")
+    _add_debug(stats)
+    for leaf in (cluster, *actions.choices.values()):
+        leaf.set_defaults(parser=leaf)  # errors found after parsing print the leaf's usage
     return parser
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; usage errors name the subcommand's flags and show its usage
+    (argparse alone reports an unknown flag against the top-level usage)."""
+    args, unknown = parser.parse_known_args(argv)
+    leaf: argparse.ArgumentParser = getattr(args, "parser", parser)
+    if unknown:
+        leaf.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if hasattr(args, "near_duplicate_threshold"):
+        try:
+            args.config = _config(args)
+        except ConfigError as exc:
+            leaf.error(_flag_message(exc))
+    if args.command == "cluster":
+        _check_filters(args)
+    return args
+
+
+def _flag_message(exc: ConfigError) -> str:
+    """A configuration error in the words of the command line: the flag, not the field."""
+    if exc.parameter is None:
+        return str(exc)
+    value = exc.value
+    shown = f"{value:g}" if isinstance(value, float) else repr(value) if isinstance(value, str) else value
+    return f"--{exc.parameter.replace('_', '-')} must be {exc.requirement}, got {shown}"
 
 
 def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -164,10 +239,11 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     path = Path(args.index)
     if args.action == "stats":
         counts = DedupIndex.load(path).stats()
-        if args.format == "json":
-            sys.stdout.write(json.dumps(counts, sort_keys=True) + "\n")
+        if args.format != "table":
+            sys.stdout.write(json.dumps(counts, sort_keys=True,
+                                        indent=2 if args.format == "json" else None) + "\n")
         else:
-            table = Table(title=f"index {path}", title_justify="left")
+            table = Table(title=Text(f"index {path}"), title_justify="left")
             for key in counts:
                 table.add_column(key, justify="right")
             table.add_row(*(f"{v:,}" for v in counts.values()))
@@ -198,28 +274,17 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_USAGE
     if args.action == "add":
         index.save(path)  # only now: an interrupted run leaves the previous index as it was
-    if args.format == "jsonl":
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.verdicts_document(verdicts, skipped),
+                                    ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    elif args.format == "jsonl":
         for verdict in verdicts:
             sys.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
         for item in skipped:
             sys.stdout.write(json.dumps({"skipped": item.to_dict()}, sort_keys=True) + "\n")
     else:
-        _verdict_table(verdicts, skipped, out)
+        _show(out, lambda console: render_verdicts(verdicts, skipped, console), args.no_pager)
     return EXIT_SKIPPED if skipped else EXIT_OK
-
-
-def _verdict_table(verdicts: list[Verdict], skipped: list[Skipped], out: Console) -> None:
-    table = Table(title=f"{len(verdicts)} verdict(s)", title_justify="left")
-    for column in ("id", "verdict", "story", "of", "why"):
-        table.add_column(column, overflow="fold")
-    for v in verdicts:
-        table.add_row(Text(v.id), v.status, Text(v.story),
-                      Text(v.original or (v.matches[0] if v.matches else "")),
-                      Text(v.evidence.get("why", "")))
-    out.print(table)
-    for item in skipped:
-        out.print(Text(f"skipped {item.path}" + (f":{item.line}" if item.line else "")
-                       + f": {item.reason}"))
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -346,12 +411,11 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     on the way.
     Whether anything was readable is known only after the pass.
     """
-    config = _config(args)
     iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
     skipped: list[Skipped] = []
     with _progress(err, args.quiet) as progress:
         documents = _Inputs(args.path, skipped, progress)
-        result = cluster_documents(documents, config, skipped=skipped,
+        result = cluster_documents(documents, args.config, skipped=skipped,
                                    progress=_reporter(progress, documents))
 
     if args.format == "json":
@@ -404,9 +468,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
     try:
-        args = parser.parse_args(argv)
-        if args.command == "cluster":
-            _check_filters(args)
+        args = parse_arguments(parser, argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
     out = _Output(highlight=False)  # ids, titles and counts are not code: no colours guessed

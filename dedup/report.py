@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from rich.console import Console, Group
 from rich.padding import Padding
@@ -18,7 +18,11 @@ from rich.table import Table
 from rich.text import Text
 
 from .cluster import UnionFind
+from .documents import Skipped
 from .result import EVENT, EXACT, NEAR, SINGLE, Cluster, ClusterResult, Link
+
+if TYPE_CHECKING:
+    from .index import Verdict
 
 _KIND_STYLE = {"exact": "bold green", "near-duplicate": "green", "same-event": "cyan", SINGLE: "dim"}
 
@@ -366,3 +370,52 @@ def _longest(texts: Iterable[str]) -> int:
 
 
 KIND_RANK = {EVENT: 0, NEAR: 1, EXACT: 2}
+
+
+# --------------------------------------------------------------------------------------------
+# Index verdicts
+
+_VERDICT_WORDS = {
+    "new": "new",
+    "exact": "exact copy of",
+    "near-duplicate": "near-duplicate of",
+    "same-event": "same event as story",
+}
+
+
+def render_verdicts(verdicts: Sequence[Verdict], skipped: Sequence[Skipped], console: Console) -> None:
+    """The index's verdicts, one article each: its id, what it is (new, a copy of an indexed
+    article, another report of an indexed story) and why. Ids are never cut."""
+    counts: dict[str, int] = {}
+    for v in verdicts:
+        counts[v.status] = counts.get(v.status, 0) + 1
+    console.print(Text(f"{plural(len(verdicts), 'verdict')}: "
+                       + ", ".join(f"{n:,} {status}" for status, n in sorted(counts.items())),
+                       style="bold"))
+    table = Table(box=None, pad_edge=False, header_style="dim", padding=(0, 1))
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("article · what it matched · why", overflow="fold")
+    for v in verdicts:
+        lines: list[Text] = [Text(v.id, overflow="fold")]
+        other = v.original if v.status in (EXACT, NEAR) else v.story if v.status == EVENT else None
+        if other:
+            lines.append(Text.assemble((_VERDICT_WORDS.get(v.status, v.status) + " ", "dim"),
+                                       Text(other, overflow="fold")))
+        if v.evidence.get("why"):
+            lines.append(Text(v.evidence["why"], style=_KIND_STYLE.get(v.status, "")))
+        table.add_row(Text(v.status, style=_KIND_STYLE.get(v.status, "")), Group(*lines))
+    console.print(table)
+    for item in skipped:
+        console.print(Text(f"skipped {item.path}" + (f":{item.line}" if item.line else "")
+                           + f": {item.reason}"))
+
+
+def verdicts_document(verdicts: Sequence[Verdict], skipped: Sequence[Skipped]) -> dict[str, Any]:
+    """What ``dedup index add|check --format json`` prints: every verdict and skipped input
+    (schema ``dedup/schema/index-v1.json``)."""
+    return {"schema": INDEX_SCHEMA_VERSION, "verdicts": [v.to_dict() for v in verdicts],
+            "skipped": [item.to_dict() for item in skipped]}
+
+
+# 1: `dedup index add|check --format json` (dedup/schema/index-v1.json).
+INDEX_SCHEMA_VERSION = 1

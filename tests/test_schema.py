@@ -25,6 +25,7 @@ def test_each_schema_is_a_valid_json_schema(path: Path) -> None:
 def test_the_schemas_are_package_data() -> None:
     files = importlib.resources.files("dedup") / "schema"
     assert (files / f"cluster-v{SCHEMA_VERSION}.json").is_file()
+    assert (files / "index-v1.json").is_file()
 
 
 def test_the_schema_file_has_the_version_the_output_says() -> None:
