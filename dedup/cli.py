@@ -36,12 +36,14 @@ from . import __version__, report
 from .config import Config
 from .documents import Document, Skipped
 from .errors import ConfigError, DedupError, describe
+from .explain import explain_pair
 from .index import DedupIndex
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
 from .report import (
     Selection,
     plural,
+    render_explanation,
     render_table,
     render_verdicts,
     to_json,
@@ -119,7 +121,8 @@ def _add_debug(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_tuning(parser: argparse.ArgumentParser) -> None:
-    """The configuration's flags."""
+    """The configuration's flags (the same for cluster and explain: explain a run's verdict
+    with the run's own settings)."""
     defaults = Config()
     tuning = parser.add_argument_group("thresholds and fingerprints (defaults serve all news)")
     tuning.add_argument("--near-duplicate-threshold", type=float,
@@ -174,6 +177,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="list the stand-alone articles too (the same as adding --kind single)")
     _add_tuning(cluster)
 
+    explain = sub.add_parser(
+        "explain", help="say why two articles were joined or kept apart",
+        description="Cluster the articles under PATH as 'dedup cluster' does (give it the same "
+                    "options), then show for articles A and B their event keys and every "
+                    "score and rule that decided their relation: the candidate sources, the "
+                    "date window, the copy rule, the same-event score part by part, and how "
+                    "the clustering placed them.",
+    )
+    _add_paths(explain)
+    explain.add_argument("a", metavar="A", help="an article id, or the start of one (001)")
+    explain.add_argument("b", metavar="B", help="another article id, or the start of one")
+    _add_format(explain, "table for people (default); json or jsonl: the explanation as one "
+                         "JSON document (jsonl: on one line)")
+    _add_quiet(explain)
+    _add_pager(explain)
+    _add_debug(explain)
+    _add_tuning(explain)
+
     index = sub.add_parser(
         "index", help="keep an index between runs, as a cron-style crawler does",
         description="Add articles to an index file and say of each whether it is new, a copy, "
@@ -203,7 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_format(stats, "table for people (default); json or jsonl: the counts as one JSON "
                        "object (jsonl: on one line)")
     _add_debug(stats)
-    for leaf in (cluster, *actions.choices.values()):
+    for leaf in (cluster, explain, *actions.choices.values()):
         leaf.set_defaults(parser=leaf)  # errors found after parsing print the leaf's usage
     return parser
 
@@ -449,6 +470,22 @@ def _nothing_readable(paths: Sequence[str], skipped: list[Skipped], err: Console
         err.print(f"  ... and {len(skipped) - 20} more", markup=False, highlight=False)
 
 
+def _explain(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """``dedup explain PATH... A B``: the library explains, the command prints."""
+    iter_inputs(args.path)
+    skipped: list[Skipped] = []
+    with _progress(err, args.quiet) as progress:
+        documents = _Inputs(args.path, skipped, progress)
+        explanation = explain_pair(documents, args.a, args.b, args.config, skipped=skipped,
+                                   progress=_reporter(progress, documents))
+    if args.format == "table":
+        _show(out, lambda console: render_explanation(explanation, console), args.no_pager)
+    else:
+        sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, sort_keys=True,
+                                    indent=2 if args.format == "json" else None) + "\n")
+    return EXIT_SKIPPED if skipped else EXIT_OK
+
+
 def _discard_stdout() -> None:
     """Point stdout at the null device after a broken pipe, so that the interpreter's last
     flush at exit does not fail a second time with a traceback."""
@@ -475,6 +512,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "cluster":
             return _cluster(args, out, err)
+        if args.command == "explain":
+            return _explain(args, out, err)
         if args.command == "index":
             return _index(args, out, err)
     except DedupError as exc:

@@ -22,6 +22,7 @@ from .documents import Skipped
 from .result import EVENT, EXACT, NEAR, SINGLE, Cluster, ClusterResult, Link
 
 if TYPE_CHECKING:
+    from .explain import Explanation
     from .index import Verdict
 
 _KIND_STYLE = {"exact": "bold green", "near-duplicate": "green", "same-event": "cyan", SINGLE: "dim"}
@@ -408,6 +409,154 @@ def render_verdicts(verdicts: Sequence[Verdict], skipped: Sequence[Skipped], con
     for item in skipped:
         console.print(Text(f"skipped {item.path}" + (f":{item.line}" if item.line else "")
                            + f": {item.reason}"))
+
+
+# --------------------------------------------------------------------------------------------
+# dedup explain
+
+_BASIS = {
+    "explicit": "a date in the lead",
+    "weekday": "a weekday in the lead",
+    "relative": "'yesterday'/'today' in the lead",
+    "metadata": "the days up to its publication date",
+    "dateline": "the days up to its dateline's date",
+}
+_PART_NAMES = {
+    "cosine": "body cosine",
+    "head_cosine": "headline and lead cosine",
+    "people": "people overlap",
+    "date": "date",
+    "place": "venue",
+}
+
+
+def render_explanation(explanation: Explanation, console: Console) -> None:
+    """An :class:`~dedup.explain.Explanation` for people: the verdict, the two articles side
+    by side (event keys), then each rule in the order the pipeline applies them."""
+    e = explanation
+    a, b = e.a, e.b
+    head = Table.grid(padding=(0, 1))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column(overflow="fold")
+    head.add_row("A", Text(a["id"]))
+    head.add_row("B", Text(b["id"]))
+    head.add_row("verdict", Text.assemble((e.verdict["relation"], "bold cyan"), " · ",
+                                          e.verdict["why"]))
+    console.print(head)
+    console.print()
+    letter = {a["id"]: "A", b["id"]: "B"}
+    # Side by side where two columns fit; else A's facts, then B's.
+    narrow = console.width < NARROW + 10
+    sides = [Table(box=None, pad_edge=False, header_style="dim", padding=(0, 1))
+             for _ in range(2 if narrow else 1)]
+    for table, heading in zip(sides, ("A", "B") if narrow else ("",)):
+        table.add_column(heading, style="dim", no_wrap=True)
+        for column in ("A", "B") if not narrow else ("",):
+            table.add_column(column, overflow="fold", ratio=1)
+
+    def both(label: str, value: Callable[[dict[str, Any]], str]) -> None:
+        if narrow:
+            sides[0].add_row(label, Text(value(a)))
+            sides[1].add_row(label, Text(value(b)))
+        else:
+            sides[0].add_row(label, Text(value(a)), Text(value(b)))
+
+    def event(side: dict[str, Any], field: str) -> Any:
+        return (side.get("event") or {}).get(field)
+
+    both("title", lambda s: s.get("title") or "(no title)")
+    both("source", lambda s: s.get("source") or "-")
+    both("published", lambda s: (s.get("published") or "-")[:10])
+    both("event date", lambda s: event_date_text(s.get("event")))
+    both("  placed by", lambda s: _BASIS.get((event(s, "date") or {}).get("basis", ""), "-"))
+    both("people", lambda s: ", ".join(event(s, "people") or []) or "-")
+    both("organisations", lambda s: ", ".join(event(s, "organisations") or []) or "-")
+    both("venue", lambda s: event(s, "venue") or "-")
+    both("other places", lambda s: ", ".join(event(s, "places") or []) or "-")
+    both("tier", lambda s: s["tier"])
+    both("story", lambda s: f"{s['cluster']} ({s['cluster_kind']}, "
+                            f"{plural(s['cluster_size'], 'article')})")
+    both("copy group", lambda s: f"{s['group']} ({plural(s['group_size'], 'article')})")
+    for table in sides:
+        console.print(table)
+        console.print()
+
+    steps = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
+    steps.add_column(style="bold", no_wrap=True)
+    steps.add_column(overflow="fold")
+    sources = e.candidates["sources"]
+    found = [name for name, yes in sources.items() if yes]
+    terms = e.candidates["shared_terms"]
+    limit = e.config["max_block_size"]
+    counted = [t for t in terms if t["documents"] <= limit]
+    shared = (f"{plural(len(counted), 'shared salient term')}"
+              + (f": {', '.join(t['term'] for t in counted[:12])}" if counted else "")
+              + (f"; {len(terms) - len(counted)} more held by over {limit} articles, which do "
+                 "not count" if len(terms) > len(counted) else ""))
+    steps.add_row("candidates", ("proposed by " + ", ".join(found) if found
+                                 else "proposed by no source") + f" ({shared})")
+    window = e.candidates["window"]
+    if window["apart"] is None:
+        undated = [name for name, side in (("A", "a"), ("B", "b")) if window[side] is None]
+        steps.add_row("date window", f"not applied: {' and '.join(undated)} "
+                      f"{'has' if len(undated) == 1 else 'have'} no publication date with a year")
+    else:
+        steps.add_row("date window", f"published {window['a']} and {window['b']}, "
+                      f"{plural(window['apart'], 'day')} apart: "
+                      + ("inside" if window["inside"] else "outside")
+                      + f" the {window['days']}-day window (--window-days)")
+    steps.add_row("compared", "yes" if e.candidates["compared"] else
+                  "no: the numbers below were computed for this explanation only")
+    copy = e.copy
+    steps.add_row("copy rule", ("copies: the same text" if copy["same_text"] else
+                                f"shingle jaccard {copy['jaccard']:.3f} "
+                                + ("≥" if copy["copies"] else "<")
+                                + f" {copy['threshold']} (--near-duplicate-threshold): "
+                                + ("copies" if copy["copies"] else "not copies")))
+    ev = e.event
+    facts = ev["evidence"]
+    details = {
+        "cosine": f"{ev['scores']['cosine']:.3f} × {ev['weights']['cosine']:g}",
+        "head_cosine": f"{ev['scores']['head_cosine']:.3f} × {ev['weights']['head_cosine']:g}",
+        "people": f"{ev['scores']['people']:.3f} × {ev['weights']['people']:g}"
+                  + (f" ({', '.join(facts['people'])})" if facts["people"] else ""),
+        "date": facts["date"]["relation"] + (f" ({facts['date']['value']})"
+                                             if facts["date"]["value"] else ""),
+        "place": facts["place"]["relation"] + (f" ({facts['place']['value']})"
+                                               if facts["place"]["value"] else ""),
+    }
+    parts = Table.grid(padding=(0, 1))
+    parts.add_column(justify="right", no_wrap=True)
+    parts.add_column(no_wrap=True, style="dim")
+    parts.add_column(overflow="fold")
+    for name, value in ev["parts"].items():
+        parts.add_row(f"{value:+.3f}", _PART_NAMES[name], details[name])
+    parts.add_row(Text(f"{ev['score']:.3f}", style="bold"), "score",
+                  ("≥" if ev["score"] >= ev["threshold"] else "<")
+                  + f" {ev['threshold']} (--same-event-threshold, for two stand-alone texts)")
+    steps.add_row("same-event score", parts)
+    placed = e.clustering
+    if placed["same_cluster"]:
+        chain = Table.grid(padding=(0, 1))
+        chain.add_column(overflow="fold")
+        for link in placed["path"]:
+            ends = f"{letter.get(link['a'], link['a'])} ↔ {letter.get(link['b'], link['b'])}"
+            chain.add_row(Text.assemble((ends, "dim"), "  ",
+                                        (link["evidence"]["why"], _KIND_STYLE.get(link["kind"], ""))))
+        steps.add_row("clustering", Group(Text("one copy group, joined by:" if placed["same_group"]
+                                               else "one story, joined by:"), chain))
+    else:
+        held = placed["held_apart_by"]
+        line = (f"two stories; the average score between them is {placed['average']:.3f} over "
+                f"{plural(placed['pairs'], 'article pair')} ({placed['compared']} compared, the "
+                f"rest count 0), "
+                + ("below" if held == "average" else "reaching")
+                + f" {placed['cluster_threshold']} (--cluster-threshold)")
+        if held == "pair":
+            line += (f"; both are single texts, so one pair must score "
+                     f"{placed['same_event_threshold']}: the best scores {placed['best']:.3f}")
+        steps.add_row("clustering", line)
+    console.print(steps)
 
 
 def verdicts_document(verdicts: Sequence[Verdict], skipped: Sequence[Skipped]) -> dict[str, Any]:

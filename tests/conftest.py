@@ -24,13 +24,15 @@ def json_outputs_follow_their_schemas():
     """Validate every JSON document and line the suite makes against dedup/schema/*.json:
     the functions that build them are wrapped for the whole session (the CLI's JSON is
     these values, dumped)."""
-    from dedup import index, report, result
+    from dedup import explain, index, report, result
 
     patch = pytest.MonkeyPatch()
     patch.setattr(result.ClusterResult, "to_dict",
                   checked(result.ClusterResult.to_dict, "cluster-v2.json"))
     patch.setattr(report, "jsonl_records",
                   checked_lines(report.jsonl_records, "cluster-v2.json", "line"))
+    patch.setattr(explain.Explanation, "to_dict",
+                  checked(explain.Explanation.to_dict, "explain-v1.json"))
     patch.setattr(index.Verdict, "to_dict", checked(index.Verdict.to_dict, "index-v1.json", "verdict"))
     patch.setattr(index.DedupIndex, "stats", checked(index.DedupIndex.stats, "index-v1.json", "stats"))
     patch.setattr(report, "verdicts_document",

@@ -43,7 +43,7 @@ def commands() -> dict[str, argparse.ArgumentParser]:
 
 
 def test_the_commands() -> None:
-    assert sorted(commands()) == ["cluster", "index add", "index check", "index stats"]
+    assert sorted(commands()) == ["cluster", "explain", "index add", "index check", "index stats"]
 
 
 @pytest.mark.parametrize("command", sorted(commands()))
@@ -71,6 +71,7 @@ def test_index_help_says_what_each_action_does_to_the_file(capsys) -> None:
 
 @pytest.mark.parametrize("args, usage", [
     (["cluster", str(DATA), "--bogus"], "usage: dedup cluster"),
+    (["explain", str(DATA), "001", "003", "--bogus"], "usage: dedup explain"),
     (["index", "add", str(DATA), "--index", "x.dedup", "--bogus"], "usage: dedup index add"),
     (["index", "stats", "--index", "x.dedup", "--bogus"], "usage: dedup index stats"),
 ])
@@ -82,7 +83,7 @@ def test_an_unknown_flag_shows_the_subcommands_usage(capsys, args: list[str], us
     assert "unrecognized arguments: --bogus" in err
 
 
-@pytest.mark.parametrize("command", [["cluster", str(DATA)]])
+@pytest.mark.parametrize("command", [["cluster", str(DATA)], ["explain", str(DATA), "001", "003"]])
 @pytest.mark.parametrize("option, value, message", [
     ("--near-duplicate-threshold", "7", "--near-duplicate-threshold must be in (0, 1], got 7"),
     ("--same-event-threshold", "0", "--same-event-threshold must be in (0, 1], got 0"),
@@ -113,7 +114,7 @@ def test_the_library_keeps_naming_its_parameters() -> None:
 def test_top_level_help_lists_the_commands(capsys) -> None:
     code, out, _ = run(capsys, "--help")
     assert code == 0
-    for command in ("cluster", "index"):
+    for command in ("cluster", "explain", "index"):
         assert re.search(rf"^\s+{command}\s+\S", out, re.M), out
 
 

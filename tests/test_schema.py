@@ -25,7 +25,7 @@ def test_each_schema_is_a_valid_json_schema(path: Path) -> None:
 def test_the_schemas_are_package_data() -> None:
     files = importlib.resources.files("dedup") / "schema"
     assert (files / f"cluster-v{SCHEMA_VERSION}.json").is_file()
-    assert (files / "index-v1.json").is_file()
+    assert (files / "explain-v1.json").is_file() and (files / "index-v1.json").is_file()
 
 
 def test_the_schema_file_has_the_version_the_output_says() -> None:
@@ -51,3 +51,5 @@ def test_the_seeds_output_in_every_format(capsys: pytest.CaptureFixture[str]) ->
     assert main(["cluster", str(DATA), "--format", "jsonl"]) == 0
     for line in capsys.readouterr().out.splitlines():
         check(json.loads(line), "cluster-v2.json", "line")
+    assert main(["explain", str(DATA), "001", "003", "--format", "json"]) == 0
+    check(json.loads(capsys.readouterr().out), "explain-v1.json")
