@@ -124,27 +124,27 @@ def _overview(result: ClusterResult) -> Text:
     parts = []
     if count[EXACT]:
         parts.append(f"{plural(count[EXACT], 'set')} of exact copies "
-                     f"({plural(docs[EXACT], 'document')})")
+                     f"({plural(docs[EXACT], 'article')})")
     if count[NEAR]:
         parts.append(f"{plural(count[NEAR], 'set')} of near-duplicates "
-                     f"({plural(docs[NEAR], 'document')})")
+                     f"({plural(docs[NEAR], 'article')})")
     if count[EVENT]:
         parts.append(f"{plural(count[EVENT], 'same-event story', 'same-event stories')} "
-                     f"({plural(docs[EVENT], 'document')})")
+                     f"({plural(docs[EVENT], 'article')})")
     parts.append(f"{docs[SINGLE]:,} stand alone")
-    return Text(f"{plural(result.documents, 'document')}: " + ", ".join(parts), style="bold")
+    return Text(f"{plural(result.documents, 'article')}: " + ", ".join(parts), style="bold")
 
 
 def _heading(cluster: Cluster, number: int) -> Text:
     n, texts = len(cluster.members), len(cluster.groups)
     if cluster.kind == EXACT:
-        what, detail = "exact copies", f"{n} documents, one text"
+        what, detail = "exact copies", f"{n} articles, one text"
     elif cluster.kind == NEAR:
         what, detail = "near-duplicates", f"{n} copies of one text"
     elif texts == n:
         what, detail = "same event", f"{n} different texts"
     else:
-        what, detail = "same event", f"{n} documents, {texts} distinct texts"
+        what, detail = "same event", f"{n} articles, {texts} distinct texts"
     return Text.assemble((f"#{number} ", "bold"), (what, _KIND_STYLE.get(cluster.kind, "")),
                          f" · {detail}")
 
@@ -309,7 +309,7 @@ def render_table(
             section = cluster.kind
             shown = [c for c in chosen if c.kind == section]
             unit = {EXACT: ("set", None), NEAR: ("set", None),
-                    EVENT: ("story", "stories")}.get(section, ("document", None))
+                    EVENT: ("story", "stories")}.get(section, ("article", None))
             name, what = _SECTION_TITLE[section]
             console.print()
             console.rule(Text(f"{name} · {plural(len(shown), *unit)}" + (f": {what}" if what else ""),
@@ -340,11 +340,11 @@ def render_table(
         alone = sum(c.kind == SINGLE for c in hidden)
         parts = ([plural(len(hidden) - alone, "more story", "more stories")]
                  if len(hidden) > alone else [])
-        parts += [plural(alone, "stand-alone document")] if alone else []
+        parts += [plural(alone, "stand-alone article")] if alone else []
         console.print(Text(" and ".join(parts) + " not shown (--limit)", style="bold"))
     alone = sum(c.kind == SINGLE for c in result.clusters)
     if alone and SINGLE not in selection.kinds:
-        console.print(Text(f"{plural(alone, 'document')} stand{'s' * (alone == 1)} alone "
+        console.print(Text(f"{plural(alone, 'article')} stand{'s' * (alone == 1)} alone "
                            "(--show-singles lists them)"))
     if result.warnings:
         warned = Table(title=f"{plural(len(result.warnings), 'warning')}: a field that could "

@@ -100,14 +100,14 @@ def test_sections_come_copies_first_and_count_the_singles(result) -> None:
     event = text.index("Same event ·")
     assert exact < near < event
     assert text.index(COPY_ID) < text.index(NEAR_ID) < text.index("001_3c3691ab191d1581.txt")
-    assert text.rstrip().splitlines()[-1] == "1 document stands alone (--show-singles lists them)"
+    assert text.rstrip().splitlines()[-1] == "1 article stands alone (--show-singles lists them)"
 
 
 def test_plain_words(result) -> None:
     text = draw(result, 80)
     for jargon in ("(s)", "group", "cluster"):
         assert jargon not in text
-    assert "exact copies · 2 documents, one text" in text
+    assert "exact copies · 2 articles, one text" in text
     assert "near-duplicates · 2 copies of one text" in text
     assert "same event · 2 different texts" in text
 
@@ -184,17 +184,17 @@ def wide(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_cli_filters(capsys) -> None:
     code, out, _ = run(capsys, "cluster", str(DATA), "--kind", "single")
     assert code == 0
-    assert "Stand alone · 3 documents" in out and "Same event" not in out
+    assert "Stand alone · 3 articles" in out and "Same event" not in out
     code, out, _ = run(capsys, "cluster", str(DATA), "--kind", "exact,near-duplicate")
     assert code == 0
-    assert "001_" not in out and out.rstrip().endswith("3 documents stand alone (--show-singles lists them)")
+    assert "001_" not in out and out.rstrip().endswith("3 articles stand alone (--show-singles lists them)")
     code, out, _ = run(capsys, "cluster", str(DATA), "--kind", "exact", "--kind", "same-event",
                        "--show-singles", "--min-size", "2")
     assert code == 0
     assert "001_" in out and "000_" not in out
     code, out, _ = run(capsys, "cluster", str(DATA), "--show-singles", "--limit", "2")
     assert code == 0
-    assert "2 stand-alone documents not shown (--limit)" in out
+    assert "2 stand-alone articles not shown (--limit)" in out
 
 
 @pytest.mark.parametrize("args, message", [
@@ -238,5 +238,5 @@ def test_no_pager_and_short_tables_print_directly(capsys, terminal: list[str]) -
     code, out, _ = run(capsys, "cluster", str(DATA), "--show-singles", "--no-pager")
     assert code == 0 and "001_3c3691ab191d1581.txt" in out
     code, out, _ = run(capsys, "cluster", str(DATA), "--kind", "exact")
-    assert code == 0 and "3 documents stand alone" in out
+    assert code == 0 and "3 articles stand alone" in out
     assert terminal == []
