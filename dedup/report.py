@@ -215,7 +215,8 @@ def _document_rows(
     rows = []
     for doc_id in members:
         detail = result.details.get(doc_id, {})
-        title = Text(result.titles.get(doc_id) or "(no title)", no_wrap=True, overflow="ellipsis")
+        title = Text(result.titles.get(doc_id) or "(no title)", no_wrap=True, overflow="ellipsis",
+                     style="" if result.titles.get(doc_id) else "dim")
         event = event_date_text(detail.get("event"))
         if len(event) > columns.event:  # "(no year)" on a line of its own, not cut
             event = event.replace(" (no year)", "\n(no year)")
@@ -248,7 +249,11 @@ def _document_rows(
             when = Text(event)
             if columns.published:
                 when.append("\n" + published, style="dim")
-            table.add_row(*number[k], Group(line, title), when)
+            if title.style == "dim":  # no title: one line, not a line saying so
+                line = Text.assemble(line, "  ", title, no_wrap=True, overflow="ellipsis")
+                table.add_row(*number[k], line, when)
+            else:
+                table.add_row(*number[k], Group(line, title), when)
     else:
         table.add_column("id / dates" + (" · source" if columns.source else "") + " / title",
                          overflow="fold", ratio=1)
@@ -474,12 +479,22 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
     both("venue", lambda s: event(s, "venue") or "-")
     both("other places", lambda s: ", ".join(event(s, "places") or []) or "-")
     both("tier", lambda s: s["tier"])
-    both("story", lambda s: f"{s['cluster']} ({s['cluster_kind']}, "
-                            f"{plural(s['cluster_size'], 'article')})")
-    both("copy group", lambda s: f"{s['group']} ({plural(s['group_size'], 'article')})")
     for table in sides:
         console.print(table)
         console.print()
+    # Where each one is: ids are long, so one line each, never folded beside the other.
+    placed_in = Table.grid(padding=(0, 1))
+    placed_in.add_column(style="dim", no_wrap=True, min_width=13)
+    placed_in.add_column(style="bold", no_wrap=True)
+    placed_in.add_column(overflow="fold")
+    for label, key, kind in (("story", "cluster", "cluster_kind"), ("copy group", "group", None)):
+        for letter_, side in (("A", a), ("B", b)):
+            size = side[f"{key}_size"]
+            what = f"{side[kind]}, {plural(size, 'article')}" if kind else plural(size, "article")
+            placed_in.add_row(label if letter_ == "A" else "", letter_,
+                              Text.assemble(side[key], (f" ({what})", "dim")))
+    console.print(placed_in)
+    console.print()
 
     steps = Table(box=None, pad_edge=False, show_header=False, padding=(0, 1))
     steps.add_column(style="bold", no_wrap=True)

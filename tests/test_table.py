@@ -240,3 +240,12 @@ def test_no_pager_and_short_tables_print_directly(capsys, terminal: list[str]) -
     code, out, _ = run(capsys, "cluster", str(DATA), "--kind", "exact")
     assert code == 0 and "3 articles stand alone" in out
     assert terminal == []
+
+
+def test_an_article_without_a_title_takes_one_line() -> None:
+    text = (DATA / "001_3c3691ab191d1581.txt").read_text(encoding="utf-8")
+    docs = [Document(id="a", text=text), Document(id="b", text=text + "\n\nOne more line.")]
+    console = Console(width=80, record=True, file=io.StringIO(), color_system=None)
+    render_table(cluster_documents(docs), console)
+    rows = [line for line in console.export_text().splitlines() if line.split()[1:2] in (["a"], ["b"])]
+    assert [row.split()[:4] for row in rows] == [["1", "a", "(no", "title)"], ["2", "b", "(no", "title)"]]
