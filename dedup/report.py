@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -352,27 +352,20 @@ def render_table(
         console.print(Text(f"{plural(alone, 'article')} stand{'s' * (alone == 1)} alone "
                            "(--show-singles lists them)"))
     if result.warnings:
-        warned = Table(title=f"{plural(len(result.warnings), 'warning')}: a field that could "
-                             "not be used (the document was)", title_justify="left")
-        warned.add_column("id", overflow="fold", min_width=min(_longest(w.id for w in result.warnings), 40))
-        for column in ("field", "value", "reason"):
-            warned.add_column(column, overflow="fold")
+        console.print()
+        console.print(Text(f"{plural(len(result.warnings), 'warning')}: a field that could not be "
+                           "used (the article was clustered without it)", style="bold"))
         for w in result.warnings:
-            warned.add_row(Text(w.id), w.field, Text(w.value), Text(w.reason))
-        console.print(warned)
+            console.print(Padding(Text(w.id, overflow="fold"), (0, 0, 0, 2)))
+            console.print(Padding(Text.assemble(w.field, " ", (repr(w.value), "bold"), ": ",
+                                                w.reason), (0, 0, 0, 6)))
     if result.skipped:
-        skipped = Table(title=f"{plural(len(result.skipped), 'input')} skipped", title_justify="left")
-        skipped.add_column("path", overflow="fold")
-        skipped.add_column("line", justify="right")
-        skipped.add_column("reason", overflow="fold")
+        console.print()
+        console.print(Text(f"{plural(len(result.skipped), 'input')} skipped", style="bold"))
         for item in result.skipped:
-            skipped.add_row(Text(item.path), "" if item.line is None else str(item.line),
-                            Text(item.reason))
-        console.print(skipped)
-
-
-def _longest(texts: Iterable[str]) -> int:
-    return max((len(t) for t in texts), default=0)
+            where = item.path + ("" if item.line is None else f", line {item.line}")
+            console.print(Padding(Text(where, overflow="fold"), (0, 0, 0, 2)))
+            console.print(Padding(Text(item.reason), (0, 0, 0, 6)))
 
 
 KIND_RANK = {EVENT: 0, NEAR: 1, EXACT: 2}

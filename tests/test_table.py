@@ -249,3 +249,20 @@ def test_an_article_without_a_title_takes_one_line() -> None:
     render_table(cluster_documents(docs), console)
     rows = [line for line in console.export_text().splitlines() if line.split()[1:2] in (["a"], ["b"])]
     assert [row.split()[:4] for row in rows] == [["1", "a", "(no", "title)"], ["2", "b", "(no", "title)"]]
+
+
+@pytest.mark.parametrize("width", [40, 80])
+def test_warnings_and_skipped_inputs_fit_the_terminal(tmp_path: Path, width: int) -> None:
+    record_id = "feed-12-" + "a" * 24  # 32 characters
+    (tmp_path / "feed.jsonl").write_text(
+        '{"id": "%s", "text": "Officials met in Paris on Monday.", "published": "soon"}\n'
+        "{broken\n" % record_id)
+    (tmp_path / "scan.txt").write_bytes(b"%PDF-1.4\n")
+    docs, skipped = load(str(tmp_path))
+    console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
+    render_table(cluster_documents(docs, skipped=skipped), console)
+    text = console.export_text()
+    assert all(len(line.rstrip()) <= width for line in text.splitlines())
+    assert f"\n  {record_id}" in text  # whole, on a line of its own
+    assert "1 warning: a field that could not" in text
+    assert "2 inputs skipped" in text and "scan.txt" in text and "PDF" in text
