@@ -16,7 +16,7 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -32,14 +32,24 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from . import __version__
+from . import __version__, report
 from .config import Config
 from .documents import Document, Skipped
-from .errors import DedupError, describe
-from .index import DedupIndex, Verdict
+from .errors import ConfigError, DedupError, describe
+from .explain import explain_pair
+from .index import DedupIndex
 from .loaders import iter_inputs
 from .pipeline import cluster_documents
-from .report import render_table, to_json, write_jsonl
+from .report import (
+    Selection,
+    plural,
+    render_explanation,
+    render_table,
+    render_verdicts,
+    to_json,
+    write_jsonl,
+)
+from .result import EVENT, EXACT, NEAR, SINGLE
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
@@ -55,42 +65,73 @@ class _Output(Console):
         raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    defaults = Config()
-    parser = argparse.ArgumentParser(
-        prog="dedup", description="Exact, near-duplicate and same-event news story detection."
-    )
-    parser.add_argument("--version", action="version", version=f"dedup {__version__}")
-    parser.add_argument("--debug", action="store_true",
-                        help="on an internal error, print the traceback")
-    # --debug after the subcommand too; SUPPRESS keeps the top-level value when it is absent.
-    debug = argparse.ArgumentParser(add_help=False)
-    debug.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
-                       help="on an internal error, print the traceback")
-    sub = parser.add_subparsers(dest="command", required=True)
-    cluster = sub.add_parser(
-        "cluster", help="group the articles of a folder or JSONL file into story clusters",
-        parents=[debug],
-    )
-    cluster.add_argument(
-        "path", nargs="+",
+FORMATS = ("table", "json", "jsonl")
+KINDS = (EXACT, NEAR, EVENT, SINGLE)
+
+
+def _kinds(value: str) -> list[str]:
+    """``--kind`` values: one kind or a comma list."""
+    kinds = [k.strip() for k in value.split(",") if k.strip()]
+    for kind in kinds:
+        if kind not in KINDS:
+            raise argparse.ArgumentTypeError(
+                f"invalid choice: '{kind}' (choose from {', '.join(KINDS)})")
+    return kinds
+
+
+def _count(value: str) -> int:
+    """A whole number of at least 1 (``--min-size``, ``--limit``)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got '{value}'") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {number}")
+    return number
+
+
+def _add_paths(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", nargs="+", metavar="PATH",
         help="folders (read recursively) and files (.jsonl, .ndjson, .json, also .gz; .txt, .md, "
              ".html); '-' reads JSON Lines from standard input",
     )
-    cluster.add_argument(
-        "--format", choices=("table", "json", "jsonl"), default="table",
-        help="table for people (default), json (one document) or jsonl (one line per article)",
-    )
-    cluster.add_argument("--show-singles", action="store_true",
-                         help="list stand-alone articles in the table too")
-    cluster.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
-    tuning = cluster.add_argument_group("thresholds and fingerprints (defaults serve all news)")
+
+
+def _add_format(parser: argparse.ArgumentParser, text: str) -> None:
+    """--format, with the same choices in every subcommand."""
+    parser.add_argument("--format", choices=FORMATS, default="table", help=text)
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--quiet", "-q", action="store_true",
+                        help="no progress bar (it is drawn on stderr, only on a terminal)")
+
+
+def _add_pager(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--no-pager", action="store_true",
+                        help="never page the table (by default a table longer than the terminal "
+                             "goes through $PAGER, else less, when stdout is a terminal)")
+
+
+def _add_debug(parser: argparse.ArgumentParser) -> None:
+    # --debug after the subcommand too; SUPPRESS keeps the top-level value when it is absent.
+    parser.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="on an internal error, print the traceback")
+
+
+def _add_tuning(parser: argparse.ArgumentParser) -> None:
+    """The configuration's flags (the same for cluster and explain: explain a run's verdict
+    with the run's own settings)."""
+    defaults = Config()
+    tuning = parser.add_argument_group("thresholds and fingerprints (defaults serve all news)")
     tuning.add_argument("--near-duplicate-threshold", type=float,
                         default=defaults.near_duplicate_threshold, metavar="J",
                         help="shingle Jaccard from which two texts are copies (default %(default)s)")
     tuning.add_argument("--same-event-threshold", type=float,
                         default=defaults.same_event_threshold, metavar="S",
-                        help="pair score from which two write-ups report one event (default %(default)s)")
+                        help="pair score from which two stand-alone texts report one event "
+                             "(default %(default)s)")
     tuning.add_argument("--cluster-threshold", type=float, default=defaults.cluster_threshold,
                         metavar="A", help="average score from which stories merge (default %(default)s)")
     tuning.add_argument("--shingle-size", type=int, default=defaults.shingle_size, metavar="K",
@@ -99,27 +140,119 @@ def build_parser() -> argparse.ArgumentParser:
                         help="MinHash permutations (default %(default)s)")
     tuning.add_argument("--window-days", type=int, default=defaults.window_days, metavar="D",
                         help="never compare articles published further apart (default %(default)s)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dedup", description="Exact, near-duplicate and same-event news story detection."
+    )
+    parser.add_argument("--version", action="version", version=f"dedup {__version__}",
+                        help="print the version and exit")
+    parser.add_argument("--debug", action="store_true",
+                        help="on an internal error, print the traceback")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    cluster = sub.add_parser(
+        "cluster", help="group the articles of folders and files into stories",
+        description="Group articles into stories: exact copies, near-duplicates (edited "
+                    "copies) and same-event reports (different texts about one event). The "
+                    "table lists copies first, then same-event stories, then counts the "
+                    "articles that stand alone; json and jsonl hold every article.",
+    )
+    _add_paths(cluster)
+    _add_format(cluster, "table for people (default); json: one document with every cluster, "
+                         "link and article (schema 2); jsonl: one line per article")
+    _add_quiet(cluster)
+    _add_pager(cluster)
+    _add_debug(cluster)
+    shown = cluster.add_argument_group("what the table lists (json and jsonl hold everything)")
+    shown.add_argument("--kind", type=_kinds, action="append", metavar="KIND",
+                       help="list only stories of this kind: exact, near-duplicate, "
+                            "same-event or single; repeat it or give a comma list")
+    shown.add_argument("--min-size", type=_count, default=1, metavar="N",
+                       help="list only stories of N articles or more")
+    shown.add_argument("--limit", type=_count, metavar="N",
+                       help="list the first N stories only (copies first, larger first)")
+    shown.add_argument("--show-singles", action="store_true",
+                       help="list the stand-alone articles too (the same as adding --kind single)")
+    _add_tuning(cluster)
+
+    explain = sub.add_parser(
+        "explain", help="say why two articles were joined or kept apart",
+        description="Cluster the articles under PATH as 'dedup cluster' does (give it the same "
+                    "options), then show for articles A and B their event keys and every "
+                    "score and rule that decided their relation: the candidate sources, the "
+                    "date window, the copy rule, the same-event score part by part, and how "
+                    "the clustering placed them.",
+    )
+    _add_paths(explain)
+    explain.add_argument("a", metavar="A", help="an article id, or the start of one (001)")
+    explain.add_argument("b", metavar="B", help="another article id, or the start of one")
+    _add_format(explain, "table for people (default); json or jsonl: the explanation as one "
+                         "JSON document (jsonl: on one line)")
+    _add_quiet(explain)
+    _add_pager(explain)
+    _add_debug(explain)
+    _add_tuning(explain)
+
     index = sub.add_parser(
         "index", help="keep an index between runs, as a cron-style crawler does",
         description="Add articles to an index file and say of each whether it is new, a copy, "
                     "or another report of a known story; check articles without adding them; "
                     "or print the index's counts.",
     )
-    actions = index.add_subparsers(dest="action", required=True)
-    for name, text in (("add", "add the articles under PATH and print a verdict for each"),
-                       ("check", "print the verdicts the articles under PATH would get")):
-        action = actions.add_parser(name, help=text, description=text, parents=[debug])
-        action.add_argument("path", nargs="+",
-                            help="folders and files of articles, as for 'dedup cluster'")
-        action.add_argument("--index", required=True, metavar="FILE",
-                            help="the index file (created by 'add' when missing)")
-        action.add_argument("--format", choices=("table", "jsonl"), default="table",
-                            help="table for people (default) or jsonl (one verdict a line)")
-    stats = actions.add_parser("stats", help="print how many articles, stories and groups",
-                               parents=[debug])
-    stats.add_argument("--index", required=True, metavar="FILE", help="the index file")
-    stats.add_argument("--format", choices=("table", "json"), default="table")
+    actions = index.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for name, text, index_help in (
+        ("add", "add the articles under PATH to the index and print a verdict for each",
+         "the index file; created when missing, saved (atomically) after the run"),
+        ("check", "print the verdicts the articles under PATH would get, without adding them",
+         "the index file (read, never written)"),
+    ):
+        action = actions.add_parser(name, help=text, description=text)
+        _add_paths(action)
+        action.add_argument("--index", required=True, metavar="FILE", help=index_help)
+        _add_format(action, "table for people (default); json: one document with every "
+                            "verdict; jsonl: one verdict a line")
+        _add_pager(action)
+        _add_debug(action)
+    stats = actions.add_parser("stats", help="print how many articles, stories and copy groups "
+                                             "the index holds",
+                               description="Print how many articles, stories and copy groups "
+                                           "the index holds.")
+    stats.add_argument("--index", required=True, metavar="FILE",
+                       help="the index file (read, never written)")
+    _add_format(stats, "table for people (default); json or jsonl: the counts as one JSON "
+                       "object (jsonl: on one line)")
+    _add_debug(stats)
+    for leaf in (cluster, explain, *actions.choices.values()):
+        leaf.set_defaults(parser=leaf)  # errors found after parsing print the leaf's usage
     return parser
+
+
+def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None) -> argparse.Namespace:
+    """Parse the command line; usage errors name the subcommand's flags and show its usage
+    (argparse alone reports an unknown flag against the top-level usage)."""
+    args, unknown = parser.parse_known_args(argv)
+    leaf: argparse.ArgumentParser = getattr(args, "parser", parser)
+    if unknown:
+        leaf.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if hasattr(args, "near_duplicate_threshold"):
+        try:
+            args.config = _config(args)
+        except ConfigError as exc:
+            leaf.error(_flag_message(exc))
+    if args.command == "cluster":
+        _check_filters(args)
+    return args
+
+
+def _flag_message(exc: ConfigError) -> str:
+    """A configuration error in the words of the command line: the flag, not the field."""
+    if exc.parameter is None:
+        return str(exc)
+    value = exc.value
+    shown = f"{value:g}" if isinstance(value, float) else repr(value) if isinstance(value, str) else value
+    return f"--{exc.parameter.replace('_', '-')} must be {exc.requirement}, got {shown}"
 
 
 def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
@@ -127,10 +260,11 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     path = Path(args.index)
     if args.action == "stats":
         counts = DedupIndex.load(path).stats()
-        if args.format == "json":
-            sys.stdout.write(json.dumps(counts, sort_keys=True) + "\n")
+        if args.format != "table":
+            sys.stdout.write(json.dumps(counts, sort_keys=True,
+                                        indent=2 if args.format == "json" else None) + "\n")
         else:
-            table = Table(title=f"index {path}", title_justify="left")
+            table = Table(title=Text(f"index {path}"), title_justify="left")
             for key in counts:
                 table.add_column(key, justify="right")
             table.add_row(*(f"{v:,}" for v in counts.values()))
@@ -158,28 +292,17 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
         return EXIT_USAGE
     if args.action == "add":
         index.save(path)  # only now: an interrupted run leaves the previous index as it was
-    if args.format == "jsonl":
+    if args.format == "json":
+        sys.stdout.write(json.dumps(report.verdicts_document(verdicts, skipped),
+                                    ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+    elif args.format == "jsonl":
         for verdict in verdicts:
             sys.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
         for item in skipped:
             sys.stdout.write(json.dumps({"skipped": item.to_dict()}, sort_keys=True) + "\n")
     else:
-        _verdict_table(verdicts, skipped, out)
+        _show(out, lambda console: render_verdicts(verdicts, skipped, console), args.no_pager)
     return EXIT_SKIPPED if skipped else EXIT_OK
-
-
-def _verdict_table(verdicts: list[Verdict], skipped: list[Skipped], out: Console) -> None:
-    table = Table(title=f"{len(verdicts)} verdict(s)", title_justify="left")
-    for column in ("id", "verdict", "story", "of", "why"):
-        table.add_column(column, overflow="fold")
-    for v in verdicts:
-        table.add_row(Text(v.id), v.status, Text(v.story),
-                      Text(v.original or (v.matches[0] if v.matches else "")),
-                      Text(v.evidence.get("why", "")))
-    out.print(table)
-    for item in skipped:
-        out.print(Text(f"skipped {item.path}" + (f":{item.line}" if item.line else "")
-                       + f": {item.reason}"))
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -239,6 +362,65 @@ class _Inputs:
                 yield item
 
 
+def _progress(err: Console, quiet: bool) -> Progress:
+    """The progress bar, drawn on stderr when it is a terminal (and gone when done)."""
+    return Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, transient=True, disable=quiet or not err.is_terminal,
+    )
+
+
+def _reporter(progress: Progress, documents: _Inputs) -> Callable[[str, int, int], None]:
+    """The pipeline's progress callback, drawing one bar per stage."""
+    tasks: dict[str, TaskID] = {}
+
+    def report(stage: str, done: int, total: int) -> None:
+        if stage == "reading":
+            return  # inputs are counted by _Inputs, skipped ones included, as they stream by
+        if not tasks and documents.task is not None:  # the pass is over: bar complete
+            done_inputs = max(documents.inputs, 1)
+            progress.update(documents.task, total=done_inputs, completed=done_inputs)
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=max(total, 1))
+        progress.update(tasks[stage], completed=done, total=max(total, 1))
+
+    return report
+
+
+def _show(out: Console, render: Callable[[Console], None], no_pager: bool) -> None:
+    """Print what ``render`` draws; through the pager (rich's, which runs $PAGER, else less)
+    when stdout is a terminal and it is longer than the terminal, unless ``no_pager``."""
+    if no_pager or not out.is_terminal:
+        render(out)
+        return
+    with out.capture() as capture:
+        render(out)
+    drawn = capture.get()
+    if drawn.count("\n") < out.height - 1:
+        out.file.write(drawn)
+        out.file.flush()
+        return
+    os.environ.setdefault("LESS", "FRX")  # as git does: colours, and the text stays on quitting
+    with out.pager(styles=True):
+        render(out)
+
+
+def _selection(args: argparse.Namespace) -> Selection:
+    kinds = {k for given in args.kind for k in given} if args.kind else {EXACT, NEAR, EVENT}
+    if args.show_singles:
+        kinds.add(SINGLE)
+    return Selection(kinds=frozenset(kinds), min_size=args.min_size, limit=args.limit)
+
+
+def _check_filters(args: argparse.Namespace) -> None:
+    """The table's filters with another format are a usage error (exits 2 with the usage)."""
+    if args.format != "table" and (args.kind or args.min_size > 1 or args.limit or args.show_singles):
+        args.parser.error(
+            f"--kind, --min-size, --limit and --show-singles choose what the table lists; "
+            f"--format {args.format} holds every article (filter its records: by \"tier\", "
+            f"\"kind\" or \"cluster_size\")")
+
+
 def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run one clustering: stream the inputs through the pipeline, then print the result.
 
@@ -247,51 +429,58 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     on the way.
     Whether anything was readable is known only after the pass.
     """
-    config = _config(args)
     iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
     skipped: list[Skipped] = []
-    show_progress = not args.quiet and err.is_terminal
-    with Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True, disable=not show_progress,
-    ) as progress:
-        tasks: dict[str, TaskID] = {}
+    with _progress(err, args.quiet) as progress:
         documents = _Inputs(args.path, skipped, progress)
+        result = cluster_documents(documents, args.config, skipped=skipped,
+                                   progress=_reporter(progress, documents))
 
-        def report(stage: str, done: int, total: int) -> None:
-            if stage == "reading":
-                return  # inputs are counted by _Inputs, skipped ones included, as they stream by
-            if not tasks and documents.task is not None:  # the pass is over: bar complete
-                done_inputs = max(documents.inputs, 1)
-                progress.update(documents.task, total=done_inputs, completed=done_inputs)
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=max(total, 1))
-            progress.update(tasks[stage], completed=done, total=max(total, 1))
-
-        result = cluster_documents(documents, config, skipped=skipped, progress=report)
-
-    if result.documents == 0:
-        err.print(f"dedup: no readable article in {' '.join(args.path)}"
-                  + (f" ({len(skipped)} input(s) skipped)" if skipped else ""),
-                  markup=False, highlight=False)
-        for item in skipped[:20]:
-            err.print(f"  skipped {item.path}" + (f":{item.line}" if item.line else "")
-                      + f": {item.reason}", markup=False, highlight=False)
-        if len(skipped) > 20:
-            err.print(f"  ... and {len(skipped) - 20} more", markup=False, highlight=False)
-        return EXIT_USAGE
     if args.format == "json":
-        sys.stdout.write(to_json(result) + "\n")
+        sys.stdout.write(to_json(result) + "\n")  # a valid document even when nothing was read
     elif args.format == "jsonl":
         write_jsonl(result, sys.stdout)
-    else:
-        render_table(result, out, show_singles=args.show_singles)
+    elif result.documents:
+        _show(out, lambda console: render_table(result, console, selection=_selection(args)),
+              args.no_pager)
     sys.stdout.flush()
+    if result.documents == 0:
+        _nothing_readable(args.path, skipped, err)
+        return EXIT_USAGE
     if result.skipped and args.format != "table":
-        err.print(f"dedup: {len(result.skipped)} input(s) skipped (listed under \"skipped\")")
+        err.print(f"dedup: {plural(len(result.skipped), 'input')} skipped "
+                  "(listed under \"skipped\")", markup=False, highlight=False)
     if result.warnings and args.format != "table":
-        err.print(f"dedup: {len(result.warnings)} warning(s) (listed under \"warnings\")")
+        err.print(f"dedup: {plural(len(result.warnings), 'warning')} (listed under "
+                  "\"warnings\")", markup=False, highlight=False)
     return EXIT_SKIPPED if result.skipped else EXIT_OK
+
+
+def _nothing_readable(paths: Sequence[str], skipped: list[Skipped], err: Console) -> None:
+    err.print(f"dedup: no readable article in {' '.join(paths)}"
+              + (f" ({plural(len(skipped), 'input')} skipped)" if skipped else ""),
+              markup=False, highlight=False)
+    for item in skipped[:20]:
+        err.print(f"  skipped {item.path}" + (f":{item.line}" if item.line else "")
+                  + f": {item.reason}", markup=False, highlight=False)
+    if len(skipped) > 20:
+        err.print(f"  ... and {len(skipped) - 20} more", markup=False, highlight=False)
+
+
+def _explain(args: argparse.Namespace, out: Console, err: Console) -> int:
+    """``dedup explain PATH... A B``: the library explains, the command prints."""
+    iter_inputs(args.path)
+    skipped: list[Skipped] = []
+    with _progress(err, args.quiet) as progress:
+        documents = _Inputs(args.path, skipped, progress)
+        explanation = explain_pair(documents, args.a, args.b, args.config, skipped=skipped,
+                                   progress=_reporter(progress, documents))
+    if args.format == "table":
+        _show(out, lambda console: render_explanation(explanation, console), args.no_pager)
+    else:
+        sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, sort_keys=True,
+                                    indent=2 if args.format == "json" else None) + "\n")
+    return EXIT_SKIPPED if skipped else EXIT_OK
 
 
 def _discard_stdout() -> None:
@@ -313,13 +502,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
     try:
-        args = parser.parse_args(argv)
+        args = parse_arguments(parser, argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
-    out = _Output()
+    out = _Output(highlight=False)  # ids, titles and counts are not code: no colours guessed
     try:
         if args.command == "cluster":
             return _cluster(args, out, err)
+        if args.command == "explain":
+            return _explain(args, out, err)
         if args.command == "index":
             return _index(args, out, err)
     except DedupError as exc:

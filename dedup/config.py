@@ -52,22 +52,20 @@ class Config:
                 object.__setattr__(self, f.name, float(value))
                 value = float(value)
             if not isinstance(value, kind) or isinstance(value, bool):
-                raise ConfigError(
-                    f"The {f.name!r} parameter must be of type {kind.__name__}. "
-                    f"Got {value!r} instead."
-                )
+                _refuse(f.name, f"of type {kind.__name__}", value)
         for name in ("shingle_size", "num_perm", "salient_terms", "max_block_size"):
             if getattr(self, name) < 1:
-                raise ConfigError(
-                    f"The {name!r} parameter must be >= 1. Got {getattr(self, name)!r} instead."
-                )
+                _refuse(name, ">= 1", getattr(self, name))
         for name in ("near_duplicate_threshold", "same_event_threshold", "cluster_threshold"):
             if not 0.0 < getattr(self, name) <= 1.0:
-                raise ConfigError(
-                    f"The {name!r} parameter must be in (0, 1]. Got {getattr(self, name)!r} instead."
-                )
+                _refuse(name, "in (0, 1]", getattr(self, name))
         for name in ("date_tolerance_days", "window_days"):
             if getattr(self, name) < 0:
-                raise ConfigError(
-                    f"The {name!r} parameter must be >= 0. Got {getattr(self, name)!r} instead."
-                )
+                _refuse(name, ">= 0", getattr(self, name))
+
+
+def _refuse(name: str, requirement: str, value: object) -> None:
+    raise ConfigError(
+        f"The {name!r} parameter must be {requirement}. Got {value!r} instead.",
+        parameter=name, requirement=requirement, value=value,
+    )

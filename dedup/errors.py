@@ -12,7 +12,20 @@ class InputError(DedupError):
 
 
 class ConfigError(DedupError, ValueError):
-    """A configuration value is out of range (the message names the parameter)."""
+    """A configuration value is out of range (the message names the parameter).
+
+    ``parameter``, ``requirement`` (such as "in (0, 1]") and ``value`` say the same for a
+    caller that words it its own way (the command line names its flags); None where the
+    error is about no single parameter."""
+
+    def __init__(
+        self, message: str, *, parameter: str | None = None, requirement: str | None = None,
+        value: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.parameter = parameter
+        self.requirement = requirement
+        self.value = value
 
 
 def describe(exc: BaseException) -> str:

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import re2
 
@@ -118,6 +118,13 @@ class EventDate:
         if self.exact:
             return fmt(self.lo)
         return f"{fmt(self.lo)}..{fmt(self.hi)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """``from``/``to``: the first and last day (ISO, ``--MM-DD`` without a year),
+        ``year_known``, and ``basis``: what placed it (see :func:`extract_date`)."""
+        fmt = (lambda d: d.isoformat()) if self.year_known else (lambda d: d.strftime("--%m-%d"))
+        return {"from": fmt(self.lo), "to": fmt(self.hi), "year_known": self.year_known,
+                "basis": self.source}
 
 
 def _mk(year: int | None, month: int, day: int) -> dt.date | None:
@@ -414,6 +421,20 @@ class EventKey:
     place_parents: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     names: dict[str, str] = field(default_factory=dict, compare=False)
     dateline_place: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The key as people read it: the date interval, the people and organisations, the
+        venue and the other places, by the names the text gives them (sorted)."""
+        def named(keys: AbstractSet[str]) -> list[str]:
+            return sorted(self.names.get(k, k) for k in keys)
+
+        return {
+            "date": self.date.to_dict() if self.date else None,
+            "people": named(self.people),
+            "organisations": named(self.orgs),
+            "venue": self.names.get(self.venue, self.venue) if self.venue else None,
+            "places": named(self.places - {self.venue} if self.venue else self.places),
+        }
 
     def with_people(self, people: frozenset[str]) -> EventKey:
         """The same key with other people: ``dataclasses.replace`` without re-running

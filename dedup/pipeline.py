@@ -334,6 +334,59 @@ def publication_day(key: EventKey) -> int:
     return key.published.toordinal()
 
 
+# The candidate sources, by the names explanations give them.
+SAME_TEXT, LSH, BLOCKING = "same text", "minhash-lsh", "blocking"
+
+
+def candidate_sources(
+    prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config
+) -> dict[str, np.ndarray]:
+    """The candidate pairs of each source, as sorted (k, 2) arrays of rows ``(i, j)``, ``i < j``
+    (a pair may come from several): ``same text`` (equal exact-copy keys: each document
+    paired with the first of its text), ``minhash-lsh`` (signatures agreeing on an LSH band)
+    and ``blocking`` (two or more shared salient TF-IDF terms). ``body``: the TF-IDF matrix of
+    the bodies."""
+    n = len(prepared)
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    by_text: dict[str, int] = {}
+    for i, p in enumerate(prepared):
+        first = by_text.setdefault(p.exact, i)
+        if first != i:
+            found.append(np.array([[first, i]], dtype=np.int64))
+    sources = {SAME_TEXT: np.concatenate(found)}
+    empty = np.zeros((0, 2), dtype=np.int64)
+    sources[LSH] = lsh_pairs(signatures, config.near_duplicate_threshold) if n > 1 else empty
+    sources[BLOCKING] = (
+        blocking_pairs(top_terms(body, config.salient_terms), config.max_block_size)
+        if n > 1 else empty
+    )
+    return sources
+
+
+def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config: Config) -> np.ndarray:
+    """Which pairs the date-aware window lets through: articles published more than
+    ``window_days`` apart are never compared (a pair with an undated article always is)."""
+    day = np.array([publication_day(key) for key in keys], dtype=np.int64)
+    undated = (day[left] < 0) | (day[right] < 0)
+    return undated | (np.abs(day[left] - day[right]) <= config.window_days)
+
+
+def pair_measures(
+    signatures: np.ndarray, shingle_counts: np.ndarray, body: Any, heads: Any,
+    left: np.ndarray, right: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shingle Jaccard estimates (0 where a text has no shingle), body and headline-and-lead
+    TF-IDF cosines of pairs."""
+    if not len(left):
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    cosines = pair_cosines(body, left, right)
+    head_cosines = pair_cosines(heads, left, right)
+    jaccards = pair_jaccards(signatures, left, right)
+    empty = shingle_counts == 0
+    jaccards[empty[left] | empty[right]] = 0.0
+    return jaccards, cosines, head_cosines
+
+
 def score_candidates(
     corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
     report: Progress,
@@ -345,36 +398,16 @@ def score_candidates(
     report("fingerprints", n, n)
     body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix()) if n else (None, None)
 
-    found = [np.zeros((0, 2), dtype=np.int64)]
-    by_text: dict[str, int] = {}
-    for i, p in enumerate(prepared):
-        first = by_text.setdefault(p.exact, i)
-        if first != i:
-            found.append(np.array([[first, i]], dtype=np.int64))
-    if n > 1:
-        found.append(lsh_pairs(signatures, config.near_duplicate_threshold))
-        found.append(
-            blocking_pairs(top_terms(body, config.salient_terms), config.max_block_size)
-        )
-    both = np.concatenate(found)
+    both = np.concatenate(list(candidate_sources(prepared, signatures, body, config).values()))
     both = unique_pairs(both[:, 0], both[:, 1], n)
     report("candidates", len(both), len(both))
 
     left, right = both[:, 0], both[:, 1]
-    # Date-aware window: articles published too far apart are never compared.
-    day = np.array([publication_day(key) for key in keys], dtype=np.int64)
-    undated = (day[left] < 0) | (day[right] < 0)
-    inside = undated | (np.abs(day[left] - day[right]) <= config.window_days)
+    inside = in_window(keys, left, right, config)
     left, right = left[inside], right[inside]
-    ordered = len(left) > 0
-    if ordered:
-        cosines = pair_cosines(body, left, right)
-        head_cosines = pair_cosines(heads, left, right)
-        jaccards = pair_jaccards(signatures, left, right)
-        empty = shingle_counts == 0
-        jaccards[empty[left] | empty[right]] = 0.0
-    else:
-        cosines = head_cosines = jaccards = np.zeros(0)
+    jaccards, cosines, head_cosines = pair_measures(
+        signatures, shingle_counts, body, heads, left, right
+    )
     table, weight = score_pairs(
         keys, left, right, jaccards, cosines, head_cosines, config
     )
@@ -406,6 +439,15 @@ def cluster_documents(
         skipped: inputs the loader could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)``; the library itself never prints.
     """
+    config = checked_arguments(documents, config)
+    report = progress or (lambda stage, done, total: None)
+    with gc_paused():
+        return _cluster(documents, config, skipped, report)
+
+
+def checked_arguments(documents: Iterable[Document], config: Config | None) -> Config:
+    """The configuration of a batch call (``Config()`` for None); raises ConfigError or
+    InputError, saying what was given, for a config or documents of the wrong type."""
     config = Config() if config is None else config
     if not isinstance(config, Config):
         raise ConfigError(f"The 'config' parameter must be a Config. Got {config!r} instead.")
@@ -414,13 +456,11 @@ def cluster_documents(
             f"The 'documents' parameter must be an iterable of Document. "
             f"Got {type(documents).__name__} instead."
         )
-    report = progress or (lambda stage, done, total: None)
-    with _gc_paused():
-        return _cluster(documents, config, skipped, report)
+    return config
 
 
 @contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
+def gc_paused() -> Iterator[None]:
     """Pause the cyclic garbage collector: the pass allocates millions of small acyclic objects
     that it would scan again and again for nothing (about a tenth of the run time)."""
     enabled = gc.isenabled()
@@ -435,6 +475,16 @@ def _gc_paused() -> Iterator[None]:
 def _cluster(
     documents: Iterable[Document], config: Config, skipped: Sequence[Skipped], report: Progress
 ) -> ClusterResult:
+    corpus, failed = build_corpus(documents, config, report)
+    return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report)
+
+
+def build_corpus(
+    documents: Iterable[Document], config: Config, report: Progress
+) -> tuple[Corpus, list[Skipped]]:
+    """The single pass: every document analysed into a :class:`Corpus` (a collection is read
+    twice, first to learn each site's chrome), and the documents that could not be kept
+    (a duplicate id, an internal error in one document's analysis)."""
     chrome: dict[str, frozenset[str]] = {}
     if iter(documents) is not documents:
         # A collection can be read twice: first learn each site's own chrome.
@@ -458,7 +508,7 @@ def _cluster(
             batch, chars = [], 0
     failed += _add_batch(corpus, batch, chrome)
     report("reading", len(corpus.records), len(corpus.records))
-    return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report)
+    return corpus, failed
 
 
 def _checked(documents: Iterable[Document]) -> Iterator[Document]:
@@ -492,14 +542,29 @@ def cluster_corpus(
 ) -> ClusterResult:
     """Cluster what a :class:`Corpus` holds (the batch call and the incremental index's
     batch view share this, so both give the same clusters for the same documents)."""
+    report = report or (lambda stage, done, total: None)
+    keys = scored_keys(corpus)
+    table, weight = score_candidates(corpus, corpus.records, keys, corpus.config, report)
+    return cluster_scored(corpus, keys, table, weight, skipped=skipped, report=report)
+
+
+def scored_keys(corpus: Corpus) -> list[EventKey]:
+    """The event keys of a corpus's records as they are scored: a "surname" that other
+    articles write in lower case is a common word, not a name."""
+    common = corpus.common_words
+    return [drop_common_names(p.key, common) for p in corpus.records]
+
+
+def cluster_scored(
+    corpus: Corpus, keys: list[EventKey], table: PairTable, weight: dict[str, float], *,
+    skipped: Sequence[Skipped] = (), report: Progress | None = None,
+) -> ClusterResult:
+    """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`):
+    copies by :func:`dedup.scoring.copy_pairs`, stories by :func:`dedup.cluster.settle`."""
     config = corpus.config
     report = report or (lambda stage, done, total: None)
     n = len(corpus.records)
-    # A "surname" that other articles write in lower case is a common word.
-    common = corpus.common_words
     prepared = corpus.records
-    keys = [drop_common_names(p.key, common) for p in prepared]
-    table, weight = score_candidates(corpus, prepared, keys, config, report)
     # From here on rows are in id order, so that ties between equal scores and the order of
     # the two articles in a link's evidence never depend on the input order.
     order = sorted(range(n), key=lambda i: prepared[i].id)
@@ -511,13 +576,13 @@ def cluster_corpus(
     keys = [keys[i] for i in order]
     exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
     same_text = exact_ids[table.left] == exact_ids[table.right]
-    is_copy = copy_pairs(same_text, table.jaccard, config)
+    copy = copy_pairs(same_text, table.jaccard, config)
     _, stories, merges = settle(
-        n, table.left, table.right, table.score, is_copy,
+        n, table.left, table.right, table.score, copy,
         config.cluster_threshold, config.same_event_threshold,
     )
     links: list[Link] = []
-    for k in np.flatnonzero(is_copy):
+    for k in np.flatnonzero(copy):
         i, j = int(table.left[k]), int(table.right[k])
         feats = features(table, k, keys, weight, config)
         links.append(_link(prepared[i].id, prepared[j].id, EXACT if same_text[k] else NEAR, feats))
@@ -530,14 +595,12 @@ def cluster_corpus(
     report("clustering", n, n)
     details = {
         p.id: {
-            "date": p.key.date.label() if p.key.date else None,
-            "shown_date": (p.published or "")[:10] or (p.key.date.human() if p.key.date else ""),
             "source": p.source,
-            "venue": p.key.names.get(p.key.venue, p.key.venue) if p.key.venue else None,
             "published": p.published,
+            "event": key.to_dict(),  # as scored: the people without the corpus's common words
             "text": p.text.to_dict() if p.text else None,
         }
-        for p in prepared
+        for p, key in zip(prepared, keys)
     }
     return ClusterResult(
         documents=n,
@@ -547,4 +610,5 @@ def cluster_corpus(
         warnings=[w for p in prepared for w in p.warnings],
         titles={p.id: p.title for p in prepared},
         details=details,
+        config=config,
     )

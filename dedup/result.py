@@ -1,19 +1,23 @@
 """What a clustering run returns: links with their evidence, nested clusters, skipped inputs.
 
-``to_dict`` gives the stable JSON schema documented in the README (schema version 1).
+``to_dict`` gives the stable JSON schema documented in the README (schema version 2), written
+down as a JSON Schema in ``dedup/schema/cluster-v2.json``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from .config import Config
 from .documents import FieldWarning, Skipped
 
 EXACT, NEAR, EVENT, SINGLE = "exact", "near-duplicate", "same-event", "single"
 # From the tightest link to the loosest: a cluster's kind is its loosest link.
 KIND_ORDER = (EXACT, NEAR, EVENT)
-SCHEMA_VERSION = 1
+TIERS = (EXACT, NEAR, EVENT, SINGLE)
+# 2: a document's own tier (JSONL "tier", articles[].tier), articles[].event, "summary".
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -54,7 +58,8 @@ class Cluster:
 @dataclass(frozen=True)
 class ClusterResult:
     """Every input document is in exactly one cluster, or in ``skipped``; ``warnings`` lists
-    the fields of clustered documents that could not be used (a date that cannot be read)."""
+    the fields of clustered documents that could not be used (a date that cannot be read).
+    ``config`` is the configuration the run used."""
 
     documents: int
     clusters: list[Cluster]
@@ -63,11 +68,13 @@ class ClusterResult:
     warnings: list[FieldWarning] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict, compare=False)
     details: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
+    config: Config | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "schema": SCHEMA_VERSION,
             "documents": self.documents,
+            "summary": self.summary(),
             "clusters": [c.to_dict() for c in self.clusters],
             "links": [link.to_dict() for link in self.links],
             "skipped": [s.to_dict() for s in self.skipped],
@@ -75,14 +82,58 @@ class ClusterResult:
             "articles": self.articles(),
         }
 
+    def tiers(self) -> dict[str, str]:
+        """Each document's own tier, beside its cluster's kind: ``exact`` when another
+        document has the same text, else ``near-duplicate`` when it has copies (edited),
+        else ``same-event`` when its story has other write-ups, else ``single``."""
+        exact = {doc for link in self.links if link.kind == EXACT for doc in (link.a, link.b)}
+        out = {}
+        for cluster in self.clusters:
+            for group in cluster.groups:
+                for doc_id in group:
+                    if doc_id in exact:
+                        out[doc_id] = EXACT
+                    elif len(group) > 1:
+                        out[doc_id] = NEAR
+                    elif len(cluster.members) > 1:
+                        out[doc_id] = EVENT
+                    else:
+                        out[doc_id] = SINGLE
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """Counts (documents per own tier, clusters per kind, skipped inputs, warnings), the
+        configuration used and the version of dedup that made the result."""
+        from . import __version__  # the package is loaded by the time a result exists
+
+        tiers = dict.fromkeys(TIERS, 0)
+        for tier in self.tiers().values():
+            tiers[tier] += 1
+        kinds = dict.fromkeys(TIERS, 0)
+        for cluster in self.clusters:
+            kinds[cluster.kind] += 1
+        return {
+            "documents": self.documents,
+            "tiers": tiers,
+            "clusters": kinds,
+            "skipped": len(self.skipped),
+            "warnings": len(self.warnings),
+            "config": asdict(self.config) if self.config is not None else None,
+            "version": __version__,
+        }
+
     def articles(self) -> list[dict[str, Any]]:
         """One record per clustered document, by id: title, source, publication date as read,
-        and what the text pass removed (``text``: words, removed, removed_by, top_rule)."""
+        its own tier (:meth:`tiers`), its event key (``event``: date interval, people,
+        organisations, venue, places) and what the text pass removed (``text``: words,
+        removed, removed_by, top_rule)."""
+        tiers = self.tiers()
         out = []
         for doc_id in sorted(self.details):
             detail = self.details[doc_id]
             out.append({"id": doc_id, "title": self.titles.get(doc_id) or None,
                         "source": detail.get("source"), "published": detail.get("published"),
+                        "tier": tiers.get(doc_id, SINGLE), "event": detail.get("event"),
                         "text": detail.get("text")})
         return out
 

@@ -63,13 +63,35 @@ def event_scores(
     date: np.ndarray, place: np.ndarray,
 ) -> np.ndarray:
     """The same-event score of many pairs at once (``date``/``place`` are indices into
-    DATE_CODES/PLACE_CODES)."""
-    corroborated = (date == 1) | (date == 2) | (place == 1)
-    w_people = np.where(corroborated, W_PEOPLE, W_PEOPLE_UNCORROBORATED)
-    return (
-        W_COSINE * cosine + W_HEAD * head_cosine + w_people * people
-        + _DATE_POINTS[date] + _PLACE_POINTS[place]
-    )
+    DATE_CODES/PLACE_CODES): the sum of :func:`score_parts`."""
+    parts = score_parts(cosine, head_cosine, people, date, place)
+    return parts["cosine"] + parts["head_cosine"] + parts["people"] + parts["date"] + parts["place"]
+
+
+def corroborated(date: np.ndarray, place: np.ndarray) -> np.ndarray:
+    """Whether shared people weigh fully: the dates are the same or overlap, or the venues
+    match (codes as in DATE_CODES/PLACE_CODES)."""
+    return (date == 1) | (date == 2) | (place == 1)
+
+
+def score_parts(
+    cosine: np.ndarray, head_cosine: np.ndarray, people: np.ndarray,
+    date: np.ndarray, place: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """What each part adds to the same-event score: the weighted body and headline-and-lead
+    cosines, the weighted people overlap (full weight when :func:`corroborated`), and the
+    date and venue points."""
+    return {
+        "cosine": W_COSINE * cosine, "head_cosine": W_HEAD * head_cosine,
+        "people": people_weight(date, place) * people, "date": _DATE_POINTS[date],
+        "place": _PLACE_POINTS[place],
+    }
+
+
+def people_weight(date: np.ndarray, place: np.ndarray) -> np.ndarray:
+    """The weight of the people overlap: W_PEOPLE when :func:`corroborated`, else
+    W_PEOPLE_UNCORROBORATED."""
+    return np.where(corroborated(date, place), W_PEOPLE, W_PEOPLE_UNCORROBORATED)
 
 
 def copy_pairs(same_text: np.ndarray, jaccard: np.ndarray, config: Config) -> np.ndarray:

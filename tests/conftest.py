@@ -1,4 +1,5 @@
-"""Shared fixtures: a Redis server on loopback for the tests that need one.
+"""Shared fixtures: every JSON output checked against its JSON Schema; a Redis server on
+loopback for the tests that need one.
 
 CI (`.ci/run`) installs and starts redis-server and sets DEDUP_TEST_REDIS_URL; elsewhere the
 fixture starts a private server if the redis-server binary is on PATH, and the tests skip,
@@ -15,6 +16,29 @@ import time
 import uuid
 
 import pytest
+from schemas import checked, checked_lines
+
+
+@pytest.fixture(scope="session", autouse=True)
+def json_outputs_follow_their_schemas():
+    """Validate every JSON document and line the suite makes against dedup/schema/*.json:
+    the functions that build them are wrapped for the whole session (the CLI's JSON is
+    these values, dumped)."""
+    from dedup import explain, index, report, result
+
+    patch = pytest.MonkeyPatch()
+    patch.setattr(result.ClusterResult, "to_dict",
+                  checked(result.ClusterResult.to_dict, "cluster-v2.json"))
+    patch.setattr(report, "jsonl_records",
+                  checked_lines(report.jsonl_records, "cluster-v2.json", "line"))
+    patch.setattr(explain.Explanation, "to_dict",
+                  checked(explain.Explanation.to_dict, "explain-v1.json"))
+    patch.setattr(index.Verdict, "to_dict", checked(index.Verdict.to_dict, "index-v1.json", "verdict"))
+    patch.setattr(index.DedupIndex, "stats", checked(index.DedupIndex.stats, "index-v1.json", "stats"))
+    patch.setattr(report, "verdicts_document",
+                  checked(report.verdicts_document, "index-v1.json"))
+    yield
+    patch.undo()
 
 
 def _free_port() -> int:

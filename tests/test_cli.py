@@ -79,14 +79,15 @@ def test_json_every_input_in_exactly_one_cluster(seed_json: dict) -> None:
 
 
 def test_json_schema_keys(seed_json: dict) -> None:
-    assert set(seed_json) == {"schema", "documents", "clusters", "links", "skipped", "warnings",
-                              "articles"}
+    assert set(seed_json) == {"schema", "documents", "summary", "clusters", "links", "skipped",
+                              "warnings", "articles"}
     assert [a["id"] for a in seed_json["articles"]] == SEED_IDS
     for article in seed_json["articles"]:
-        assert set(article) == {"id", "title", "source", "published", "text"}
+        assert set(article) == {"id", "title", "source", "published", "tier", "event", "text"}
         assert set(article["text"]) == {"words", "removed", "removed_by", "top_rule"}
         assert article["text"]["removed"] == sum(article["text"]["removed_by"].values())
-    assert seed_json["schema"] == 1
+        assert set(article["event"]) == {"date", "people", "organisations", "venue", "places"}
+    assert seed_json["schema"] == 2
     for cluster in seed_json["clusters"]:
         assert set(cluster) == {"id", "kind", "members", "groups"}
         assert sorted(m for g in cluster["groups"] for m in g) == cluster["members"]
@@ -156,10 +157,25 @@ def test_missing_path_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path
 
 
 def test_empty_folder_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Exit 2, and still a valid JSON document: a JSON consumer always gets one.
     code, out, err = run(capsys, "cluster", str(tmp_path), "--format", "json")
     assert code == 2
-    assert out == ""
+    result = json.loads(out)
+    assert result["documents"] == 0
+    assert result["clusters"] == result["articles"] == result["skipped"] == []
+    assert result["summary"]["tiers"] == {"exact": 0, "near-duplicate": 0, "same-event": 0,
+                                          "single": 0}
     assert "no readable article" in err
+
+
+def test_empty_folder_prints_nothing_for_people(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for fmt in ("table", "jsonl"):
+        code, out, err = run(capsys, "cluster", str(tmp_path), "--format", fmt)
+        assert code == 2
+        assert out == ""
+        assert "no readable article" in err
 
 
 def test_good_and_empty_file_exits_1(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -236,8 +252,8 @@ def test_only_bad_inputs_exits_2_and_lists_them(
         (tmp_path / f"empty{i:02}.txt").write_bytes(b"")
     code, out, err = run(capsys, "cluster", str(tmp_path), "--format", "json")
     assert code == 2
-    assert out == ""
-    assert "no readable article" in err and "(27 input(s) skipped)" in err
+    assert json.loads(out)["summary"]["skipped"] == 27
+    assert "no readable article" in err and "(27 inputs skipped)" in err
     assert "empty00.txt: empty file" in err
     assert "a-gone.txt: broken symbolic link" in err
     assert "... and 7 more" in err
