@@ -366,23 +366,29 @@ def test_an_item_that_waited_too_long_for_the_lock_is_dropped_unindexed(redis_ur
      "Unknown setting DEDUP_SAVE_EVRY.* Did you mean DEDUP_SAVE_EVERY"),
 ])
 def test_conflicting_settings_are_refused(settings, error):
-    from scrapy.utils.test import get_crawler
-
     from dedup.integrations.scrapy import DedupPipeline
 
     with pytest.raises(ConfigError, match=error):
-        DedupPipeline.from_crawler(get_crawler(settings_dict=settings))
+        DedupPipeline.from_crawler(_crawler(settings))
 
 
 def test_a_disabled_pipeline_is_not_configured():
     from scrapy.exceptions import NotConfigured
-    from scrapy.utils.test import get_crawler
 
     from dedup.integrations.scrapy import DedupPipeline
 
-    crawler = get_crawler(settings_dict={"DEDUP_ENABLED": False, "DEDUP_INDX": "typo"})
     with pytest.raises(NotConfigured):
-        DedupPipeline.from_crawler(crawler)
+        DedupPipeline.from_crawler(_crawler({"DEDUP_ENABLED": False, "DEDUP_INDX": "typo"}))
+
+
+def _crawler(settings: dict):
+    """What from_crawler reads of a crawler (Scrapy's get_crawler wants a reactor installed
+    from 2.13 on)."""
+    from types import SimpleNamespace
+
+    from scrapy.settings import Settings
+
+    return SimpleNamespace(settings=Settings(settings), stats=None)
 
 
 def test_a_conflicting_setting_stops_the_crawl_before_the_first_request(
