@@ -56,6 +56,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.pipelines import ItemPipelineManager
 from scrapy.utils.defer import deferred_from_coro
 
+from .. import gazetteer
 from ..documents import Document
 from ..errors import ConfigError, DedupError, IndexBusy
 from ..index import DedupIndex, Verdict
@@ -222,6 +223,11 @@ class DedupPipeline:
     # -- on the worker thread --------------------------------------------------------------
 
     def _open(self) -> None:
+        # The first analysis loads the gazetteer (about a second, much of it in json.loads,
+        # which holds the GIL and so stalls the reactor thread too): load it now, before the
+        # first request, not while items arrive.
+        gazetteer.places()
+        gazetteer.countries()
         if self.redis_url:
             from ..shared import SharedIndex
 
