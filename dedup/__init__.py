@@ -2,7 +2,7 @@
 
 from .config import Config
 from .documents import Document, Skipped
-from .errors import ConfigError, DedupError, InputError
+from .errors import ConfigError, DedupError, IndexBusy, InputError
 from .index import DedupIndex, Verdict
 from .pipeline import cluster_documents
 from .result import Cluster, ClusterResult, Link
@@ -15,6 +15,7 @@ __all__ = [
     "DedupError",
     "DedupIndex",
     "Document",
+    "IndexBusy",
     "InputError",
     "Link",
     "Skipped",

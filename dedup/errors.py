@@ -28,6 +28,11 @@ class ConfigError(DedupError, ValueError):
         self.value = value
 
 
+class IndexBusy(DedupError):
+    """A shared index stayed locked by another process for longer than the caller would wait:
+    nothing was indexed, and the same call can be made again later."""
+
+
 def describe(exc: BaseException) -> str:
     """``"<type>: <message>"`` of an exception on one line (the message cut at 300 characters):
     how an internal error is reported, in a skip reason or on the command line."""

@@ -17,7 +17,10 @@ from __future__ import annotations
 
 import base64
 import json
+import math
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
@@ -26,7 +29,7 @@ import numpy as np
 from .boilerplate import page_keys, source_of
 from .config import Config
 from .documents import Document
-from .errors import ConfigError, DedupError
+from .errors import ConfigError, DedupError, IndexBusy
 from .fingerprint import shingle_count
 from .index import DedupIndex, Edge, Verdict
 from .pipeline import Analysis
@@ -52,12 +55,23 @@ class SharedIndex:
         config: settings; the first process to use ``name`` stores them, and later ones must
             agree (or pass None to adopt them).
         lock_timeout: seconds after which a lock held by a dead process expires. Default 30.
+        lock_wait: seconds :meth:`add` waits for the lock (trying every 0.1 s) before it raises
+            :class:`~dedup.errors.IndexBusy` (nothing indexed; call it again later); None waits
+            as long as it takes. Default 10.
     """
 
     def __init__(
         self, url: str, *, name: str = "dedup", config: Config | None = None,
-        lock_timeout: float = 30.0,
+        lock_timeout: float = 30.0, lock_wait: float | None = 10.0,
     ) -> None:
+        if lock_wait is not None and not (
+            isinstance(lock_wait, (int, float)) and not isinstance(lock_wait, bool)
+            and math.isfinite(lock_wait) and lock_wait > 0
+        ):
+            raise ConfigError(
+                "The 'lock_wait' parameter must be a positive number of seconds, or None to "
+                f"wait as long as it takes. Got {lock_wait!r} instead."
+            )
         try:
             import redis
         except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -66,7 +80,11 @@ class SharedIndex:
             ) from exc
         self._redis = redis.Redis.from_url(url)
         self._log = f"{name}:log"
-        self._lock = self._redis.lock(f"{name}:lock", timeout=lock_timeout, blocking_timeout=None)
+        self._name = name
+        self._lock_wait = lock_wait
+        self._lock = self._redis.lock(
+            f"{name}:lock", timeout=lock_timeout, blocking_timeout=lock_wait
+        )
         self.config = self._agree_on_config(f"{name}:config", config)
         self._local = DedupIndex(self.config)
         self._applied = 0
@@ -88,9 +106,12 @@ class SharedIndex:
     # -- public API ------------------------------------------------------------------------
 
     def add(self, document: Document) -> Verdict:
-        """Index an article for every process sharing the index, and say what it is."""
+        """Index an article for every process sharing the index, and say what it is.
+
+        Raises :class:`~dedup.errors.IndexBusy` when another process holds the index's lock
+        for longer than ``lock_wait`` seconds (the article is not indexed)."""
         for _attempt in range(3):
-            with self._mutex, self._lock:
+            with self._mutex, self._locked():
                 self._sync()
                 if document.id in self._local:  # a re-crawl: its verdict, nothing appended
                     return self._local.verdict(document.id)
@@ -112,6 +133,19 @@ class SharedIndex:
             f"Could not append {document.id!r} to the shared index: the log kept changing "
             "while this process held the lock (is lock_timeout shorter than one add?)."
         )
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        if not self._lock.acquire():  # False once lock_wait seconds have passed
+            raise IndexBusy(
+                f"The shared index {self._name!r} stayed locked by another process for "
+                f"{self._lock_wait:g} s; {self._name}:lock expires by itself when its holder "
+                "died. Add the article again later, or pass a longer lock_wait."
+            )
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def check(self, document: Document) -> Verdict:
         """The verdict :meth:`add` would give now, without indexing the article."""

@@ -135,3 +135,32 @@ def test_an_add_on_a_stale_view_rebuilds_and_judges_again(redis_url, redis_name,
     assert ids == [docs[0].id, docs[1].id, "copy-of-1"]
     assert first._redis.llen(first._log) == 3
     assert len(second) == 3
+
+
+def test_an_add_waits_lock_wait_seconds_then_raises_index_busy(redis_url, redis_name):
+    import time
+
+    import redis
+
+    from dedup import IndexBusy
+    from dedup.shared import SharedIndex
+
+    index = SharedIndex(redis_url, name=redis_name, lock_wait=0.5)
+    doc = _corpus()[0]
+    other = redis.Redis.from_url(redis_url).lock(f"{redis_name}:lock", timeout=30)
+    assert other.acquire(blocking=False)  # another process is in the middle of an add
+    started = time.monotonic()
+    with pytest.raises(IndexBusy, match=rf"{redis_name}.*locked.*0\.5 s"):
+        index.add(doc)
+    assert 0.35 < time.monotonic() - started < 5  # redis-py tries every 0.1 s until the wait
+    assert len(index) == 0 and index._redis.llen(index._log) == 0  # nothing indexed
+    other.release()
+    assert index.add(doc).status == "new"  # the same call, later, goes through
+
+
+@pytest.mark.parametrize("wait", [0, -1.0, float("nan"), float("inf"), True, "10"])
+def test_a_lock_wait_that_is_not_a_positive_number_is_refused(redis_url, redis_name, wait):
+    from dedup.shared import SharedIndex
+
+    with pytest.raises(ConfigError, match="'lock_wait' parameter must be a positive number"):
+        SharedIndex(redis_url, name=redis_name, lock_wait=wait)
