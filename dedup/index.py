@@ -28,24 +28,26 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any, NamedTuple
+from typing import Any
 
 import numpy as np
 from datasketch import MinHashLSH
 
-from .boilerplate import SiteChrome
+from . import store
+from .boilerplate import SiteChrome, page_keys, source_of
 from .candidates import Sketch
 from .cluster import Growth, StoryGraph
 from .config import Config
+from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
-from .dates import DateError, parse_published
 from .events import EventKey, drop_common_names
-from .fingerprint import MinHasher, estimate_jaccard
+from .fingerprint import MinHasher, estimate_jaccard, shingle_count
 from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, copy_pairs, entity_weight, evidence, pair_features
-from .similarity import heaviest
+from .similarity import TermCounts, heaviest
+from .store import Edge, IndexState, RowState, decode_entry, encode_entry
 
 NEW = "new"
 # Below this many indexed articles, document frequencies say little (every word looks rare):
@@ -89,22 +91,6 @@ class Verdict:
             "original": self.original, "story": self.story, "group": self.group,
             "scores": self.scores, "evidence": self.evidence, "recrawl": self.recrawl,
         }
-
-
-class Edge(NamedTuple):
-    """A candidate pair as the index keeps it: the same-event score (computed once, with the
-    statistics of the moment the later article was added), the estimated shingle Jaccard, and
-    whether the two are copies (0: no, 1: near-duplicate, 2: exact)."""
-
-    score: float
-    jaccard: float
-    copy: int
-
-    def links(self, threshold: float) -> bool:
-        """Whether the pair can join two articles at all: a copy, or a score that reaches the
-        cluster threshold (two clusters merge only where their average does, so only where
-        one of their pairs does)."""
-        return self.copy > 0 or self.score >= threshold
 
 
 @dataclass
@@ -214,6 +200,53 @@ class DedupIndex:
             best = self._by_id[verdict.matches[0]] if verdict.matches else -1
             self._given.append((verdict.status, best))
             return verdict
+
+    # -- the log protocol: one entry per added article, for a shared index's replicas -------
+
+    def add_logged(self, document: Document) -> tuple[Verdict, dict[str, Any] | None]:
+        """:meth:`add`, and the article as a log entry (:func:`dedup.store.encode_entry`)
+        that :meth:`apply_logged` applies to another replica of this index; no entry for a
+        re-crawl (nothing was indexed)."""
+        with self._lock:
+            if document.id in self._by_id:
+                return self.verdict(document.id), None
+            a = self._analyse(document, learn=True)
+            sig = self._signature(a)
+            verdict = self._add_analysed(a, sig)
+            row = len(self._corpus.records) - 1
+            words = self._corpus.vocabulary.words
+
+            def by_word(rows: TermCounts) -> dict[str, int]:
+                cols, values = rows.row(row)
+                return {words[c]: int(v) for c, v in zip(cols.tolist(), values.tolist())}
+
+            site = source_of(document)
+            return verdict, encode_entry(
+                a.record, by_word(self._corpus.terms), by_word(self._corpus.heads), sig,
+                shingle_count(len(a.ids), self.config.shingle_size), list(a.lower_words),
+                {other: e for other, e in self._edges[row].items() if other < row},
+                self._given[row], site, list(page_keys(document)) if site else [],
+            )
+
+    def apply_logged(self, entry: dict[str, Any]) -> None:
+        """Apply a log entry of another replica (:meth:`add_logged`, or :meth:`expire`'s
+        ``{"expire": date}``), in log order: the article is appended as it was added there,
+        with the pairs it was scored on, and the stories grow as they grew there."""
+        if "expire" in entry:
+            self.expire(entry["expire"])
+            return
+        e = decode_entry(entry)
+        with self._lock:
+            row = len(self._corpus.records)
+            growth = self._grow(e["edges"])
+            self._corpus.restore_counts(e["record"], e["terms"], e["heads"], e["signature"],
+                                        e["shingles"], e["lower"])
+            self._index_row(row, e["record"], e["signature"], e["shingles"] == 0, alive=True)
+            self._connect(row, e["edges"])
+            self._stories.grow(growth)
+            self._given.append(e["given"])
+            if e["site"]:
+                self._site_chrome.count(e["site"], e["lines"])
 
     def add_many(self, documents: Iterable[Document]) -> list[Verdict]:
         """:meth:`add` for each article, in order."""
@@ -459,29 +492,12 @@ class DedupIndex:
         for c in self._salient(cols, weights).tolist():
             self._postings.setdefault(c, []).append(row)
 
-    def _apply_entry(
-        self, record: Prepared, terms: dict[str, int], heads: dict[str, int], sig: np.ndarray,
-        shingles: int, lower: set[str], edges: dict[int, Edge], given: tuple[str, int],
-    ) -> None:
-        """Append an article indexed elsewhere (a shared index's log entry), with the pairs it
-        was scored on there, growing the stories as the process that added it did."""
-        with self._lock:
-            row = len(self._corpus.records)
-            growth = self._grow(edges)
-            self._corpus.restore_counts(record, terms, heads, sig, shingles, lower)
-            self._index_row(row, record, sig, shingles == 0, alive=True)
-            self._connect(row, edges)
-            self._stories.grow(growth)
-            self._given.append(given)
-
     # -- persistence -----------------------------------------------------------------------
 
     def save(self, path: str | os.PathLike[str]) -> None:
         """Write the index to ``path`` (SQLite; atomic: a crash mid-save keeps the old file)."""
-        from . import store
-
         with self._lock:
-            store.save(self, path)
+            store.save(self.state(), path)
 
     @classmethod
     def load(cls, path: str | os.PathLike[str], *, config: Config | None = None) -> DedupIndex:
@@ -490,51 +506,57 @@ class DedupIndex:
         ``config``: the configuration the caller expects; one that differs from the saved
         one raises :class:`~dedup.errors.ConfigError` (an index is only valid for the
         settings it was built with)."""
-        from . import store
-
-        index = store.load(path)
-        if config is not None and config != index.config:
+        state = store.load(path)
+        if config is not None and config != state.config:
             changed = ", ".join(
-                f"{name}={getattr(index.config, name)!r} (asked {getattr(config, name)!r})"
-                for name in index.config.__dataclass_fields__
-                if getattr(index.config, name) != getattr(config, name)
+                f"{name}={getattr(state.config, name)!r} (asked {getattr(config, name)!r})"
+                for name in state.config.__dataclass_fields__
+                if getattr(state.config, name) != getattr(config, name)
             )
             raise ConfigError(
                 f"{path}: the index was saved with other settings: {changed}; load it without "
                 "config= to use its own, or build a new index for these settings."
             )
+        return cls.from_state(state)
+
+    def state(self) -> IndexState:
+        """All the index holds, as the records of :mod:`dedup.store` (for any storage)."""
+        with self._lock:
+            corpus = self._corpus
+            signatures, shingles = corpus.finish()
+            rows = [
+                RowState(record, corpus.terms.row(row), corpus.heads.row(row), signatures[row],
+                         int(shingles[row]), self._alive[row], self._stories.group[row],
+                         self._stories.story[row], self._given[row])
+                for row, record in enumerate(corpus.records)
+            ]
+            sites, lines = self._site_chrome.state()
+            return IndexState(
+                self.config, dict(corpus.vocabulary.index), rows,
+                [(row, other, edge) for row, edges in enumerate(self._edges)
+                 for other, edge in edges.items() if other < row],
+                set(corpus.common_words), corpus.seen_once(), sites, lines,
+            )
+
+    @classmethod
+    def from_state(cls, state: IndexState) -> DedupIndex:
+        """An index holding ``state`` (:meth:`state`'s records, from any storage)."""
+        index = cls(state.config)
+        corpus = index._corpus
+        for word, _col in sorted(state.vocabulary.items(), key=lambda item: item[1]):
+            corpus.vocabulary.add(word)
+        corpus.restore_lower_words(state.common, state.seen)
+        index._site_chrome.restore(state.sites, state.site_lines)
+        for row, r in enumerate(state.rows):
+            index._given.append(r.given)
+            corpus.restore(r.record, r.terms, r.heads, r.signature, r.shingles)
+            index._index_row(row, r.record, np.asarray(r.signature, dtype=np.uint32),
+                             r.shingles == 0, r.alive)
+        for row, other, edge in state.edges:
+            index._edges[row][other] = index._edges[other][row] = edge
+        index._stories.restore([r.group for r in state.rows], [r.story for r in state.rows],
+                               [(row, other, edge.score) for row, other, edge in state.edges])
         return index
-
-    def _state(self) -> dict[str, Any]:
-        self._corpus.flush()
-        return {
-            "corpus": self._corpus,
-            "alive": list(self._alive),
-            "group_roots": list(self._stories.group),
-            "story_roots": list(self._stories.story),
-            "seen_once": self._corpus.seen_once(),
-            "site_chrome": self._site_chrome,
-            "given": list(self._given),
-            "edges": [(row, other, edge) for row, edges in enumerate(self._edges)
-                      for other, edge in edges.items() if other < row],
-        }
-
-    def _restore(self, vocabulary: dict[str, int], entries: list[tuple], common: set[str],
-                 seen: set[str], edges: Iterable[tuple[int, int, Edge]]) -> None:
-        for word, _col in sorted(vocabulary.items(), key=lambda item: item[1]):
-            self._corpus.vocabulary.add(word)
-        self._corpus.restore_lower_words(common, seen)
-        groups, stories = [], []
-        for record, terms, heads, sig, shingles, alive, group, story, given in entries:
-            row = len(self._corpus.records)
-            self._given.append(given)
-            self._corpus.restore(record, terms, heads, sig, shingles)
-            self._index_row(row, record, np.array(sig, dtype=np.uint32), shingles == 0, alive)
-            groups.append(group)
-            stories.append(story)
-        for row, other, edge in edges:
-            self._edges[row][other] = self._edges[other][row] = edge
-        self._stories.restore(groups, stories, [(row, other, edge.score) for row, other, edge in edges])
 
 
 def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:

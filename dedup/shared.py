@@ -1,48 +1,69 @@
 """One index shared by many crawler processes, through Redis.
 
-Design: Redis holds the index as an append-only **log** of indexed articles: for each, its
-record and event key, its MinHash signature, its term counts (the TF-IDF vectors are computed
-from them), its lower-case words, and the duplicate group and story it joined. Every process
-keeps a local :class:`~dedup.index.DedupIndex` that replays the log. An ``add()`` takes a Redis
-lock, replays the entries it has not seen, judges the article against the complete index,
-appends its entry and releases the lock: adds are serialised across processes, so no copy is
-missed because two processes saw it at once, and every verdict is in the log. Reads
-(``check()``) replay the log without the lock. The log order is the row order, so every
-process computes the same verdicts and the same batch view.
+Design: Redis holds the index as an append-only **log** (:func:`dedup.store.encode_entry`:
+each indexed article's record, signature, term counts, lower-case words, the pairs it was
+scored on and the verdict it got; and ``{"expire": date}`` entries), and a **snapshot**: the
+whole index at some point of the log, as the bytes of an index file (:func:`dedup.store.dumps`).
+Every process keeps a local :class:`~dedup.index.DedupIndex`: it loads the snapshot, then
+replays the log from there. An ``add()`` takes a Redis lock, replays the entries it has not
+seen, judges the article against the complete index, appends its entry and releases the
+lock: adds are serialised across processes, so no copy is missed because two processes saw
+it at once, and every verdict is in the log. Reads (``check()``) replay the log without the
+lock. The log order is the row order, so every process holds the same stories and the same
+batch view.
+
+:meth:`SharedIndex.compact` writes a new snapshot and drops the log entries it covers, so the
+log does not grow for ever and a new process reads only its tail; :meth:`SharedIndex.expire`
+is an entry of the log, so every process forgets the same articles.
+
+Keys (``name`` is the prefix): ``name:log`` (the entries after the snapshot), ``name:base``
+(how many entries came before the first one in ``name:log``), ``name:snapshot`` and
+``name:snapshot_at`` (the snapshot and how many entries it holds), ``name:config``,
+``name:lock``.
 
 Requires the ``redis`` package (``pip install dedup[redis]``) and a Redis server.
 """
 
 from __future__ import annotations
 
-import base64
+import datetime as dt
 import json
 import math
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import fields
 from typing import Any
 
-import numpy as np
-
-from .boilerplate import page_keys, source_of
+from . import store
 from .config import Config
+from .dates import parse_published
 from .documents import Document
 from .errors import ConfigError, DedupError, IndexBusy
-from .fingerprint import shingle_count
-from .index import DedupIndex, Edge, Verdict
-from .pipeline import Analysis
+from .index import DedupIndex, Verdict
 from .result import ClusterResult
-from .similarity import TermCounts
-from .store import record_from, record_json
 
-# RPUSH ARGV[2] to KEYS[1] only if the list holds ARGV[1] entries; else -1 (atomic in Redis).
+# RPUSH ARGV[2] to the log KEYS[1] only if the log holds ARGV[1] entries in all (the base
+# KEYS[2] counts those a compaction dropped); else -1 (atomic in Redis).
 _APPEND_IF_LENGTH = """
-if redis.call('LLEN', KEYS[1]) == tonumber(ARGV[1]) then
+local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+if base + redis.call('LLEN', KEYS[1]) == tonumber(ARGV[1]) then
     return redis.call('RPUSH', KEYS[1], ARGV[2])
 end
 return -1
+"""
+
+
+# The base KEYS[2] and the log KEYS[1]'s entries from number ARGV[1] on (none when a
+# compaction dropped some of them: the caller loads the snapshot first), read atomically.
+_TAIL = """
+local base = tonumber(redis.call('GET', KEYS[2]) or '0')
+local applied = tonumber(ARGV[1])
+if applied < base then
+    return {base, {}}
+end
+return {base, redis.call('LRANGE', KEYS[1], applied - base, -1)}
 """
 
 
@@ -80,6 +101,9 @@ class SharedIndex:
             ) from exc
         self._redis = redis.Redis.from_url(url)
         self._log = f"{name}:log"
+        self._base = f"{name}:base"
+        self._snapshot = f"{name}:snapshot"
+        self._snapshot_at = f"{name}:snapshot_at"
         self._name = name
         self._lock_wait = lock_wait
         self._lock = self._redis.lock(
@@ -90,6 +114,7 @@ class SharedIndex:
         self._applied = 0
         self._mutex = threading.RLock()  # one replay at a time within this process
         self._append = self._redis.register_script(_APPEND_IF_LENGTH)
+        self._tail = self._redis.register_script(_TAIL)
 
     def _agree_on_config(self, key: str, config: Config | None) -> Config:
         wanted = json.dumps({f.name: getattr(config or Config(), f.name) for f in fields(Config)})
@@ -115,20 +140,9 @@ class SharedIndex:
                 self._sync()
                 if document.id in self._local:  # a re-crawl: its verdict, nothing appended
                     return self._local.verdict(document.id)
-                with self._local._lock:
-                    a = self._local._analyse(document, learn=True)
-                    sig = self._local._signature(a)
-                verdict = self._local._add_analysed(a, sig)
-                entry = json.dumps(self._entry(a, sig, document))
-                # Append only if the log is still as long as this replica saw it: a lock held
-                # past lock_timeout may have let another process append in between.
-                if self._append(keys=[self._log], args=[self._applied, entry]) >= 0:
-                    self._applied += 1
+                verdict, entry = self._local.add_logged(document)
+                if self._append_entry(entry):
                     return verdict
-                # This replica judged against a stale log and now disagrees with it: rebuild
-                # it from the log and judge the article again.
-                self._local = DedupIndex(self.config)
-                self._applied = 0
         raise DedupError(
             f"Could not append {document.id!r} to the shared index: the log kept changing "
             "while this process held the lock (is lock_timeout shorter than one add?)."
@@ -146,6 +160,54 @@ class SharedIndex:
             yield
         finally:
             self._lock.release()
+
+    def _append_entry(self, entry: dict[str, Any] | None) -> bool:
+        """Append this replica's newest entry. False (and the replica is thrown away, to be
+        rebuilt from Redis) when the log is no longer as long as this replica saw it: a lock
+        held past lock_timeout may have let another process append in between."""
+        if self._append(keys=[self._log, self._base], args=[self._applied, json.dumps(entry)]) >= 0:
+            self._applied += 1
+            return True
+        self._local = DedupIndex(self.config)
+        self._applied = 0
+        return False
+
+    def expire(self, before: dt.date | str) -> int:
+        """Forget, in every process, the articles published before ``before`` (see
+        :meth:`DedupIndex.expire <dedup.index.DedupIndex.expire>`); returns how many were
+        dropped. The expiry is an entry of the log, so every replica applies it at the same
+        point."""
+        day = before if isinstance(before, dt.date) else parse_published(str(before))
+        for _attempt in range(3):
+            with self._mutex, self._locked():
+                self._sync()
+                dropped = self._local.expire(day)
+                if self._append_entry({"expire": day.isoformat()}):
+                    return dropped
+        raise DedupError("Could not append an expiry to the shared index: the log kept changing.")
+
+    def compact(self) -> int:
+        """Write a snapshot of the whole index to Redis and drop the log entries it covers:
+        a new process then loads the snapshot and replays only the entries after it. Returns
+        how many entries the snapshot holds. Run it now and then (a cron job, or every few
+        thousand adds): the log otherwise grows with every article."""
+        with self._mutex, self._locked():
+            self._sync()
+            data = store.dumps(self._local.state())
+            base = int(self._redis.get(self._base) or 0)
+            with self._redis.pipeline(transaction=True) as tx:
+                tx.set(self._snapshot, data)
+                tx.set(self._snapshot_at, self._applied)
+                tx.ltrim(self._log, self._applied - base, -1)
+                tx.set(self._base, self._applied)
+                tx.execute()
+            return self._applied
+
+    def save(self, path: str | os.PathLike[str]) -> None:
+        """Write the index as this process holds it, brought up to date, to an index file
+        (:meth:`DedupIndex.save <dedup.index.DedupIndex.save>`)."""
+        self._sync()
+        self._local.save(path)
 
     def check(self, document: Document) -> Verdict:
         """The verdict :meth:`add` would give now, without indexing the article."""
@@ -172,50 +234,24 @@ class SharedIndex:
     # -- the log ---------------------------------------------------------------------------
 
     def _sync(self) -> None:
-        """Replay the log entries this process has not applied yet."""
+        """Replay the log entries this process has not applied yet; from the snapshot first
+        when a compaction dropped some of them."""
         with self._mutex:
-            for raw in self._redis.lrange(self._log, self._applied, -1):
-                self._apply(json.loads(raw))
+            base, log = self._tail(keys=[self._log, self._base], args=[self._applied])
+            base = int(base)
+            if self._applied < base:
+                with self._redis.pipeline(transaction=True) as tx:
+                    tx.get(self._snapshot)
+                    tx.get(self._snapshot_at)
+                    snapshot, at = tx.execute()
+                if snapshot is None:  # pragma: no cover - only if someone deleted the key
+                    raise DedupError(f"The shared index {self._name!r} lost its snapshot.")
+                self._local = DedupIndex.from_state(store.loads(snapshot, f"{self._snapshot}"))
+                self._applied = int(at)
+                _, log = self._tail(keys=[self._log, self._base], args=[self._applied])
+            for raw in log:
+                self._local.apply_logged(json.loads(raw))
                 self._applied += 1
-
-    def _entry(self, a: Analysis, sig: np.ndarray, document: Document) -> dict[str, Any]:
-        local = self._local
-        row = len(local._corpus.records) - 1
-        record = a.record
-        words = local._corpus.vocabulary.words
-
-        def counts(rows: TermCounts) -> dict[str, int]:  # the row just added, by word
-            cols, values = rows.row(row)
-            return {words[c]: int(v) for c, v in zip(cols.tolist(), values.tolist())}
-
-        return {
-            "record": record_json(record),
-            "terms": counts(local._corpus.terms),
-            "heads": counts(local._corpus.heads),
-            "signature": base64.b64encode(sig.astype("<u4").tobytes()).decode(),
-            "shingles": shingle_count(len(a.ids), local.config.shingle_size),
-            "lower": sorted(a.lower_words),
-            # the pairs it was scored on here: every process grows its stories with them
-            "edges": [[other, *edge] for other, edge in sorted(local._edges[row].items())
-                      if other < row],
-            "given": list(local._given[row]),
-            # the page's lines, so that every process learns its site's chrome from it
-            "site": source_of(document),
-            "lines": sorted(page_keys(document)) if source_of(document) else [],
-        }
-
-    def _apply(self, entry: dict[str, Any]) -> None:
-        data = entry["record"]
-        record = record_from(data)
-        sig = np.frombuffer(base64.b64decode(entry["signature"]), "<u4").copy()
-        self._local._apply_entry(
-            record, entry["terms"], entry["heads"], sig, entry["shingles"], set(entry["lower"]),
-            {int(other): Edge(float(score), float(jaccard), int(copy))
-             for other, score, jaccard, copy in entry["edges"]},
-            tuple(entry["given"]),
-        )
-        if entry.get("site"):
-            self._local._site_chrome.count(entry["site"], set(entry["lines"]))
 
 
 __all__ = ["SharedIndex"]

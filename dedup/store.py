@@ -1,16 +1,33 @@
-"""Saving and loading a :class:`~dedup.index.DedupIndex`: one SQLite file, written whole to a
-temporary file beside the target and renamed over it, so a process killed mid-save leaves the
-previous index intact. Nothing is unpickled: every value is JSON, text or a numeric array."""
+"""The records a crawler index is kept in, and its storage: memory, an SQLite file, Redis.
+
+One set of records serves every storage:
+
+* :class:`IndexState`: all an index holds, as plain records (:class:`RowState` per article,
+  its scored pairs as :class:`Edge`, the vocabulary, the common words, the sites' chrome).
+  :meth:`DedupIndex.state <dedup.index.DedupIndex.state>` gives it and
+  :meth:`DedupIndex.from_state <dedup.index.DedupIndex.from_state>` takes it back.
+* :func:`save` / :func:`load` write it to one SQLite file (written whole to a temporary file
+  beside the target and renamed over it, so a process killed mid-save leaves the previous
+  index intact) and read it; :func:`dumps` / :func:`loads` do the same as bytes (a shared
+  index's snapshot in Redis).
+* :func:`encode_entry` / :func:`decode_entry`: one added article as a log entry (JSON), the
+  delta a shared index appends to its Redis log and every process applies.
+
+Nothing is unpickled: every value is JSON, text or a numeric array. This module imports no
+other storage and not the index: the index uses it, never the other way round.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import os
 import sqlite3
-from dataclasses import asdict, fields
+import tempfile
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -20,8 +37,51 @@ from .errors import InputError
 from .events import EventDate, EventKey
 from .pipeline import Prepared, TextRecord
 
-if TYPE_CHECKING:
-    from .index import DedupIndex
+
+
+class Edge(NamedTuple):
+    """A candidate pair as an index keeps it: the same-event score (computed once, with the
+    statistics of the moment the later article was added), the estimated shingle Jaccard, and
+    whether the two are copies (0: no, 1: near-duplicate, 2: exact)."""
+
+    score: float
+    jaccard: float
+    copy: int
+
+    def links(self, threshold: float) -> bool:
+        """Whether the pair can join two articles at all: a copy, or a score that reaches the
+        cluster threshold (two clusters merge only where their average does, so only where
+        one of their pairs does)."""
+        return self.copy > 0 or self.score >= threshold
+
+
+@dataclass
+class RowState:
+    """One indexed article as stored."""
+
+    record: Prepared
+    terms: tuple[np.ndarray, np.ndarray]  # columns, counts
+    heads: tuple[np.ndarray, np.ndarray]
+    signature: np.ndarray
+    shingles: int
+    alive: bool
+    group: int  # first row of its duplicate group
+    story: int  # first row of its story
+    given: tuple[str, int]  # the status its verdict gave, its best match row (-1: none)
+
+
+@dataclass
+class IndexState:
+    """All a crawler index holds, as records (see the module doc)."""
+
+    config: Config
+    vocabulary: dict[str, int]
+    rows: list[RowState] = field(default_factory=list)
+    edges: list[tuple[int, int, Edge]] = field(default_factory=list)  # (row, other < row, edge)
+    common: set[str] = field(default_factory=set)  # words two articles or more write in lower case
+    seen: set[str] = field(default_factory=set)  # words one article or more writes so
+    sites: list[tuple[str, int, int]] = field(default_factory=list)  # SiteChrome.state()
+    site_lines: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 FORMAT = "dedup-index"
@@ -116,15 +176,15 @@ def _given(data: dict[str, Any], row: int, group: int, story: int) -> tuple[str,
     return "new", -1
 
 
-def save(index: DedupIndex, path: str | os.PathLike[str]) -> None:
-    """Write ``index`` to ``path`` atomically (temporary file, fsync, rename)."""
+def save(state: IndexState, path: str | os.PathLike[str]) -> None:
+    """Write ``state`` to ``path`` atomically (temporary file, fsync, rename)."""
     target = Path(path)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     try:
         with sqlite3.connect(tmp) as db:
             db.executescript(_SCHEMA)
-            _write(index, db)
+            _write(state, db)
         with open(tmp, "rb") as handle:
             os.fsync(handle.fileno())
         os.replace(tmp, target)
@@ -134,42 +194,53 @@ def save(index: DedupIndex, path: str | os.PathLike[str]) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _write(index: DedupIndex, db: sqlite3.Connection) -> None:
-    state = index._state()
-    config = {f.name: getattr(index.config, f.name) for f in fields(Config)}
+def dumps(state: IndexState) -> bytes:
+    """``state`` as the bytes of the file :func:`save` writes."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.dedup"
+        save(state, path)
+        return path.read_bytes()
+
+
+def loads(data: bytes, name: str = "snapshot") -> IndexState:
+    """The state in bytes :func:`dumps` made (``name``: what error messages call them)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "index.dedup"
+        path.write_bytes(data)
+        try:
+            return load(path)
+        except InputError as exc:
+            raise InputError(str(exc).replace(str(path), name)) from None
+
+
+def _write(state: IndexState, db: sqlite3.Connection) -> None:
+    config = {f.name: getattr(state.config, f.name) for f in fields(Config)}
     db.executemany("INSERT INTO meta VALUES (?, ?)", [
         ("format", FORMAT), ("version", str(VERSION)), ("config", json.dumps(config)),
     ])
-    corpus = state["corpus"]
-    signatures, shingles = corpus.finish()
     rows = []
-    for row, record in enumerate(corpus.records):
-        tc, tn = corpus.terms.row(row)
-        hc, hn = corpus.heads.row(row)
-        data = record_json(record)
-        data["given"] = list(state["given"][row])
+    for number, row in enumerate(state.rows):
+        data = record_json(row.record)
+        data["given"] = list(row.given)
         rows.append((
-            row, record.id, json.dumps(data, ensure_ascii=False),
-            tc.astype("<i4").tobytes(), tn.astype("<f4").tobytes(),
-            hc.astype("<i4").tobytes(), hn.astype("<f4").tobytes(),
-            signatures[row].astype("<u4").tobytes(), int(shingles[row]),
-            int(state["alive"][row]), state["group_roots"][row], state["story_roots"][row],
+            number, row.record.id, json.dumps(data, ensure_ascii=False),
+            row.terms[0].astype("<i4").tobytes(), row.terms[1].astype("<f4").tobytes(),
+            row.heads[0].astype("<i4").tobytes(), row.heads[1].astype("<f4").tobytes(),
+            row.signature.astype("<u4").tobytes(), int(row.shingles),
+            int(row.alive), row.group, row.story,
         ))
     db.executemany("INSERT INTO docs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-    db.executemany("INSERT INTO vocabulary VALUES (?, ?)", corpus.vocabulary.index.items())
-    db.executemany("INSERT INTO words VALUES (?, 'common')", ((w,) for w in corpus.common_words))
-    db.executemany("INSERT INTO words VALUES (?, 'seen')", ((w,) for w in state["seen_once"]))
+    db.executemany("INSERT INTO vocabulary VALUES (?, ?)", state.vocabulary.items())
+    db.executemany("INSERT INTO words VALUES (?, 'common')", ((w,) for w in state.common))
+    db.executemany("INSERT INTO words VALUES (?, 'seen')", ((w,) for w in state.seen))
     db.executemany("INSERT INTO edges VALUES (?, ?, ?, ?, ?)",
-                   ((row, other, *edge) for row, other, edge in state["edges"]))
-    sites, lines = state["site_chrome"].state()
-    db.executemany("INSERT INTO sites VALUES (?, ?, ?)", sites)
-    db.executemany("INSERT INTO site_lines VALUES (?, ?, ?)", lines)
+                   ((row, other, *edge) for row, other, edge in state.edges))
+    db.executemany("INSERT INTO sites VALUES (?, ?, ?)", state.sites)
+    db.executemany("INSERT INTO site_lines VALUES (?, ?, ?)", state.site_lines)
 
 
-def load(path: str | os.PathLike[str]) -> DedupIndex:
-    """Read an index written by :func:`save`; a file that is not one raises :class:`InputError`."""
-    from .index import DedupIndex, Edge
-
+def load(path: str | os.PathLike[str]) -> IndexState:
+    """Read a state written by :func:`save`; a file that is not one raises :class:`InputError`."""
     source = Path(path)
     try:
         with open(source, "rb") as handle:
@@ -190,37 +261,76 @@ def load(path: str | os.PathLike[str]) -> DedupIndex:
                     f"{source}: dedup index version {meta.get('version')} is not supported "
                     f"(this dedup reads version {VERSION})"
                 )
-            config = Config(**json.loads(meta["config"]))
-            index = DedupIndex(config)
-            vocabulary = dict(db.execute("SELECT term, col FROM vocabulary"))
+            state = IndexState(
+                Config(**json.loads(meta["config"])),
+                dict(db.execute("SELECT term, col FROM vocabulary")),
+            )
             words = db.execute("SELECT word, kind FROM words").fetchall()
             docs = db.execute("SELECT * FROM docs ORDER BY row").fetchall()
-            sites = db.execute("SELECT * FROM sites").fetchall() if version >= 3 else []
-            lines = db.execute("SELECT * FROM site_lines").fetchall() if version >= 3 else []
-            edges = db.execute("SELECT * FROM edges").fetchall() if version >= 3 else []
+            if version >= 3:
+                state.sites = db.execute("SELECT * FROM sites").fetchall()
+                state.site_lines = db.execute("SELECT * FROM site_lines").fetchall()
+                state.edges = [(row, other, Edge(*values))
+                               for row, other, *values in db.execute("SELECT * FROM edges")]
         finally:
             db.close()
     except sqlite3.DatabaseError as exc:
         raise InputError(f"{source}: not a dedup index ({exc})") from exc
-    entries = []
-    for (row, _id, record, tc, tn, hc, hn, sig, shingles, alive, group_root, story_root) in docs:
+    state.common = {w for w, kind in words if kind == "common"}
+    state.seen = {w for w, kind in words if kind == "seen"}
+    for (row, _id, record, tc, tn, hc, hn, sig, shingles, alive, group, story) in docs:
         data = json.loads(record)
-        prepared = record_from(data)
-        entries.append((
-            prepared,
+        state.rows.append(RowState(
+            record_from(data),
             (np.frombuffer(tc, "<i4"), np.frombuffer(tn, "<f4")),
             (np.frombuffer(hc, "<i4"), np.frombuffer(hn, "<f4")),
-            np.frombuffer(sig, "<u4"), shingles, bool(alive), group_root, story_root,
-            _given(data, row, group_root, story_root),
+            np.frombuffer(sig, "<u4").copy(), shingles, bool(alive), group, story,
+            _given(data, row, group, story),
         ))
-    index._site_chrome.restore(sites, lines)
-    index._restore(
-        vocabulary, entries,
-        common={w for w, kind in words if kind == "common"},
-        seen={w for w, kind in words if kind == "seen"},
-        edges=[(row, other, Edge(*values)) for row, other, *values in edges],
-    )
-    return index
+    return state
 
 
-__all__ = ["save", "load", "FORMAT", "VERSION", "asdict"]
+def encode_entry(
+    record: Prepared, terms: dict[str, int], heads: dict[str, int], signature: np.ndarray,
+    shingles: int, lower: list[str], edges: dict[int, Edge], given: tuple[str, int],
+    site: str | None, lines: list[str],
+) -> dict[str, Any]:
+    """One added article as a log entry: its record, its term counts by word (each process
+    numbers words its own way), its signature, its lower-case words (for the common words),
+    the pairs it was scored on (so every process grows its stories from the same scores), the
+    verdict it got, and its site and line keys (so every process learns the site's chrome)."""
+    return {
+        "record": record_json(record),
+        "terms": terms,
+        "heads": heads,
+        "signature": base64.b64encode(signature.astype("<u4").tobytes()).decode(),
+        "shingles": int(shingles),
+        "lower": sorted(lower),
+        "edges": [[other, *edge] for other, edge in sorted(edges.items())],
+        "given": list(given),
+        "site": site,
+        "lines": sorted(lines),
+    }
+
+
+def decode_entry(entry: dict[str, Any]) -> dict[str, Any]:
+    """The values of a log entry (:func:`encode_entry`), decoded."""
+    return {
+        "record": record_from(entry["record"]),
+        "terms": entry["terms"],
+        "heads": entry["heads"],
+        "signature": np.frombuffer(base64.b64decode(entry["signature"]), "<u4").copy(),
+        "shingles": int(entry["shingles"]),
+        "lower": set(entry["lower"]),
+        "edges": {int(other): Edge(float(score), float(jaccard), int(copy))
+                  for other, score, jaccard, copy in entry["edges"]},
+        "given": (str(entry["given"][0]), int(entry["given"][1])),
+        "site": entry.get("site"),
+        "lines": set(entry.get("lines", ())),
+    }
+
+
+__all__ = [
+    "Edge", "FORMAT", "IndexState", "RowState", "VERSION", "decode_entry", "dumps",
+    "encode_entry", "load", "loads", "record_from", "record_json", "save",
+]

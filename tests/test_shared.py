@@ -164,3 +164,31 @@ def test_a_lock_wait_that_is_not_a_positive_number_is_refused(redis_url, redis_n
 
     with pytest.raises(ConfigError, match="'lock_wait' parameter must be a positive number"):
         SharedIndex(redis_url, name=redis_name, lock_wait=wait)
+
+
+def test_expire_and_compaction_reach_every_process(redis_url, redis_name, tmp_path):
+    from dedup.shared import SharedIndex
+
+    first = SharedIndex(redis_url, name=redis_name)
+    topics = ["the council budget vote", "a warehouse fire near the port",
+              "the regional cup final", "flooding in the old town", "a new bridge"]
+    docs = [Document(id=f"d{i}", text=f"Reporters covered {topic} all week. " * 8,
+                     title=topic.capitalize(), published=f"2023-0{i + 1}-10")
+            for i, topic in enumerate(topics)]
+    for doc in docs:
+        first.add(doc)
+    assert first.expire("2023-03-01") == 2  # January and February
+    second = SharedIndex(redis_url, name=redis_name)  # replays the expiry from the log
+    assert second.stats()["expired"] == 2 and len(second) == 3
+    assert first.compact() == 6  # five articles and one expiry
+    assert first._redis.llen(first._log) == 0
+    copy = Document(id="copy", text=docs[4].text, title=docs[4].title, published="2023-05-11")
+    assert second.add(copy).status == "exact"  # appended after the snapshot
+    third = SharedIndex(redis_url, name=redis_name)  # the snapshot, then the log's tail
+    assert len(third) == 4 and third.stats()["expired"] == 2
+    assert third.result().to_dict() == second.result().to_dict()
+    assert third.add(Document(id="copy", text="changed")).recrawl
+    third.save(tmp_path / "local.dedup")
+    from dedup import DedupIndex
+
+    assert len(DedupIndex.load(tmp_path / "local.dedup")) == 4
