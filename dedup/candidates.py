@@ -14,9 +14,16 @@ Pairs are ``(i, j)`` row indices with ``i < j``.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import scipy.sparse as sp
 from datasketch import MinHashLSH
+
+from .analysis import Prepared
+from .config import Config
+from .events import EventKey
+from .similarity import top_terms
 
 
 class Sketch:
@@ -120,3 +127,47 @@ def unique_pairs(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     """Distinct ``(left, right)`` pairs, sorted, as a (k, 2) array."""
     keys = distinct(np.asarray(left, dtype=np.int64) * max(n, 1) + right)
     return np.stack([keys // max(n, 1), keys % max(n, 1)], axis=1)
+
+
+def publication_day(key: EventKey) -> int:
+    """Publication day number where known with its year (else -1): the candidate window."""
+    if key.published is None or key.date is None or not key.date.year_known:
+        return -1
+    return key.published.toordinal()
+
+
+# The candidate sources, by the names explanations give them.
+SAME_TEXT, LSH, BLOCKING = "same text", "minhash-lsh", "blocking"
+
+
+def candidate_sources(
+    prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config
+) -> dict[str, np.ndarray]:
+    """The candidate pairs of each source, as sorted (k, 2) arrays of rows ``(i, j)``, ``i < j``
+    (a pair may come from several): ``same text`` (equal exact-copy keys: each document
+    paired with the first of its text), ``minhash-lsh`` (signatures agreeing on an LSH band)
+    and ``blocking`` (two or more shared salient TF-IDF terms). ``body``: the TF-IDF matrix of
+    the bodies."""
+    n = len(prepared)
+    found = [np.zeros((0, 2), dtype=np.int64)]
+    by_text: dict[str, int] = {}
+    for i, p in enumerate(prepared):
+        first = by_text.setdefault(p.exact, i)
+        if first != i:
+            found.append(np.array([[first, i]], dtype=np.int64))
+    sources = {SAME_TEXT: np.concatenate(found)}
+    empty = np.zeros((0, 2), dtype=np.int64)
+    sources[LSH] = lsh_pairs(signatures, config.near_duplicate_threshold) if n > 1 else empty
+    sources[BLOCKING] = (
+        blocking_pairs(top_terms(body, config.salient_terms), config.max_block_size)
+        if n > 1 else empty
+    )
+    return sources
+
+
+def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config: Config) -> np.ndarray:
+    """Which pairs the date-aware window lets through: articles published more than
+    ``window_days`` apart are never compared (a pair with an undated article always is)."""
+    day = np.array([publication_day(key) for key in keys], dtype=np.int64)
+    undated = (day[left] < 0) | (day[right] < 0)
+    return undated | (np.abs(day[left] - day[right]) <= config.window_days)

@@ -49,7 +49,7 @@ _CHROME_LINE = re.compile(
       | (?P<credit>agencies|\(?with\ inputs\ from\ .*\)?)
       | (?P<syndication>except\ for\ the\ headline,\ this\ story\ has\ not\ been\ edited.*)
       | (?P<logo>[a-z0-9-]*logo\b.*)
-      | (?P<date_banner>(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\ 
+      | (?P<date_banner>(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ ]
           (?:\d{1,2}(?:st|nd|rd|th)?\ [a-z]+\.?|[a-z]+\.?\ \d{1,2}(?:st|nd|rd|th)?)
           ,?(?:\ \d{4})?(?:\W+\d{1,2}[:.]\d{2}.*)?)
       | (?P<caption>(?:photo|image|picture|file\ photo|representational\ image)s?

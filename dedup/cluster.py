@@ -12,12 +12,17 @@ it as the link that explains it. Ids and order are deterministic.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, Link
+from .corpus import Corpus
+from .documents import Progress, Skipped
+from .events import EventKey
+from .pairs import PairTable, features
+from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, ClusterResult, Link
+from .scoring import PairFeatures, copy_pairs, evidence
 
 
 class UnionFind:
@@ -360,3 +365,68 @@ def build_clusters(
 
 
 __all__ = ["StoryGraph", "UnionFind", "average_linkage", "build_clusters", "mergeable", "settle", "EXACT", "NEAR", "EVENT", "SINGLE"]
+
+
+def _link(a: str, b: str, kind: str, feats: PairFeatures) -> Link:
+    scores, facts = evidence(feats, kind)
+    first, second = sorted((a, b))
+    return Link(first, second, kind, scores, facts)
+
+
+def cluster_scored(
+    corpus: Corpus, keys: list[EventKey], table: PairTable, weight: dict[str, float], *,
+    skipped: Sequence[Skipped] = (), report: Progress | None = None,
+) -> ClusterResult:
+    """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`):
+    copies by :func:`dedup.scoring.copy_pairs`, stories by :func:`dedup.cluster.settle`."""
+    config = corpus.config
+    report = report or (lambda stage, done, total: None)
+    n = len(corpus.records)
+    prepared = corpus.records
+    # From here on rows are in id order, so that ties between equal scores and the order of
+    # the two articles in a link's evidence never depend on the input order.
+    order = sorted(range(n), key=lambda i: prepared[i].id)
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    table = table.renumbered(rank)
+    prepared = [prepared[i] for i in order]
+    ids = [p.id for p in prepared]
+    keys = [keys[i] for i in order]
+    exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
+    same_text = exact_ids[table.left] == exact_ids[table.right]
+    copy = copy_pairs(same_text, table.jaccard, config)
+    _, stories, merges = settle(
+        n, table.left, table.right, table.score, copy,
+        config.cluster_threshold, config.same_event_threshold,
+    )
+    links: list[Link] = []
+    for k in np.flatnonzero(copy):
+        i, j = int(table.left[k]), int(table.right[k])
+        feats = features(table, k, keys, weight, config)
+        links.append(_link(prepared[i].id, prepared[j].id, EXACT if same_text[k] else NEAR, feats))
+    pair_index = table.left * max(n, 1) + table.right
+    for i, j in merges:
+        k = int(np.searchsorted(pair_index, i * max(n, 1) + j))
+        links.append(_link(prepared[i].id, prepared[j].id, EVENT, features(table, k, keys, weight, config)))
+    links.sort(key=lambda link: (link.a, link.b))
+    clusters = build_clusters(ids, links, stories)
+    report("clustering", n, n)
+    details = {
+        p.id: {
+            "source": p.source,
+            "published": p.published,
+            "event": key.to_dict(),  # as scored: the people without the corpus's common words
+            "text": p.text.to_dict() if p.text else None,
+        }
+        for p, key in zip(prepared, keys)
+    }
+    return ClusterResult(
+        documents=n,
+        clusters=clusters,
+        links=links,
+        skipped=list(skipped),
+        warnings=[w for p in prepared for w in p.warnings],
+        titles={p.id: p.title for p in prepared},
+        details=details,
+        config=config,
+    )

@@ -6,12 +6,15 @@ with the path (and line) and a reason a person understands. Loaders live in :mod
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from .dates import published_text
 from .errors import InputError, describe
+
+# The progress callback every stage reports to: ``callback(stage, done, total)``.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(frozen=True)

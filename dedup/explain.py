@@ -19,26 +19,13 @@ from typing import Any
 
 import numpy as np
 
+from .candidates import BLOCKING, LSH, SAME_TEXT, candidate_sources, in_window, publication_day
+from .cluster import cluster_scored
 from .config import Config
-from .documents import Document, Skipped
+from .documents import Document, Progress, Skipped
 from .errors import InputError
-from .pairs import features, score_pairs
-from .pipeline import (
-    BLOCKING,
-    LSH,
-    SAME_TEXT,
-    Progress,
-    build_corpus,
-    candidate_sources,
-    checked_arguments,
-    cluster_scored,
-    gc_paused,
-    in_window,
-    pair_measures,
-    publication_day,
-    score_candidates,
-    scored_keys,
-)
+from .pairs import features, pair_measures, score_candidates, score_pairs
+from .pipeline import build_corpus, checked_arguments, gc_paused, scored_keys
 from .result import EVENT, EXACT, NEAR, Cluster, ClusterResult, Link
 from .scoring import (
     DATE_CODES,

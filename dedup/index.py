@@ -34,16 +34,18 @@ import numpy as np
 from datasketch import MinHashLSH
 
 from . import store
+from .analysis import Analysis, Prepared, analyse
 from .boilerplate import SiteChrome, page_keys, source_of
-from .candidates import Sketch
+from .candidates import Sketch, publication_day
 from .cluster import Growth, StoryGraph
 from .config import Config
+from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names
-from .fingerprint import MinHasher, estimate_jaccard, shingle_count
-from .pipeline import Analysis, Corpus, Prepared, analyse, cluster_corpus, publication_day
+from .fingerprint import estimate_jaccard, shingle_count
+from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import PairFeatures, copy_pairs, entity_weight, evidence, pair_features
 from .similarity import TermCounts, heaviest
@@ -379,7 +381,6 @@ class DedupIndex:
         """Score the article against its candidates, and how it grows the stories."""
         body, head = self._query_vectors(a)
         key = drop_common_names(a.record.key, self._corpus.common_words)
-        n = len(self._corpus.records) + 1
         empty = len(a.ids) == 0
         edges: dict[int, Edge] = {}
         feats: dict[int, PairFeatures] = {}

@@ -7,14 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from .analysis import Prepared
+from .candidates import candidate_sources, in_window, unique_pairs
 from .config import Config
+from .corpus import Corpus
+from .documents import Progress
 from .events import EventKey
+from .fingerprint import pair_jaccards
 from .scoring import PLACE_CODES, PairFeatures, compare_places, entity_weight, event_scores
 from .scoring import pair_features as _pair_features
+from .similarity import pair_cosines, tfidf
 
 
 @dataclass
@@ -154,3 +161,47 @@ def features(
         keys[i], keys[j], float(table.jaccard[k]), float(table.cosine[k]),
         float(table.head_cosine[k]), weight, config,
     )
+
+
+def pair_measures(
+    signatures: np.ndarray, shingle_counts: np.ndarray, body: Any, heads: Any,
+    left: np.ndarray, right: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Shingle Jaccard estimates (0 where a text has no shingle), body and headline-and-lead
+    TF-IDF cosines of pairs."""
+    if not len(left):
+        return np.zeros(0), np.zeros(0), np.zeros(0)
+    cosines = pair_cosines(body, left, right)
+    head_cosines = pair_cosines(heads, left, right)
+    jaccards = pair_jaccards(signatures, left, right)
+    empty = shingle_counts == 0
+    jaccards[empty[left] | empty[right]] = 0.0
+    return jaccards, cosines, head_cosines
+
+
+def score_candidates(
+    corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
+    report: Progress,
+) -> tuple[PairTable, dict[str, float]]:
+    """Candidate pairs (row indices, i < j) with their features, in a deterministic order
+    (``keys``: the records' event keys as scored, common words dropped from their people)."""
+    n = len(prepared)
+    signatures, shingle_counts = corpus.finish()
+    report("fingerprints", n, n)
+    body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix()) if n else (None, None)
+
+    both = np.concatenate(list(candidate_sources(prepared, signatures, body, config).values()))
+    both = unique_pairs(both[:, 0], both[:, 1], n)
+    report("candidates", len(both), len(both))
+
+    left, right = both[:, 0], both[:, 1]
+    inside = in_window(keys, left, right, config)
+    left, right = left[inside], right[inside]
+    jaccards, cosines, head_cosines = pair_measures(
+        signatures, shingle_counts, body, heads, left, right
+    )
+    table, weight = score_pairs(
+        keys, left, right, jaccards, cosines, head_cosines, config
+    )
+    report("scoring", len(left), len(left))
+    return table, weight

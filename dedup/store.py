@@ -31,12 +31,11 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from .analysis import Prepared, TextRecord
 from .config import Config
 from .documents import FieldWarning
 from .errors import InputError
 from .events import EventDate, EventKey
-from .pipeline import Prepared, TextRecord
-
 
 
 class Edge(NamedTuple):

@@ -15,7 +15,7 @@ from dedup.events import EventDate, compare_dates, extract_date, extract_event_k
 from dedup.gazetteer import places
 from dedup.loaders import extract_title
 from dedup.normalize import clean_text
-from dedup.pipeline import prepare
+from dedup.analysis import prepare
 from dedup.scoring import compare_places
 
 DATA = Path(__file__).parent.parent / "data"
@@ -402,7 +402,7 @@ def test_with_people_equals_dataclasses_replace() -> None:
     from dataclasses import replace
 
     from dedup.documents import Document
-    from dedup.pipeline import prepare
+    from dedup.analysis import prepare
 
     record = prepare(Document(id="a", text="New Delhi, May 4 (IANS): S Jaishankar met Sergey "
                                            "Lavrov in Goa on Thursday.", published="2023-05-04"))

@@ -1,0 +1,173 @@
+"""The corpus: what the single pass keeps of every document (no text), as the batch run and
+the crawler index both hold it: small records, MinHash signatures, term counts over one
+vocabulary, and how many documents write each word in lower case (the common words).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .analysis import Analysis, Prepared, analyse_batch
+from .config import Config
+from .documents import Document, Skipped
+from .fingerprint import MinHasher, id_signatures, shingle_count
+from .similarity import TermCounts, distinct_counts
+from .vocabulary import Vocabulary
+
+
+class Corpus:
+    """The single pass over the documents: small records, MinHash signatures and term counts
+    are kept; the texts are not (so memory grows with the number of documents, not their size)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.records: list[Prepared] = []
+        self.vocabulary = Vocabulary()
+        self.terms = TermCounts(self.vocabulary)
+        self.heads = TermCounts(self.vocabulary)
+        # Per token id, how many documents write it in lower case (0, 1, or 2 for two or
+        # more); the words at 2 are the common words, kept as a set for the name checks.
+        self.common_words: set[str] = set()
+        self._lower_docs = np.zeros(0, dtype=np.uint8)
+        self._minhasher = MinHasher(config.num_perm, config.seed)
+        self._pending: list[np.ndarray] = []
+        self._pending_tokens = 0
+        self._signatures: list[np.ndarray] = []
+        self._shingle_counts: list[np.ndarray] = []
+
+    def add_batch(
+        self, docs: Sequence[Document], site_chrome: Sequence[frozenset[str]] | None = None
+    ) -> list[Skipped]:
+        """Analyse several documents together (:func:`analyse_batch`) and keep them, as
+        :meth:`add_analysis` does, counting their lower-case words once for the batch.
+
+        A document whose analysis fails (a bug in one document's analysis is that document's
+        problem, not the run's) is not kept: it comes back as a :class:`Skipped` with reason
+        ``internal error: <type>: <message>``, and the rest of the batch is kept."""
+        skipped: list[Skipped] = []
+        try:
+            analysed = analyse_batch(docs, self.vocabulary, site_chrome)
+        except Exception:
+            # Analysis only numbers new tokens in the vocabulary before it returns, so it can
+            # be run again one document at a time to find the one that fails.
+            chrome = site_chrome or [frozenset()] * len(docs)
+            analysed = []
+            for doc, own in zip(docs, chrome):
+                try:
+                    analysed.extend(analyse_batch([doc], self.vocabulary, [own]))
+                except Exception as exc:
+                    skipped.append(Skipped.internal_error(doc.id, exc, id=doc.id))
+        for a in analysed:
+            self.add_analysis(a, count_lower=False)
+        self._count_lower([a.lower_words.ids for a in analysed])
+        return skipped
+
+    def add_analysis(
+        self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
+    ) -> Analysis:
+        """Keep what later stages need of an analysed document (analysed with this corpus's
+        vocabulary). ``signature``: its MinHash signature, when the caller has it already;
+        ``count_lower=False``: the caller counts its lower-case words (a batch at once)."""
+        if signature is not None:
+            self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
+        self.records.append(a.record)
+        self.terms.add_ids(a.title_ids, a.ids)
+        self.heads.add_ids(a.title_ids, a.lead_ids)
+        if count_lower:
+            self._count_lower([a.lower_words.ids])
+        if signature is None:
+            self._pending.append(a.ids)
+            self._pending_tokens += len(a.ids)
+            if self._pending_tokens >= 50_000:
+                self.flush()
+        return a
+
+    def restore(
+        self, record: Prepared, terms: tuple[np.ndarray, np.ndarray],
+        heads: tuple[np.ndarray, np.ndarray], signature: np.ndarray, shingles: int,
+    ) -> None:
+        """Append a document as a saved index holds it (no text to analyse)."""
+        self._append_signature(signature, shingles)
+        self.records.append(record)
+        self.terms.add_row(*terms)
+        self.heads.add_row(*heads)
+
+    def restore_counts(
+        self, record: Prepared, terms: dict[str, int], heads: dict[str, int],
+        signature: np.ndarray, shingles: int, lower_words: set[str],
+    ) -> None:
+        """Append a document given as term counts (a shared index's log entry)."""
+        self._append_signature(signature, shingles)
+        self.records.append(record)
+        self.terms.add_counts(terms)
+        self.heads.add_counts(heads)
+        add = self.vocabulary.add
+        self._count_lower([np.unique(np.array([add(w) for w in lower_words], dtype=np.int32))])
+
+    def _append_signature(self, signature: np.ndarray, shingles: int) -> None:
+        """Keep a signature computed elsewhere (after those still pending: document order)."""
+        self.flush()
+        self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
+        self._shingle_counts.append(np.array([shingles], dtype=np.int64))
+
+    def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
+        """Count the lower-case words of documents (each array: one document's distinct ids):
+        a word two documents write in lower case is a common word. Only the ids that become
+        common turn into strings."""
+        arrays = [ids for ids in id_arrays if len(ids)]
+        if not arrays:
+            return
+        flat = np.concatenate(arrays) if len(arrays) > 1 else arrays[0]
+        size = len(self.vocabulary)
+        if size > len(self._lower_docs):
+            grown = np.zeros(max(size, 2 * len(self._lower_docs)), dtype=np.uint8)
+            grown[:len(self._lower_docs)] = self._lower_docs
+            self._lower_docs = grown
+        if len(arrays) == 1:  # one document: its ids are distinct already
+            ids, docs = flat.astype(np.int64), np.ones(len(flat), dtype=np.int64)
+        else:
+            ids, docs = distinct_counts(flat)
+        before = self._lower_docs[ids]
+        after = np.minimum(before.astype(np.int64) + docs, 2)
+        self._lower_docs[ids] = after
+        words = self.vocabulary.words
+        self.common_words.update(words[i] for i in ids[(before < 2) & (after == 2)].tolist())
+
+    def seen_once(self) -> set[str]:
+        """The words one document or more writes in lower case (a saved index keeps them)."""
+        words = self.vocabulary.words
+        return {words[i] for i in np.flatnonzero(self._lower_docs).tolist()}
+
+    def restore_lower_words(self, common: set[str], seen: set[str]) -> None:
+        """Set the lower-case word counts of a saved index (``seen``: written so once or more;
+        ``common``: twice or more)."""
+        self.common_words = set(common)
+        add = self.vocabulary.add
+        ids = np.array([add(w) for w in seen | common], dtype=np.int64)
+        twice = np.array([add(w) for w in common], dtype=np.int64)
+        self._lower_docs = np.zeros(len(self.vocabulary), dtype=np.uint8)
+        self._lower_docs[ids] = 1
+        self._lower_docs[twice] = 2
+
+    def signatures_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """MinHash signatures and shingle counts of token-id arrays."""
+        return id_signatures(
+            id_arrays, self.vocabulary.hashes(), self.config.shingle_size, self._minhasher
+        )
+
+    def flush(self) -> None:
+        """Compute the signatures of the documents added since the last flush."""
+        if self._pending:
+            sigs, counts = self.signatures_of(self._pending)
+            self._signatures.append(sigs)
+            self._shingle_counts.append(counts)
+        self._pending, self._pending_tokens = [], 0
+
+    def finish(self) -> tuple[np.ndarray, np.ndarray]:
+        """Signatures and shingle counts of all documents, in order."""
+        self.flush()
+        if not self._signatures:
+            return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
+        return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
