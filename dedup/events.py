@@ -30,6 +30,7 @@ import re2
 
 from ._compiled import cap_runs as _compiled_cap_runs
 from ._compiled import name_runs as _compiled_name_runs
+from ._compiled import run_parts as _compiled_run_parts
 from .gazetteer import _FOLDED, countries, fold, parents_of, places
 from .normalize import first_sentences
 
@@ -635,7 +636,7 @@ def extract_event_key(
         # The same loop, compiled: runs in the dateline first, then the others in order.
         _compiled_name_runs(
             text, memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i"), span[0], span[1],
-            _RUNS, _run_maker(),
+            _RUNS, _run_maker() if _compiled_run_parts is not None else _run,
             ex.parents, getattr(lower_words, "lookup", lower_words), ex.people, ex.names,
             ex.singles, ex.visit, ex.orgs,
         )
