@@ -14,8 +14,10 @@ over rounds of (time with the kernel off) / (time with all on) in the same round
 time of the process (user + system), with the wall time beside it.
 
 ``--callgrind`` runs each setting once under ``valgrind --tool=callgrind`` and counts the
-instructions of the whole ``dedup cluster FILE --format json`` command instead (start-up,
-loading and output included): repeatable to a few in a million, whatever the neighbours do.
+instructions of the same :func:`dedup.cluster_documents` call instead (instrumentation is
+switched on around that call alone, through a few lines of C built with the machine's ``cc``
+against ``valgrind/callgrind.h``): repeatable to a few in a million, whatever the neighbours
+do, and about fifty times slower than a plain run.
 
 ``make-corpus N OUT.jsonl [--sources K]`` writes the speed corpus of
 :func:`benchmarks.corpus.make_corpus` as JSON Lines, optionally spread over K sources (so that
@@ -47,11 +49,18 @@ from dedup.loaders import load
 from benchmarks.corpus import make_corpus
 docs, _ = load(sys.argv[1])
 cluster_documents(make_corpus(50, seed=1))
+toggle = None
+if len(sys.argv) > 2:  # the callgrind switch: instructions of the next call alone
+    import ctypes
+    toggle = ctypes.CDLL(sys.argv[2])
+    toggle.dedup_instrument(1)
 before = resource.getrusage(resource.RUSAGE_SELF)
 wall = time.perf_counter()
 result = cluster_documents(docs)
 wall = time.perf_counter() - wall
 after = resource.getrusage(resource.RUSAGE_SELF)
+if toggle is not None:
+    toggle.dedup_instrument(0)
 cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 print(json.dumps({"cpu": cpu, "wall": wall, "docs": len(docs), "off": sorted(_compiled.OFF),
                   "clusters": len(result.clusters), "links": len(result.links)}))
@@ -79,25 +88,52 @@ def time_once(path: str, value: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def callgrind_once(path: str, value: str) -> int:
-    """Instructions of ``dedup cluster PATH --format json`` with ``value`` switched off."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "callgrind.out"
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-             sys.executable, "-m", "dedup", "cluster", path, "--format", "json", "-q"],
-            env=_env(value), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
-        summary = re.search(r"^(?:summary|totals):\s*(\d+)", out.read_text(), re.MULTILINE)
-        if summary is None:
-            raise RuntimeError(f"no callgrind total for DEDUP_PURE_PYTHON={value!r}")
-        return int(summary.group(1))
+_TOGGLE = r"""
+#include <valgrind/callgrind.h>
+void dedup_instrument(int on)
+{
+    if (on) {
+        CALLGRIND_ZERO_STATS;
+        CALLGRIND_START_INSTRUMENTATION;
+    }
+    else {
+        CALLGRIND_DUMP_STATS; /* into OUT.1: the instructions since the start */
+        CALLGRIND_STOP_INSTRUMENTATION;
+    }
+}
+"""
+
+
+def callgrind_once(path: str, value: str, tmp: Path) -> int:
+    """Instructions of the timed call with ``value`` switched off."""
+    lib = tmp / "toggle.so"
+    if not lib.exists():
+        (tmp / "toggle.c").write_text(_TOGGLE)
+        subprocess.run(["cc", "-shared", "-fPIC", "-O1", "-o", str(lib), str(tmp / "toggle.c")],
+                       check=True)
+    out = tmp / f"callgrind.{abs(hash(value))}.out"
+    subprocess.run(
+        ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}",
+         sys.executable, "-c", _CHILD, path, str(lib)],
+        env=_env(value) | {"PYTHONHASHSEED": "0"},  # the same set orders every run
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+    )
+    dump = Path(f"{out}.1").read_text()
+    summary = re.search(r"^(?:summary|totals):\s*(\d+)", dump, re.MULTILINE)
+    if summary is None:
+        raise RuntimeError(f"no callgrind total for DEDUP_PURE_PYTHON={value!r}")
+    return int(summary.group(1))
 
 
 def measure(path: str, options: argparse.Namespace) -> list[dict]:
     rows = settings(options.off)
     if options.callgrind:
-        counts = {label: callgrind_once(path, value) for label, value in rows}
+        counts = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            for label, value in rows:
+                counts[label] = callgrind_once(path, value, Path(tmp))
+                print(f"  {Path(path).name}: {label}: {counts[label]:,} instructions",
+                      file=sys.stderr, flush=True)
         base = counts["all on"]
         return [{"setting": label, "instructions": counts[label],
                  "ratio": counts[label] / base} for label, _ in rows]
