@@ -34,16 +34,21 @@ _PHOTO_CREDIT = re.compile(r"\btwitter/@\w+$")
 _NEWLINES = re.compile(r"\r\n?")
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _compact(text: str) -> str:
     """The same text stored one byte per character where it fits now (ASCII, else Latin-1).
     str.replace keeps the two-byte storage the curly quotes needed; every later step
-    (regexes, splits, the token scan, the slices it hashes) is faster on the one-byte form."""
+    (regexes, splits, the token scan, the slices it hashes) is faster on the one-byte form.
+    A wider text loses its lone surrogates (a JSON "\\ud800" escape makes one), which no
+    encoding can write and the RE2 patterns cannot read: each becomes U+FFFD."""
     for codec in ("ascii", "latin-1"):
         try:
             return text.encode(codec).decode(codec)
         except UnicodeEncodeError:
             continue
-    return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def normalize_unicode(text: str) -> str:

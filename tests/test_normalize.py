@@ -385,3 +385,18 @@ def test_a_c1_control_character_before_a_comments_block_is_cleaned_not_fatal() -
     assert "\x95" not in cleaned
     result = cluster_documents([Document("a", text), Document("b", text + " More.")])
     assert result.documents == 2
+
+
+def test_a_lone_surrogate_is_replaced_not_fatal() -> None:
+    """A JSON "\\ud800" escape makes a lone surrogate. It reached the RE2 date patterns, which
+    encode their input as UTF-8, and the whole run stopped with UnicodeEncodeError (compiled
+    and pure Python alike; the differential tests' generated text found it). Cleaning now
+    writes U+FFFD for it."""
+    assert normalize_unicode("x\ud800y \u2019\U0001f600") == "x\ufffdy '\U0001f600"
+    assert clean_text("\udfff\u00e9") == "\ufffd\u00e9"
+    text = "New Delhi, May 4 (IANS): Jaishankar met Lavrov in Goa on Thursday \ud800 to talk."
+    result = cluster_documents([
+        Document(id="a", text=text, title="Talks \udc00 in Goa", published="2023-05-04"),
+        Document(id="b", text=text.replace("\ud800", ""), published="2023-05-04"),
+    ])
+    assert [c.members for c in result.clusters] == [["a", "b"]]
