@@ -19,10 +19,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-KERNELS = (
-    "scan", "cap_runs", "row_dots", "name_runs", "run_parts", "count_rows", "normalize",
-    "top_columns", "line_keys", "signatures", "pair_jaccards",
-)
+KERNELS = ("scan", "cap_runs", "name_runs", "run_parts", "normalize", "line_keys", "signatures")
 """Every compiled kernel, by the name of its function (and of its attribute here)."""
 
 _ALL = {"1", "all", "true", "yes"}
@@ -50,15 +47,11 @@ OFF = switched_off(os.environ.get("DEDUP_PURE_PYTHON"))
 
 scan: Callable[..., Any] | None = None
 cap_runs: Callable[..., Any] | None = None
-row_dots: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
 run_parts: Callable[..., Any] | None = None
-count_rows: Callable[..., Any] | None = None
 normalize: Callable[..., Any] | None = None
-top_columns: Callable[..., Any] | None = None
 line_keys: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
-pair_jaccards: Callable[..., Any] | None = None
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
 
 BUILT: frozenset[str] = frozenset()
