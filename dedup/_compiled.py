@@ -7,7 +7,7 @@ Switching kernels off (``DEDUP_PURE_PYTHON`` in the environment, read once at im
 * unset or empty: every kernel that is built runs;
 * ``1`` (also ``all``, ``true``, ``yes``): none runs, everything takes its Python path;
 * a comma-separated list of kernel names (:data:`KERNELS`), such as
-  ``DEDUP_PURE_PYTHON=normalize,line_keys``: those kernels alone take their Python path. A
+  ``DEDUP_PURE_PYTHON=scan,signatures``: those kernels alone take their Python path. A
   name that is no kernel is an error (a typo would otherwise measure the wrong thing).
 """
 
@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-KERNELS = ("scan", "cap_runs", "name_runs", "run_parts", "normalize", "line_keys", "signatures")
+KERNELS = ("scan", "cap_runs", "name_runs", "run_parts", "line_keys", "signatures")
 """Every compiled kernel, by the name of its function (and of its attribute here)."""
 
 _ALL = {"1", "all", "true", "yes"}
@@ -49,7 +49,6 @@ scan: Callable[..., Any] | None = None
 cap_runs: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
 run_parts: Callable[..., Any] | None = None
-normalize: Callable[..., Any] | None = None
 line_keys: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)

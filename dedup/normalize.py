@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ._compiled import normalize as _compiled_normalize
-
 _TRANSLATE = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
@@ -32,8 +30,6 @@ _NFKC_SAME = tuple(
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _PHOTO_CREDIT = re.compile(r"\btwitter/@\w+$")
 _NEWLINES = re.compile(r"\r\n?")
-
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -52,20 +48,7 @@ def _compact(text: str) -> str:
 
 
 def normalize_unicode(text: str) -> str:
-    """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one.
-
-    Compiled in one pass (``dedup._scan.normalize``) for the common text: ASCII with curly
-    quotes, dashes, special spaces and Latin-1 letters; anything else takes the Python steps."""
-    if _compiled_normalize is not None:
-        fast = _compiled_normalize(text, _ONE_PASS)
-        if fast is not None:
-            return fast
-    return _normalize_steps(text)
-
-
-def _normalize_steps(text: str) -> str:
-    """:func:`normalize_unicode` step by step (for every text, and the reference of the
-    compiled pass)."""
+    """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one."""
     if not text.isascii():
         # Spaces and the ellipsis first: NFKC maps them as we do, and without them most news
         # text is already in NFKC, which a quick check tells far faster than normalizing.
@@ -83,21 +66,6 @@ def _normalize_steps(text: str) -> str:
     if "  " in text or "\t" in text or "\f" in text or "\v" in text:  # str.find is C-fast
         text = _SPACES.sub(" ", text)
     return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
-
-
-def _one_pass_table() -> dict[int, str]:
-    """What :func:`_normalize_steps` makes of each character the compiled pass may meet
-    besides ASCII: the typographic variants and Latin-1. A character is left out where the
-    result would not be a short Latin-1 string (then the text takes the Python steps)."""
-    table = {}
-    for code in [*range(0x80, 0x100), *(ord(old) for old, _ in _REPLACEMENTS)]:
-        result = _normalize_steps(f"a{chr(code)}a")[1:-1]
-        if len(result) <= 3 and all(ord(c) < 0x100 for c in result):
-            table[code] = result
-    return table
-
-
-_ONE_PASS = _one_pass_table()
 
 
 # A line that is nothing but site chrome, wherever it stands.
