@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-KERNELS = ("scan", "name_runs", "line_keys", "signatures")
+KERNELS = ("scan", "cap_runs", "name_runs", "run_parts", "line_keys", "signatures")
 """Every compiled kernel, by the name of its function (and of its attribute here)."""
 
 _ALL = {"1", "all", "true", "yes"}
@@ -46,7 +46,9 @@ OFF = switched_off(os.environ.get("DEDUP_PURE_PYTHON"))
 """The kernels switched off in this process."""
 
 scan: Callable[..., Any] | None = None
+cap_runs: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
+run_parts: Callable[..., Any] | None = None
 line_keys: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)

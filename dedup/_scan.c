@@ -26,7 +26,10 @@
 
 #include "_buffers.h"
 
-static PyObject *str_lower; /* interned "lower" */
+static PyObject *str_lower;   /* interned "lower" */
+static PyObject *str_isalpha; /* interned "isalpha" */
+static PyObject *str_isupper; /* interned "isupper" */
+static PyObject *str_space;   /* " " */
 
 static inline int
 is_alnum(Py_UCS4 c)
@@ -345,6 +348,160 @@ done:
 }
 
 /* ---------------------------------------------------------------------------------------
+ * cap_runs(text, openers) -> bytes: (start, end) int32 pairs of the capitalised runs that
+ * dedup.events.CAP_RUN finds (its finditer), for the same input. `openers` is a set of
+ * capitalised words that never start a run ("The", "In"): a capital whose word (its run of
+ * \w characters) is one of them starts nothing. */
+
+static inline int
+is_word(Py_UCS4 c)
+{
+    return c == '_' || is_alnum(c);
+}
+
+static inline int
+is_upper_ascii(Py_UCS4 c)
+{
+    return c >= 'A' && c <= 'Z';
+}
+
+static inline int
+is_lower_ascii(Py_UCS4 c)
+{
+    return c >= 'a' && c <= 'z';
+}
+
+/* End of a name token starting at capital p: "[A-Z][a-z]{0,2}\." else "[A-Z][\w'-]*". */
+static Py_ssize_t
+name_end(int kind, const void *data, Py_ssize_t n, Py_ssize_t p)
+{
+    Py_ssize_t j = p + 1;
+    while (j < n && j - (p + 1) < 3 && is_lower_ascii(PyUnicode_READ(kind, data, j))) {
+        j++;
+    }
+    if (j - (p + 1) <= 2 && j < n && PyUnicode_READ(kind, data, j) == '.') {
+        return j + 1;
+    }
+    j = p + 1;
+    while (j < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, j);
+        if (!(is_word(c) || c == '\'' || c == '-')) {
+            break;
+        }
+        j++;
+    }
+    return j;
+}
+
+static const char *PARTICLES[] = {"de", "van", "von", "der", "bin", "al", "da", "di", "la", "le", "du", NULL};
+
+/* Position after "[ \t]+" at q, or -1. */
+static Py_ssize_t
+blanks(int kind, const void *data, Py_ssize_t n, Py_ssize_t q)
+{
+    Py_ssize_t j = q;
+    while (j < n) {
+        Py_UCS4 c = PyUnicode_READ(kind, data, j);
+        if (c != ' ' && c != '\t') {
+            break;
+        }
+        j++;
+    }
+    return j > q ? j : -1;
+}
+
+static int
+starts_with(int kind, const void *data, Py_ssize_t n, Py_ssize_t q, const char *word)
+{
+    for (Py_ssize_t k = 0; word[k]; k++) {
+        if (q + k >= n || PyUnicode_READ(kind, data, q + k) != (Py_UCS4)(unsigned char)word[k]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+cap_runs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyAnySet_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "cap_runs() takes (str, set)");
+        return NULL;
+    }
+    PyObject *text = args[0], *openers = args[1];
+    if (PyUnicode_READY(text) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    Out out = {NULL, 0, 0};
+    Py_ssize_t p = 0;
+    while (p < n) {
+        if (!is_upper_ascii(PyUnicode_READ(kind, data, p))) {
+            p++;
+            continue;
+        }
+        Py_ssize_t w = p + 1;
+        while (w < n && is_word(PyUnicode_READ(kind, data, w))) {
+            w++;
+        }
+        PyObject *word = PyUnicode_Substring(text, p, w);
+        if (word == NULL) {
+            goto fail;
+        }
+        int opener = PySet_Contains(openers, word);
+        Py_DECREF(word);
+        if (opener < 0) {
+            goto fail;
+        }
+        if (opener) {
+            p++;
+            continue;
+        }
+        Py_ssize_t end = name_end(kind, data, n, p);
+        for (;;) {
+            Py_ssize_t q = blanks(kind, data, n, end);
+            if (q < 0) {
+                break;
+            }
+            Py_ssize_t next = -1;
+            for (int k = 0; PARTICLES[k]; k++) {
+                if (starts_with(kind, data, n, q, PARTICLES[k])) {
+                    Py_ssize_t r = blanks(kind, data, n, q + (Py_ssize_t)strlen(PARTICLES[k]));
+                    if (r >= 0 && r < n && is_upper_ascii(PyUnicode_READ(kind, data, r))) {
+                        next = name_end(kind, data, n, r);
+                        break;
+                    }
+                }
+            }
+            if (next < 0 && q < n && is_upper_ascii(PyUnicode_READ(kind, data, q))) {
+                next = name_end(kind, data, n, q);
+            }
+            if (next < 0) {
+                break;
+            }
+            end = next;
+        }
+        if (p > INT32_MAX || end > INT32_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "cap_runs() text longer than 2**31 - 1");
+            goto fail;
+        }
+        if (out_push(&out, (int32_t)p) < 0 || out_push(&out, (int32_t)end) < 0) {
+            goto fail;
+        }
+        p = end;
+    }
+    PyObject *result = PyBytes_FromStringAndSize((const char *)out.ids, out.len * sizeof(int32_t));
+    PyMem_Free(out.ids);
+    return result;
+
+fail:
+    PyMem_Free(out.ids);
+    return NULL;
+}
+
+/* ---------------------------------------------------------------------------------------
  * line_keys(text, fallback) -> list[str]: dedup.boilerplate.line_key of every line of
  * text.split("\n"), in order ("" for an empty line). An ASCII line's key is its runs of
  * letters and digits, lower-cased, joined by one space; any other line is fallback(line). */
@@ -422,7 +579,7 @@ line_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
  * name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names,
  *           singles, visit, orgs): the loop of dedup.events.extract_event_key over capitalised runs.
  * Runs starting inside the dateline [dl_start, dl_end) come first, the others after, each in
- * text order. A run's parts come from the dict `runs`, else from make_run(seq). A run that is no
+ * text order. A run's parts come from the dict `runs` (else new_run below). A run that is no
  * gazetteer place, is not named in `parents` and cannot have a region note after it (a "(" or
  * ", " then a capital letter, as dedup.events._REGION_AFTER needs) is counted here: a plain
  * run in people/names/singles, an organisation of two words or more in orgs/names. Every other
@@ -467,6 +624,36 @@ contains(PyObject *container, PyObject *key)
     return PySequence_Contains(container, key);
 }
 
+static PyObject *run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs);
+
+/* A run holds only strings, numbers, booleans and tuples of strings: it can be in no reference
+ * cycle. Untrack it (and its tuples) from the cyclic garbage collector now, as the collector
+ * itself would on its first look: the cache holds a hundred thousand runs, which each full
+ * collection would otherwise visit. */
+static void
+untrack_atomic(PyObject *run)
+{
+    for (Py_ssize_t k = 0; k < PyTuple_GET_SIZE(run); k++) {
+        PyObject *item = PyTuple_GET_ITEM(run, k);
+        if (PyTuple_CheckExact(item)) {
+            for (Py_ssize_t j = 0; j < PyTuple_GET_SIZE(item); j++) {
+                if (!PyUnicode_CheckExact(PyTuple_GET_ITEM(item, j))) {
+                    return;
+                }
+            }
+            if (PyObject_GC_IsTracked(item)) {
+                PyObject_GC_UnTrack(item);
+            }
+        }
+        else if (!PyUnicode_CheckExact(item) && !PyLong_CheckExact(item) && !PyBool_Check(item)) {
+            return;
+        }
+    }
+    if (PyObject_GC_IsTracked(run)) {
+        PyObject_GC_UnTrack(run);
+    }
+}
+
 /* Whether a text writes `word` in lower case. `lower` is a set of words, or the pair (index,
  * ids): a vocabulary's word -> id dict and the sorted int32 ids of the words written so. */
 static int
@@ -507,6 +694,58 @@ lower_contains(PyObject *lower, PyObject *word)
     return inside;
 }
 
+/* A run not in `runs` yet: make_run(seq), or, where make_run is the tuple (run_type, limit,
+ * fold, titles, not_names, not_titles, org_words, gazetteer, folded), what
+ * dedup.events._run does with those: run_parts of the seq as a run_type (a tuple subclass),
+ * or None, stored in `runs` (emptied first when it holds `limit` runs). */
+static PyObject *
+new_run(PyObject *runs, PyObject *make_run, PyObject *seq)
+{
+    if (!PyTuple_Check(make_run)) {
+        return PyObject_CallOneArg(make_run, seq);
+    }
+    if (PyTuple_GET_SIZE(make_run) != 9 || !PyType_Check(PyTuple_GET_ITEM(make_run, 0))
+        || !PyType_IsSubtype((PyTypeObject *)PyTuple_GET_ITEM(make_run, 0), &PyTuple_Type)) {
+        PyErr_SetString(PyExc_TypeError, "name_runs(): make_run must be a callable or (run_type, limit, fold, titles, not_names, not_titles, org_words, gazetteer, folded)");
+        return NULL;
+    }
+    Py_ssize_t limit = PyLong_AsSsize_t(PyTuple_GET_ITEM(make_run, 1));
+    if (limit == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    PyObject *call[8] = {seq};
+    for (int k = 1; k < 8; k++) {
+        call[k] = PyTuple_GET_ITEM(make_run, k + 1);
+    }
+    PyObject *parts = run_parts(NULL, call, 8);
+    if (parts == NULL) {
+        return NULL;
+    }
+    PyObject *run = parts;
+    if (parts != Py_None) {
+        PyObject *wrapped = PyTuple_Pack(1, parts);
+        Py_DECREF(parts);
+        if (wrapped == NULL) {
+            return NULL;
+        }
+        PyTypeObject *type = (PyTypeObject *)PyTuple_GET_ITEM(make_run, 0);
+        run = PyTuple_Type.tp_new(type, wrapped, NULL);
+        Py_DECREF(wrapped);
+        if (run == NULL) {
+            return NULL;
+        }
+        untrack_atomic(run);
+    }
+    if (PyDict_GET_SIZE(runs) >= limit) {
+        PyDict_Clear(runs);
+    }
+    if (PyDict_SetItem(runs, seq, run) < 0) {
+        Py_DECREF(run);
+        return NULL;
+    }
+    return run;
+}
+
 static int
 name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t start,
          Py_ssize_t end, PyObject *const *args)
@@ -523,7 +762,7 @@ name_run(PyObject *text, int kind, const void *data, Py_ssize_t n, Py_ssize_t st
         Py_INCREF(run);
     }
     else if (!PyErr_Occurred()) {
-        run = PyObject_CallOneArg(make_run, seq); /* stores the new run in `runs` itself */
+        run = new_run(runs, make_run, seq);
     }
     Py_DECREF(seq);
     if (run == NULL) {
@@ -678,11 +917,206 @@ done:
     return result;
 }
 
+/* ---------------------------------------------------------------------------------------
+ * run_parts(seq, fold, titles, not_names, not_titles, org_words, gazetteer, folded)
+ *     -> tuple | None (folded: fold's cache, read before calling fold):
+ * what dedup.events._run computes for a capitalised run, in the order of the _Run fields:
+ * (tokens, folded, offset, titled, phrase, key, in_gazetteer, org_word, surname, plain,
+ * person). Words split on whitespace lose trailing dots and a final "'s"; sentence openers
+ * and titles are dropped at the head (a title marks the run "titled"), openers and titles at
+ * the tail; None when nothing is left. */
+
+static int
+call_bool(PyObject *obj, PyObject *method)
+{
+    PyObject *r = PyObject_CallMethodNoArgs(obj, method);
+    if (r == NULL) {
+        return -1;
+    }
+    int truth = PyObject_IsTrue(r);
+    Py_DECREF(r);
+    return truth;
+}
+
+static PyObject *
+run_parts(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 8 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[7])) {
+        PyErr_SetString(PyExc_TypeError, "run_parts() takes (str, fold, titles, not_names, not_titles, org_words, gazetteer, folded)");
+        return NULL;
+    }
+    PyObject *seq = args[0], *fold = args[1], *titles = args[2], *not_names = args[3];
+    PyObject *not_titles = args[4], *org_words = args[5], *gazetteer = args[6];
+    PyObject *fold_cache = args[7]; /* fold's own cache: read it before calling fold */
+    if (PyUnicode_READY(seq) < 0) {
+        return NULL;
+    }
+    const int kind = PyUnicode_KIND(seq);
+    const void *data = PyUnicode_DATA(seq);
+    const Py_ssize_t n = PyUnicode_GET_LENGTH(seq);
+    PyObject *tokens = PyList_New(0), *folded = PyList_New(0), *result = NULL;
+    PyObject *key = NULL, *phrase = NULL, *kept_tokens = NULL, *kept_folded = NULL;
+    if (tokens == NULL || folded == NULL) {
+        goto done;
+    }
+    for (Py_ssize_t i = 0; i < n;) {
+        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t a = i;
+        while (i < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+        }
+        Py_ssize_t b = i;
+        while (b > a && PyUnicode_READ(kind, data, b - 1) == '.') {
+            b--;
+        }
+        if (b - a >= 2 && PyUnicode_READ(kind, data, b - 2) == '\'' && PyUnicode_READ(kind, data, b - 1) == 's') {
+            b -= 2;
+        }
+        PyObject *token = PyUnicode_Substring(seq, a, b);
+        if (token == NULL) {
+            goto done;
+        }
+        PyObject *f = PyDict_GetItemWithError(fold_cache, token);
+        if (f != NULL) {
+            Py_INCREF(f);
+        }
+        else if (!PyErr_Occurred()) {
+            f = PyObject_CallOneArg(fold, token);
+        }
+        int failed = f == NULL || PyList_Append(tokens, token) < 0 || PyList_Append(folded, f) < 0;
+        Py_DECREF(token);
+        Py_XDECREF(f);
+        if (failed) {
+            goto done;
+        }
+    }
+    /* Head: openers and titles go; a real title before the name marks it. */
+    Py_ssize_t first = 0, last = PyList_GET_SIZE(tokens), offset = 0;
+    int titled = 0;
+    while (first < last) {
+        PyObject *head = PyList_GET_ITEM(folded, first);
+        int is_title = contains(titles, head);
+        if (is_title < 0) {
+            goto done;
+        }
+        if (is_title) {
+            int opener = contains(not_titles, head);
+            if (opener < 0) {
+                goto done;
+            }
+            titled = titled || !opener;
+        }
+        else {
+            int not_name = contains(not_names, head);
+            if (not_name < 0) {
+                goto done;
+            }
+            if (!not_name) {
+                break;
+            }
+        }
+        if (last - first > 1) {
+            Py_ssize_t from = offset + PyUnicode_GET_LENGTH(PyList_GET_ITEM(tokens, first));
+            offset = PyUnicode_Find(seq, PyList_GET_ITEM(tokens, first + 1), from, n, 1);
+            if (offset == -2) {
+                goto done;
+            }
+        }
+        first++;
+    }
+    /* Tail: openers and titles go too. */
+    while (first < last) {
+        PyObject *tail = PyList_GET_ITEM(folded, last - 1);
+        int drop = contains(not_names, tail);
+        if (drop == 0) {
+            drop = contains(titles, tail);
+        }
+        if (drop < 0) {
+            goto done;
+        }
+        if (!drop) {
+            break;
+        }
+        last--;
+    }
+    if (first >= last) {
+        Py_INCREF(Py_None);
+        result = Py_None;
+        goto done;
+    }
+    kept_tokens = PyList_GetSlice(tokens, first, last);
+    kept_folded = PyList_GetSlice(folded, first, last);
+    if (kept_tokens == NULL || kept_folded == NULL) {
+        goto done;
+    }
+    key = PyUnicode_Join(str_space, kept_folded);
+    phrase = PyUnicode_Join(str_space, kept_tokens);
+    if (key == NULL || phrase == NULL) {
+        goto done;
+    }
+    int in_gazetteer = contains(gazetteer, key);
+    if (in_gazetteer < 0) {
+        goto done;
+    }
+    int org_word = 0;
+    for (Py_ssize_t k = 0; k < PyList_GET_SIZE(kept_folded) && !org_word; k++) {
+        org_word = contains(org_words, PyList_GET_ITEM(kept_folded, k));
+        if (org_word < 0) {
+            goto done;
+        }
+    }
+    /* Surname shape of the last word (see dedup.events._surname_shape). */
+    PyObject *last_token = PyList_GET_ITEM(kept_tokens, PyList_GET_SIZE(kept_tokens) - 1);
+    PyObject *last_key = PyList_GET_ITEM(kept_folded, PyList_GET_SIZE(kept_folded) - 1);
+    int surname = PyUnicode_GET_LENGTH(last_key) >= 2;
+    if (surname) {
+        surname = call_bool(last_key, str_isalpha);
+    }
+    if (surname > 0) {
+        int upper = call_bool(last_token, str_isupper);
+        surname = upper < 0 ? -1 : !upper;
+    }
+    PyObject *sets[] = {titles, not_names, org_words, gazetteer};
+    for (int k = 0; k < 4 && surname > 0; k++) {
+        int inside = contains(sets[k], last_key);
+        surname = inside < 0 ? -1 : !inside;
+    }
+    if (surname < 0) {
+        goto done;
+    }
+    PyObject *tt = PyList_AsTuple(kept_tokens), *ft = PyList_AsTuple(kept_folded);
+    if (tt == NULL || ft == NULL) {
+        Py_XDECREF(tt);
+        Py_XDECREF(ft);
+        goto done;
+    }
+    result = Py_BuildValue(
+        "(NNnNOOOOOOO)", tt, ft, offset, PyBool_FromLong(titled), phrase, key,
+        in_gazetteer ? Py_True : Py_False, org_word ? Py_True : Py_False,
+        surname ? Py_True : Py_False, (!in_gazetteer && !org_word) ? Py_True : Py_False,
+        (last - first >= 2 || titled) ? Py_True : Py_False);
+done:
+    Py_XDECREF(tokens);
+    Py_XDECREF(folded);
+    Py_XDECREF(kept_tokens);
+    Py_XDECREF(kept_folded);
+    Py_XDECREF(key);
+    Py_XDECREF(phrase);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"line_keys", (PyCFunction)(void (*)(void))line_keys, METH_FASTCALL,
      "line_keys(text, fallback) -> list[str]: the site-chrome key of every line."},
+    {"run_parts", (PyCFunction)(void (*)(void))run_parts, METH_FASTCALL,
+     "run_parts(seq, fold, titles, not_names, not_titles, org_words, gazetteer, folded): a run's parts."},
     {"name_runs", (PyCFunction)(void (*)(void))name_runs, METH_FASTCALL,
      "name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names, singles, visit, orgs)."},
+    {"cap_runs", (PyCFunction)(void (*)(void))cap_runs, METH_FASTCALL,
+     "cap_runs(text, openers) -> bytes: (start, end) int32 pairs of capitalised runs."},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
      "scan(text, index, words[, cache]) -> (ids, lower): token ids and the ids of tokens written in lower case (int32 bytes)."},
     {NULL, NULL, 0, NULL},
@@ -696,7 +1130,10 @@ PyMODINIT_FUNC
 PyInit__scan(void)
 {
     str_lower = PyUnicode_InternFromString("lower");
-    if (str_lower == NULL) {
+    str_isalpha = PyUnicode_InternFromString("isalpha");
+    str_isupper = PyUnicode_InternFromString("isupper");
+    str_space = PyUnicode_InternFromString(" ");
+    if (str_lower == NULL || str_isalpha == NULL || str_isupper == NULL || str_space == NULL) {
         return NULL;
     }
     PyObject *m = PyModule_Create(&module);

@@ -23,12 +23,15 @@ from array import array
 from collections import Counter
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import NamedTuple
 
 import re2
 
+from ._compiled import cap_runs as _compiled_cap_runs
 from ._compiled import name_runs as _compiled_name_runs
-from .gazetteer import countries, fold, parents_of, places
+from ._compiled import run_parts as _compiled_run_parts
+from .gazetteer import _FOLDED, countries, fold, parents_of, places
 from .normalize import first_sentences
 
 # ---------------------------------------------------------------------------------------------
@@ -336,8 +339,12 @@ _CAP_SEQ = re.compile(
 
 
 def cap_runs(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every capitalised run of ``text``: the matches of :data:`_CAP_SEQ`."""
-    return [m.span() for m in _CAP_SEQ.finditer(text)]
+    """(start, end) of every capitalised run of ``text``: the matches of :data:`_CAP_SEQ`,
+    found by the compiled ``dedup._scan.cap_runs`` where it is built."""
+    if _compiled_cap_runs is None:
+        return [m.span() for m in _CAP_SEQ.finditer(text)]
+    flat = array("i", _compiled_cap_runs(text, _OPENER_WORDS)).tolist()
+    return list(zip(flat[::2], flat[1::2]))
 
 
 _LOCATIVE = re.compile(
@@ -551,8 +558,9 @@ _RUNS_LIMIT = 200_000
 
 def _run(seq: str) -> _Run | None:
     """The parts of a capitalised run (``None`` when nothing is left of it), cached: names and
-    places recur across a corpus, so each distinct run is split, folded and looked up once
-    (the compiled name loop calls this too)."""
+    places recur across a corpus, so each distinct run is split, folded and looked up once.
+    The compiled loop makes and stores its runs itself, with ``dedup._scan.run_parts`` (see
+    :func:`_run_maker`); this is the Python loop's, and the reference the tests compare."""
     found = _RUNS.get(seq, _RUNS)
     if found is not _RUNS:
         return found  # type: ignore[return-value]
@@ -572,6 +580,13 @@ def _run(seq: str) -> _Run | None:
         _RUNS.clear()
     _RUNS[seq] = run
     return run
+
+
+@lru_cache(maxsize=1)
+def _run_maker() -> tuple[object, ...]:
+    """What the compiled loop needs to make and store a new run as :func:`_run` does."""
+    return (_Run, _RUNS_LIMIT, fold, _TITLES, _NOT_NAMES, _NOT_TITLES, _ORG_WORDS, places(),
+            _FOLDED)
 
 
 def _name_runs(text: str, span: tuple[int, int], ex: _Extractor) -> None:
@@ -619,9 +634,12 @@ def extract_event_key(
     # The dateline first, so that its region note is known before the body names the place.
     if _compiled_name_runs is not None:
         # The same loop, compiled: runs in the dateline first, then the others in order.
-        spans = array("i", [i for m in _CAP_SEQ.finditer(text) for i in m.span()])
+        spans = (memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i")
+                 if _compiled_cap_runs is not None
+                 else array("i", [i for m in _CAP_SEQ.finditer(text) for i in m.span()]))
         _compiled_name_runs(
-            text, spans, span[0], span[1], _RUNS, _run,
+            text, spans, span[0], span[1],
+            _RUNS, _run_maker() if _compiled_run_parts is not None else _run,
             ex.parents, getattr(lower_words, "lookup", lower_words), ex.people, ex.names,
             ex.singles, ex.visit, ex.orgs,
         )

@@ -68,7 +68,7 @@ def test_pure_python_cli_on_data_matches() -> None:
 def test_name_runs_rejects_bad_input() -> None:
     from collections import Counter
 
-    spans = array("i", [0, 8])  # "Jane Doe"
+    spans = memoryview(_compiled.cap_runs("Jane Doe spoke", frozenset())).cast("i")
 
     def call(runs, make_run=lambda seq: None, spans=spans):
         return _compiled.name_runs(
@@ -84,3 +84,73 @@ def test_name_runs_rejects_bad_input() -> None:
         call({}, spans=memoryview(outside))
     with pytest.raises(ZeroDivisionError):
         call({}, make_run=lambda seq: 1 / 0)  # errors of the callbacks propagate
+
+
+def test_run_parts_equals_the_python_run() -> None:
+    """The compiled parts of a run are those the Python code computes, field by field."""
+    from dedup import events
+
+    runs = ["Dr S Jaishankar", "The", "Sergey Lavrov's", "EAM Jaishankar", "Benaulim",
+            "New Delhi", "Harris County Sheriff's Office", "President", "Mr.", "IBM",
+            "Jean-Luc Picard", "José Martí", "Said Monday", "Minister Of State", "A.B.C."]
+    gazetteer = events.places()
+    for seq in runs:
+        parts = _compiled.run_parts(
+            seq, events.fold, events._TITLES, events._NOT_NAMES, events._NOT_TITLES,
+            events._ORG_WORDS, gazetteer, events._FOLDED,
+        )
+        tokens = events._tokens(seq)
+        tokens, folded, offset, titled = events._strip(
+            tokens, [events.fold(t) for t in tokens], 0, seq
+        )
+        if not tokens:
+            assert parts is None
+            continue
+        key = " ".join(folded)
+        org = not events._ORG_WORDS.isdisjoint(folded)
+        assert parts == (
+            tuple(tokens), tuple(folded), offset, titled, " ".join(tokens), key,
+            key in gazetteer, org, events._surname_shape(tokens[-1], folded[-1]),
+            key not in gazetteer and not org, len(tokens) >= 2 or titled,
+        ), seq
+    with pytest.raises(TypeError):
+        _compiled.run_parts("x", events.fold)
+
+
+def test_name_runs_stores_new_runs_as_python_does(monkeypatch) -> None:
+    """Runs the compiled loop makes and caches itself equal those of the Python ``_run``, and
+    the cache stays bounded."""
+    from dedup import events
+
+    text = ("New Delhi, May 4 (IANS): EAM S Jaishankar met Sergey Lavrov in Benaulim (Goa) "
+            "on Thursday. The Harris County Sheriff's Office said Jones, who spoke, agreed.")
+    monkeypatch.setattr(events, "_RUNS", {})
+    events.extract_event_key("Jaishankar meets Lavrov", text, None)
+    compiled = dict(events._RUNS)
+    assert compiled and all(r is None or type(r) is events._Run for r in compiled.values())
+    monkeypatch.setattr(events, "_RUNS", {})
+    assert {seq: events._run(seq) for seq in compiled} == compiled
+
+    runs: dict = {}
+    maker = (events._Run, 2, *events._run_maker()[2:])
+    spans = memoryview(_compiled.cap_runs("Ann Lee met Bob Ray and Cy Dunn", frozenset())).cast("i")
+    _compiled.name_runs("Ann Lee met Bob Ray and Cy Dunn", spans, 0, 0, runs, maker, {}, set(),
+                        {}, {}, [], lambda *a: None, {})
+    assert list(runs) == ["Cy Dunn"]  # emptied at the limit of two, then the third stored
+    with pytest.raises(TypeError, match="make_run"):
+        _compiled.name_runs("Ann Lee", spans[:2], 0, 0, {}, (int, 2), {}, set(), {}, {}, [],
+                            lambda *a: None, {})
+
+
+def test_cached_runs_are_left_out_of_the_cyclic_collector(monkeypatch) -> None:
+    import gc
+
+    from dedup import events
+
+    monkeypatch.setattr(events, "_RUNS", {})
+    events.extract_event_key("", "Jane Doe met Sergey Lavrov in Goa.", None)
+    runs = [r for r in events._RUNS.values() if r is not None]
+    assert runs and not any(gc.is_tracked(r) or gc.is_tracked(r.tokens) for r in runs)
+    before = [tuple(r) for r in runs]
+    gc.collect()  # untracked, they survive a full collection unchanged
+    assert [tuple(r) for r in runs] == before

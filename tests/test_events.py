@@ -7,6 +7,8 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup.documents import Document
 from dedup.events import EventDate, compare_dates, extract_date, extract_event_key, parse_iso_date
@@ -376,6 +378,24 @@ def test_place_column_codes_every_pair_as_compare_places_does() -> None:
     relations = [compare_places(keys[i], keys[j])[0] for i, j in zip(left, right)]
     assert [PLACE_CODES[c] for c in codes] == relations
     assert set(relations) == {"unknown", "match", "related", "conflict"}
+
+
+_RUN_PIECES = st.sampled_from([
+    "The", "In", "May", "A", "I", "Mr.", "Dr.", "St.", "Abc.", "de", "van", "der", "la", "du",
+    "von", "Ursula", "Leyen", "Jaishankar", "O'Neil", "Jean-Luc", "IBM", "eBay", "José", "Éric",
+    "x_y", "Ab_c", "3rd", "Zß", "said", "in", "Goa", "(Goa)", ",", ".", "'", "-",
+])
+_RUN_GLUE = st.sampled_from([" ", "  ", "\t", "\n", "", ". ", ", "])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_RUN_PIECES, _RUN_GLUE), max_size=14) | st.text(max_size=40).map(lambda t: [(t, "")]))
+def test_compiled_cap_runs_match_the_regex(pieces) -> None:
+    from dedup import events
+
+    text = "".join(piece + glue for piece, glue in pieces)
+    expected = [m.span() for m in events._CAP_SEQ.finditer(text)]
+    assert events.cap_runs(text) == expected
 
 
 def test_with_people_equals_dataclasses_replace() -> None:
