@@ -1,6 +1,10 @@
 /* The hot loops of the text pass, compiled: split a text into word tokens, lower-case them,
- * and number them against a growing vocabulary (scan); find the capitalised runs that may
- * name people and places (cap_runs).
+ * and number them against a growing vocabulary (scan); the event keys' loop over the
+ * capitalised runs that may name people and places (cap_runs finds them, run_parts analyses
+ * a new one, name_runs counts names and organisations); the site-chrome key of every line
+ * (line_keys). Each has a Python twin that gives the same results (tests/test_differential.py),
+ * and each is here because switching it off costs about 1.15x of a clustering run or more
+ * (README, "What each compiled kernel buys").
  *
  * scan(text, index, words[, cache]) -> (ids, lower)
  *   text   str: the text to scan
@@ -1123,7 +1127,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_scan", "Compiled token scan of dedup.vocabulary.", -1, methods,
+    PyModuleDef_HEAD_INIT, "_scan", "Compiled text-pass kernels of dedup (see _compiled.py).", -1, methods,
 };
 
 PyMODINIT_FUNC
