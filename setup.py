@@ -1,5 +1,6 @@
 """The compiled part of dedup: optional C extensions (the token scan of dedup.vocabulary, the
-MinHash loop of dedup.fingerprint).
+event keys' loop over capitalised runs of dedup.events, the site-chrome line keys of
+dedup.boilerplate; the MinHash signatures of dedup.fingerprint). dedup/_compiled.py lists them.
 
 Where they cannot be built (no C compiler), installation goes on and dedup uses the same
 functions in Python, slower but identical.

@@ -1,5 +1,6 @@
 /* Argument helpers shared by dedup's C extensions (_scan.c, _minhash.c): typed buffers and
- * integer arguments, with errors that name the argument. */
+ * integer arguments, with errors that name the argument. Static inline: a module that uses
+ * only some of them compiles without unused-function warnings. */
 #ifndef DEDUP_BUFFERS_H
 #define DEDUP_BUFFERS_H
 
@@ -9,7 +10,7 @@
 
 /* A C-contiguous buffer of `obj` whose items are `itemsize` bytes in one of the struct
  * formats `formats` (numpy spells 64-bit integers "l" or "q"). */
-static int
+static inline int
 get_buffer(PyObject *obj, Py_buffer *view, const char *formats, Py_ssize_t itemsize, int writable,
            const char *name)
 {
@@ -38,7 +39,7 @@ typedef struct {
 } BufferSpec;
 
 /* The buffers of `count` arguments, all or none (on failure those taken are released). */
-static int
+static inline int
 get_buffers(PyObject *const *args, const BufferSpec *specs, int count, Py_buffer *views)
 {
     for (int k = 0; k < count; k++) {
@@ -53,7 +54,7 @@ get_buffers(PyObject *const *args, const BufferSpec *specs, int count, Py_buffer
     return 0;
 }
 
-static void
+static inline void
 release_buffers(Py_buffer *views, int count)
 {
     for (int k = 0; k < count; k++) {
@@ -62,7 +63,7 @@ release_buffers(Py_buffer *views, int count)
 }
 
 /* An integer argument of at least `least`, into *out; a ValueError names it otherwise. */
-static int
+static inline int
 size_arg(PyObject *obj, Py_ssize_t least, const char *name, Py_ssize_t *out)
 {
     Py_ssize_t value = PyLong_AsSsize_t(obj);

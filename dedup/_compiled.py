@@ -1,7 +1,15 @@
 """The compiled helpers of ``dedup/_scan.c`` and ``dedup/_minhash.c``, each ``None`` where its
-extension is not built (no C compiler at install time) or ``DEDUP_PURE_PYTHON`` is set in the
-environment. Every caller has a pure-Python path that gives the same results; the tests
-compare both."""
+extension is not built (no C compiler at install time) or where it is switched off. Every
+caller has a pure-Python path that gives the same results; the tests compare both.
+
+Switching kernels off (``DEDUP_PURE_PYTHON`` in the environment, read once at import):
+
+* unset or empty: every kernel that is built runs;
+* ``1`` (also ``all``, ``true``, ``yes``): none runs, everything takes its Python path;
+* a comma-separated list of kernel names (:data:`KERNELS`), such as
+  ``DEDUP_PURE_PYTHON=scan,signatures``: those kernels alone take their Python path. A
+  name that is no kernel is an error (a typo would otherwise measure the wrong thing).
+"""
 
 from __future__ import annotations
 
@@ -11,33 +19,50 @@ import os
 from collections.abc import Callable
 from typing import Any
 
+KERNELS = ("scan", "cap_runs", "name_runs", "run_parts", "line_keys", "signatures")
+"""Every compiled kernel, by the name of its function (and of its attribute here)."""
+
+_ALL = {"1", "all", "true", "yes"}
+
+
+def switched_off(value: str | None) -> frozenset[str]:
+    """The kernels that ``DEDUP_PURE_PYTHON=value`` switches off."""
+    value = (value or "").strip()
+    if not value:
+        return frozenset()
+    if value.lower() in _ALL:
+        return frozenset(KERNELS)
+    names = {name.strip() for name in value.split(",") if name.strip()}
+    unknown = sorted(names.difference(KERNELS))
+    if unknown:
+        raise ValueError(
+            f"DEDUP_PURE_PYTHON={value!r}: {', '.join(unknown)} is no compiled kernel; "
+            f"use 1 (all of them) or names among {', '.join(KERNELS)}"
+        )
+    return frozenset(names)
+
+
+OFF = switched_off(os.environ.get("DEDUP_PURE_PYTHON"))
+"""The kernels switched off in this process."""
+
 scan: Callable[..., Any] | None = None
 cap_runs: Callable[..., Any] | None = None
-row_dots: Callable[..., Any] | None = None
 name_runs: Callable[..., Any] | None = None
 run_parts: Callable[..., Any] | None = None
-count_rows: Callable[..., Any] | None = None
-normalize: Callable[..., Any] | None = None
-top_columns: Callable[..., Any] | None = None
 line_keys: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
-pair_jaccards: Callable[..., Any] | None = None
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
 
-if not os.environ.get("DEDUP_PURE_PYTHON"):
-    try:
-        _module = importlib.import_module("dedup._scan")
-    except ImportError:
-        _module = None
-    if _module is not None:
-        scan, cap_runs, row_dots = _module.scan, _module.cap_runs, _module.row_dots
-        SLOT_SIZE = _module.SLOT_SIZE
-        name_runs, run_parts = _module.name_runs, _module.run_parts
-        count_rows, normalize = _module.count_rows, _module.normalize
-        top_columns = _module.top_columns
-        line_keys = _module.line_keys
-    with contextlib.suppress(ImportError):
-        _minhash = importlib.import_module("dedup._minhash")
-        signatures, pair_jaccards = _minhash.signatures, _minhash.pair_jaccards
+BUILT: frozenset[str] = frozenset()
+"""The kernels whose extension is built and imports here, switched off or not."""
 
-COMPILED = scan is not None
+for _name in ("dedup._scan", "dedup._minhash"):
+    with contextlib.suppress(ImportError):
+        _module = importlib.import_module(_name)
+        _found = {k: getattr(_module, k) for k in KERNELS if hasattr(_module, k)}
+        BUILT |= _found.keys()
+        globals().update({k: f for k, f in _found.items() if k not in OFF})
+        SLOT_SIZE = getattr(_module, "SLOT_SIZE", SLOT_SIZE)
+
+COMPILED = not OFF and BUILT == frozenset(KERNELS)
+"""Whether every kernel is built and none is switched off."""

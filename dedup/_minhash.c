@@ -150,63 +150,7 @@ done:
     return result;
 }
 
-/* pair_jaccards(signatures, left, right, out): out[k] = the share of equal values of rows
- * left[k] and right[k] of the (rows x num_perm) uint32 signatures (an estimate of their
- * shingle Jaccard), without gathering the rows of every pair. */
-static PyObject *
-pair_jaccards(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 5) {
-        PyErr_SetString(PyExc_TypeError, "pair_jaccards() takes (signatures, num_perm, left, right, out)");
-        return NULL;
-    }
-    Py_ssize_t num_perm;
-    if (size_arg(args[1], 1, "pair_jaccards(): num_perm", &num_perm) < 0) {
-        return NULL;
-    }
-    static const BufferSpec specs[] = {
-        {0, "IL", 4, 0, "signatures"}, {2, "lq", 8, 0, "left"}, {3, "lq", 8, 0, "right"},
-        {4, "d", 8, 1, "out"},
-    };
-    Py_buffer views[4];
-    PyObject *result = NULL;
-    if (get_buffers(args, specs, 4, views) < 0) {
-        return NULL;
-    }
-    const uint32_t *sigs = views[0].buf;
-    const int64_t *left = views[1].buf, *right = views[2].buf;
-    double *out = views[3].buf;
-    const Py_ssize_t rows = views[0].len / 4 / num_perm, pairs = views[1].len / 8;
-    if (views[0].len / 4 != rows * num_perm || views[2].len / 8 != pairs || views[3].len / 8 != pairs) {
-        PyErr_SetString(PyExc_ValueError, "pair_jaccards(): signatures, left, right and out disagree on their sizes");
-        goto done;
-    }
-    for (Py_ssize_t k = 0; k < pairs; k++) {
-        if (left[k] < 0 || left[k] >= rows || right[k] < 0 || right[k] >= rows) {
-            PyErr_SetString(PyExc_ValueError, "pair_jaccards(): a pair names a row out of range");
-            goto done;
-        }
-    }
-    Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t k = 0; k < pairs; k++) {
-        const uint32_t *x = sigs + left[k] * num_perm, *y = sigs + right[k] * num_perm;
-        Py_ssize_t equal = 0;
-        for (Py_ssize_t p = 0; p < num_perm; p++) {
-            equal += x[p] == y[p];
-        }
-        out[k] = (double)equal / (double)num_perm;
-    }
-    Py_END_ALLOW_THREADS
-    Py_INCREF(Py_None);
-    result = Py_None;
-done:
-    release_buffers(views, 4);
-    return result;
-}
-
 static PyMethodDef methods[] = {
-    {"pair_jaccards", (PyCFunction)(void (*)(void))pair_jaccards, METH_FASTCALL,
-     "pair_jaccards(signatures, num_perm, left, right, out): shares of equal signature values of row pairs."},
     {"signatures", (PyCFunction)(void (*)(void))signatures, METH_FASTCALL,
      "signatures(ids, bounds, hashes, size, a, b, out, counts): MinHash signatures of word shingles."},
     {NULL, NULL, 0, NULL},

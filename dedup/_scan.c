@@ -1,6 +1,10 @@
 /* The hot loops of the text pass, compiled: split a text into word tokens, lower-case them,
- * and number them against a growing vocabulary (scan); find the capitalised runs that may
- * name people and places (cap_runs).
+ * and number them against a growing vocabulary (scan); the event keys' loop over the
+ * capitalised runs that may name people and places (cap_runs finds them, run_parts analyses
+ * a new one, name_runs counts names and organisations); the site-chrome key of every line
+ * (line_keys). Each has a Python twin that gives the same results (tests/test_differential.py),
+ * and each is here because switching it off costs about 1.15x of a clustering run or more
+ * (README, "What each compiled kernel buys").
  *
  * scan(text, index, words[, cache]) -> (ids, lower)
  *   text   str: the text to scan
@@ -99,7 +103,45 @@ typedef struct {
 #define CACHED_LEN 48 /* longer tokens skip the cache */
 #define PROBES 8
 
-static void sort_ids(int32_t *v, int32_t *tmp, Py_ssize_t n, int digits);
+/* Sort n non-negative ids (all < 2**(8 * digits)) in place: least significant byte first,
+ * through tmp (n values); short runs by insertion. */
+static void
+sort_ids(int32_t *v, int32_t *tmp, Py_ssize_t n, int digits)
+{
+    if (n <= 32) {
+        for (Py_ssize_t i = 1; i < n; i++) {
+            int32_t x = v[i];
+            Py_ssize_t j = i;
+            while (j > 0 && v[j - 1] > x) {
+                v[j] = v[j - 1];
+                j--;
+            }
+            v[j] = x;
+        }
+        return;
+    }
+    int32_t *from = v, *to = tmp;
+    for (int d = 0; d < digits; d++) {
+        const int shift = 8 * d;
+        Py_ssize_t at[257] = {0};
+        for (Py_ssize_t i = 0; i < n; i++) {
+            at[((from[i] >> shift) & 255) + 1]++;
+        }
+        for (int k = 0; k < 256; k++) {
+            at[k + 1] += at[k];
+        }
+        for (Py_ssize_t i = 0; i < n; i++) {
+            to[at[(from[i] >> shift) & 255]++] = from[i];
+        }
+        int32_t *t = from;
+        from = to;
+        to = t;
+    }
+    if (from != v) {
+        memcpy(v, from, (size_t)n * sizeof(int32_t));
+    }
+}
+
 
 /* The distinct ids of `low` (sorted) as int32 bytes. */
 static PyObject *
@@ -464,299 +506,6 @@ fail:
 }
 
 /* ---------------------------------------------------------------------------------------
- * row_dots(indptr, indices, data, left, right, out): out[k] = dot(row left[k], row right[k])
- * of a CSR matrix (int32 indices, float32 data, int64 indptr), for pairs sorted by left row.
- * Each left row is spread once into a dense scratch vector; each right row of its pairs then
- * gathers from it. */
-
-static PyObject *
-row_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 7) {
-        PyErr_SetString(PyExc_TypeError, "row_dots() takes (indptr, indices, data, columns, left, right, out)");
-        return NULL;
-    }
-    Py_ssize_t columns;
-    if (size_arg(args[3], 0, "row_dots(): columns", &columns) < 0) {
-        return NULL;
-    }
-    static const BufferSpec specs[] = {
-        {0, "lq", 8, 0, "indptr"}, {1, "i", 4, 0, "indices"}, {2, "f", 4, 0, "data"},
-        {4, "lq", 8, 0, "left"}, {5, "lq", 8, 0, "right"}, {6, "f", 4, 1, "out"},
-    };
-    Py_buffer views[6];
-    if (get_buffers(args, specs, 6, views) < 0) {
-        return NULL;
-    }
-    Py_buffer b_indptr = views[0], b_indices = views[1], b_data = views[2];
-    Py_buffer b_left = views[3], b_right = views[4], b_out = views[5];
-    PyObject *result = NULL;
-    float *dense = NULL;
-    {
-        const int64_t *indptr = b_indptr.buf, *left = b_left.buf, *right = b_right.buf;
-        const int32_t *indices = b_indices.buf;
-        const float *data = b_data.buf;
-        float *out = b_out.buf;
-        const Py_ssize_t rows = b_indptr.len / 8 - 1, pairs = b_left.len / 8;
-        const int64_t nnz = (int64_t)(b_indices.len / 4);
-        if (b_right.len != b_left.len || b_out.len / 4 != pairs || rows < 0 || b_data.len != b_indices.len) {
-            PyErr_SetString(PyExc_ValueError, "row_dots(): inconsistent lengths");
-            goto done;
-        }
-        dense = PyMem_Calloc(columns > 0 ? (size_t)columns : 1, sizeof(float));
-        if (dense == NULL) {
-            PyErr_NoMemory();
-            goto done;
-        }
-        int64_t spread = -1; /* the left row now in dense */
-        for (Py_ssize_t k = 0; k < pairs; k++) {
-            int64_t a = left[k], b = right[k];
-            if (a < 0 || b < 0 || a >= rows || b >= rows || (k > 0 && a < left[k - 1])) {
-                PyErr_SetString(PyExc_ValueError, "row_dots(): rows out of range or pairs not sorted by left row");
-                goto done;
-            }
-            if (a != spread) {
-                if (spread >= 0) {
-                    for (int64_t e = indptr[spread]; e < indptr[spread + 1]; e++) dense[indices[e]] = 0.0f;
-                }
-                if (indptr[a] < 0 || indptr[a + 1] > nnz) goto bad_matrix;
-                for (int64_t e = indptr[a]; e < indptr[a + 1]; e++) {
-                    if (indices[e] < 0 || indices[e] >= columns) goto bad_matrix;
-                    dense[indices[e]] = data[e];
-                }
-                spread = a;
-            }
-            if (indptr[b] < 0 || indptr[b + 1] > nnz) goto bad_matrix;
-            double sum = 0.0;
-            for (int64_t e = indptr[b]; e < indptr[b + 1]; e++) {
-                int32_t c = indices[e];
-                if (c < 0 || c >= columns) goto bad_matrix;
-                sum += (double)dense[c] * (double)data[e];
-            }
-            out[k] = (float)sum;
-        }
-        Py_INCREF(Py_None);
-        result = Py_None;
-        goto done;
-    bad_matrix:
-        PyErr_SetString(PyExc_ValueError, "row_dots(): malformed CSR matrix");
-    }
-done:
-    PyMem_Free(dense);
-    release_buffers(views, 6);
-    return result;
-}
-
-/* ---------------------------------------------------------------------------------------
- * top_columns(indptr, indices, data, k) -> bytes: one byte per stored value of a CSR matrix
- * (int64 indptr, int32 indices, float32 data), 1 for the k heaviest values of each row, ties
- * broken by the lower column (the order (-value, column)); every value of a row of k or fewer.
- * Each row keeps its best k in a small sorted array: most values fail the first comparison. */
-
-static PyObject *
-top_columns(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 4) {
-        PyErr_SetString(PyExc_TypeError, "top_columns() takes (indptr, indices, data, k)");
-        return NULL;
-    }
-    Py_ssize_t k;
-    if (size_arg(args[3], 0, "top_columns(): k", &k) < 0) {
-        return NULL;
-    }
-    static const BufferSpec specs[] = {
-        {0, "qlL", 8, 0, "indptr"}, {1, "i", 4, 0, "indices"}, {2, "f", 4, 0, "data"},
-    };
-    Py_buffer views[3];
-    PyObject *result = NULL;
-    Py_ssize_t *best = NULL;
-    if (get_buffers(args, specs, 3, views) < 0) {
-        return NULL;
-    }
-    Py_buffer b_indptr = views[0], b_indices = views[1], b_data = views[2];
-    const int64_t *indptr = b_indptr.buf;
-    const int32_t *indices = b_indices.buf;
-    const float *data = b_data.buf;
-    const Py_ssize_t rows = b_indptr.len / 8 - 1, nnz = b_data.len / 4;
-    if (b_indices.len / 4 != nnz || rows < 0 || indptr[0] != 0 || indptr[rows] != nnz) {
-        PyErr_SetString(PyExc_ValueError, "top_columns(): a malformed matrix");
-        goto done2;
-    }
-    for (Py_ssize_t r = 0; r < rows; r++) {
-        if (indptr[r + 1] < indptr[r]) {
-            PyErr_SetString(PyExc_ValueError, "top_columns(): a malformed matrix");
-            goto done2;
-        }
-    }
-    result = PyBytes_FromStringAndSize(NULL, nnz);
-    best = PyMem_Malloc((k + 1) * sizeof(Py_ssize_t));
-    if (result == NULL || best == NULL) {
-        Py_CLEAR(result);
-        PyErr_NoMemory();
-        goto done2;
-    }
-    char *keep = PyBytes_AS_STRING(result);
-    memset(keep, 0, (size_t)nnz);
-/* whether stored value p comes before q in the order (-value, column) */
-#define BEFORE(p, q) (data[p] > data[q] || (data[p] == data[q] && indices[p] < indices[q]))
-    for (Py_ssize_t r = 0; r < rows; r++) {
-        Py_ssize_t count = 0;
-        for (Py_ssize_t p = indptr[r]; p < indptr[r + 1]; p++) {
-            if (count == k && (k == 0 || !BEFORE(p, best[k - 1]))) {
-                continue;
-            }
-            Py_ssize_t j = count < k ? count++ : k - 1;
-            while (j > 0 && BEFORE(p, best[j - 1])) {
-                best[j] = best[j - 1];
-                j--;
-            }
-            best[j] = p;
-        }
-        for (Py_ssize_t j = 0; j < count; j++) {
-            keep[best[j]] = 1;
-        }
-    }
-#undef BEFORE
-done2:
-    release_buffers(views, 3);
-    PyMem_Free(best);
-    return result;
-}
-
-/* ---------------------------------------------------------------------------------------
- * normalize(text, table) -> str | None: dedup.normalize.normalize_unicode in one pass, for a
- * text whose every character is ASCII or a key of `table` (code point -> what the Python
- * function makes of that character: a curly quote its ASCII quote, a no-break space a space,
- * an accented letter itself); None for any other text, which the Python function handles.
- * Then, as there: "\r\n" and "\r" become "\n"; a run of two or more of " \t\f\v", or one
- * "\t", "\f" or "\v", becomes one space; a space next to a line break goes; spaces at either
- * end go. */
-
-typedef struct {
-    Py_UCS1 *out;
-    Py_ssize_t len;
-    int blanks; /* a run of " \t\f\v" waits */
-    Py_UCS1 widest;
-} Normal;
-
-static inline void
-normal_push(Normal *st, Py_UCS1 ch)
-{
-    if (ch == ' ' || ch == '\t' || ch == '\f' || ch == '\v') {
-        st->blanks = 1;
-        return;
-    }
-    if (st->blanks) {
-        /* The run is one space, unless a line break or the start of the text is beside it. */
-        if (st->len > 0 && st->out[st->len - 1] != '\n' && ch != '\n') {
-            st->out[st->len++] = ' ';
-        }
-        st->blanks = 0;
-    }
-    st->out[st->len++] = ch;
-    if (ch > st->widest) {
-        st->widest = ch;
-    }
-}
-
-/* A non-ASCII character through the table: 1 done, 0 not in the table, -1 error. */
-static int
-normal_lookup(Normal *st, PyObject *table, Py_UCS4 c)
-{
-    PyObject *code = PyLong_FromUnsignedLong(c);
-    if (code == NULL) {
-        return -1;
-    }
-    PyObject *value = PyDict_GetItemWithError(table, code); /* borrowed */
-    Py_DECREF(code);
-    if (value == NULL) {
-        return PyErr_Occurred() ? -1 : 0;
-    }
-    if (!PyUnicode_Check(value) || PyUnicode_READY(value) < 0
-        || PyUnicode_KIND(value) != PyUnicode_1BYTE_KIND || PyUnicode_GET_LENGTH(value) > 3) {
-        PyErr_SetString(PyExc_ValueError, "normalize(): a table value must be a Latin-1 str of 3 characters or fewer");
-        return -1;
-    }
-    const Py_UCS1 *piece = PyUnicode_1BYTE_DATA(value);
-    for (Py_ssize_t k = 0; k < PyUnicode_GET_LENGTH(value); k++) {
-        normal_push(st, piece[k]);
-    }
-    return 1;
-}
-
-/* The loop, for one storage kind of the text. */
-#define NORMAL_LOOP(TYPE)                                                       \
-    do {                                                                        \
-        const TYPE *src = (const TYPE *)data;                                   \
-        for (Py_ssize_t i = 0; i < n; i++) {                                    \
-            Py_UCS4 c = src[i];                                                 \
-            if (c > ' ' && c < 128 && !st.blanks) {                             \
-                st.out[st.len++] = (Py_UCS1)c; /* the common case */            \
-                continue;                                                       \
-            }                                                                   \
-            if (c >= 128) {                                                     \
-                int found = normal_lookup(&st, table, c);                       \
-                if (found <= 0) {                                               \
-                    status = found;                                             \
-                    break;                                                      \
-                }                                                               \
-                continue;                                                       \
-            }                                                                   \
-            if (c == '\r') {                                                    \
-                if (i + 1 < n && src[i + 1] == '\n') {                          \
-                    continue; /* "\r\n": the "\n" comes next */                 \
-                }                                                               \
-                c = '\n';                                                       \
-            }                                                                   \
-            normal_push(&st, (Py_UCS1)c);                                       \
-        }                                                                       \
-    } while (0)
-
-static PyObject *
-normalize(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 2 || !PyUnicode_Check(args[0]) || !PyDict_Check(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "normalize() takes (str, dict)");
-        return NULL;
-    }
-    PyObject *text = args[0], *table = args[1];
-    if (PyUnicode_READY(text) < 0) {
-        return NULL;
-    }
-    const int kind = PyUnicode_KIND(text);
-    const void *data = PyUnicode_DATA(text);
-    const Py_ssize_t n = PyUnicode_GET_LENGTH(text);
-    /* Every output character is one byte (table values are Latin-1), at most three an input. */
-    Normal st = {PyMem_Malloc((size_t)n * 3 + 1), 0, 0, 127}; /* ASCII at least */
-    if (st.out == NULL) {
-        return PyErr_NoMemory();
-    }
-    int status = 1;
-    if (kind == PyUnicode_1BYTE_KIND) {
-        NORMAL_LOOP(Py_UCS1);
-    }
-    else if (kind == PyUnicode_2BYTE_KIND) {
-        NORMAL_LOOP(Py_UCS2);
-    }
-    else {
-        NORMAL_LOOP(Py_UCS4);
-    }
-    PyObject *result = NULL;
-    if (status == 1) {
-        /* A run still waiting at the end is trailing space: it goes. */
-        result = PyUnicode_New(st.len, st.widest);
-        if (result != NULL) {
-            memcpy(PyUnicode_1BYTE_DATA(result), st.out, (size_t)st.len);
-        }
-    }
-    else if (status == 0) {
-        result = Py_NewRef(Py_None); /* a character the table does not cover */
-    }
-    PyMem_Free(st.out);
-    return result;
-}
-
-/* ---------------------------------------------------------------------------------------
  * line_keys(text, fallback) -> list[str]: dedup.boilerplate.line_key of every line of
  * text.split("\n"), in order ("" for an empty line). An ASCII line's key is its runs of
  * letters and digits, lower-cased, joined by one space; any other line is fallback(line). */
@@ -828,138 +577,6 @@ line_keys(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     PyMem_Free(buf);
     return keys;
-}
-
-/* ---------------------------------------------------------------------------------------
- * count_rows(ids, bounds, content) -> (indices, counts, lengths): the term-count rows of
- * dedup.similarity.TermCounts. Row r counts the token ids ids[bounds[r]:bounds[r + 1]] (int32,
- * int64 bounds) whose flag in `content` (one byte per id; None: every id) is set; each row's columns come out
- * in increasing order. indices: int32 bytes, counts: float32 bytes, lengths: int64 bytes (the
- * number of distinct columns of each row). */
-
-/* Sort n non-negative ids (all < 2**(8 * digits)) in place: least significant byte first,
- * through tmp (n values); short runs by insertion. */
-static void
-sort_ids(int32_t *v, int32_t *tmp, Py_ssize_t n, int digits)
-{
-    if (n <= 32) {
-        for (Py_ssize_t i = 1; i < n; i++) {
-            int32_t x = v[i];
-            Py_ssize_t j = i;
-            while (j > 0 && v[j - 1] > x) {
-                v[j] = v[j - 1];
-                j--;
-            }
-            v[j] = x;
-        }
-        return;
-    }
-    int32_t *from = v, *to = tmp;
-    for (int d = 0; d < digits; d++) {
-        const int shift = 8 * d;
-        Py_ssize_t at[257] = {0};
-        for (Py_ssize_t i = 0; i < n; i++) {
-            at[((from[i] >> shift) & 255) + 1]++;
-        }
-        for (int k = 0; k < 256; k++) {
-            at[k + 1] += at[k];
-        }
-        for (Py_ssize_t i = 0; i < n; i++) {
-            to[at[(from[i] >> shift) & 255]++] = from[i];
-        }
-        int32_t *t = from;
-        from = to;
-        to = t;
-    }
-    if (from != v) {
-        memcpy(v, from, (size_t)n * sizeof(int32_t));
-    }
-}
-
-static PyObject *
-count_rows(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
-{
-    if (nargs != 3) {
-        PyErr_SetString(PyExc_TypeError, "count_rows() takes (ids, bounds, content)");
-        return NULL;
-    }
-    static const BufferSpec specs[] = {
-        {0, "i", 4, 0, "ids"}, {1, "qlL", 8, 0, "bounds"}, {2, "?bB", 1, 0, "content"},
-    };
-    const int buffers = args[2] == Py_None ? 2 : 3; /* content None: every id counts */
-    Py_buffer views[3];
-    PyObject *result = NULL;
-    int32_t *columns = NULL, *scratch = NULL, *tmp = NULL;
-    float *counts = NULL;
-    int64_t *lengths = NULL;
-    if (get_buffers(args, specs, buffers, views) < 0) {
-        return NULL;
-    }
-    const int32_t *ids = views[0].buf;
-    const int64_t *bounds = views[1].buf;
-    const uint8_t *content = buffers == 3 ? views[2].buf : NULL;
-    const Py_ssize_t n_ids = views[0].len / 4, rows = views[1].len / 8 - 1;
-    Py_ssize_t vocab = buffers == 3 ? views[2].len : 0;
-    for (Py_ssize_t r = 0; r < rows; r++) {
-        if (bounds[r] < 0 || bounds[r + 1] < bounds[r] || bounds[r + 1] > n_ids) {
-            PyErr_SetString(PyExc_ValueError, "count_rows(): a row's bounds lie outside ids");
-            goto done2;
-        }
-    }
-    for (Py_ssize_t k = 0; k < n_ids; k++) {
-        if (content == NULL && ids[k] >= vocab) {
-            vocab = (Py_ssize_t)ids[k] + 1;
-        }
-        if (ids[k] < 0 || ids[k] >= vocab) {
-            PyErr_SetString(PyExc_ValueError, "count_rows(): a token id has no content flag");
-            goto done2;
-        }
-    }
-    columns = PyMem_Malloc((n_ids + 1) * sizeof(int32_t));
-    counts = PyMem_Malloc((n_ids + 1) * sizeof(float));
-    lengths = PyMem_Malloc((rows + 1) * sizeof(int64_t));
-    scratch = PyMem_Calloc(vocab + 1, sizeof(int32_t));
-    tmp = PyMem_Malloc((n_ids + 1) * sizeof(int32_t));
-    if (columns == NULL || counts == NULL || lengths == NULL || scratch == NULL || tmp == NULL) {
-        PyErr_NoMemory();
-        goto done2;
-    }
-    int digits = 1;
-    while (digits < 4 && (vocab - 1) >> (8 * digits) != 0) {
-        digits++;
-    }
-    Py_ssize_t nnz = 0;
-    for (Py_ssize_t r = 0; r < rows && rows > 0; r++) {
-        int32_t *row = columns + nnz;
-        Py_ssize_t distinct = 0;
-        for (Py_ssize_t k = bounds[r]; k < bounds[r + 1]; k++) {
-            int32_t id = ids[k];
-            if (content == NULL || content[id]) {
-                if (scratch[id]++ == 0) {
-                    row[distinct++] = id;
-                }
-            }
-        }
-        sort_ids(row, tmp, distinct, digits);
-        for (Py_ssize_t k = 0; k < distinct; k++) {
-            counts[nnz + k] = (float)scratch[row[k]];
-            scratch[row[k]] = 0;
-        }
-        lengths[r] = distinct;
-        nnz += distinct;
-    }
-    result = Py_BuildValue(
-        "(y#y#y#)", (const char *)columns, nnz * (Py_ssize_t)sizeof(int32_t),
-        (const char *)counts, nnz * (Py_ssize_t)sizeof(float),
-        (const char *)lengths, (rows > 0 ? rows : 0) * (Py_ssize_t)sizeof(int64_t));
-done2:
-    release_buffers(views, buffers);
-    PyMem_Free(columns);
-    PyMem_Free(counts);
-    PyMem_Free(lengths);
-    PyMem_Free(scratch);
-    PyMem_Free(tmp);
-    return result;
 }
 
 /* ---------------------------------------------------------------------------------------
@@ -1498,18 +1115,10 @@ done:
 static PyMethodDef methods[] = {
     {"line_keys", (PyCFunction)(void (*)(void))line_keys, METH_FASTCALL,
      "line_keys(text, fallback) -> list[str]: the site-chrome key of every line."},
-    {"top_columns", (PyCFunction)(void (*)(void))top_columns, METH_FASTCALL,
-     "top_columns(indptr, indices, data, k) -> bytes: marks each row's k heaviest values (ties: the lower column)."},
-    {"normalize", (PyCFunction)(void (*)(void))normalize, METH_FASTCALL,
-     "normalize(text, table) -> str | None: normalize_unicode in one pass, or None where the table does not cover the text."},
-    {"count_rows", (PyCFunction)(void (*)(void))count_rows, METH_FASTCALL,
-     "count_rows(ids, bounds, content) -> (indices, counts, lengths): term-count rows, columns sorted."},
     {"run_parts", (PyCFunction)(void (*)(void))run_parts, METH_FASTCALL,
      "run_parts(seq, fold, titles, not_names, not_titles, org_words, gazetteer, folded): a run's parts."},
     {"name_runs", (PyCFunction)(void (*)(void))name_runs, METH_FASTCALL,
      "name_runs(text, spans, dl_start, dl_end, runs, make_run, parents, lower, people, names, singles, visit, orgs)."},
-    {"row_dots", (PyCFunction)(void (*)(void))row_dots, METH_FASTCALL,
-     "row_dots(indptr, indices, data, columns, left, right, out): dot products of CSR row pairs."},
     {"cap_runs", (PyCFunction)(void (*)(void))cap_runs, METH_FASTCALL,
      "cap_runs(text, openers) -> bytes: (start, end) int32 pairs of capitalised runs."},
     {"scan", (PyCFunction)(void (*)(void))scan, METH_FASTCALL,
@@ -1518,7 +1127,7 @@ static PyMethodDef methods[] = {
 };
 
 static struct PyModuleDef module = {
-    PyModuleDef_HEAD_INIT, "_scan", "Compiled token scan of dedup.vocabulary.", -1, methods,
+    PyModuleDef_HEAD_INIT, "_scan", "Compiled text-pass kernels of dedup (see _compiled.py).", -1, methods,
 };
 
 PyMODINIT_FUNC

@@ -30,6 +30,7 @@ import re2
 
 from ._compiled import cap_runs as _compiled_cap_runs
 from ._compiled import name_runs as _compiled_name_runs
+from ._compiled import run_parts as _compiled_run_parts
 from .dates import DateError, parse_published
 from .gazetteer import _FOLDED, countries, fold, parents_of, places
 from .normalize import first_sentences
@@ -697,11 +698,14 @@ def extract_event_key(
         lower_words = lowercase_words(body)
     ex = _Extractor(text, title_end, span, lower_words)
     # The dateline first, so that its region note is known before the body names the place.
-    if _compiled_name_runs is not None and _compiled_cap_runs is not None:
+    if _compiled_name_runs is not None:
         # The same loop, compiled: runs in the dateline first, then the others in order.
+        spans = (memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i")
+                 if _compiled_cap_runs is not None
+                 else array("i", [i for m in _CAP_SEQ.finditer(text) for i in m.span()]))
         _compiled_name_runs(
-            text, memoryview(_compiled_cap_runs(text, _OPENER_WORDS)).cast("i"), span[0], span[1],
-            _RUNS, _run_maker(),
+            text, spans, span[0], span[1],
+            _RUNS, _run_maker() if _compiled_run_parts is not None else _run,
             ex.parents, getattr(lower_words, "lookup", lower_words), ex.people, ex.names,
             ex.singles, ex.visit, ex.orgs,
         )

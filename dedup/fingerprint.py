@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from ._compiled import pair_jaccards as _compiled_pair_jaccards
 from ._compiled import signatures as _compiled_signatures
 
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -214,15 +213,8 @@ def pair_jaccards(
     signatures: np.ndarray, left: np.ndarray, right: np.ndarray, chunk: int = 50_000
 ) -> np.ndarray:
     """Estimated Jaccard of rows ``left[k]`` and ``right[k]``, a block of pairs at a time (the
-    rows of all pairs at once would take pairs x num_perm x 8 bytes); compiled where built."""
+    rows of all pairs at once would take pairs x num_perm x 8 bytes)."""
     out = np.empty(len(left), dtype=np.float64)
-    if _compiled_pair_jaccards is not None and signatures.dtype == np.uint32 and len(left):
-        _compiled_pair_jaccards(
-            np.ascontiguousarray(signatures), signatures.shape[1],
-            np.ascontiguousarray(left, dtype=np.int64), np.ascontiguousarray(right, dtype=np.int64),
-            out,
-        )
-        return out
     for start in range(0, len(left), chunk):
         stop = start + chunk
         equal = signatures[left[start:stop]] == signatures[right[start:stop]]

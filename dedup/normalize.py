@@ -10,7 +10,6 @@ import html
 import re
 import unicodedata
 
-from ._compiled import normalize as _compiled_normalize
 from .chrome import TextPass, is_chrome_line, strip_chrome, text_pass
 
 _TRANSLATE = str.maketrans(
@@ -37,32 +36,27 @@ _CP1252 = {
 }
 _SPACES = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
 _NEWLINES = re.compile(r"\r\n?")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _compact(text: str) -> str:
     """The same text stored one byte per character where it fits now (ASCII, else Latin-1).
     str.replace keeps the two-byte storage the curly quotes needed; every later step
-    (regexes, splits, the token scan, the slices it hashes) is faster on the one-byte form."""
+    (regexes, splits, the token scan, the slices it hashes) is faster on the one-byte form.
+    A wider text loses its lone surrogates (a JSON "\\ud800" escape makes one), which no
+    encoding can write and the RE2 patterns cannot read: each becomes U+FFFD."""
     for codec in ("ascii", "latin-1"):
         try:
             return text.encode(codec).decode(codec)
         except UnicodeEncodeError:
             continue
-    return text
+    return _SURROGATE.sub("\ufffd", text)
 
 
 def normalize_unicode(text: str) -> str:
     """NFKC, typographic quotes/dashes/spaces to ASCII, ``\\r\\n`` to ``\\n``, runs of spaces to one;
-    first, the text is repaired (:func:`repair`).
-
-    Compiled in one pass (``dedup._scan.normalize``) for the common text: ASCII with curly
-    quotes, dashes, special spaces and Latin-1 letters; anything else takes the Python steps."""
-    text = repair(text)
-    if _compiled_normalize is not None:
-        fast = _compiled_normalize(text, _ONE_PASS)
-        if fast is not None:
-            return fast
-    return _normalize_steps(text)
+    first, the text is repaired (:func:`repair`)."""
+    return _normalize_steps(repair(text))
 
 
 # HTML character references left in a text ("&amp;", "&#8217;", "&rsquo;").
@@ -95,8 +89,7 @@ def repair(text: str) -> str:
 
 
 def _normalize_steps(text: str) -> str:
-    """:func:`normalize_unicode` step by step (for every text, and the reference of the
-    compiled pass)."""
+    """:func:`normalize_unicode` after the repair."""
     if not text.isascii():
         # C1 control characters are cp1252 bytes that reached the text undecoded (U+0095,
         # a bullet): read them as cp1252 meant them.
@@ -118,21 +111,6 @@ def _normalize_steps(text: str) -> str:
     if "  " in text or "\t" in text or "\f" in text or "\v" in text:  # str.find is C-fast
         text = _SPACES.sub(" ", text)
     return text.replace(" \n", "\n").replace("\n ", "\n").strip(" ")
-
-
-def _one_pass_table() -> dict[int, str]:
-    """What :func:`_normalize_steps` makes of each character the compiled pass may meet
-    besides ASCII: the typographic variants and Latin-1. A character is left out where the
-    result would not be a short Latin-1 string (then the text takes the Python steps)."""
-    table = {}
-    for code in [*range(0x80, 0x100), *(ord(old) for old, _ in _REPLACEMENTS)]:
-        result = _normalize_steps(f"a{chr(code)}a")[1:-1]
-        if len(result) <= 3 and all(ord(c) < 0x100 for c in result):
-            table[code] = result
-    return table
-
-
-_ONE_PASS = _one_pass_table()
 
 
 __all__ = [

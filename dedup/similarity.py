@@ -15,10 +15,6 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
 
-from ._compiled import count_rows as _count_rows
-from ._compiled import row_dots as _row_dots
-from ._compiled import top_columns as _top_columns
-
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
 
@@ -77,13 +73,6 @@ class TermCounts:
         bounds = np.zeros(len(pending) + 1, dtype=np.int64)
         np.cumsum([sum(len(ids) for ids in parts) for parts in pending], out=bounds[1:])
         content = self.vocabulary.content()
-        if _count_rows is not None:  # compiled: the same rows, counted with a dense scratch row
-            indices, counts, lengths = _count_rows(flat.astype(np.int32, copy=False), bounds, content)
-            offset = len(self._indices)
-            self._indices.frombytes(indices)
-            self._counts.frombytes(counts)
-            self._indptr.extend((np.cumsum(np.frombuffer(lengths, np.int64)) + offset).tolist())
-            return
         keep = content[flat]
         rows = np.repeat(np.arange(len(pending)), np.diff(bounds))[keep]
         flat = flat[keep]
@@ -122,16 +111,9 @@ class TermCounts:
 
 
 def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``ids`` (non-negative), increasing, and how often each occurs
-    (compiled: one count_rows row counting every id, no sort of every value)."""
-    if _count_rows is None:
-        values, counts = np.unique(ids, return_counts=True)
-        return values.astype(np.int64), counts.astype(np.int64)
-    cols, counts, _ = _count_rows(
-        ids.astype(np.int32, copy=False), np.array([0, len(ids)], dtype=np.int64), None
-    )
-    return (np.frombuffer(cols, np.int32).astype(np.int64),
-            np.frombuffer(counts, np.float32).astype(np.int64))
+    """The distinct values of ``ids`` (non-negative), increasing, and how often each occurs."""
+    values, counts = np.unique(ids, return_counts=True)
+    return values.astype(np.int64), counts.astype(np.int64)
 
 
 def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
@@ -148,12 +130,8 @@ def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
 def pair_cosines(
     matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 20_000
 ) -> np.ndarray:
-    """Cosine of rows ``left[k]`` and ``right[k]`` for every k (rows are L2-normalised).
-
-    With the compiled module, each left row is spread into a dense vector once and its
-    partners gather from it (``dedup._scan.row_dots``); else scipy multiplies row copies."""
-    if _row_dots is not None and len(left):
-        return _compiled_cosines(matrix, np.asarray(left), np.asarray(right))
+    """Cosine of rows ``left[k]`` and ``right[k]`` for every k (rows are L2-normalised): scipy
+    multiplies row copies, a block of pairs at a time."""
     out = np.zeros(len(left), dtype=np.float32)
     for start in range(0, len(left), chunk):  # in blocks: row copies stay small
         stop = start + chunk
@@ -162,31 +140,12 @@ def pair_cosines(
     return out
 
 
-def _csr_arrays(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
-    """A CSR matrix in canonical form as the compiled helpers read it: int64 row pointers,
-    int32 columns, float32 values, and the number of columns."""
+def _csr_arrays(matrix: sp.csr_matrix) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A CSR matrix in canonical form: int64 row pointers, int32 columns, float32 values."""
     m = sp.csr_matrix(matrix)
     m.sum_duplicates()
     return (m.indptr.astype(np.int64, copy=False), m.indices.astype(np.int32, copy=False),
-            m.data.astype(np.float32, copy=False), m.shape[1])
-
-
-def _compiled_cosines(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    indptr, indices, data, columns = _csr_arrays(matrix)
-    order = None
-    if np.any(left[1:] < left[:-1]):
-        order = np.argsort(left, kind="stable")
-        left, right = left[order], right[order]
-    out = np.zeros(len(left), dtype=np.float32)
-    _row_dots(
-        indptr, indices, data, columns,
-        left.astype(np.int64, copy=False), right.astype(np.int64, copy=False), out,
-    )
-    if order is not None:
-        unsorted = np.empty_like(out)
-        unsorted[order] = out
-        out = unsorted
-    return out
+            m.data.astype(np.float32, copy=False))
 
 
 def heaviest(columns: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
@@ -196,16 +155,12 @@ def heaviest(columns: np.ndarray, weights: np.ndarray, k: int) -> np.ndarray:
 
 
 def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Binary matrix marking each row's ``k`` highest-weighted terms (:func:`heaviest`;
-    compiled where built)."""
-    indptr, indices, data, _ = _csr_arrays(matrix)
-    if _top_columns is not None:
-        keep = np.frombuffer(_top_columns(indptr, indices, data, k), dtype=bool)
-    else:
-        keep = np.zeros(len(data), dtype=bool)
-        for i in range(len(indptr) - 1):
-            start, stop = indptr[i], indptr[i + 1]
-            keep[start + heaviest(indices[start:stop], data[start:stop], k)] = True
+    """Binary matrix marking each row's ``k`` highest-weighted terms (:func:`heaviest`)."""
+    indptr, indices, data = _csr_arrays(matrix)
+    keep = np.zeros(len(data), dtype=bool)
+    for i in range(len(indptr) - 1):
+        start, stop = indptr[i], indptr[i + 1]
+        keep[start + heaviest(indices[start:stop], data[start:stop], k)] = True
     marks = np.zeros(len(keep) + 1, dtype=np.int64)
     np.cumsum(keep, out=marks[1:])
     kept = marks[indptr]  # the marks' row pointers: the rows keep their order
