@@ -43,7 +43,8 @@ _CHROME_LINE = re.compile(
       | (?P<share>follow\ us(?:\ on)?\b.*|share\ (?:this|on)\b.*|share(?:\ this)?:?|tweet
           |email|e-mail|print|whatsapp|facebook|twitter|linkedin|pinterest|reddit
           |copy\ link|comment)
-      | (?P<prompt>click\ here\b.*|subscribe\b.*|sign\ up\b.*|newsletter\b.*|title:\ .*)
+      | (?P<prompt>click\ here\b.*|subscribe\b.*|sign\ up\b.*
+          |(?:free\ )?(?:e-?mail\ )?newsletter\b.*|title:\ .*)
       | (?P<comment_box>you\ have\ \d+\ characters?\ left\.?
           |your\ email\ address\ will\ not\ be\ published.*|required\ fields\ are\ marked.*)
       | (?P<credit>agencies|\(?with\ inputs\ from\ .*\)?)
@@ -79,7 +80,9 @@ _LEADING = re.compile(
 _TAIL_MARKER = re.compile(
     r"""^(?:
         (?P<comments>leave\ a\ (?:comment|reply)|post\ a\ comment|add\ a\ comment
-          |\d*\ ?comments?:?|no\ comments:?|reader\ comments|comments\ are\ closed\.?
+          |\d*\ ?comments?:?|no\ comments:?|comments\ are\ closed\.?
+          |(?:reader\ |user\ )?(?:comments|conversation|discussion|responses|reactions)
+           (?:\ \(\d+\)|:)?
           |join\ the\ (?:conversation|discussion)|(?:show|view|load)\ (?:\d+\ )?comments
           |you\ have\ \d+\ characters?\ left\.?|\d+\ (?:responses|replies)(?:\ to\ .*)?)
       | (?P<legal>(?:legal\ )?disclaimer:?.*|copyright\s*(?:\u00a9|\(c\)|\d{4}|by\b).*
@@ -97,6 +100,12 @@ _COMMENT_LINE = re.compile(
       | \d+\ (?:likes?|points?|replies|upvotes?)
       | (?:\w+\ \d{1,2},\ \d{4}|\d{1,2}/\d{1,2}/\d{2,4})(?:,?\ (?:at\ )?\d{1,2}:\d\d.*)?
       | \d+\ (?:minutes?|hours?|days?|weeks?|months?|years?)\ ago
+      # a commenter and when: "- SandraK 1 day ago", "Jen R. 5 hours agoStay safe" (glued
+      # as a flattened page writes it); not "He died 2 days ago at the hospital"
+      | [-\u2013\u2022*]\ ?\S+(?:\ \S+){0,3}\ (?:\d+\ (?:minute|hour|day|week|month|year)s?\ ago
+          |just\ now).*
+      | \S+(?:\ \S+){0,3}\ (?:\d+\ (?:minute|hour|day|week|month|year)s?\ ago|just\ now)
+          (?:[A-Z].*)?
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )
@@ -120,6 +129,8 @@ _STARTS = (
     "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "photo", "image",
     "picture", "file photo", "representational image", "slide", "leave a ", "post a ",
     "add a ", "no comment", "reader comments", "join the ", "show ", "view ", "load ",
+    "user comments", "conversation", "discussion", "responses", "reactions", "free ",
+    "e-mail newsletter", "email newsletter",
     "disclaimer", "legal disclaimer", "copyright", "all rights reserved", "tag", "filed under",
     "about the author",
 )

@@ -136,3 +136,22 @@ def test_an_edited_copy_stays_in_its_originals_copy_group(
     edited = EDITS[edit](original, random.Random(seed))
     result = cluster_documents([Document("original", original), Document("edited", edited)])
     assert [c.groups for c in result.clusters] == [[["edited", "original"]]], edit
+
+
+@pytest.mark.parametrize("header", ["Conversation (2)", "Reader comments (5)", "Comments (12)",
+                                    "Discussion", "User comments"])
+def test_a_comment_section_with_a_count_is_cut_with_its_thread(header: str) -> None:
+    thread = _page(header, "- SandraK 1 day agoTerrible news. Hope they find who did it.",
+                   "- Jen R. Just nowStay safe everyone.", "Mark 2 hours ago", "So sad.")
+    done = clean_report(_page(*STORY, thread))
+    assert done.text == _page(*STORY)
+    assert done.top_rule == "tail: comments"
+
+
+def test_a_newsletter_promo_goes_and_a_sentence_with_a_time_ago_stays() -> None:
+    promo = "Free e-mail newsletter: the news of Coast Crier in your mailbox every morning"
+    sentence = "He died 2 days ago at the hospital, police said, and the family asked for privacy."
+    assert clean_text(_page(STORY[0], promo, sentence)) == _page(STORY[0], sentence)
+    # a marker near the top followed by that sentence: not a comment thread, nothing cut
+    assert clean_text(_page(STORY[0], "3 Comments", sentence, *STORY[1:])) == _page(
+        STORY[0], sentence, *STORY[1:])
