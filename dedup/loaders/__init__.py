@@ -27,7 +27,7 @@ import re
 import stat
 import sys
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, BinaryIO
 
@@ -46,12 +46,8 @@ __all__ = [
     "load",
 ]
 
-TEXT_EXTENSIONS = frozenset({".txt", ".md"})
-HTML_EXTENSIONS = frozenset({".html", ".htm"})
-JSON_EXTENSIONS = frozenset({".json"})
-JSONL_EXTENSIONS = frozenset({".jsonl", ".ndjson"})
-RECORD_EXTENSIONS = JSON_EXTENSIONS | JSONL_EXTENSIONS  # read gzip-compressed too (.gz)
-SUPPORTED_EXTENSIONS = TEXT_EXTENSIONS | HTML_EXTENSIONS | JSON_EXTENSIONS | JSONL_EXTENSIONS
+# Files of records with ids of their own: where a run holds several, their ids are prefixed.
+RECORD_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson"})
 
 Item = Document | Skipped
 
@@ -143,35 +139,21 @@ def _plan(root: str, several: bool) -> _Plan:
 
 
 def _record_files(plan: _Plan) -> int:
-    """How many JSON/JSONL files a path holds (names only: nothing is read)."""
+    """How many JSON/JSONL inputs a path holds (names only: nothing is read)."""
     if plan.kind == "stdin":
         return 1
-    if plan.kind == "file":
-        return int(_file_type(plan.path)[0] in RECORD_EXTENSIONS)
-    return sum(
-        1 for entry in _walk(plan.path, "", plan.shown, (plan.key,), {plan.key})
-        if isinstance(entry, _Entry) and _file_type(entry.path)[0] in RECORD_EXTENSIONS
-    )
+    return sum(1 for source in _sources(plan) if isinstance(source, Source)
+               and source.ext in RECORD_EXTENSIONS)
 
 
 def _iter_plans(plans: list[_Plan], prefix: bool, stdin: BinaryIO | None) -> Iterator[Item]:
     run = _Run()
     for plan in plans:
-        if plan.kind == "stdin":
-            handle = stdin if stdin is not None else sys.stdin.buffer
-            yield from _guarded(_iter_jsonl_handle(handle, plan.shown, run,
-                                                   f"{plan.id_base}#" if prefix else ""),
-                                plan.shown)
-        elif plan.kind == "file":
-            yield from _iter_file(plan.path, plan.id_base, plan.shown, run, prefix)
-        else:
-            walk = _walk(plan.path, "", plan.shown, (plan.key,), {plan.key})
-            for entry in walk:
-                if isinstance(entry, Skipped):
-                    yield entry
-                    continue
-                doc_id = f"{plan.id_base}/{entry.rel}" if plan.id_base else entry.rel
-                yield from _iter_file(entry.path, doc_id, entry.shown, run, prefix)
+        for source in _sources(plan, prefix, stdin):
+            if isinstance(source, Skipped):
+                yield source
+            else:
+                yield from _guarded(_read(source, run), source.shown)
 
 
 def load(paths: Paths, *, stdin: BinaryIO | None = None) -> tuple[list[Document], list[Skipped]]:
@@ -184,6 +166,58 @@ def load(paths: Paths, *, stdin: BinaryIO | None = None) -> tuple[list[Document]
         else:
             skipped.append(item)
     return documents, skipped
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input to read: a file found under a path given, or standard input.
+
+    ``path`` is where to open it; ``id`` the id of its article (a text, Markdown or HTML file,
+    or a JSON file of one record without an ``id``); ``shown`` its path as printed; ``ext``
+    (lower-cased) and ``gzipped`` (the name ends in ``.gz``) its type, which picks its reader;
+    ``id_prefix`` begins the ids of its records (``"<id>#"`` where the run holds several
+    record files, else ""); ``stream`` is standard input, already open (None for a file).
+    """
+
+    path: str
+    id: str
+    shown: str
+    ext: str
+    gzipped: bool = False
+    id_prefix: str = ""
+    stream: BinaryIO | None = None
+
+    @property
+    def type(self) -> FileType:
+        """The key of its reader in :data:`READERS`: ``(ext, gzipped)``."""
+        return self.ext, self.gzipped
+
+
+def _sources(
+    plan: _Plan, prefix: bool = False, stdin: BinaryIO | None = None
+) -> Iterator[Source | Skipped]:
+    """The inputs of one path given, in order, and what cannot be read below it as Skipped
+    (``prefix``: the run holds several record files; ``stdin``: what "-" reads)."""
+    if plan.kind == "stdin":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        yield _source(plan.path, plan.id_base, plan.shown, prefix, STDIN_TYPE, stream)
+    elif plan.kind == "file":
+        yield _source(plan.path, plan.id_base, plan.shown, prefix)
+    else:
+        for entry in _walk(plan.path, "", plan.shown, (plan.key,), {plan.key}):
+            if isinstance(entry, Skipped):
+                yield entry
+            else:
+                doc_id = f"{plan.id_base}/{entry.rel}" if plan.id_base else entry.rel
+                yield _source(entry.path, doc_id, entry.shown, prefix)
+
+
+def _source(
+    path: str, doc_id: str, shown: str, prefix: bool,
+    file_type: FileType | None = None, stream: BinaryIO | None = None,
+) -> Source:
+    ext, gzipped = file_type or _file_type(path)
+    return Source(path, doc_id, shown, ext, gzipped, f"{doc_id}#" if prefix else "", stream)
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,19 +341,16 @@ def _join_shown(shown_root: str, rel: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _file_type(path: str) -> tuple[str, bool]:
+FileType = tuple[str, bool]
+STDIN_TYPE: FileType = (".jsonl", False)  # standard input: JSON Lines (gzip is sniffed)
+
+
+def _file_type(path: str) -> FileType:
     """A file's extension, lower-cased, and whether it is gzip-compressed (``.jsonl.gz``)."""
     name = path.lower()
     gzipped = name.endswith(".gz")
     ext = os.path.splitext(name[:-3] if gzipped else name)[1]
     return ext, gzipped
-
-
-def _iter_file(
-    fs_path: str, doc_id: str, shown: str, run: _Run, prefix: bool = False
-) -> Iterator[Item]:
-    """The items of one file (``prefix``: its records' ids begin with ``doc_id#``)."""
-    yield from _guarded(_file_items(fs_path, doc_id, shown, run, prefix), shown)
 
 
 def _guarded(items: Iterator[Item], shown: str) -> Iterator[Item]:
@@ -331,42 +362,37 @@ def _guarded(items: Iterator[Item], shown: str) -> Iterator[Item]:
         yield Skipped.internal_error(shown, exc)
 
 
-def _file_items(
-    fs_path: str, doc_id: str, shown: str, run: _Run, prefix: bool
-) -> Iterator[Item]:
-    """Dispatch one file on its extension; unsupported types are reported, never read."""
-    ext, gzipped = _file_type(fs_path)
-    if ext not in SUPPORTED_EXTENSIONS or (gzipped and ext not in RECORD_EXTENSIONS):
-        ext = ext + ".gz" if gzipped else ext
+def _read(source: Source, run: _Run) -> Iterator[Item]:
+    """The items of one input, from the reader of its type; an unsupported type is reported,
+    never read."""
+    reader = READERS.get(source.type)
+    if reader is None:
+        ext = source.ext + ".gz" if source.gzipped else source.ext
         if ext:
-            yield Skipped(shown, f"unsupported file type '{_printable(ext)}'")
+            yield Skipped(source.shown, f"unsupported file type '{_printable(ext)}'")
         else:
-            yield Skipped(shown, "unsupported file type (no extension)")
+            yield Skipped(source.shown, "unsupported file type (no extension)")
         return
-    id_prefix = f"{doc_id}#" if prefix else ""
-    if ext in JSONL_EXTENSIONS:
-        yield from _iter_jsonl(fs_path, shown, run, id_prefix, gzipped)
-        return
-    data = _read_bytes(fs_path, gzipped)
-    if ext in JSON_EXTENSIONS and isinstance(data, bytes) and data.startswith(GZIP_MAGIC):
-        data = _gunzip(data)  # compressed records, whatever the name says
+    yield from reader(source, run)
+
+
+def _read_whole(path: str, shown: str, gzipped: bool = False, *, sniff_gzip: bool = False
+                ) -> bytes | Skipped:
+    """The whole content of a file, to decode, or a Skipped saying why there is none: it cannot
+    be read, it is empty, or its first bytes are those of a binary format. ``gzipped``: the
+    name says it is compressed; ``sniff_gzip``: so is data that starts with the gzip signature,
+    whatever the name says."""
+    data = _read_bytes(path, gzipped)
+    if sniff_gzip and isinstance(data, bytes) and data.startswith(GZIP_MAGIC):
+        data = _gunzip(data)
     if isinstance(data, str):
-        yield Skipped(shown, data)
-        return
+        return Skipped(shown, data)
     if not data.strip():
-        yield Skipped(shown, REASON_EMPTY)
-        return
+        return Skipped(shown, REASON_EMPTY)
     kind = _binary_signature(data)
     if kind is not None:
-        yield Skipped(shown, f"{REASON_BINARY} ({kind})")
-        return
-    if ext in JSON_EXTENSIONS:
-        yield from _iter_json(data, doc_id, shown, run, id_prefix)
-        return
-    item = _html_document(data, doc_id, shown) if ext in HTML_EXTENSIONS else _text_document(
-        data, doc_id, shown, markdown=ext == ".md"
-    )
-    yield run.accept(item, shown) if isinstance(item, Document) else item
+        return Skipped(shown, f"{REASON_BINARY} ({kind})")
+    return data
 
 
 # Formats that are not text although their first bytes may decode as text (a PDF starts with
@@ -550,6 +576,24 @@ def _looks_binary(text: str) -> bool:
 _FRONT_MATTER_MAX_LINES = 200
 
 
+def _read_text(source: Source, run: _Run) -> Iterator[Item]:
+    """A plain-text file: one article."""
+    yield _read_article(source, run, markdown=False)
+
+
+def _read_markdown(source: Source, run: _Run) -> Iterator[Item]:
+    """A Markdown file: one article (headings and emphasis are not part of its title)."""
+    yield _read_article(source, run, markdown=True)
+
+
+def _read_article(source: Source, run: _Run, *, markdown: bool) -> Item:
+    data = _read_whole(source.path, source.shown)
+    if isinstance(data, Skipped):
+        return data
+    item = _text_document(data, source.id, source.shown, markdown=markdown)
+    return run.accept(item, source.shown) if isinstance(item, Document) else item
+
+
 def _text_document(data: bytes, doc_id: str, shown: str, *, markdown: bool) -> Item:
     """A plain-text or Markdown article: front matter (optional), title, whole text."""
     text = decode_text(data)
@@ -730,6 +774,16 @@ def _is_breadcrumb(line: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
+def _read_html(source: Source, run: _Run) -> Iterator[Item]:
+    """A web page: one article."""
+    data = _read_whole(source.path, source.shown)
+    if isinstance(data, Skipped):
+        yield data
+        return
+    item = _html_document(data, source.id, source.shown)
+    yield run.accept(item, source.shown) if isinstance(item, Document) else item
+
+
 def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
     """A web page: the article text and metadata that :mod:`dedup.html` finds, or why not."""
     page = extract_page(data)
@@ -743,6 +797,23 @@ def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
 # --------------------------------------------------------------------------------------------
 
 _KNOWN_FIELDS = ("id", "text", "title", "source", "url")
+
+
+def _read_json(source: Source, run: _Run) -> Iterator[Item]:
+    """A .json file (gzip-compressed too, whatever its name says): one record or an array."""
+    data = _read_whole(source.path, source.shown, source.gzipped, sniff_gzip=True)
+    if isinstance(data, Skipped):
+        yield data
+        return
+    yield from _iter_json(data, source.id, source.shown, run, source.id_prefix)
+
+
+def _read_jsonl(source: Source, run: _Run) -> Iterator[Item]:
+    """A .jsonl/.ndjson file, or standard input: one record a line (gzip-compressed too)."""
+    if source.stream is not None:
+        yield from _iter_jsonl_handle(source.stream, source.shown, run, source.id_prefix)
+    else:
+        yield from _iter_jsonl(source.path, source.shown, run, source.id_prefix)
 
 
 def _iter_json(
@@ -824,9 +895,7 @@ def _expect_end(text: str, pos: int) -> None:
 _JSONL_SNIFF_BYTES = 8192
 
 
-def _iter_jsonl(
-    fs_path: str, shown: str, run: _Run, id_prefix: str = "", gzipped: bool = False
-) -> Iterator[Item]:
+def _iter_jsonl(fs_path: str, shown: str, run: _Run, id_prefix: str = "") -> Iterator[Item]:
     """A .jsonl/.ndjson file (gzip-compressed too, whatever its name says), read line by line
     so that a huge file is never held in memory."""
     try:
@@ -1092,3 +1161,27 @@ def _printable(name: str) -> str:
 def _escape_char(ch: str) -> str:
     code = ord(ch)
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+# --------------------------------------------------------------------------------------------
+# The registry: which reader reads which type of file
+# --------------------------------------------------------------------------------------------
+
+Reader = Callable[[Source, _Run], Iterator[Item]]
+
+# A file's type (its extension, lower-cased, and whether its name ends in .gz) -> its reader.
+# A reader yields the Documents and Skipped of one input; a new format is one reader and one
+# line here. Types that are not here are reported as unsupported.
+READERS: dict[FileType, Reader] = {
+    (".txt", False): _read_text,
+    (".md", False): _read_markdown,
+    (".html", False): _read_html,
+    (".htm", False): _read_html,
+    (".json", False): _read_json,
+    (".json", True): _read_json,
+    (".jsonl", False): _read_jsonl,
+    (".jsonl", True): _read_jsonl,
+    (".ndjson", False): _read_jsonl,
+    (".ndjson", True): _read_jsonl,
+}
+SUPPORTED_EXTENSIONS = frozenset(ext for ext, _ in READERS)
