@@ -34,6 +34,23 @@ from typing import Any, BinaryIO
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
 from dedup.html import extract_page
+from dedup.loaders.decode import (
+    GZIP_MAGIC,
+    REASON_BINARY,
+    REASON_EMPTY,
+    REASON_NO_WORDS,
+    Rejoined,
+    binary_head,
+    binary_signature,
+    decode_text,
+    has_words,
+    open_file,
+    os_reason,
+    read_file,
+    read_reason,
+    wide_bom_encoding,
+    wide_lines,
+)
 from dedup.normalize import is_chrome_line
 
 __all__ = [
@@ -50,14 +67,6 @@ __all__ = [
 RECORD_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson"})
 
 Item = Document | Skipped
-
-# Reasons shared by several loaders (kept here so tests and callers can rely on the wording).
-REASON_EMPTY = "empty file"
-REASON_BINARY = "binary or undecodable file"
-# Text with no letter or digit (punctuation, symbols, invisible characters): no words to compare,
-# and every such file would otherwise be an "exact duplicate" of every other one.
-REASON_NO_WORDS = "no words in the text (only punctuation, symbols or invisible characters)"
-
 
 # --------------------------------------------------------------------------------------------
 # Public entry points
@@ -118,21 +127,21 @@ def _plan(root: str, several: bool) -> _Plan:
             raise InputError(f"input path is a broken symbolic link: {shown}") from None
         raise InputError(f"input path does not exist: {shown}") from None
     except OSError as exc:
-        raise InputError(f"cannot access input path {shown}: {_os_reason(exc)}") from None
+        raise InputError(f"cannot access input path {shown}: {os_reason(exc)}") from None
     if stat.S_ISDIR(st.st_mode):
         try:
             with os.scandir(root):
                 pass
         except OSError as exc:
-            raise InputError(f"cannot read input folder {shown}: {_os_reason(exc)}") from None
+            raise InputError(f"cannot read input folder {shown}: {os_reason(exc)}") from None
         base = shown.rstrip("/") if several else ""
         return _Plan("folder", root, shown, base, (st.st_dev, st.st_ino))
     if stat.S_ISREG(st.st_mode):
         try:
-            with open(root, "rb"):
+            with open_file(root):
                 pass
         except OSError as exc:
-            raise InputError(f"cannot read input file {shown}: {_os_reason(exc)}") from None
+            raise InputError(f"cannot read input file {shown}: {os_reason(exc)}") from None
         base = shown if several else _printable(os.path.basename(os.path.normpath(root)))
         return _Plan("file", root, shown, base)
     raise InputError(f"input path is neither a regular file nor a folder: {shown}")
@@ -280,7 +289,7 @@ def _walk(
             entries = sorted(listing, key=lambda entry: entry.name)
     except OSError as exc:
         shown = _join_shown(shown_root, rel.rstrip("/"))
-        yield Skipped(shown, f"cannot read folder: {_os_reason(exc)}")
+        yield Skipped(shown, f"cannot read folder: {os_reason(exc)}")
         return
     for entry in entries:
         if entry.name.startswith("."):
@@ -320,7 +329,7 @@ def _entry_stat(entry: os.DirEntry[str]) -> os.stat_result | str:
             return "symbolic link loop"
         if exc.errno == errno.ENOENT and _is_symlink(entry):
             return "broken symbolic link"
-        return f"cannot read file: {_os_reason(exc)}"
+        return f"cannot read file: {os_reason(exc)}"
 
 
 def _is_symlink(entry: os.DirEntry[str]) -> bool:
@@ -376,199 +385,6 @@ def _read(source: Source, run: _Run) -> Iterator[Item]:
     yield from reader(source, run)
 
 
-def _read_whole(path: str, shown: str, gzipped: bool = False, *, sniff_gzip: bool = False
-                ) -> bytes | Skipped:
-    """The whole content of a file, to decode, or a Skipped saying why there is none: it cannot
-    be read, it is empty, or its first bytes are those of a binary format. ``gzipped``: the
-    name says it is compressed; ``sniff_gzip``: so is data that starts with the gzip signature,
-    whatever the name says."""
-    data = _read_bytes(path, gzipped)
-    if sniff_gzip and isinstance(data, bytes) and data.startswith(GZIP_MAGIC):
-        data = _gunzip(data)
-    if isinstance(data, str):
-        return Skipped(shown, data)
-    if not data.strip():
-        return Skipped(shown, REASON_EMPTY)
-    kind = _binary_signature(data)
-    if kind is not None:
-        return Skipped(shown, f"{REASON_BINARY} ({kind})")
-    return data
-
-
-# Formats that are not text although their first bytes may decode as text (a PDF starts with
-# "%PDF-" and is mostly ASCII); recognised by their signature so that a misnamed file is
-# reported as what it is instead of being read as an article.
-_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "a PDF document"),
-    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF87a", "a GIF image"),
-    (b"GIF89a", "a GIF image"),
-    (b"\x1f\x8b", "gzip-compressed data"),
-    (b"PK\x03\x04", "a ZIP archive or office document"),
-    (b"\xfd7zXZ\x00", "xz-compressed data"),
-    (b"\x28\xb5\x2f\xfd", "zstd-compressed data"),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old-style office document"),
-    (b"SQLite format 3\x00", "an SQLite database"),
-    (b"\x7fELF", "an executable"),
-)
-_SIGNATURE_BYTES = max(len(magic) for magic, _ in _BINARY_SIGNATURES)
-
-
-def _binary_signature(head: bytes) -> str | None:
-    """What a file is when its first bytes are the signature of a known binary format."""
-    for magic, kind in _BINARY_SIGNATURES:
-        if head.startswith(magic):
-            return kind
-    return None
-
-
-def _read_bytes(fs_path: str, gzipped: bool = False) -> bytes | str:
-    """The whole content of a file (decompressed), or a reason string when it cannot be read."""
-    try:
-        with _open(fs_path, gzipped) as handle:
-            return handle.read()
-    except MemoryError:
-        return "cannot read file: too large to fit in memory"
-    except (OSError, EOFError, zlib.error) as exc:
-        return _read_reason(exc, gzipped)
-
-
-GZIP_MAGIC = b"\x1f\x8b"
-
-
-def _gunzip(data: bytes) -> bytes | str:
-    """Decompressed bytes, or the reason they cannot be."""
-    try:
-        return gzip.decompress(data)
-    except (OSError, EOFError, zlib.error) as exc:
-        return _read_reason(exc, True)
-
-
-def _open(fs_path: str, gzipped: bool) -> BinaryIO:
-    if gzipped:
-        return gzip.open(fs_path, "rb")  # type: ignore[return-value]
-    return open(fs_path, "rb")
-
-
-def _read_reason(exc: BaseException, gzipped: bool) -> str:
-    """Why a file could not be read, in words (a broken gzip stream says so)."""
-    if isinstance(exc, (gzip.BadGzipFile, EOFError, zlib.error)) or (
-        gzipped and not isinstance(exc, OSError)
-    ):
-        return f"corrupt or truncated gzip data ({exc or type(exc).__name__})"
-    if isinstance(exc, OSError):
-        return f"cannot read file: {_os_reason(exc)}"
-    return f"cannot read file: {exc}"
-
-
-# --------------------------------------------------------------------------------------------
-# Decoding
-# --------------------------------------------------------------------------------------------
-
-_BOMS: tuple[tuple[bytes, str], ...] = (
-    (codecs.BOM_UTF32_LE, "utf-32"),  # before UTF-16 LE: its BOM starts with the UTF-16 LE one
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_WESTERN = "cp1252"  # the most common legacy encoding of news text; see _detect
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
-
-
-def decode_text(data: bytes, declared: str | None = None) -> str | None:
-    """Decode file bytes to text with normalized ``\\n`` line endings; None if it looks binary.
-
-    Order: a byte-order mark (UTF-8/16/32), then strict UTF-8, then the ``declared`` encoding
-    (an HTML ``charset``), then detection with :mod:`charset_normalizer`. NUL bytes outside
-    UTF-16/32 data, or text full of control characters, mean a binary file.
-    """
-    text = _decode_bytes(data, declared)
-    if text is None or _looks_binary(text):
-        return None
-    text = text.lstrip("\ufeff")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _decode_bytes(data: bytes, declared: str | None) -> str | None:
-    """Pick an encoding and decode, without any clean-up."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                break  # a BOM followed by garbage: let the checks below decide
-    if b"\x00" in data:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    if declared:
-        try:
-            return data.decode(declared)
-        except (LookupError, UnicodeDecodeError):
-            pass
-    return _detect(data)
-
-
-def _detect(data: bytes) -> str | None:
-    """Guess a legacy encoding with charset_normalizer; None when nothing fits.
-
-    charset_normalizer often ranks cp1250 first for Western European (Latin-1/cp1252) text,
-    because both decode with no "mess". When cp1252 is at least as clean and at least as
-    coherent as the winner, cp1252 is used: it is far more common in news corpora, and real
-    Central European text (where cp1250 is right) scores higher coherence in cp1250.
-    """
-    try:
-        import charset_normalizer
-
-        best = charset_normalizer.from_bytes(data).best()
-    except Exception:  # detection is best effort; any failure means "undecodable"
-        return None
-    if best is None:
-        return None
-    text = str(best)
-    if best.encoding in (_WESTERN, "latin_1", "ascii"):
-        return text
-    western = _western_if_as_good(data, text, best.chaos, best.coherence)
-    return western if western is not None else text
-
-
-def _western_if_as_good(data: bytes, best_text: str, chaos: float, coherence: float) -> str | None:
-    """The cp1252 decoding when it is as clean and as coherent as the detected one, else None."""
-    try:
-        candidate = data.decode(_WESTERN)
-    except UnicodeDecodeError:
-        return None
-    if candidate == best_text:
-        return candidate
-    try:
-        from charset_normalizer.cd import coherence_ratio
-        from charset_normalizer.md import mess_ratio
-    except ImportError:  # pragma: no cover - internal modules moved in a future release
-        return None
-    try:
-        if mess_ratio(candidate, 1.0) > chaos + 0.01:
-            return None
-        ratios = coherence_ratio(candidate)
-    except Exception:  # pragma: no cover - best effort, see _detect
-        return None
-    candidate_coherence = ratios[0][1] if ratios else 0.0
-    return candidate if candidate_coherence >= coherence - 1e-9 else None
-
-
-def _looks_binary(text: str) -> bool:
-    """True when decoded text still holds NULs or many control characters (binary data)."""
-    if "\x00" in text:
-        return True
-    sample = text[:65536]
-    controls = sum(1 for ch in sample if ch < " " and ch not in _ALLOWED_CONTROLS)
-    return controls > max(2, len(sample) // 100)
-
-
 # --------------------------------------------------------------------------------------------
 # .txt / .md
 # --------------------------------------------------------------------------------------------
@@ -587,7 +403,7 @@ def _read_markdown(source: Source, run: _Run) -> Iterator[Item]:
 
 
 def _read_article(source: Source, run: _Run, *, markdown: bool) -> Item:
-    data = _read_whole(source.path, source.shown)
+    data = read_file(source.path, source.shown)
     if isinstance(data, Skipped):
         return data
     item = _text_document(data, source.id, source.shown, markdown=markdown)
@@ -776,7 +592,7 @@ def _is_breadcrumb(line: str) -> bool:
 
 def _read_html(source: Source, run: _Run) -> Iterator[Item]:
     """A web page: one article."""
-    data = _read_whole(source.path, source.shown)
+    data = read_file(source.path, source.shown)
     if isinstance(data, Skipped):
         yield data
         return
@@ -801,7 +617,7 @@ _KNOWN_FIELDS = ("id", "text", "title", "source", "url")
 
 def _read_json(source: Source, run: _Run) -> Iterator[Item]:
     """A .json file (gzip-compressed too, whatever its name says): one record or an array."""
-    data = _read_whole(source.path, source.shown, source.gzipped, sniff_gzip=True)
+    data = read_file(source.path, source.shown, source.gzipped, sniff_gzip=True)
     if isinstance(data, Skipped):
         yield data
         return
@@ -899,9 +715,9 @@ def _iter_jsonl(fs_path: str, shown: str, run: _Run, id_prefix: str = "") -> Ite
     """A .jsonl/.ndjson file (gzip-compressed too, whatever its name says), read line by line
     so that a huge file is never held in memory."""
     try:
-        handle = open(fs_path, "rb")
+        handle = open_file(fs_path)
     except OSError as exc:
-        yield Skipped(shown, f"cannot read file: {_os_reason(exc)}")
+        yield Skipped(shown, f"cannot read file: {os_reason(exc)}")
         return
     with handle:
         yield from _iter_jsonl_handle(handle, shown, run, id_prefix)
@@ -923,15 +739,15 @@ def _iter_jsonl_handle(
     try:
         head = handle.read(_JSONL_SNIFF_BYTES)
     except (OSError, EOFError, zlib.error) as exc:
-        yield Skipped(shown, _read_reason(exc, gzipped))
+        yield Skipped(shown, read_reason(exc, gzipped))
         return
-    encoding = _wide_bom_encoding(head)
-    kind = _binary_signature(head)
-    if kind is not None or (encoding is None and _binary_head(head)):
+    encoding = wide_bom_encoding(head)
+    kind = binary_signature(head)
+    if kind is not None or (encoding is None and binary_head(head)):
         yield Skipped(shown, f"{REASON_BINARY} ({kind})" if kind else REASON_BINARY)
         return
-    stream = io.BufferedReader(_Rejoined(head, handle))
-    lines = _wide_lines(stream, encoding) if encoding else iter(stream.readline, b"")
+    stream = io.BufferedReader(Rejoined(head, handle))
+    lines = wide_lines(stream, encoding) if encoding else iter(stream.readline, b"")
     lineno, blank = 0, True
     while True:
         try:
@@ -940,7 +756,7 @@ def _iter_jsonl_handle(
             yield Skipped(shown, f"cannot decode the rest of the file as {encoding}", lineno + 1)
             return
         except (OSError, EOFError, zlib.error) as exc:
-            yield Skipped(shown, _read_reason(exc, gzipped), lineno + 1)
+            yield Skipped(shown, read_reason(exc, gzipped), lineno + 1)
             return
         if not raw:
             break
@@ -951,61 +767,6 @@ def _iter_jsonl_handle(
             yield item
     if blank:
         yield Skipped(shown, REASON_EMPTY)
-
-
-class _Rejoined(io.RawIOBase):
-    """The bytes already read from a stream (``head``), then the rest of the stream: a file
-    read once, with no seek (standard input cannot seek)."""
-
-    def __init__(self, head: bytes, rest: BinaryIO) -> None:
-        super().__init__()
-        self._head = memoryview(head)
-        self._rest = rest
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: Any) -> int:
-        if self._head:
-            n = min(len(buffer), len(self._head))
-            buffer[:n] = self._head[:n]
-            self._head = self._head[n:]
-            return n
-        data = self._rest.read(len(buffer))
-        buffer[:len(data)] = data
-        return len(data)
-
-
-def _binary_head(head: bytes) -> bool:
-    """True for the first bytes of a binary file: NUL bytes, and not UTF-8 either.
-
-    A NUL in otherwise valid UTF-8 is left to the line-by-line reading, so that one corrupt
-    record costs that record only, not the whole file.
-    """
-    if b"\x00" not in head:
-        return False
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-    except UnicodeDecodeError:
-        return True
-    return False
-
-
-def _wide_bom_encoding(head: bytes) -> str | None:
-    """'utf-16' or 'utf-32' when the data starts with that byte-order mark, else None."""
-    for bom, encoding in _BOMS:
-        if head.startswith(bom) and encoding in ("utf-16", "utf-32"):
-            return encoding
-    return None
-
-
-def _wide_lines(handle: Any, encoding: str) -> Iterator[bytes]:
-    """The lines of a UTF-16/32 file, re-encoded as UTF-8 bytes (streamed, never all held)."""
-    text = io.TextIOWrapper(handle, encoding=encoding, newline="\n")  # split as the UTF-8 path
-    try:
-        yield from (line.encode("utf-8") for line in text)
-    finally:
-        text.detach()  # the caller owns and closes the binary handle
 
 
 def _jsonl_line(
@@ -1126,21 +887,6 @@ def _clean_str(value: Any) -> str | None:
 # --------------------------------------------------------------------------------------------
 # Small shared helpers
 # --------------------------------------------------------------------------------------------
-
-
-_WORD_CHAR = re.compile(r"[^\W_]")
-
-
-def has_words(text: str) -> bool:
-    """True when the text holds at least one letter or digit (what the tokenizer calls a word)."""
-    return _WORD_CHAR.search(text) is not None
-
-
-def _os_reason(exc: OSError) -> str:
-    """'permission denied' from a PermissionError, etc.: the OS reason in lower case."""
-    if exc.strerror:
-        return exc.strerror.lower()
-    return str(exc) or type(exc).__name__
 
 
 def _printable(name: str) -> str:
