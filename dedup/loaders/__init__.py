@@ -18,21 +18,16 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import errno
 import gzip
 import io
 import json
-import os
 import re
-import stat
-import sys
 import zlib
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 from typing import Any, BinaryIO
 
 from dedup.documents import Document, Skipped
-from dedup.errors import InputError
 from dedup.html import extract_page
 from dedup.loaders.decode import (
     GZIP_MAGIC,
@@ -51,6 +46,17 @@ from dedup.loaders.decode import (
     wide_bom_encoding,
     wide_lines,
 )
+from dedup.loaders.walk import (
+    FileType,
+    Item,
+    Paths,
+    Plan,
+    Run,
+    Source,
+    plan_inputs,
+    printable,
+    sources,
+)
 from dedup.normalize import is_chrome_line
 
 __all__ = [
@@ -66,15 +72,10 @@ __all__ = [
 # Files of records with ids of their own: where a run holds several, their ids are prefixed.
 RECORD_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson"})
 
-Item = Document | Skipped
 
 # --------------------------------------------------------------------------------------------
 # Public entry points
 # --------------------------------------------------------------------------------------------
-
-
-Paths = str | os.PathLike[str] | Sequence[str | os.PathLike[str]]
-STDIN = "-"
 
 
 def iter_inputs(paths: Paths, *, stdin: BinaryIO | None = None) -> Iterator[Item]:
@@ -94,71 +95,23 @@ def iter_inputs(paths: Paths, *, stdin: BinaryIO | None = None) -> Iterator[Item
     :class:`InputError`, naming the path, when it does not exist or cannot be read.
     Everything below them is reported as :class:`Skipped` items interleaved with the documents.
     """
-    roots = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
-    if not roots:
-        raise InputError("no input path given")
-    several = len(roots) > 1
-    plans = [_plan(os.fsdecode(os.fspath(root)), several) for root in roots]
-    if sum(1 for plan in plans if plan.kind == "stdin") > 1:
-        raise InputError("'-' (standard input) can be given once")
+    plans = plan_inputs(paths)
     prefix = sum(_record_files(plan) for plan in plans) > 1
     return _iter_plans(plans, prefix, stdin)
 
 
-@dataclass(frozen=True)
-class _Plan:
-    """One input path, checked: a folder, a file or standard input, and how its ids begin."""
-
-    kind: str  # "folder", "file" or "stdin"
-    path: str
-    shown: str
-    id_base: str  # "" (ids relative to the folder), or the path as given (several paths)
-    key: tuple[int, int] = (0, 0)
-
-
-def _plan(root: str, several: bool) -> _Plan:
-    if root == STDIN:
-        return _Plan("stdin", root, root, root)
-    shown = _printable(root)
-    try:
-        st = os.stat(root)
-    except FileNotFoundError:
-        if os.path.islink(root):
-            raise InputError(f"input path is a broken symbolic link: {shown}") from None
-        raise InputError(f"input path does not exist: {shown}") from None
-    except OSError as exc:
-        raise InputError(f"cannot access input path {shown}: {os_reason(exc)}") from None
-    if stat.S_ISDIR(st.st_mode):
-        try:
-            with os.scandir(root):
-                pass
-        except OSError as exc:
-            raise InputError(f"cannot read input folder {shown}: {os_reason(exc)}") from None
-        base = shown.rstrip("/") if several else ""
-        return _Plan("folder", root, shown, base, (st.st_dev, st.st_ino))
-    if stat.S_ISREG(st.st_mode):
-        try:
-            with open_file(root):
-                pass
-        except OSError as exc:
-            raise InputError(f"cannot read input file {shown}: {os_reason(exc)}") from None
-        base = shown if several else _printable(os.path.basename(os.path.normpath(root)))
-        return _Plan("file", root, shown, base)
-    raise InputError(f"input path is neither a regular file nor a folder: {shown}")
-
-
-def _record_files(plan: _Plan) -> int:
+def _record_files(plan: Plan) -> int:
     """How many JSON/JSONL inputs a path holds (names only: nothing is read)."""
     if plan.kind == "stdin":
         return 1
-    return sum(1 for source in _sources(plan) if isinstance(source, Source)
+    return sum(1 for source in sources(plan) if isinstance(source, Source)
                and source.ext in RECORD_EXTENSIONS)
 
 
-def _iter_plans(plans: list[_Plan], prefix: bool, stdin: BinaryIO | None) -> Iterator[Item]:
-    run = _Run()
+def _iter_plans(plans: list[Plan], prefix: bool, stdin: BinaryIO | None) -> Iterator[Item]:
+    run = Run()
     for plan in plans:
-        for source in _sources(plan, prefix, stdin):
+        for source in sources(plan, prefix, stdin):
             if isinstance(source, Skipped):
                 yield source
             else:
@@ -177,189 +130,9 @@ def load(paths: Paths, *, stdin: BinaryIO | None = None) -> tuple[list[Document]
     return documents, skipped
 
 
-@dataclass(frozen=True)
-class Source:
-    """One input to read: a file found under a path given, or standard input.
-
-    ``path`` is where to open it; ``id`` the id of its article (a text, Markdown or HTML file,
-    or a JSON file of one record without an ``id``); ``shown`` its path as printed; ``ext``
-    (lower-cased) and ``gzipped`` (the name ends in ``.gz``) its type, which picks its reader;
-    ``id_prefix`` begins the ids of its records (``"<id>#"`` where the run holds several
-    record files, else ""); ``stream`` is standard input, already open (None for a file).
-    """
-
-    path: str
-    id: str
-    shown: str
-    ext: str
-    gzipped: bool = False
-    id_prefix: str = ""
-    stream: BinaryIO | None = None
-
-    @property
-    def type(self) -> FileType:
-        """The key of its reader in :data:`READERS`: ``(ext, gzipped)``."""
-        return self.ext, self.gzipped
-
-
-def _sources(
-    plan: _Plan, prefix: bool = False, stdin: BinaryIO | None = None
-) -> Iterator[Source | Skipped]:
-    """The inputs of one path given, in order, and what cannot be read below it as Skipped
-    (``prefix``: the run holds several record files; ``stdin``: what "-" reads)."""
-    if plan.kind == "stdin":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        yield _source(plan.path, plan.id_base, plan.shown, prefix, STDIN_TYPE, stream)
-    elif plan.kind == "file":
-        yield _source(plan.path, plan.id_base, plan.shown, prefix)
-    else:
-        for entry in _walk(plan.path, "", plan.shown, (plan.key,), {plan.key}):
-            if isinstance(entry, Skipped):
-                yield entry
-            else:
-                doc_id = f"{plan.id_base}/{entry.rel}" if plan.id_base else entry.rel
-                yield _source(entry.path, doc_id, entry.shown, prefix)
-
-
-def _source(
-    path: str, doc_id: str, shown: str, prefix: bool,
-    file_type: FileType | None = None, stream: BinaryIO | None = None,
-) -> Source:
-    ext, gzipped = file_type or _file_type(path)
-    return Source(path, doc_id, shown, ext, gzipped, f"{doc_id}#" if prefix else "", stream)
-
-
-# --------------------------------------------------------------------------------------------
-# Run state: ids seen so far (duplicates are reported across the whole run)
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class _Run:
-    """What one call of :func:`iter_inputs` remembers: where each id was first seen."""
-
-    first_seen: dict[str, str] = field(default_factory=dict)
-
-    def accept(self, doc: Document, shown: str, line: int | None = None) -> Item:
-        """Return ``doc``, or a :class:`Skipped` when its id was already used in this run."""
-        where = f"{shown}:{line}" if line is not None else shown
-        first = self.first_seen.get(doc.id)
-        if first is not None:
-            return Skipped(shown, f"duplicate id '{doc.id}' (first seen in {first})", line, doc.id)
-        self.first_seen[doc.id] = where
-        return doc
-
-
-# --------------------------------------------------------------------------------------------
-# Folder walking
-# --------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Entry:
-    """A file found in a folder: where it is, its path relative to the folder, and as shown."""
-
-    path: str
-    rel: str
-    shown: str
-
-
-# Files that document a data folder rather than report news (README.md beside the dumps).
-_PROJECT_FILES = frozenset(
-    "readme license licence changelog changes copying contributing notice authors history "
-    "code_of_conduct".split()
-)
-
-
-def _walk(
-    folder: str,
-    rel: str,
-    shown_root: str,
-    ancestors: tuple[tuple[int, int], ...],
-    visited: set[tuple[int, int]],
-) -> Iterator[_Entry | Skipped]:
-    """The files of one folder and its subfolders (``rel``: its path relative to the root,
-    '' or 'a/b/'), depth first in sorted name order, and what cannot be read as Skipped.
-
-    Symlinked folders are followed, except into a folder above them (a loop) or into a folder
-    already read through another path (which would only load the same files twice).
-    """
-    try:
-        with os.scandir(folder) as listing:
-            entries = sorted(listing, key=lambda entry: entry.name)
-    except OSError as exc:
-        shown = _join_shown(shown_root, rel.rstrip("/"))
-        yield Skipped(shown, f"cannot read folder: {os_reason(exc)}")
-        return
-    for entry in entries:
-        if entry.name.startswith("."):
-            continue  # hidden files and folders (.git, .DS_Store, editor swap files) are not input
-        entry_rel = rel + _printable(entry.name)
-        shown = _join_shown(shown_root, entry_rel)
-        st_or_reason = _entry_stat(entry)
-        if isinstance(st_or_reason, str):
-            yield Skipped(shown, st_or_reason)
-            continue
-        mode = st_or_reason.st_mode
-        if stat.S_ISDIR(mode):
-            key = (st_or_reason.st_dev, st_or_reason.st_ino)
-            if key in ancestors:
-                yield Skipped(shown, "symbolic link loop (points to a folder above it)")
-            elif key in visited:
-                yield Skipped(shown, "folder already read through another path")
-            else:
-                visited.add(key)
-                yield from _walk(entry.path, entry_rel + "/", shown_root, ancestors + (key,), visited)
-        elif stat.S_ISREG(mode):
-            stem = entry.name.split(".", 1)[0].lower()
-            if stem in _PROJECT_FILES:
-                yield Skipped(shown, f"not an article: a project file ({entry.name})")
-            else:
-                yield _Entry(entry.path, entry_rel, shown)
-        else:
-            yield Skipped(shown, "not a regular file")
-
-
-def _entry_stat(entry: os.DirEntry[str]) -> os.stat_result | str:
-    """Stat an entry, following symlinks; a reason string when that is impossible."""
-    try:
-        return entry.stat(follow_symlinks=True)
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            return "symbolic link loop"
-        if exc.errno == errno.ENOENT and _is_symlink(entry):
-            return "broken symbolic link"
-        return f"cannot read file: {os_reason(exc)}"
-
-
-def _is_symlink(entry: os.DirEntry[str]) -> bool:
-    """entry.is_symlink() that answers False instead of raising."""
-    try:
-        return entry.is_symlink()
-    except OSError:
-        return False
-
-
-def _join_shown(shown_root: str, rel: str) -> str:
-    """The printable path of an entry as the user would type it (root as given + relative)."""
-    return f"{shown_root.rstrip('/')}/{rel}" if rel else shown_root
-
-
 # --------------------------------------------------------------------------------------------
 # One file
 # --------------------------------------------------------------------------------------------
-
-
-FileType = tuple[str, bool]
-STDIN_TYPE: FileType = (".jsonl", False)  # standard input: JSON Lines (gzip is sniffed)
-
-
-def _file_type(path: str) -> FileType:
-    """A file's extension, lower-cased, and whether it is gzip-compressed (``.jsonl.gz``)."""
-    name = path.lower()
-    gzipped = name.endswith(".gz")
-    ext = os.path.splitext(name[:-3] if gzipped else name)[1]
-    return ext, gzipped
 
 
 def _guarded(items: Iterator[Item], shown: str) -> Iterator[Item]:
@@ -371,14 +144,14 @@ def _guarded(items: Iterator[Item], shown: str) -> Iterator[Item]:
         yield Skipped.internal_error(shown, exc)
 
 
-def _read(source: Source, run: _Run) -> Iterator[Item]:
+def _read(source: Source, run: Run) -> Iterator[Item]:
     """The items of one input, from the reader of its type; an unsupported type is reported,
     never read."""
     reader = READERS.get(source.type)
     if reader is None:
         ext = source.ext + ".gz" if source.gzipped else source.ext
         if ext:
-            yield Skipped(source.shown, f"unsupported file type '{_printable(ext)}'")
+            yield Skipped(source.shown, f"unsupported file type '{printable(ext)}'")
         else:
             yield Skipped(source.shown, "unsupported file type (no extension)")
         return
@@ -392,17 +165,17 @@ def _read(source: Source, run: _Run) -> Iterator[Item]:
 _FRONT_MATTER_MAX_LINES = 200
 
 
-def _read_text(source: Source, run: _Run) -> Iterator[Item]:
+def _read_text(source: Source, run: Run) -> Iterator[Item]:
     """A plain-text file: one article."""
     yield _read_article(source, run, markdown=False)
 
 
-def _read_markdown(source: Source, run: _Run) -> Iterator[Item]:
+def _read_markdown(source: Source, run: Run) -> Iterator[Item]:
     """A Markdown file: one article (headings and emphasis are not part of its title)."""
     yield _read_article(source, run, markdown=True)
 
 
-def _read_article(source: Source, run: _Run, *, markdown: bool) -> Item:
+def _read_article(source: Source, run: Run, *, markdown: bool) -> Item:
     data = read_file(source.path, source.shown)
     if isinstance(data, Skipped):
         return data
@@ -590,7 +363,7 @@ def _is_breadcrumb(line: str) -> bool:
 # --------------------------------------------------------------------------------------------
 
 
-def _read_html(source: Source, run: _Run) -> Iterator[Item]:
+def _read_html(source: Source, run: Run) -> Iterator[Item]:
     """A web page: one article."""
     data = read_file(source.path, source.shown)
     if isinstance(data, Skipped):
@@ -615,7 +388,7 @@ def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
 _KNOWN_FIELDS = ("id", "text", "title", "source", "url")
 
 
-def _read_json(source: Source, run: _Run) -> Iterator[Item]:
+def _read_json(source: Source, run: Run) -> Iterator[Item]:
     """A .json file (gzip-compressed too, whatever its name says): one record or an array."""
     data = read_file(source.path, source.shown, source.gzipped, sniff_gzip=True)
     if isinstance(data, Skipped):
@@ -624,7 +397,7 @@ def _read_json(source: Source, run: _Run) -> Iterator[Item]:
     yield from _iter_json(data, source.id, source.shown, run, source.id_prefix)
 
 
-def _read_jsonl(source: Source, run: _Run) -> Iterator[Item]:
+def _read_jsonl(source: Source, run: Run) -> Iterator[Item]:
     """A .jsonl/.ndjson file, or standard input: one record a line (gzip-compressed too)."""
     if source.stream is not None:
         yield from _iter_jsonl_handle(source.stream, source.shown, run, source.id_prefix)
@@ -633,7 +406,7 @@ def _read_jsonl(source: Source, run: _Run) -> Iterator[Item]:
 
 
 def _iter_json(
-    data: bytes, file_id: str, shown: str, run: _Run, id_prefix: str = ""
+    data: bytes, file_id: str, shown: str, run: Run, id_prefix: str = ""
 ) -> Iterator[Item]:
     """A .json file: one record (which may use the file's id) or an array of records."""
     text = decode_text(data)
@@ -711,7 +484,7 @@ def _expect_end(text: str, pos: int) -> None:
 _JSONL_SNIFF_BYTES = 8192
 
 
-def _iter_jsonl(fs_path: str, shown: str, run: _Run, id_prefix: str = "") -> Iterator[Item]:
+def _iter_jsonl(fs_path: str, shown: str, run: Run, id_prefix: str = "") -> Iterator[Item]:
     """A .jsonl/.ndjson file (gzip-compressed too, whatever its name says), read line by line
     so that a huge file is never held in memory."""
     try:
@@ -724,7 +497,7 @@ def _iter_jsonl(fs_path: str, shown: str, run: _Run, id_prefix: str = "") -> Ite
 
 
 def _iter_jsonl_handle(
-    handle: BinaryIO, shown: str, run: _Run, id_prefix: str = ""
+    handle: BinaryIO, shown: str, run: Run, id_prefix: str = ""
 ) -> Iterator[Item]:
     """JSON Lines from an open binary stream (a file, or standard input), from where it stands.
 
@@ -770,7 +543,7 @@ def _iter_jsonl_handle(
 
 
 def _jsonl_line(
-    raw: bytes, shown: str, lineno: int, run: _Run, id_prefix: str = ""
+    raw: bytes, shown: str, lineno: int, run: Run, id_prefix: str = ""
 ) -> Item | None:
     """One line of a .jsonl file: None when blank, else a document or a skipped record."""
     if lineno == 1 and raw.startswith(codecs.BOM_UTF8):
@@ -791,7 +564,7 @@ def _jsonl_line(
 
 
 def _record_item(
-    value: Any, shown: str, line: int | None, run: _Run, fallback_id: str | None = None,
+    value: Any, shown: str, line: int | None, run: Run, fallback_id: str | None = None,
     id_prefix: str = "",
 ) -> Item:
     """Turn one parsed record into a Document (checked for duplicate ids) or a Skipped;
@@ -885,35 +658,10 @@ def _clean_str(value: Any) -> str | None:
 
 
 # --------------------------------------------------------------------------------------------
-# Small shared helpers
-# --------------------------------------------------------------------------------------------
-
-
-def _printable(name: str) -> str:
-    """A printable form of a file name: undecodable bytes and control characters escaped.
-
-    File names come from :func:`os.fsdecode`, so bytes that are not UTF-8 arrive as lone
-    surrogates; they become ``\\xNN`` escapes, which can be printed and written as JSON.
-    """
-    try:
-        text = name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
-    except UnicodeEncodeError:
-        text = name.encode("utf-8", "backslashreplace").decode("utf-8")
-    if text.isprintable():
-        return text
-    return "".join(ch if ch.isprintable() else _escape_char(ch) for ch in text)
-
-
-def _escape_char(ch: str) -> str:
-    code = ord(ch)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
-
-
-# --------------------------------------------------------------------------------------------
 # The registry: which reader reads which type of file
 # --------------------------------------------------------------------------------------------
 
-Reader = Callable[[Source, _Run], Iterator[Item]]
+Reader = Callable[[Source, Run], Iterator[Item]]
 
 # A file's type (its extension, lower-cased, and whether its name ends in .gz) -> its reader.
 # A reader yields the Documents and Skipped of one input; a new format is one reader and one
