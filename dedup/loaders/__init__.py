@@ -20,15 +20,14 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from dedup.documents import Document, Skipped
-from dedup.html import extract_page
 from dedup.loaders.decode import (
     REASON_BINARY,
     REASON_EMPTY,
     REASON_NO_WORDS,
     decode_text,
     has_words,
-    read_file,
 )
+from dedup.loaders.html import read_html
 from dedup.loaders.records import read_json, read_jsonl
 from dedup.loaders.text import extract_title, is_title_chrome, read_markdown, read_text
 from dedup.loaders.walk import (
@@ -146,29 +145,6 @@ def _read(source: Source, run: Run) -> Iterator[Item]:
 
 
 # --------------------------------------------------------------------------------------------
-# .html / .htm
-# --------------------------------------------------------------------------------------------
-
-
-def _read_html(source: Source, run: Run) -> Iterator[Item]:
-    """A web page: one article."""
-    data = read_file(source.path, source.shown)
-    if isinstance(data, Skipped):
-        yield data
-        return
-    item = _html_document(data, source.id, source.shown)
-    yield run.accept(item, source.shown) if isinstance(item, Document) else item
-
-
-def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
-    """A web page: the article text and metadata that :mod:`dedup.html` finds, or why not."""
-    page = extract_page(data)
-    if isinstance(page, str):
-        return Skipped(shown, page)
-    return Document(doc_id, page.text, page.title, page.published, page.source, page.url, {})
-
-
-# --------------------------------------------------------------------------------------------
 # The registry: which reader reads which type of file
 # --------------------------------------------------------------------------------------------
 
@@ -180,8 +156,8 @@ Reader = Callable[[Source, Run], Iterator[Item]]
 READERS: dict[FileType, Reader] = {
     (".txt", False): read_text,
     (".md", False): read_markdown,
-    (".html", False): _read_html,
-    (".htm", False): _read_html,
+    (".html", False): read_html,
+    (".htm", False): read_html,
     (".json", False): read_json,
     (".json", True): read_json,
     (".jsonl", False): read_jsonl,
