@@ -1,17 +1,24 @@
-"""Input loaders: turn a folder or a single file into :class:`Document` and :class:`Skipped` items.
+"""Input loaders: folders, files and standard input -> :class:`Document` and :class:`Skipped` items.
 
-Supported inputs:
+One way through, one module a step:
 
-* ``.txt`` / ``.md``: one article per file; optional ``---`` front matter at the top.
-* ``.html`` / ``.htm``: one article per file; the text is extracted by :mod:`dedup.html`.
-* ``.json``: one record (an object) or an array of records.
-* ``.jsonl``: one record per line, read as a stream.
+1. :mod:`~dedup.loaders.walk` checks the paths given, then yields the
+   :class:`~dedup.loaders.walk.Source` of every input under them (folders in sorted order, so
+   that two runs over the same tree give the same sequence whatever order the file system
+   lists entries in), and what cannot be read there as :class:`Skipped`;
+2. :data:`READERS`, the registry, picks the reader of each input by its type: its extension,
+   and whether its name ends in ``.gz``. A type that is not in it is reported as unsupported;
+3. the reader yields the input's documents, and its records or files that cannot be used as
+   :class:`Skipped`: :mod:`~dedup.loaders.text` (``.txt``, ``.md``),
+   :mod:`~dedup.loaders.html` (``.html``, ``.htm``) and :mod:`~dedup.loaders.records`
+   (``.json``, ``.jsonl``, ``.ndjson``, gzip-compressed too; standard input). Each starts from
+   :mod:`~dedup.loaders.decode`: a file's bytes to text, and the reasons it may have none.
 
 Only a missing or unreadable *top-level* path raises :class:`~dedup.errors.InputError`.
 Every problem with one file, line or record becomes a :class:`Skipped` (with the path, the
 line where known, and a reason a person understands) and loading goes on, so one bad file in a
-corpus of thousands never stops a run. Folders are walked in sorted order so that two runs over
-the same tree give the same sequence whatever order the file system lists entries in.
+corpus of thousands never stops a run; a bug met while reading one input costs that input
+alone. A new format is one module with a reader and one line in :data:`READERS`.
 """
 
 from __future__ import annotations
@@ -55,13 +62,27 @@ __all__ = [
     "load",
 ]
 
+# A reader yields the Documents and Skipped of one input, each Document through run.accept
+# (an id met twice in a run is reported there).
+Reader = Callable[[Source, Run], Iterator[Item]]
+
+# The registry: a file's type (its extension, lower-cased, and whether its name ends in .gz)
+# -> its reader. Standard input has the type of a .jsonl file.
+READERS: dict[FileType, Reader] = {
+    (".txt", False): read_text,
+    (".md", False): read_markdown,
+    (".html", False): read_html,
+    (".htm", False): read_html,
+    (".json", False): read_json,
+    (".json", True): read_json,
+    (".jsonl", False): read_jsonl,
+    (".jsonl", True): read_jsonl,
+    (".ndjson", False): read_jsonl,
+    (".ndjson", True): read_jsonl,
+}
+SUPPORTED_EXTENSIONS = frozenset(ext for ext, _ in READERS)
 # Files of records with ids of their own: where a run holds several, their ids are prefixed.
 RECORD_EXTENSIONS = frozenset({".json", ".jsonl", ".ndjson"})
-
-
-# --------------------------------------------------------------------------------------------
-# Public entry points
-# --------------------------------------------------------------------------------------------
 
 
 def iter_inputs(paths: Paths, *, stdin: BinaryIO | None = None) -> Iterator[Item]:
@@ -86,6 +107,18 @@ def iter_inputs(paths: Paths, *, stdin: BinaryIO | None = None) -> Iterator[Item
     return _iter_plans(plans, prefix, stdin)
 
 
+def load(paths: Paths, *, stdin: BinaryIO | None = None) -> tuple[list[Document], list[Skipped]]:
+    """Read everything :func:`iter_inputs` yields into two lists: documents and skipped inputs."""
+    documents: list[Document] = []
+    skipped: list[Skipped] = []
+    for item in iter_inputs(paths, stdin=stdin):
+        if isinstance(item, Document):
+            documents.append(item)
+        else:
+            skipped.append(item)
+    return documents, skipped
+
+
 def _record_files(plan: Plan) -> int:
     """How many JSON/JSONL inputs a path holds (names only: nothing is read)."""
     if plan.kind == "stdin":
@@ -104,32 +137,6 @@ def _iter_plans(plans: list[Plan], prefix: bool, stdin: BinaryIO | None) -> Iter
                 yield from _guarded(_read(source, run), source.shown)
 
 
-def load(paths: Paths, *, stdin: BinaryIO | None = None) -> tuple[list[Document], list[Skipped]]:
-    """Read everything :func:`iter_inputs` yields into two lists: documents and skipped inputs."""
-    documents: list[Document] = []
-    skipped: list[Skipped] = []
-    for item in iter_inputs(paths, stdin=stdin):
-        if isinstance(item, Document):
-            documents.append(item)
-        else:
-            skipped.append(item)
-    return documents, skipped
-
-
-# --------------------------------------------------------------------------------------------
-# One file
-# --------------------------------------------------------------------------------------------
-
-
-def _guarded(items: Iterator[Item], shown: str) -> Iterator[Item]:
-    """``items``, but a bug met while reading them costs that input alone (what it gave
-    before stays): it becomes a :class:`Skipped` with reason ``internal error: ...``."""
-    try:
-        yield from items
-    except Exception as exc:
-        yield Skipped.internal_error(shown, exc)
-
-
 def _read(source: Source, run: Run) -> Iterator[Item]:
     """The items of one input, from the reader of its type; an unsupported type is reported,
     never read."""
@@ -144,25 +151,10 @@ def _read(source: Source, run: Run) -> Iterator[Item]:
     yield from reader(source, run)
 
 
-# --------------------------------------------------------------------------------------------
-# The registry: which reader reads which type of file
-# --------------------------------------------------------------------------------------------
-
-Reader = Callable[[Source, Run], Iterator[Item]]
-
-# A file's type (its extension, lower-cased, and whether its name ends in .gz) -> its reader.
-# A reader yields the Documents and Skipped of one input; a new format is one reader and one
-# line here. Types that are not here are reported as unsupported.
-READERS: dict[FileType, Reader] = {
-    (".txt", False): read_text,
-    (".md", False): read_markdown,
-    (".html", False): read_html,
-    (".htm", False): read_html,
-    (".json", False): read_json,
-    (".json", True): read_json,
-    (".jsonl", False): read_jsonl,
-    (".jsonl", True): read_jsonl,
-    (".ndjson", False): read_jsonl,
-    (".ndjson", True): read_jsonl,
-}
-SUPPORTED_EXTENSIONS = frozenset(ext for ext, _ in READERS)
+def _guarded(items: Iterator[Item], shown: str) -> Iterator[Item]:
+    """``items``, but a bug met while reading them costs that input alone (what it gave
+    before stays): it becomes a :class:`Skipped` with reason ``internal error: ...``."""
+    try:
+        yield from items
+    except Exception as exc:
+        yield Skipped.internal_error(shown, exc)
