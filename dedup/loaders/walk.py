@@ -16,8 +16,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
@@ -63,8 +62,10 @@ def plan_inputs(paths: Paths) -> list[Plan]:
     return plans
 
 
-@dataclass(frozen=True)
-class Plan:
+# The walk's records (Plan, Source, _Entry) are NamedTuples and Run a plain class, not
+# dataclasses: a dataclass takes up to a millisecond to define, and `dedup --help` imports
+# this module.
+class Plan(NamedTuple):
     """One input path, checked: a folder, a file or standard input, and how its ids begin."""
 
     kind: str  # "folder", "file" or "stdin"
@@ -105,8 +106,7 @@ def _plan(root: str, several: bool) -> Plan:
     raise InputError(f"input path is neither a regular file nor a folder: {shown}")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """One input to read: a file found under a path given, or standard input.
 
     ``path`` is where to open it; ``id`` the id of its article (a text, Markdown or HTML file,
@@ -170,11 +170,11 @@ def file_type(path: str) -> FileType:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass
 class Run:
     """What one call of :func:`iter_inputs` remembers: where each id was first seen."""
 
-    first_seen: dict[str, str] = field(default_factory=dict)
+    def __init__(self) -> None:
+        self.first_seen: dict[str, str] = {}
 
     def accept(self, doc: Document, shown: str, line: int | None = None) -> Item:
         """Return ``doc``, or a :class:`Skipped` when its id was already used in this run."""
@@ -191,8 +191,7 @@ class Run:
 # --------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Entry:
+class _Entry(NamedTuple):
     """A file found in a folder: where it is, its path relative to the folder, and as shown."""
 
     path: str
