@@ -109,11 +109,12 @@ def _plan(root: str, several: bool) -> Plan:
 class Source(NamedTuple):
     """One input to read: a file found under a path given, or standard input.
 
-    ``path`` is where to open it; ``id`` the id of its article (a text, Markdown or HTML file,
-    or a JSON file of one record without an ``id``); ``shown`` its path as printed; ``ext``
-    (lower-cased) and ``gzipped`` (the name ends in ``.gz``) its type, which picks its reader;
-    ``id_prefix`` begins the ids of its records (``"<id>#"`` where the run holds several
-    record files, else ""); ``stream`` is standard input, already open (None for a file).
+    ``path`` is where to open it; ``id`` the input's id (that of its article, for a text,
+    Markdown or HTML file or a JSON file of one record without an ``id``); ``shown`` its path
+    as printed; ``ext`` (lower-cased) and ``gzipped`` (the name ends in ``.gz``) its type,
+    which picks its reader; ``id_prefix`` begins the ids of its records (``"<id>#"`` where the
+    run holds several record files, else ""); ``stream`` is standard input, already open
+    (None for a file).
     """
 
     path: str
