@@ -24,7 +24,7 @@ Templates used to develop and measure the extraction (:data:`TEMPLATES`):
 * ``tables``: an old table layout with ``<font>`` tags, paragraphs as ``<br><br>`` in a cell.
   It was the first held-out check, and it failed: trafilatura read the layout table as a data
   table (the whole page came out as table rows). That led to two generic changes in
-  :mod:`dedup.html` (tables left out; jusText before the baseline fallback), so this template
+  :mod:`dedup.loaders.html` (tables left out; jusText before the baseline fallback), so this template
   is no longer unseen; it is reported apart.
 * ``hashed``: a server-rendered app page whose class names are generated ("css-k3j9x2") and
   say nothing; roles and aria-labels instead; advertisement slots and a "Read also" line

@@ -59,8 +59,8 @@ from benchmarks.sitetemplates import (
 )
 from dedup import Config, Document, cluster_documents
 from dedup.documents import Skipped
-from dedup.html import extract_page
 from dedup.loaders import load
+from dedup.loaders.html import extract_page
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO.parent / "shared" / "data"

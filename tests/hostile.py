@@ -34,7 +34,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup import loaders
+from dedup.loaders import decode
 
 DOCUMENT = "document"
 UNREADABLE = "locked.txt"
@@ -399,7 +399,7 @@ def deny_unreadable(monkeypatch: pytest.MonkeyPatch) -> None:
             raise PermissionError(13, "Permission denied", name)
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(loaders, "open", fake_open, raising=False)
+    monkeypatch.setattr(decode, "open", fake_open, raising=False)
 
 
 def restore_permissions(root: Path) -> None:

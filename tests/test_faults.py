@@ -55,14 +55,14 @@ def test_a_loader_bug_skips_that_file(
 ) -> None:
     (tmp_path / "a.txt").write_text("Headline here\n\nSome article text about Goa.\n")
     (tmp_path / "b.txt").write_text("Another headline\n\nMore article text about Delhi.\n")
-    real = loaders._text_document
+    real = loaders.text._text_document
 
     def broken(data, doc_id, shown, **kwargs):
         if doc_id == "a.txt":
             raise KeyError("surprise")
         return real(data, doc_id, shown, **kwargs)
 
-    monkeypatch.setattr(loaders, "_text_document", broken)
+    monkeypatch.setattr(loaders.text, "_text_document", broken)
     docs, skipped = loaders.load(tmp_path)
     assert [d.id for d in docs] == ["b.txt"]
     assert [(s.path.endswith("a.txt"), s.reason) for s in skipped] == [

@@ -1,4 +1,4 @@
-"""Web pages (dedup.html through the loader): what a news page puts around its story never
+"""Web pages (dedup.loaders.html through the loader): what a news page puts around its story never
 reaches the text, teasers are not the story, the publication date is the original one, and a
 page without article text is skipped with a reason.
 
@@ -237,13 +237,13 @@ def test_fallback_reads_a_page_trafilatura_finds_nothing_in(tmp_path: Path) -> N
     assert "JavaScript" not in doc.text
     assert doc.published == "2023-09-02"
 
-    from dedup.html import extract_page
+    from dedup.loaders.html import extract_page
 
     page = extract_page(html.encode())
     assert not isinstance(page, str) and page.extractor == "baseline"
     import trafilatura
 
-    from dedup.html import _OPTIONS
+    from dedup.loaders.html import _OPTIONS
 
     assert trafilatura.bare_extraction(html, **_OPTIONS) is None  # trafilatura alone: nothing
 
@@ -273,14 +273,15 @@ def test_nul_bytes_mean_a_binary_file(tmp_path: Path) -> None:
 
 
 def test_reasons_match_the_loaders_wording() -> None:
-    from dedup import html, loaders
+    from dedup import loaders
+    from dedup.loaders import html
 
     assert html.REASON_BINARY == loaders.REASON_BINARY
     assert html.REASON_NO_WORDS == loaders.REASON_NO_WORDS
 
 
 def test_trafilatura_is_imported_only_when_a_page_is_met() -> None:
-    code = ("import sys, dedup.cli, dedup.loaders, dedup.html; "
+    code = ("import sys, dedup.cli, dedup.loaders, dedup.loaders.html; "
             "print('trafilatura' in sys.modules, 'lxml' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

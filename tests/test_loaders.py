@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dedup import loaders
 from dedup.documents import Document, Skipped
 from dedup.errors import InputError
-from dedup.loaders import extract_title, is_title_chrome, iter_inputs, load
+from dedup.loaders import decode, extract_title, is_title_chrome, iter_inputs, load
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -675,7 +674,7 @@ def test_read_error_is_skipped_even_as_root(
             raise PermissionError(13, "Permission denied", str(file))
         return real_open(file, *args, **kwargs)  # type: ignore[call-overload]
 
-    monkeypatch.setattr(loaders, "open", fake_open, raising=False)
+    monkeypatch.setattr(decode, "open", fake_open, raising=False)
     docs, skipped = load(tmp_path)
     assert [d.id for d in docs] == ["a.txt"]
     assert only_skip(skipped).reason == "cannot read file: permission denied"

@@ -1,4 +1,5 @@
-"""Web pages: the bytes of one HTML page -> the fields of a :class:`~dedup.Document`, or why not.
+"""Web pages (``.html``, ``.htm``): the bytes of one HTML page -> a :class:`~dedup.Document`, or
+why not.
 
 The article is found by `trafilatura <https://trafilatura.readthedocs.io/>`_, a maintained,
 generic main-text extractor: it keeps the story and leaves out what a page puts around it
@@ -29,20 +30,22 @@ import codecs
 import copy
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from dedup.documents import Document, Skipped
+from dedup.loaders.decode import REASON_BINARY, REASON_NO_WORDS, read_file
+from dedup.loaders.walk import Item, Run, Source
 from dedup.normalize import is_chrome_line
 
-__all__ = ["Page", "extract_page", "has_prose"]
+__all__ = ["Page", "extract_page", "has_prose", "read_html"]
 
-# Skip reasons (the loader reports them as they are; tests rely on the wording).
-REASON_BINARY = "binary or undecodable file"
+# Skip reasons of web pages (tests rely on the wording); those of every reader are in decode.
 REASON_NO_HTML_TEXT = "no article text in HTML"
 REASON_NO_VISIBLE_TEXT = f"{REASON_NO_HTML_TEXT} (the page shows no text: only scripts, styles or markup)"
 REASON_NOT_HTML = "cannot parse HTML (no document found in the file)"
-REASON_NO_WORDS = "no words in the text (only punctuation, symbols or invisible characters)"
 
 # How trafilatura is asked, chosen with `python -m benchmarks.webpages` (2,440 pages of four
 # site templates; README, "Web pages"):
@@ -103,6 +106,24 @@ class Page:
     source: str | None
     url: str | None
     extractor: str
+
+
+def read_html(source: Source, run: Run) -> Iterator[Item]:
+    """A web page: one article."""
+    data = read_file(source.path, source.shown)
+    if isinstance(data, Skipped):
+        yield data
+        return
+    item = _html_document(data, source.id, source.shown)
+    yield run.accept(item, source.shown) if isinstance(item, Document) else item
+
+
+def _html_document(data: bytes, doc_id: str, shown: str) -> Item:
+    """A web page: the article text and metadata that :func:`extract_page` finds, or why not."""
+    page = extract_page(data)
+    if isinstance(page, str):
+        return Skipped(shown, page)
+    return Document(doc_id, page.text, page.title, page.published, page.source, page.url, {})
 
 
 def extract_page(data: bytes) -> Page | str:
