@@ -26,7 +26,7 @@ from typing import Any
 from benchmarks.labeled import _day
 from benchmarks.metrics import adjusted_rand_index
 from benchmarks.sets import default_files
-from dedup import Document, DedupIndex, cluster_documents
+from dedup import DedupIndex, Document, cluster_documents
 
 SITES = 12
 

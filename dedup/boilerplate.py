@@ -123,6 +123,10 @@ class SiteChrome:
             self._pruned_at[source] = pages
         return chrome
 
+    def pages(self, source: str) -> int:
+        """How many pages of ``source`` were counted."""
+        return self._pages[source]
+
     def chrome(self, source: str) -> frozenset[str]:
         """The lines that are ``source``'s chrome now."""
         return self._chrome.get(source, frozenset())

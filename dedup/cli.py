@@ -12,13 +12,10 @@ import argparse
 import errno
 import json
 import os
-import shutil
 import sys
-import tempfile
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
 
 from rich.console import Console
 from rich.progress import (
@@ -277,7 +274,7 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     skipped: list[Skipped] = []
     verdicts = []
     articles = 0
-    for item in iter_inputs(args.path, stdin=_stdin(args.path)):
+    for item in iter_inputs(args.path):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
@@ -316,48 +313,24 @@ def _config(args: argparse.Namespace) -> Config:
     )
 
 
-def _stdin(paths: Sequence[str]) -> BinaryIO | None:
-    """Standard input, copied to a temporary file when a path is ``-`` (the inputs are read
-    more than once, and a pipe can be read only once); None otherwise."""
-    if "-" not in paths:
-        return None
-    spool = tempfile.TemporaryFile()
-    shutil.copyfileobj(sys.stdin.buffer, spool)
-    return spool
-
-
 class _Inputs:
-    """The documents under the paths, as a collection the pipeline may read more than once (it
-    reads twice: once to learn each site's chrome, once to analyse). Files are read again on
-    each pass rather than held; skipped inputs are recorded once."""
+    """The documents under the paths, streamed once into the pipeline (the texts are never all
+    held), with a progress bar of the inputs read; skipped inputs are collected on the way."""
 
     def __init__(self, path: list[str], skipped: list[Skipped], progress: Progress) -> None:
         self.path = path
-        self.stdin = _stdin(path)
         self.skipped = skipped
         self.progress = progress
-        self.passes = 0
         self.inputs = 0
         self.task: TaskID | None = None
-        self._seen: set[tuple[str, int | None, str]] = set()
 
     def __iter__(self) -> Iterator[Document]:
-        self.passes += 1
-        label = "reading" if self.passes > 1 else "scanning sites"
-        if self.task is not None:
-            self.progress.remove_task(self.task)
-        self.task = self.progress.add_task(label, total=None)
-        self.inputs = 0
-        if self.stdin is not None:
-            self.stdin.seek(0)
-        for item in iter_inputs(self.path, stdin=self.stdin):
+        self.task = self.progress.add_task("reading", total=None)
+        for item in iter_inputs(self.path):
             self.inputs += 1
             self.progress.advance(self.task)
             if isinstance(item, Skipped):
-                key = (item.path, item.line, item.reason)
-                if key not in self._seen:
-                    self._seen.add(key)
-                    self.skipped.append(item)
+                self.skipped.append(item)
             else:
                 yield item
 
@@ -424,9 +397,8 @@ def _check_filters(args: argparse.Namespace) -> None:
 def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     """Run one clustering: stream the inputs through the pipeline, then print the result.
 
-    Documents flow from the loader straight into :func:`cluster_documents` (read from disk
-    on each pass, so the raw texts are never all held at once); skipped inputs are collected
-    on the way.
+    Documents flow from the loader straight into :func:`cluster_documents` (read once, so
+    the raw texts are never all held at once); skipped inputs are collected on the way.
     Whether anything was readable is known only after the pass.
     """
     iter_inputs(args.path)  # raises InputError now for a missing or unreadable path

@@ -11,7 +11,7 @@ import contextlib
 import gc
 from collections.abc import Iterable, Iterator, Sequence
 
-from .boilerplate import learn_site_chrome, source_of
+from .boilerplate import SiteChrome, source_of
 from .cluster import cluster_scored
 from .config import Config
 from .corpus import Corpus
@@ -32,10 +32,9 @@ def cluster_documents(
     """Group documents into story clusters holding duplicate groups, every link explained.
 
     Args:
-        documents: the articles (ids must be unique). A collection (list, tuple, or any
-            object whose ``iter()`` gives a fresh iterator) is read twice: first to learn the
-            lines each site repeats on most of its pages (its chrome), then to analyse. A
-            one-shot iterator or generator is read once, without that step.
+        documents: the articles (ids must be unique), read once. The lines a site repeats
+            on its pages (its chrome) are learned as they go by, so a list, an iterator and a
+            generator of the same documents give the same result.
         config: settings; ``Config()`` by default.
         skipped: inputs the loader could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)``; the library itself never prints.
@@ -83,33 +82,59 @@ def _cluster(
 def build_corpus(
     documents: Iterable[Document], config: Config, report: Progress
 ) -> tuple[Corpus, list[Skipped]]:
-    """The single pass: every document analysed into a :class:`Corpus` (a collection is read
-    twice, first to learn each site's chrome), and the documents that could not be kept
-    (a duplicate id, an internal error in one document's analysis)."""
-    chrome: dict[str, frozenset[str]] = {}
-    if iter(documents) is not documents:
-        # A collection can be read twice: first learn each site's own chrome.
-        chrome = learn_site_chrome(_checked(documents))
-    documents = _checked(documents)
+    """The single pass: every document analysed into a :class:`Corpus`, and the documents that
+    could not be kept (a duplicate id, an internal error in one document's analysis).
+
+    Each site's own chrome is learned as its pages go by (:class:`~dedup.boilerplate.
+    SiteChrome`, the crawler index's learner): a site's first :data:`HOLD_PAGES` pages wait
+    until they are all in, then are analysed with the chrome those pages show; every later
+    page with the chrome learned so far. The documents are read once, and a list, an iterator
+    and a generator of the same documents give the same result."""
     corpus = Corpus(config)
+    learner = SiteChrome()
+    held: dict[str, list[Document]] = {}  # a site's first pages, waiting
+    settled: set[str] = set()  # sites past their first pages
     failed: list[Skipped] = []
-    batch: list[Document] = []
+    batch: list[tuple[Document, frozenset[str]]] = []
     chars = 0
     seen: set[str] = set()
-    for doc in documents:
+
+    def analyse(docs: list[tuple[Document, frozenset[str]]]) -> None:
+        nonlocal batch, chars
+        for doc, own in docs:
+            batch.append((doc, own))
+            chars += len(doc.text)
+            if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
+                failed.extend(corpus.add_batch([d for d, _ in batch], [o for _, o in batch]))
+                report("reading", len(corpus.records), 0)
+                batch, chars = [], 0
+
+    for doc in _checked(documents):
         if doc.id in seen:  # the first one stays; a loader reports duplicates itself
             failed.append(Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id))
             continue
         seen.add(doc.id)
-        batch.append(doc)
-        chars += len(doc.text)
-        if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
-            failed += _add_batch(corpus, batch, chrome)
-            report("reading", len(corpus.records), 0)
-            batch, chars = [], 0
-    failed += _add_batch(corpus, batch, chrome)
+        source = source_of(doc)
+        own = learner.add(doc)
+        if source is None or source in settled:
+            analyse([(doc, own)])
+            continue
+        waiting = held.setdefault(source, [])
+        waiting.append(doc)
+        if len(waiting) == HOLD_PAGES:
+            analyse([(d, own) for d in held.pop(source)])
+            settled.add(source)
+    for source, waiting in held.items():  # sites with fewer pages than HOLD_PAGES
+        analyse([(d, learner.chrome(source)) for d in waiting])
+    if batch:
+        failed.extend(corpus.add_batch([d for d, _ in batch], [o for _, o in batch]))
     report("reading", len(corpus.records), len(corpus.records))
     return corpus, failed
+
+
+# A site's first pages wait for each other, so that the chrome they share is known before
+# any of them is analysed (a line is chrome on 3 pages and half of them).
+HOLD_PAGES = 8
 
 
 def _checked(documents: Iterable[Document]) -> Iterator[Document]:
@@ -126,16 +151,6 @@ def _checked(documents: Iterable[Document]) -> Iterator[Document]:
 # Documents analysed together (see analyse_batch): up to this many, or this much text.
 BATCH_DOCUMENTS = 512
 BATCH_CHARS = 4_000_000
-
-
-def _add_batch(
-    corpus: Corpus, batch: list[Document], chrome: dict[str, frozenset[str]]
-) -> list[Skipped]:
-    if not batch:
-        return []
-    none: frozenset[str] = frozenset()
-    own = [chrome.get(source_of(doc) or "", none) for doc in batch] if chrome else None
-    return corpus.add_batch(batch, own)
 
 
 def cluster_corpus(

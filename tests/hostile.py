@@ -23,7 +23,6 @@ is ``chmod 000``, and tests call :func:`deny_unreadable` to simulate the permiss
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import random

@@ -112,3 +112,31 @@ def test_the_crawler_index_strips_a_sites_chrome_as_it_learns_it(tmp_path) -> No
     index.save(tmp_path / "seen.dedup")
     again = DedupIndex.load(tmp_path / "seen.dedup")
     assert again._site_chrome.all() == index._site_chrome.all() != {}
+
+
+def test_a_list_an_iterator_and_a_generator_cluster_alike() -> None:
+    # Site chrome used to be learned only when the documents came as a list (read twice):
+    # the same pages clustered differently as an iterator. Now every container is read once.
+    from dedup import cluster_documents
+
+    menu = ("Breaking news and weather for the Springfield area since 1887\n"
+            "Opinion Politics Business Culture Travel Food Cars Homes Jobs Obituaries")
+    stories = [
+        "The council approved a new bridge over the river on Tuesday after a long debate.",
+        "Firefighters put out a blaze at a warehouse near the port early on Sunday morning.",
+        "The local team won the regional cup final on penalties in front of a full stadium.",
+        "Heavy rain flooded several streets in the old town and closed two schools on Friday.",
+    ]
+    pages = [Document(f"h{i}", f"{menu}\n\n{story}", source="Daily Herald")
+             for i, story in enumerate(stories)]
+    pages += _site_pages(12, site="Other", seed=3)  # more than a site's held first pages
+    pages.insert(2, Document("wire", stories[0], source="Wire"))
+    as_list = cluster_documents(pages).to_dict()
+    assert cluster_documents(iter(pages)).to_dict() == as_list
+    assert cluster_documents(page for page in pages).to_dict() == as_list
+    # The Herald's menu is its chrome: its four stories are four stories, and its bridge
+    # story is a copy of the wire's.
+    herald = {c["id"]: c for c in as_list["clusters"]}
+    together = [c for c in herald.values() if "h0" in c["members"]][0]
+    assert sorted(together["members"]) == ["h0", "wire"]
+    assert not any({"h1", "h2"} <= set(c["members"]) for c in as_list["clusters"])

@@ -414,6 +414,5 @@ def test_several_paths_and_jsonl_on_standard_input(
     assert code == 0
     result = json.loads(out)
     multi = [c["members"] for c in result["clusters"] if len(c["members"]) > 1]
-    # Read twice (site chrome, then analysis): the spooled standard input gives both passes.
-    assert multi == [[paths[1], ID_003]]
+    assert multi == [[paths[1], ID_003]]  # standard input is read once, with the files
     assert result["documents"] == 5

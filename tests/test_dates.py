@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from dedup import Document, DedupIndex, cluster_documents
+from dedup import DedupIndex, Document, cluster_documents
 from dedup.cli import main
 from dedup.dates import DateError, parse_published
 from dedup.errors import DedupError, InputError

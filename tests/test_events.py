@@ -10,12 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from dedup.analysis import prepare
 from dedup.documents import Document
 from dedup.events import EventDate, compare_dates, extract_date, extract_event_key, read_date
 from dedup.gazetteer import places
 from dedup.loaders import extract_title
 from dedup.normalize import clean_text
-from dedup.analysis import prepare
 from dedup.scoring import compare_places
 
 DATA = Path(__file__).parent.parent / "data"
@@ -401,8 +401,8 @@ def test_compiled_cap_runs_match_the_regex(pieces) -> None:
 def test_with_people_equals_dataclasses_replace() -> None:
     from dataclasses import replace
 
-    from dedup.documents import Document
     from dedup.analysis import prepare
+    from dedup.documents import Document
 
     record = prepare(Document(id="a", text="New Delhi, May 4 (IANS): S Jaishankar met Sergey "
                                            "Lavrov in Goa on Thursday.", published="2023-05-04"))

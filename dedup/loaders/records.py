@@ -165,7 +165,9 @@ def _iter_jsonl_handle(
     it streams. Other problems are reported per line. ``id_prefix`` begins every record's id.
     """
     gzipped = False
-    if hasattr(handle, "peek") and handle.peek(2)[:2] == GZIP_MAGIC:
+    if not hasattr(handle, "peek"):  # a stream without a look-ahead (a BytesIO): give it one
+        handle = io.BufferedReader(handle)  # type: ignore[arg-type]
+    if handle.peek(2)[:2] == GZIP_MAGIC:
         handle, gzipped = gzip.GzipFile(fileobj=handle, mode="rb"), True  # type: ignore[assignment]
     try:
         head = handle.read(_JSONL_SNIFF_BYTES)
