@@ -10,56 +10,106 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
+import importlib
 import json
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-from rich.text import Text
-
-from . import __version__, report
+from . import __version__
 from .config import Config
 from .documents import Document, Skipped
 from .errors import ConfigError, DedupError, describe
-from .explain import explain_pair
-from .index import DedupIndex
-from .loaders import iter_inputs
-from .pipeline import cluster_documents
-from .report import (
-    Selection,
-    plural,
-    render_explanation,
-    render_table,
-    render_verdicts,
-    to_json,
-    write_jsonl,
-)
 from .result import EVENT, EXACT, NEAR, SINGLE
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import report
+    from .explain import explain_pair
+    from .index import DedupIndex
+    from .loaders import iter_inputs
+    from .pipeline import cluster_documents
+    from .report import (
+        Selection,
+        plural,
+        render_explanation,
+        render_table,
+        render_verdicts,
+        to_json,
+        write_jsonl,
+    )
+
+# What a command needs beyond parsing its arguments, imported only once one runs (rich, numpy,
+# scipy, scikit-learn and datasketch take most of a second: `dedup --help` needs none of them).
+# Each is a global of this module once :func:`_load` has run; a name set before (a test's
+# stand-in) is left as it is.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "Console": ("rich.console", "Console"),
+    "Progress": ("rich.progress", "Progress"),
+    "TaskID": ("rich.progress", "TaskID"),
+    "Table": ("rich.table", "Table"),
+    "Text": ("rich.text", "Text"),
+    "report": ("dedup.report", None),  # the module
+    "explain_pair": ("dedup.explain", "explain_pair"),
+    "DedupIndex": ("dedup.index", "DedupIndex"),
+    "iter_inputs": ("dedup.loaders", "iter_inputs"),
+    "cluster_documents": ("dedup.pipeline", "cluster_documents"),
+    **{name: ("dedup.report", name) for name in (
+        "Selection", "plural", "render_explanation", "render_table", "render_verdicts",
+        "to_json", "write_jsonl")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_Output":
+        value: Any = _output_class()
+    elif name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = importlib.import_module(module)
+        if attribute is not None:
+            value = getattr(value, attribute)
+    else:
+        raise AttributeError(f"module 'dedup.cli' has no attribute '{name}'")
+    globals()[name] = value
+    return value
+
+
+def _load() -> None:
+    """Import what the commands use (see :data:`_LAZY`)."""
+    names = globals()
+    for name in _LAZY:
+        if name not in names:
+            __getattr__(name)
+
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`dedup ... | head`)
 
 
-class _Output(Console):
-    """The stdout console: a closed pipe raises BrokenPipeError, handled in :func:`main` like
-    the JSON writers' (rich's default exits with status 1, which here means "inputs skipped")."""
+@functools.cache
+def _output_class() -> type[Console]:
+    """The class of the stdout console (``_Output``), made once on first use."""
+    from rich.console import Console
 
-    def on_broken_pipe(self) -> None:
-        self.quiet = True
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+    class _Output(Console):
+        """The stdout console: a closed pipe raises BrokenPipeError, handled in :func:`main`
+        like the JSON writers' (rich's default exits with status 1, which here means "inputs
+        skipped")."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Output
 
 
 FORMATS = ("table", "json", "jsonl")
@@ -337,6 +387,8 @@ class _Inputs:
 
 def _progress(err: Console, quiet: bool) -> Progress:
     """The progress bar, drawn on stderr when it is a terminal (and gone when done)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True, disable=quiet or not err.is_terminal,
@@ -472,12 +524,13 @@ def _discard_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dedup`` command; returns the exit code (see the module doc)."""
     parser = build_parser()
-    err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
     try:
         args = parse_arguments(parser, argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
-    out = _Output(highlight=False)  # ids, titles and counts are not code: no colours guessed
+    _load()
+    err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
+    out = _output_class()(highlight=False)  # ids, titles and counts are not code: no colours guessed
     try:
         if args.command == "cluster":
             return _cluster(args, out, err)
