@@ -12,7 +12,6 @@ import argparse
 import errno
 import functools
 import importlib
-import json
 import os
 import sys
 import traceback
@@ -308,8 +307,7 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.action == "stats":
         counts = DedupIndex.load(path).stats()
         if args.format != "table":
-            sys.stdout.write(json.dumps(counts, sort_keys=True,
-                                        indent=2 if args.format == "json" else None) + "\n")
+            sys.stdout.write(report.dumps(counts, indent=args.format == "json") + "\n")
         else:
             table = Table(title=Text(f"index {path}"), title_justify="left")
             for key in counts:
@@ -340,13 +338,13 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.action == "add":
         index.save(path)  # only now: an interrupted run leaves the previous index as it was
     if args.format == "json":
-        sys.stdout.write(json.dumps(report.verdicts_document(verdicts, skipped),
-                                    ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+        sys.stdout.write(report.dumps(report.verdicts_document(verdicts, skipped), indent=True)
+                         + "\n")
     elif args.format == "jsonl":
         for verdict in verdicts:
-            sys.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+            sys.stdout.write(report.dumps(verdict.to_dict()) + "\n")
         for item in skipped:
-            sys.stdout.write(json.dumps({"skipped": item.to_dict()}, sort_keys=True) + "\n")
+            sys.stdout.write(report.dumps({"skipped": item.to_dict()}) + "\n")
     else:
         _show(out, lambda console: render_verdicts(verdicts, skipped, console), args.no_pager)
     return EXIT_SKIPPED if skipped else EXIT_OK
@@ -502,8 +500,7 @@ def _explain(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.format == "table":
         _show(out, lambda console: render_explanation(explanation, console), args.no_pager)
     else:
-        sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, sort_keys=True,
-                                    indent=2 if args.format == "json" else None) + "\n")
+        sys.stdout.write(report.dumps(explanation.to_dict(), indent=args.format == "json") + "\n")
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 

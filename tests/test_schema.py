@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import io
 import json
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from schemas import SCHEMAS, check
 
 from dedup import Cluster, ClusterResult, cluster_documents
 from dedup.cli import main
+from dedup.loaders import load
+from dedup.report import dumps, jsonl_records, to_json, write_jsonl
 from dedup.result import SCHEMA_VERSION
 
 DATA = Path(__file__).parent.parent / "data"
@@ -53,3 +56,41 @@ def test_the_seeds_output_in_every_format(capsys: pytest.CaptureFixture[str]) ->
         check(json.loads(line), "cluster-v2.json", "line")
     assert main(["explain", str(DATA), "001", "003", "--format", "json"]) == 0
     check(json.loads(capsys.readouterr().out), "explain-v1.json")
+
+
+# The JSON writer: orjson, with the standard library's values (the indented document: its
+# bytes too, but for floats under 1e-4, "1e-7" for "1e-07"; one-line JSON is compact); the
+# standard library where orjson refuses a value.
+
+def _json_module(value: object, indent: bool) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2 if indent else None)
+
+
+@pytest.mark.parametrize("indent", [False, True])
+def test_the_json_writer_gives_the_json_modules_values(indent: bool) -> None:
+    value = {"b": [1, 2.5, 0.1, 1e-7, None, True, "é ✓ \u2028 \x00 \"q\""], "a": {"z": {}, "y": []},
+             "c": (3, -4), "d": 123456789012, "e": 0.30000000000000004}
+    text = dumps(value, indent=indent)
+    assert json.loads(text) == json.loads(_json_module(value, indent))
+    assert ("\n" in text) is indent
+    assert list(json.loads(text)) == ["a", "b", "c", "d", "e"]
+
+
+def test_the_seed_result_is_written_as_the_json_module_writes_it() -> None:
+    result = cluster_documents(load(str(DATA))[0])
+    assert to_json(result) == _json_module(result.to_dict(), True)  # the same bytes
+    out = io.StringIO()
+    write_jsonl(result, out)
+    lines = out.getvalue().split("\n")
+    assert lines.pop() == ""
+    assert [json.loads(line) for line in lines] == list(jsonl_records(result))
+
+
+@pytest.mark.parametrize("value", [
+    {"id": "caf\udce9.txt"},  # a lone surrogate: a file name that is not UTF-8
+    {1: "a key that is not a str"},
+    {"big": 2**70},
+])
+def test_what_orjson_refuses_the_json_module_writes(value: object) -> None:
+    assert dumps(value) == _json_module(value, False)
+    assert dumps(value, indent=True) == _json_module(value, True)
