@@ -12,6 +12,7 @@ import argparse
 import errno
 import functools
 import importlib
+import json
 import os
 import sys
 import traceback
@@ -344,7 +345,7 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
         for verdict in verdicts:
             sys.stdout.write(report.dumps(verdict.to_dict()) + "\n")
         for item in skipped:
-            sys.stdout.write(report.dumps({"skipped": item.to_dict()}) + "\n")
+            sys.stdout.write(json.dumps({"skipped": item.to_dict()}, sort_keys=True) + "\n")
     else:
         _show(out, lambda console: render_verdicts(verdicts, skipped, console), args.no_pager)
     return EXIT_SKIPPED if skipped else EXIT_OK
