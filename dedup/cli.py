@@ -212,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quiet(cluster)
     _add_pager(cluster)
     _add_debug(cluster)
+    cluster.add_argument("--jobs", "-j", type=_count, metavar="N",
+                         help="processes that analyse the texts (default: one per core; 1: this "
+                              "process only); the result is the same")
     shown = cluster.add_argument_group("what the table lists (json and jsonl hold everything)")
     shown.add_argument("--kind", type=_kinds, action="append", metavar="KIND",
                        help="list only stories of this kind: exact, near-duplicate, "
@@ -457,7 +460,7 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     with _progress(err, args.quiet) as progress:
         documents = _Inputs(args.path, skipped, progress)
         result = cluster_documents(documents, args.config, skipped=skipped,
-                                   progress=_reporter(progress, documents))
+                                   progress=_reporter(progress, documents), jobs=args.jobs)
 
     if args.format == "json":
         sys.stdout.write(to_json(result) + "\n")  # a valid document even when nothing was read

@@ -6,6 +6,7 @@ vocabulary, and how many documents write each word in lower case (the common wor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,23 +47,31 @@ class Corpus:
         A document whose analysis fails (a bug in one document's analysis is that document's
         problem, not the run's) is not kept: it comes back as a :class:`Skipped` with reason
         ``internal error: <type>: <message>``, and the rest of the batch is kept."""
-        skipped: list[Skipped] = []
-        try:
-            analysed = analyse_batch(docs, self.vocabulary, site_chrome)
-        except Exception:
-            # Analysis only numbers new tokens in the vocabulary before it returns, so it can
-            # be run again one document at a time to find the one that fails.
-            chrome = site_chrome or [frozenset()] * len(docs)
-            analysed = []
-            for doc, own in zip(docs, chrome):
-                try:
-                    analysed.extend(analyse_batch([doc], self.vocabulary, [own]))
-                except Exception as exc:
-                    skipped.append(Skipped.internal_error(doc.id, exc, id=doc.id))
+        analysed, skipped = analyse_isolated(docs, self.vocabulary, site_chrome)
         for a in analysed:
             self.add_analysis(a, count_lower=False)
         self._count_lower([a.lower_words.ids for a in analysed])
         return skipped
+
+    def add_analysed(self, batch: AnalysedBatch) -> list[Skipped]:
+        """Keep a batch analysed with a vocabulary of its own (:func:`analyse_apart`, in a
+        worker process): its tokens are numbered in this corpus's vocabulary in the order
+        they were first seen in the batch, which is the order :meth:`add_batch` numbers them
+        in, so the corpus is the same as if :meth:`add_batch` had analysed the batch here."""
+        add = self.vocabulary.add
+        own = np.array([add(w) for w in batch.words], dtype=np.int32)
+        ids = own[batch.ids]
+        self._append_signature(batch.signatures, batch.shingles)
+        bounds = batch.bounds.tolist()
+        lower = []
+        for k, record in enumerate(batch.records):
+            title, body, lead, low = (ids[bounds[j]:bounds[j + 1]] for j in range(4 * k, 4 * k + 4))
+            self.records.append(record)
+            self.terms.add_ids(title, body)
+            self.heads.add_ids(title, lead)
+            lower.append(np.sort(low))
+        self._count_lower(lower)
+        return list(batch.skipped)
 
     def add_analysis(
         self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
@@ -106,11 +115,12 @@ class Corpus:
         add = self.vocabulary.add
         self._count_lower([np.unique(np.array([add(w) for w in lower_words], dtype=np.int32))])
 
-    def _append_signature(self, signature: np.ndarray, shingles: int) -> None:
-        """Keep a signature computed elsewhere (after those still pending: document order)."""
+    def _append_signature(self, signature: np.ndarray, shingles: int | np.ndarray) -> None:
+        """Keep a signature computed elsewhere, or the rows of several (after those still
+        pending: document order)."""
         self.flush()
-        self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
-        self._shingle_counts.append(np.array([shingles], dtype=np.int64))
+        self._signatures.append(signature.reshape(-1, self.config.num_perm).astype(np.uint32))
+        self._shingle_counts.append(np.array(shingles, dtype=np.int64).reshape(-1))
 
     def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
         """Count the lower-case words of documents (each array: one document's distinct ids):
@@ -171,3 +181,66 @@ class Corpus:
         if not self._signatures:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
         return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
+
+
+def analyse_isolated(
+    docs: Sequence[Document], vocabulary: Vocabulary,
+    site_chrome: Sequence[frozenset[str]] | None = None,
+) -> tuple[list[Analysis], list[Skipped]]:
+    """:func:`analyse_batch`, where a document whose analysis fails (a bug in one document's
+    analysis is that document's problem, not the run's) comes back as a :class:`Skipped`
+    with reason ``internal error: <type>: <message>`` and the others are analysed."""
+    skipped: list[Skipped] = []
+    try:
+        return analyse_batch(docs, vocabulary, site_chrome), skipped
+    except Exception:
+        # Analysis only numbers new tokens in the vocabulary before it returns, so it can
+        # be run again one document at a time to find the one that fails.
+        chrome = site_chrome or [frozenset()] * len(docs)
+        analysed = []
+        for doc, own in zip(docs, chrome):
+            try:
+                analysed.extend(analyse_batch([doc], vocabulary, [own]))
+            except Exception as exc:
+                skipped.append(Skipped.internal_error(doc.id, exc, id=doc.id))
+        return analysed, skipped
+
+
+@dataclass(frozen=True)
+class AnalysedBatch:
+    """A batch of documents analysed with a vocabulary of its own (:func:`analyse_apart`), as
+    a worker process sends it back: small to pickle (no text, no Python object per token).
+
+    ``words``: the batch's tokens in the order they were first seen (the batch vocabulary's
+    ids are their positions); ``ids``: the token ids of the kept documents, four arrays a
+    document (title, body, lead, the words written in lower case) one after the other,
+    array ``j`` being ``ids[bounds[j]:bounds[j + 1]]``; ``signatures`` and ``shingles``:
+    their MinHash signatures and shingle counts; ``skipped``: the documents whose analysis
+    failed."""
+
+    records: list[Prepared]
+    words: list[str]
+    ids: np.ndarray
+    bounds: np.ndarray
+    signatures: np.ndarray
+    shingles: np.ndarray
+    skipped: list[Skipped]
+
+
+def analyse_apart(
+    docs: Sequence[Document], site_chrome: Sequence[frozenset[str]], config: Config,
+    minhasher: MinHasher,
+) -> AnalysedBatch:
+    """Analyse a batch as :meth:`Corpus.add_batch` does, with a vocabulary of its own, for
+    :meth:`Corpus.add_analysed` to keep (in a worker process: see :mod:`dedup.workers`)."""
+    vocabulary = Vocabulary()
+    analysed, skipped = analyse_isolated(docs, vocabulary, site_chrome)
+    arrays = [ids for a in analysed for ids in (a.title_ids, a.ids, a.lead_ids, a.lower_words.ids)]
+    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(ids) for ids in arrays], out=bounds[1:])
+    flat = np.concatenate(arrays).astype(np.int32) if arrays else np.zeros(0, np.int32)
+    signatures, shingles = id_signatures(
+        [a.ids for a in analysed], vocabulary.hashes(), config.shingle_size, minhasher
+    )
+    return AnalysedBatch([a.record for a in analysed], vocabulary.words, flat, bounds,
+                         signatures, shingles, skipped)

@@ -1,0 +1,136 @@
+"""The text pass on every core: batches of documents analysed in worker processes and kept
+in the corpus in the order they were read, so that the corpus, and every result, is the
+one a single process makes (see :meth:`dedup.corpus.Corpus.add_analysed`).
+
+A worker analyses a batch with a vocabulary of its own and sends back token ids, the order
+in which it first saw each token, the records and the MinHash signatures
+(:class:`~dedup.corpus.AnalysedBatch`); the main process reads the inputs, learns each site's
+chrome (which needs every page in order), numbers the batch's tokens in the corpus
+vocabulary and keeps the batch. A document whose analysis fails in a worker is skipped with
+``internal error: ...``, as in one process.
+
+Worker processes cost their start (tens of milliseconds with ``fork``, where the platform
+has it; more with ``spawn``), so the pool starts only once the input has filled
+:data:`POOL_AFTER` batches: a run of a few hundred documents stays in one process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from .config import Config
+from .corpus import AnalysedBatch, Corpus, analyse_apart
+from .documents import Document, Skipped
+from .errors import ConfigError
+from .fingerprint import MinHasher
+
+# The batches analysed in this process before a pool starts (a batch: up to
+# pipeline.BATCH_DOCUMENTS documents).
+POOL_AFTER = 2
+
+
+def checked_jobs(jobs: int | None) -> int:
+    """The number of processes for ``jobs`` (None: one per core this process may use);
+    raises ConfigError for anything but None or a whole number of 1 or more."""
+    if jobs is None:
+        return available_cores()
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ConfigError(
+            f"The 'jobs' parameter must be a whole number of 1 or more, or None for one "
+            f"process per core. Got {jobs!r} instead.")
+    return jobs
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity where the platform says)."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+class TextPass:
+    """Batches of documents analysed into ``corpus`` in the order they are given: in this
+    process while ``jobs`` is 1 or the input is short, else in ``jobs`` worker processes.
+
+    :meth:`add` returns the list that will hold the batch's skipped documents (filled once
+    the batch is kept); :meth:`close` waits for every batch and stops the workers. Use it as
+    a context manager, so that the workers stop on an error too."""
+
+    def __init__(self, corpus: Corpus, jobs: int = 1) -> None:
+        self.corpus = corpus
+        self.jobs = jobs
+        self._batches = 0
+        self._pool: ProcessPoolExecutor | None = None
+        self._waiting: deque[tuple[Future[AnalysedBatch], list[Skipped]]] = deque()
+
+    def __enter__(self) -> TextPass:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.close()
+        else:
+            self._stop()
+
+    def add(self, docs: Sequence[Document], site_chrome: Sequence[frozenset[str]]) -> list[Skipped]:
+        """Analyse ``docs`` (with their sites' chrome) after the batches given before."""
+        self._batches += 1
+        if self._pool is None and (self.jobs == 1 or self._batches <= POOL_AFTER):
+            return self.corpus.add_batch(docs, site_chrome)
+        if self._pool is None:
+            self._pool = _start(self.corpus.config, self.jobs)
+        skipped: list[Skipped] = []
+        self._waiting.append((self._pool.submit(_analyse, docs, site_chrome), skipped))
+        # Keep what is done, in order; wait only when enough batches are on their way to
+        # keep every worker busy (the main process reads and keeps batches meanwhile).
+        while self._waiting and (self._waiting[0][0].done() or len(self._waiting) > 2 * self.jobs):
+            self._keep()
+        return skipped
+
+    def close(self) -> None:
+        """Keep every batch still on its way, then stop the workers."""
+        try:
+            while self._waiting:
+                self._keep()
+        finally:
+            self._stop()
+
+    def _keep(self) -> None:
+        future, skipped = self._waiting.popleft()
+        skipped.extend(self.corpus.add_analysed(future.result()))
+
+    def _stop(self) -> None:
+        self._waiting.clear()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+def _start(config: Config, jobs: int) -> ProcessPoolExecutor:
+    methods = multiprocessing.get_all_start_methods()
+    # fork: the workers start with dedup and its tables loaded, in milliseconds.
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(config,))
+
+
+_config: Config | None = None
+_minhasher: MinHasher | None = None
+
+
+def _init(config: Config) -> None:
+    """A worker's start: its settings, and Ctrl-C left to the main process (which stops the
+    workers), so that an interrupted run prints no traceback per worker."""
+    global _config, _minhasher
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _config, _minhasher = config, MinHasher(config.num_perm, config.seed)
+
+
+def _analyse(docs: Sequence[Document], site_chrome: Sequence[frozenset[str]]) -> AnalysedBatch:
+    assert _config is not None and _minhasher is not None
+    return analyse_apart(docs, site_chrome, _config, _minhasher)
