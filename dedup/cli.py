@@ -377,7 +377,7 @@ class _Inputs:
         self.task: TaskID | None = None
 
     def __iter__(self) -> Iterator[Document]:
-        self.task = self.progress.add_task("reading", total=None)
+        self.task = self.progress.add_task("reading", total=None, rate="")
         for item in iter_inputs(self.path):
             self.inputs += 1
             self.progress.advance(self.task)
@@ -388,28 +388,64 @@ class _Inputs:
 
 
 def _progress(err: Console, quiet: bool) -> Progress:
-    """The progress bar, drawn on stderr when it is a terminal (and gone when done)."""
-    from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+    """The progress display, drawn on stderr when it is a terminal (and gone when done): a
+    line per stage with its count, its rate, the time it took or is taking, and the time
+    left where the stage's total is known."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
 
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>10}"), TimeElapsedColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=quiet or not err.is_terminal,
     )
 
 
+def _rate(done: int, seconds: float | None) -> str:
+    return f"{done / seconds:,.0f}/s" if seconds and done else ""
+
+
 def _reporter(progress: Progress, documents: _Inputs) -> Callable[[str, int, int], None]:
-    """The pipeline's progress callback, drawing one bar per stage."""
+    """The pipeline's progress callback: a line per stage of :data:`dedup.pipeline.STAGES`.
+    Stages report when they end (the reading pass as it goes), so the stage after the last
+    one reported is shown as running, without a count, until it reports."""
+    from .pipeline import STAGES
+
     tasks: dict[str, TaskID] = {}
+
+    def start(stage: str) -> TaskID:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=None, rate="")
+        return tasks[stage]
 
     def report(stage: str, done: int, total: int) -> None:
         if stage == "reading":
-            return  # inputs are counted by _Inputs, skipped ones included, as they stream by
-        if not tasks and documents.task is not None:  # the pass is over: bar complete
+            # inputs are counted by _Inputs as they stream by (skipped ones too); here, the
+            # articles analysed so far
+            if documents.task is not None:
+                task = progress.tasks[documents.task]
+                progress.update(documents.task, rate=_rate(done, task.elapsed),
+                                description=f"reading ({done:,} analysed)")
+            if not total:
+                return
+        if documents.task is not None and "reading" not in tasks:  # the pass is over
+            tasks["reading"] = documents.task
             done_inputs = max(documents.inputs, 1)
             progress.update(documents.task, total=done_inputs, completed=done_inputs)
-        if stage not in tasks:
-            tasks[stage] = progress.add_task(stage, total=max(total, 1))
-        progress.update(tasks[stage], completed=done, total=max(total, 1))
+            progress.stop_task(documents.task)
+        if stage != "reading":
+            task = start(stage)
+            elapsed = progress.tasks[task].elapsed
+            progress.update(task, completed=done, total=max(total, 1), rate=_rate(done, elapsed))
+            progress.stop_task(task)
+        following = STAGES[STAGES.index(stage) + 1:] if stage in STAGES else ()
+        if following:
+            start(following[0])
 
     return report
 

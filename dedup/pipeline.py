@@ -22,6 +22,11 @@ from .pairs import score_candidates
 from .result import ClusterResult
 from .workers import TextPass, checked_jobs
 
+# The stages a run reports to its ``progress`` callback, in order: ``reading`` as the texts
+# are analysed (done: documents so far; total: 0 until the pass ends), each later one once,
+# when it ends (done == total: documents, candidate pairs, scored pairs, documents).
+STAGES = ("reading", "fingerprints", "candidates", "scoring", "clustering")
+
 
 def cluster_documents(
     documents: Iterable[Document],
