@@ -53,14 +53,13 @@ class Corpus:
         self._count_lower([a.lower_words.ids for a in analysed])
         return skipped
 
-    def add_analysed(self, batch: AnalysedBatch) -> list[Skipped]:
-        """Keep a batch analysed with a vocabulary of its own (:func:`analyse_apart`, in a
-        worker process): its tokens are numbered in this corpus's vocabulary in the order
-        they were first seen in the batch, which is the order :meth:`add_batch` numbers them
-        in, so the corpus is the same as if :meth:`add_batch` had analysed the batch here."""
-        add = self.vocabulary.add
-        own = np.array([add(w) for w in batch.words], dtype=np.int32)
-        ids = own[batch.ids]
+    def add_analysed(self, batch: AnalysedBatch, numbering: np.ndarray) -> list[Skipped]:
+        """Keep a batch analysed with another vocabulary (:func:`analyse_apart`, in a worker
+        process); ``numbering`` maps that vocabulary's ids to this corpus's (see
+        :meth:`Vocabulary.add_all`: the worker's new tokens, numbered here in the order the
+        worker first saw them, which is the order :meth:`add_batch` numbers them in). The
+        corpus is the same as if :meth:`add_batch` had analysed the batch here."""
+        ids = numbering[batch.ids]
         self._append_signature(batch.signatures, batch.shingles)
         bounds = batch.bounds.tolist()
         lower = []
@@ -208,32 +207,35 @@ def analyse_isolated(
 
 @dataclass(frozen=True)
 class AnalysedBatch:
-    """A batch of documents analysed with a vocabulary of its own (:func:`analyse_apart`), as
+    """A batch of documents analysed with a vocabulary kept apart (:func:`analyse_apart`), as
     a worker process sends it back: small to pickle (no text, no Python object per token).
 
-    ``words``: the batch's tokens in the order they were first seen (the batch vocabulary's
-    ids are their positions); ``ids``: the token ids of the kept documents, four arrays a
-    document (title, body, lead, the words written in lower case) one after the other,
-    array ``j`` being ``ids[bounds[j]:bounds[j + 1]]``; ``signatures`` and ``shingles``:
-    their MinHash signatures and shingle counts; ``skipped``: the documents whose analysis
-    failed."""
+    ``ids``: the token ids (of that vocabulary) of the kept documents, four arrays a document
+    (title, body, lead, the words written in lower case) one after the other, array ``j``
+    being ``ids[bounds[j]:bounds[j + 1]]``; ``new_words``: the tokens the vocabulary numbered
+    while analysing the batch (from id ``first_new`` on), in that order; ``signatures`` and
+    ``shingles``: the MinHash signatures and shingle counts of the kept documents;
+    ``skipped``: the documents whose analysis failed; ``worker``: the process (its
+    vocabulary's numbering is its own)."""
 
     records: list[Prepared]
-    words: list[str]
     ids: np.ndarray
     bounds: np.ndarray
+    new_words: list[str]
+    first_new: int
     signatures: np.ndarray
     shingles: np.ndarray
     skipped: list[Skipped]
+    worker: int
 
 
 def analyse_apart(
-    docs: Sequence[Document], site_chrome: Sequence[frozenset[str]], config: Config,
-    minhasher: MinHasher,
+    docs: Sequence[Document], site_chrome: Sequence[frozenset[str]], vocabulary: Vocabulary,
+    config: Config, minhasher: MinHasher, worker: int = 0,
 ) -> AnalysedBatch:
-    """Analyse a batch as :meth:`Corpus.add_batch` does, with a vocabulary of its own, for
-    :meth:`Corpus.add_analysed` to keep (in a worker process: see :mod:`dedup.workers`)."""
-    vocabulary = Vocabulary()
+    """Analyse a batch as :meth:`Corpus.add_batch` does, with ``vocabulary`` (a worker's own,
+    kept from batch to batch), for :meth:`Corpus.add_analysed` to keep."""
+    first_new = len(vocabulary)
     analysed, skipped = analyse_isolated(docs, vocabulary, site_chrome)
     arrays = [ids for a in analysed for ids in (a.title_ids, a.ids, a.lead_ids, a.lower_words.ids)]
     bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
@@ -242,5 +244,6 @@ def analyse_apart(
     signatures, shingles = id_signatures(
         [a.ids for a in analysed], vocabulary.hashes(), config.shingle_size, minhasher
     )
-    return AnalysedBatch([a.record for a in analysed], vocabulary.words, flat, bounds,
-                         signatures, shingles, skipped)
+    return AnalysedBatch([a.record for a in analysed], flat, bounds,
+                         vocabulary.words[first_new:], first_new, signatures, shingles, skipped,
+                         worker)

@@ -2,11 +2,15 @@
 in the corpus in the order they were read, so that the corpus, and every result, is the
 one a single process makes (see :meth:`dedup.corpus.Corpus.add_analysed`).
 
-A worker analyses a batch with a vocabulary of its own and sends back token ids, the order
-in which it first saw each token, the records and the MinHash signatures
-(:class:`~dedup.corpus.AnalysedBatch`); the main process reads the inputs, learns each site's
-chrome (which needs every page in order), numbers the batch's tokens in the corpus
-vocabulary and keeps the batch. A document whose analysis fails in a worker is skipped with
+A worker analyses batches with a vocabulary of its own, kept from batch to batch, and sends
+back token ids of its vocabulary, the tokens it numbered while analysing the batch (in the
+order it first saw them), the records and the MinHash signatures
+(:class:`~dedup.corpus.AnalysedBatch`). The main process reads the inputs, learns each site's
+chrome (which needs every page in order), and keeps the batches in order: it numbers each
+worker's new tokens in the corpus vocabulary, in the order the worker saw them, and maps the
+worker's ids to the corpus's. Every token a worker knew before a batch was in a batch kept
+before it, so the tokens new to the corpus are numbered in the order one process would
+number them in. A document whose analysis fails in a worker is skipped with
 ``internal error: ...``, as in one process.
 
 Worker processes cost their start (tens of milliseconds with ``fork``, where the platform
@@ -23,11 +27,14 @@ from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 
+import numpy as np
+
 from .config import Config
 from .corpus import AnalysedBatch, Corpus, analyse_apart
 from .documents import Document, Skipped
 from .errors import ConfigError
 from .fingerprint import MinHasher
+from .vocabulary import Vocabulary
 
 # The batches analysed in this process before a pool starts (a batch: up to
 # pipeline.BATCH_DOCUMENTS documents).
@@ -68,6 +75,7 @@ class TextPass:
         self._batches = 0
         self._pool: ProcessPoolExecutor | None = None
         self._waiting: deque[tuple[Future[AnalysedBatch], list[Skipped]]] = deque()
+        self._numbering: dict[int, np.ndarray] = {}  # per worker: its ids to the corpus's
 
     def __enter__(self) -> TextPass:
         return self
@@ -103,7 +111,14 @@ class TextPass:
 
     def _keep(self) -> None:
         future, skipped = self._waiting.popleft()
-        skipped.extend(self.corpus.add_analysed(future.result()))
+        batch = future.result()
+        numbering = self._numbering.get(batch.worker, np.zeros(0, dtype=np.int32))
+        if len(numbering) != batch.first_new:
+            raise RuntimeError(f"worker {batch.worker} numbered {batch.first_new} tokens before "
+                               f"this batch; {len(numbering)} were kept")
+        new = self.corpus.vocabulary.add_all(batch.new_words)
+        numbering = self._numbering[batch.worker] = np.concatenate([numbering, new])
+        skipped.extend(self.corpus.add_analysed(batch, numbering))
 
     def _stop(self) -> None:
         self._waiting.clear()
@@ -121,16 +136,18 @@ def _start(config: Config, jobs: int) -> ProcessPoolExecutor:
 
 _config: Config | None = None
 _minhasher: MinHasher | None = None
+_vocabulary: Vocabulary | None = None
 
 
 def _init(config: Config) -> None:
-    """A worker's start: its settings, and Ctrl-C left to the main process (which stops the
-    workers), so that an interrupted run prints no traceback per worker."""
-    global _config, _minhasher
+    """A worker's start: its settings and vocabulary, and Ctrl-C left to the main process
+    (which stops the workers), so that an interrupted run prints no traceback per worker."""
+    global _config, _minhasher, _vocabulary
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _config, _minhasher = config, MinHasher(config.num_perm, config.seed)
+    _vocabulary = Vocabulary()
 
 
 def _analyse(docs: Sequence[Document], site_chrome: Sequence[frozenset[str]]) -> AnalysedBatch:
-    assert _config is not None and _minhasher is not None
-    return analyse_apart(docs, site_chrome, _config, _minhasher)
+    assert _config is not None and _minhasher is not None and _vocabulary is not None
+    return analyse_apart(docs, site_chrome, _vocabulary, _config, _minhasher, os.getpid())
