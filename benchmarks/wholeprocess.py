@@ -15,8 +15,9 @@ per ``--jobs`` value, then, with ``--baseline DIR``, the command of another chec
 ``dedup`` package, run from that folder: e.g. the code before a change, from ``git archive``,
 with the compiled extensions copied in). The machine this
 was written on has two cores shared with other people's work: compare the ratios of one run
-(``x loop``, or one row to another), never figures across runs. Peak RSS is the largest
-single process's (a worker's or the main process's), not their sum.
+(``x loop``, or one row to another), never figures across runs; the CPU time of the main
+process and of its workers is reported too, with what they allow on idle cores. Peak RSS is
+the largest single process's (a worker's or the main process's), not their sum.
 """
 
 from __future__ import annotations
@@ -51,18 +52,38 @@ def corpus_file(n: int, seed: int = 0) -> Path:
     return path
 
 
-def run_command(argv: list[str], cwd: Path) -> tuple[float, float]:
-    """Wall seconds and peak RSS (MiB, the largest process) of a command run in ``cwd`` (whose
-    ``dedup`` package ``python -m dedup`` runs), output discarded."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode not in (0, 1):
-        raise RuntimeError(f"{' '.join(argv)} exited {proc.returncode}: "
-                           f"{proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
-    return seconds, usage.ru_maxrss / 1024
+_COMMAND = """
+import json, resource, sys
+from dedup.cli import main
+code = main(sys.argv[2:])
+usage = {who: resource.getrusage(getattr(resource, "RUSAGE_" + who.upper()))
+         for who in ("self", "children")}
+with open(sys.argv[1], "w") as out:
+    json.dump({"code": code, **{who: u.ru_utime + u.ru_stime for who, u in usage.items()}}, out)
+raise SystemExit(code)
+"""
+
+
+def run_command(args: list[str], cwd: Path) -> dict[str, float]:
+    """``dedup ARGS`` run in ``cwd`` (whose ``dedup`` package is imported), output discarded:
+    wall seconds, CPU seconds of the main process and of its workers, peak RSS (MiB, the
+    largest process), and the load average of the machine when it started."""
+    import tempfile
+
+    with tempfile.NamedTemporaryFile(suffix=".json") as figures:
+        load = os.getloadavg()[0]
+        start = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-c", _COMMAND, figures.name, *args],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        code = os.waitstatus_to_exitcode(status)
+        if code not in (0, 1):
+            raise RuntimeError(f"dedup {' '.join(args)} exited {code}: "
+                               f"{proc.stderr.read().decode()[-2000:] if proc.stderr else ''}")
+        cpu = json.loads(Path(figures.name).read_text())
+    return {"seconds": seconds, "main_cpu": cpu["self"], "workers_cpu": cpu["children"],
+            "rss": usage.ru_maxrss / 1024, "load": load}
 
 
 _LOOP = """
@@ -100,8 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     path = corpus_file(options.docs, options.seed).resolve()
     n = options.docs
-    command = [sys.executable, "-m", "dedup", "cluster", str(path), "--format", "json", "-q"]
-    rows: dict[str, list[tuple[float, float]]] = {}
+    command = ["cluster", str(path), "--format", "json", "-q"]
+    rows: dict[str, list[dict[str, float]]] = {}
     loops: list[float] = []
     for round_ in range(options.rounds):
         loops.append(loop_rate(n, options.seed, options.loop_sample))
@@ -111,10 +132,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if options.baseline is not None:
             runs.append((f"baseline ({options.baseline.name})", command, options.baseline))
         for name, argv_, cwd in runs:
-            seconds, rss = run_command(argv_, cwd)
-            rows.setdefault(name, []).append((seconds, rss))
-            print(f"round {round_ + 1}: {name}: {n / seconds:,.0f} docs/s ({seconds:.1f} s, "
-                  f"{n / seconds / loops[-1]:.1f}x the loop)", file=sys.stderr)
+            run = run_command(argv_, cwd)
+            rows.setdefault(name, []).append(run)
+            print(f"round {round_ + 1}: {name}: {n / run['seconds']:,.0f} docs/s "
+                  f"({run['seconds']:.1f} s, {n / run['seconds'] / loops[-1]:.1f}x the loop; CPU "
+                  f"main {run['main_cpu']:.1f} s, workers {run['workers_cpu']:.1f} s; load "
+                  f"{run['load']:.1f})", file=sys.stderr)
 
     lines = [f"`python -m benchmarks.wholeprocess --docs {n} --jobs "
              f"{' '.join(map(str, options.jobs))} --rounds {options.rounds}"
@@ -123,20 +146,34 @@ def main(argv: Sequence[str] | None = None) -> int:
              f"{os.cpu_count()} cores, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}",
              "",
              "| command | docs/s (median) | docs/s per round | x loop (median of rounds) "
-             "| x `--jobs 1` | peak RSS MiB (largest process) |",
-             "|---|---:|---|---:|---:|---:|"]
-    first = statistics.median(s for s, _ in rows[f"dedup --jobs {options.jobs[0]}"])
+             "| x `--jobs 1` | CPU s: main process | CPU s: workers | docs/s on idle cores* "
+             "| peak RSS MiB (largest process) | load average |",
+             "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|"]
+    cores = os.cpu_count() or 1
+
+    def median(runs_: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in runs_)
+
+    first = median(rows[f"dedup --jobs {options.jobs[0]}"], "seconds")
     for name, runs_ in rows.items():
-        rates = [n / s for s, _ in runs_]
+        rates = [n / r["seconds"] for r in runs_]
         ratios = [rate / loop for rate, loop in zip(rates, loops)]
+        main_cpu, workers_cpu = median(runs_, "main_cpu"), median(runs_, "workers_cpu")
+        idle = n / max(main_cpu, (main_cpu + workers_cpu) / cores)
         lines.append(
             f"| {name} | {statistics.median(rates):,.0f} | "
             f"{', '.join(f'{r:,.0f}' for r in rates)} | {statistics.median(ratios):.1f}x | "
-            f"{first / statistics.median(s for s, _ in runs_):.2f}x | "
-            f"{max(r for _, r in runs_):,.0f} |")
+            f"{first / median(runs_, 'seconds'):.2f}x | {main_cpu:.1f} | {workers_cpu:.1f} | "
+            f"{idle:,.0f} | {max(r['rss'] for r in runs_):,.0f} | "
+            f"{', '.join(format(r['load'], '.1f') for r in runs_)} |")
     lines.append(f"| datasketch loop (first {options.loop_sample:,}) | "
                  f"{statistics.median(loops):,.0f} | {', '.join(f'{r:,.0f}' for r in loops)} "
-                 "| 1.0x | | |")
+                 "| 1.0x | | | | | | |")
+    lines.append("")
+    lines.append(f"\\* CPU-bound estimate for {cores} idle cores: documents / max(main CPU, "
+                 "all CPU / cores), the main process's CPU time being what one core must do "
+                 "in turn (reading, site chrome, keeping batches, the stages after the text "
+                 "pass). Wall-clock figures on a shared machine count other people's work too.")
     table = "\n".join(lines) + "\n"
     print(table)
     if options.markdown is not None:
