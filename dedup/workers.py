@@ -23,6 +23,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 from collections import deque
 from collections.abc import Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -144,6 +145,12 @@ def _init(config: Config) -> None:
     (which stops the workers), so that an interrupted run prints no traceback per worker."""
     global _config, _minhasher, _vocabulary
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Forked while another thread (the progress display) may have been writing: the copies of
+    # sys.stdout and sys.stderr may hold a lock no thread here will release, and the worker
+    # flushes them when it ends. New ones have their own locks; stdout is the command's
+    # output, which a worker must never write to.
+    sys.stdout = open(os.devnull, "w")
+    sys.stderr = open(os.dup(2), "w", buffering=1)
     _config, _minhasher = config, MinHasher(config.num_perm, config.seed)
     _vocabulary = Vocabulary()
 
