@@ -48,7 +48,7 @@ def cluster_documents(
         jobs: processes for the text pass (cleaning, the token scan, event keys, MinHash
             signatures), the larger part of a run: 1 (the default) analyses in this process;
             N starts N worker processes once the input passes a few batches (about a
-            thousand documents; ``fork`` where the platform has it); None, one per core.
+            thousand documents; ``fork`` on Linux); None, one per core.
             The result is the same for every value. A library call starts no process unless
             asked; the ``dedup`` command uses every core.
     """

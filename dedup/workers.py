@@ -13,8 +13,8 @@ before it, so the tokens new to the corpus are numbered in the order one process
 number them in. A document whose analysis fails in a worker is skipped with
 ``internal error: ...``, as in one process.
 
-Worker processes cost their start (tens of milliseconds with ``fork``, where the platform
-has it; more with ``spawn``), so the pool starts only once the input has filled
+Worker processes cost their start (tens of milliseconds with ``fork``, used on Linux; a
+second or more with ``spawn``, elsewhere), so the pool starts only once the input has filled
 :data:`POOL_AFTER` batches: a run of a few hundred documents stays in one process.
 """
 
@@ -129,9 +129,10 @@ class TextPass:
 
 
 def _start(config: Config, jobs: int) -> ProcessPoolExecutor:
-    methods = multiprocessing.get_all_start_methods()
-    # fork: the workers start with dedup and its tables loaded, in milliseconds.
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    # fork: the workers start with dedup and its tables loaded, in milliseconds. On Linux only:
+    # macOS has fork too, but its system libraries are not safe to use after it (Python's
+    # default there is spawn, which imports dedup again in each worker).
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else None)
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=_init, initargs=(config,))
 
 
