@@ -10,56 +10,106 @@ from __future__ import annotations
 
 import argparse
 import errno
+import functools
+import importlib
 import json
 import os
 import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
-from rich.text import Text
-
-from . import __version__, report
+from . import __version__
 from .config import Config
 from .documents import Document, Skipped
 from .errors import ConfigError, DedupError, describe
-from .explain import explain_pair
-from .index import DedupIndex
-from .loaders import iter_inputs
-from .pipeline import cluster_documents
-from .report import (
-    Selection,
-    plural,
-    render_explanation,
-    render_table,
-    render_verdicts,
-    to_json,
-    write_jsonl,
-)
 from .result import EVENT, EXACT, NEAR, SINGLE
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress, TaskID
+    from rich.table import Table
+    from rich.text import Text
+
+    from . import report
+    from .explain import explain_pair
+    from .index import DedupIndex
+    from .loaders import iter_inputs
+    from .pipeline import cluster_documents
+    from .report import (
+        Selection,
+        plural,
+        render_explanation,
+        render_table,
+        render_verdicts,
+        to_json,
+        write_jsonl,
+    )
+
+# What a command needs beyond parsing its arguments, imported only once one runs (rich, numpy,
+# scipy, scikit-learn and datasketch take most of a second: `dedup --help` needs none of them).
+# Each is a global of this module once :func:`_load` has run; a name set before (a test's
+# stand-in) is left as it is.
+_LAZY: dict[str, tuple[str, str | None]] = {
+    "Console": ("rich.console", "Console"),
+    "Progress": ("rich.progress", "Progress"),
+    "TaskID": ("rich.progress", "TaskID"),
+    "Table": ("rich.table", "Table"),
+    "Text": ("rich.text", "Text"),
+    "report": ("dedup.report", None),  # the module
+    "explain_pair": ("dedup.explain", "explain_pair"),
+    "DedupIndex": ("dedup.index", "DedupIndex"),
+    "iter_inputs": ("dedup.loaders", "iter_inputs"),
+    "cluster_documents": ("dedup.pipeline", "cluster_documents"),
+    **{name: ("dedup.report", name) for name in (
+        "Selection", "plural", "render_explanation", "render_table", "render_verdicts",
+        "to_json", "write_jsonl")},
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "_Output":
+        value: Any = _output_class()
+    elif name in _LAZY:
+        module, attribute = _LAZY[name]
+        value = importlib.import_module(module)
+        if attribute is not None:
+            value = getattr(value, attribute)
+    else:
+        raise AttributeError(f"module 'dedup.cli' has no attribute '{name}'")
+    globals()[name] = value
+    return value
+
+
+def _load() -> None:
+    """Import what the commands use (see :data:`_LAZY`)."""
+    names = globals()
+    for name in _LAZY:
+        if name not in names:
+            __getattr__(name)
+
 
 EXIT_OK, EXIT_SKIPPED, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader went away (`dedup ... | head`)
 
 
-class _Output(Console):
-    """The stdout console: a closed pipe raises BrokenPipeError, handled in :func:`main` like
-    the JSON writers' (rich's default exits with status 1, which here means "inputs skipped")."""
+@functools.cache
+def _output_class() -> type[Console]:
+    """The class of the stdout console (``_Output``), made once on first use."""
+    from rich.console import Console
 
-    def on_broken_pipe(self) -> None:
-        self.quiet = True
-        raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+    class _Output(Console):
+        """The stdout console: a closed pipe raises BrokenPipeError, handled in :func:`main`
+        like the JSON writers' (rich's default exits with status 1, which here means "inputs
+        skipped")."""
+
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError(errno.EPIPE, os.strerror(errno.EPIPE))
+
+    return _Output
 
 
 FORMATS = ("table", "json", "jsonl")
@@ -162,6 +212,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quiet(cluster)
     _add_pager(cluster)
     _add_debug(cluster)
+    cluster.add_argument("--jobs", "-j", type=_count, metavar="N",
+                         help="processes that analyse the texts (default: one per core; 1: this "
+                              "process only); the result is the same")
     shown = cluster.add_argument_group("what the table lists (json and jsonl hold everything)")
     shown.add_argument("--kind", type=_kinds, action="append", metavar="KIND",
                        help="list only stories of this kind: exact, near-duplicate, "
@@ -258,8 +311,7 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.action == "stats":
         counts = DedupIndex.load(path).stats()
         if args.format != "table":
-            sys.stdout.write(json.dumps(counts, sort_keys=True,
-                                        indent=2 if args.format == "json" else None) + "\n")
+            sys.stdout.write(report.dumps(counts, indent=args.format == "json") + "\n")
         else:
             table = Table(title=Text(f"index {path}"), title_justify="left")
             for key in counts:
@@ -290,11 +342,11 @@ def _index(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.action == "add":
         index.save(path)  # only now: an interrupted run leaves the previous index as it was
     if args.format == "json":
-        sys.stdout.write(json.dumps(report.verdicts_document(verdicts, skipped),
-                                    ensure_ascii=False, sort_keys=True, indent=2) + "\n")
+        sys.stdout.write(report.dumps(report.verdicts_document(verdicts, skipped), indent=True)
+                         + "\n")
     elif args.format == "jsonl":
         for verdict in verdicts:
-            sys.stdout.write(json.dumps(verdict.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+            sys.stdout.write(report.dumps(verdict.to_dict()) + "\n")
         for item in skipped:
             sys.stdout.write(json.dumps({"skipped": item.to_dict()}, sort_keys=True) + "\n")
     else:
@@ -325,7 +377,7 @@ class _Inputs:
         self.task: TaskID | None = None
 
     def __iter__(self) -> Iterator[Document]:
-        self.task = self.progress.add_task("reading", total=None)
+        self.task = self.progress.add_task("reading", total=None, rate="")
         for item in iter_inputs(self.path):
             self.inputs += 1
             self.progress.advance(self.task)
@@ -336,26 +388,64 @@ class _Inputs:
 
 
 def _progress(err: Console, quiet: bool) -> Progress:
-    """The progress bar, drawn on stderr when it is a terminal (and gone when done)."""
+    """The progress display, drawn on stderr when it is a terminal (and gone when done): a
+    line per stage with its count, its rate, the time it took or is taking, and the time
+    left where the stage's total is known."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description:<12}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]:>10}"), TimeElapsedColumn(), TimeRemainingColumn(),
         console=err, transient=True, disable=quiet or not err.is_terminal,
     )
 
 
+def _rate(done: int, seconds: float | None) -> str:
+    return f"{done / seconds:,.0f}/s" if seconds and done else ""
+
+
 def _reporter(progress: Progress, documents: _Inputs) -> Callable[[str, int, int], None]:
-    """The pipeline's progress callback, drawing one bar per stage."""
+    """The pipeline's progress callback: a line per stage of :data:`dedup.pipeline.STAGES`.
+    Stages report when they end (the reading pass as it goes), so the stage after the last
+    one reported is shown as running, without a count, until it reports."""
+    from .pipeline import STAGES
+
     tasks: dict[str, TaskID] = {}
+
+    def start(stage: str) -> TaskID:
+        if stage not in tasks:
+            tasks[stage] = progress.add_task(stage, total=None, rate="")
+        return tasks[stage]
 
     def report(stage: str, done: int, total: int) -> None:
         if stage == "reading":
-            return  # inputs are counted by _Inputs, skipped ones included, as they stream by
-        if not tasks and documents.task is not None:  # the pass is over: bar complete
+            # inputs are counted by _Inputs as they stream by (skipped ones too); here, the
+            # articles analysed so far
+            if documents.task is not None:
+                task = progress.tasks[documents.task]
+                progress.update(documents.task, rate=_rate(done, task.elapsed),
+                                description=f"reading ({done:,} analysed)")
+            if not total:
+                return
+        if documents.task is not None and "reading" not in tasks:  # the pass is over
+            tasks["reading"] = documents.task
             done_inputs = max(documents.inputs, 1)
             progress.update(documents.task, total=done_inputs, completed=done_inputs)
-        if stage not in tasks:
-            tasks[stage] = progress.add_task(stage, total=max(total, 1))
-        progress.update(tasks[stage], completed=done, total=max(total, 1))
+            progress.stop_task(documents.task)
+        if stage != "reading":
+            task = start(stage)
+            elapsed = progress.tasks[task].elapsed
+            progress.update(task, completed=done, total=max(total, 1), rate=_rate(done, elapsed))
+            progress.stop_task(task)
+        following = STAGES[STAGES.index(stage) + 1:] if stage in STAGES else ()
+        if following:
+            start(following[0])
 
     return report
 
@@ -406,7 +496,7 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     with _progress(err, args.quiet) as progress:
         documents = _Inputs(args.path, skipped, progress)
         result = cluster_documents(documents, args.config, skipped=skipped,
-                                   progress=_reporter(progress, documents))
+                                   progress=_reporter(progress, documents), jobs=args.jobs)
 
     if args.format == "json":
         sys.stdout.write(to_json(result) + "\n")  # a valid document even when nothing was read
@@ -450,8 +540,7 @@ def _explain(args: argparse.Namespace, out: Console, err: Console) -> int:
     if args.format == "table":
         _show(out, lambda console: render_explanation(explanation, console), args.no_pager)
     else:
-        sys.stdout.write(json.dumps(explanation.to_dict(), ensure_ascii=False, sort_keys=True,
-                                    indent=2 if args.format == "json" else None) + "\n")
+        sys.stdout.write(report.dumps(explanation.to_dict(), indent=args.format == "json") + "\n")
     return EXIT_SKIPPED if skipped else EXIT_OK
 
 
@@ -472,12 +561,13 @@ def _discard_stdout() -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``dedup`` command; returns the exit code (see the module doc)."""
     parser = build_parser()
-    err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
     try:
         args = parse_arguments(parser, argv)
     except SystemExit as exc:  # argparse: 0 for --help/--version, 2 for usage errors
         return int(exc.code or 0)
-    out = _Output(highlight=False)  # ids, titles and counts are not code: no colours guessed
+    _load()
+    err = Console(stderr=True, soft_wrap=True)  # messages are one line, never wrapped
+    out = _output_class()(highlight=False)  # ids, titles and counts are not code: no colours guessed
     try:
         if args.command == "cluster":
             return _cluster(args, out, err)

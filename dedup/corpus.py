@@ -6,6 +6,7 @@ vocabulary, and how many documents write each word in lower case (the common wor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -46,23 +47,30 @@ class Corpus:
         A document whose analysis fails (a bug in one document's analysis is that document's
         problem, not the run's) is not kept: it comes back as a :class:`Skipped` with reason
         ``internal error: <type>: <message>``, and the rest of the batch is kept."""
-        skipped: list[Skipped] = []
-        try:
-            analysed = analyse_batch(docs, self.vocabulary, site_chrome)
-        except Exception:
-            # Analysis only numbers new tokens in the vocabulary before it returns, so it can
-            # be run again one document at a time to find the one that fails.
-            chrome = site_chrome or [frozenset()] * len(docs)
-            analysed = []
-            for doc, own in zip(docs, chrome):
-                try:
-                    analysed.extend(analyse_batch([doc], self.vocabulary, [own]))
-                except Exception as exc:
-                    skipped.append(Skipped.internal_error(doc.id, exc, id=doc.id))
+        analysed, skipped = analyse_isolated(docs, self.vocabulary, site_chrome)
         for a in analysed:
             self.add_analysis(a, count_lower=False)
         self._count_lower([a.lower_words.ids for a in analysed])
         return skipped
+
+    def add_analysed(self, batch: AnalysedBatch, numbering: np.ndarray) -> list[Skipped]:
+        """Keep a batch analysed with another vocabulary (:func:`analyse_apart`, in a worker
+        process); ``numbering`` maps that vocabulary's ids to this corpus's (see
+        :meth:`Vocabulary.add_all`: the worker's new tokens, numbered here in the order the
+        worker first saw them, which is the order :meth:`add_batch` numbers them in). The
+        corpus is the same as if :meth:`add_batch` had analysed the batch here."""
+        ids = numbering[batch.ids]
+        self._append_signature(batch.signatures, batch.shingles)
+        bounds = batch.bounds.tolist()
+        lower = []
+        for k, record in enumerate(batch.records):
+            title, body, lead, low = (ids[bounds[j]:bounds[j + 1]] for j in range(4 * k, 4 * k + 4))
+            self.records.append(record)
+            self.terms.add_ids(title, body)
+            self.heads.add_ids(title, lead)
+            lower.append(np.sort(low))
+        self._count_lower(lower)
+        return list(batch.skipped)
 
     def add_analysis(
         self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
@@ -106,11 +114,12 @@ class Corpus:
         add = self.vocabulary.add
         self._count_lower([np.unique(np.array([add(w) for w in lower_words], dtype=np.int32))])
 
-    def _append_signature(self, signature: np.ndarray, shingles: int) -> None:
-        """Keep a signature computed elsewhere (after those still pending: document order)."""
+    def _append_signature(self, signature: np.ndarray, shingles: int | np.ndarray) -> None:
+        """Keep a signature computed elsewhere, or the rows of several (after those still
+        pending: document order)."""
         self.flush()
-        self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
-        self._shingle_counts.append(np.array([shingles], dtype=np.int64))
+        self._signatures.append(signature.reshape(-1, self.config.num_perm).astype(np.uint32))
+        self._shingle_counts.append(np.array(shingles, dtype=np.int64).reshape(-1))
 
     def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
         """Count the lower-case words of documents (each array: one document's distinct ids):
@@ -171,3 +180,70 @@ class Corpus:
         if not self._signatures:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
         return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
+
+
+def analyse_isolated(
+    docs: Sequence[Document], vocabulary: Vocabulary,
+    site_chrome: Sequence[frozenset[str]] | None = None,
+) -> tuple[list[Analysis], list[Skipped]]:
+    """:func:`analyse_batch`, where a document whose analysis fails (a bug in one document's
+    analysis is that document's problem, not the run's) comes back as a :class:`Skipped`
+    with reason ``internal error: <type>: <message>`` and the others are analysed."""
+    skipped: list[Skipped] = []
+    try:
+        return analyse_batch(docs, vocabulary, site_chrome), skipped
+    except Exception:
+        # Analysis only numbers new tokens in the vocabulary before it returns, so it can
+        # be run again one document at a time to find the one that fails.
+        chrome = site_chrome or [frozenset()] * len(docs)
+        analysed = []
+        for doc, own in zip(docs, chrome):
+            try:
+                analysed.extend(analyse_batch([doc], vocabulary, [own]))
+            except Exception as exc:
+                skipped.append(Skipped.internal_error(doc.id, exc, id=doc.id))
+        return analysed, skipped
+
+
+@dataclass(frozen=True)
+class AnalysedBatch:
+    """A batch of documents analysed with a vocabulary kept apart (:func:`analyse_apart`), as
+    a worker process sends it back: small to pickle (no text, no Python object per token).
+
+    ``ids``: the token ids (of that vocabulary) of the kept documents, four arrays a document
+    (title, body, lead, the words written in lower case) one after the other, array ``j``
+    being ``ids[bounds[j]:bounds[j + 1]]``; ``new_words``: the tokens the vocabulary numbered
+    while analysing the batch (from id ``first_new`` on), in that order; ``signatures`` and
+    ``shingles``: the MinHash signatures and shingle counts of the kept documents;
+    ``skipped``: the documents whose analysis failed; ``worker``: the process (its
+    vocabulary's numbering is its own)."""
+
+    records: list[Prepared]
+    ids: np.ndarray
+    bounds: np.ndarray
+    new_words: list[str]
+    first_new: int
+    signatures: np.ndarray
+    shingles: np.ndarray
+    skipped: list[Skipped]
+    worker: int
+
+
+def analyse_apart(
+    docs: Sequence[Document], site_chrome: Sequence[frozenset[str]], vocabulary: Vocabulary,
+    config: Config, minhasher: MinHasher, worker: int = 0,
+) -> AnalysedBatch:
+    """Analyse a batch as :meth:`Corpus.add_batch` does, with ``vocabulary`` (a worker's own,
+    kept from batch to batch), for :meth:`Corpus.add_analysed` to keep."""
+    first_new = len(vocabulary)
+    analysed, skipped = analyse_isolated(docs, vocabulary, site_chrome)
+    arrays = [ids for a in analysed for ids in (a.title_ids, a.ids, a.lead_ids, a.lower_words.ids)]
+    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
+    np.cumsum([len(ids) for ids in arrays], out=bounds[1:])
+    flat = np.concatenate(arrays).astype(np.int32) if arrays else np.zeros(0, np.int32)
+    signatures, shingles = id_signatures(
+        [a.ids for a in analysed], vocabulary.hashes(), config.shingle_size, minhasher
+    )
+    return AnalysedBatch([a.record for a in analysed], flat, bounds,
+                         vocabulary.words[first_new:], first_new, signatures, shingles, skipped,
+                         worker)

@@ -20,6 +20,12 @@ from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names
 from .pairs import score_candidates
 from .result import ClusterResult
+from .workers import TextPass, checked_jobs
+
+# The stages a run reports to its ``progress`` callback, in order: ``reading`` as the texts
+# are analysed (done: documents so far; total: 0 until the pass ends), each later one once,
+# when it ends (done == total: documents, candidate pairs, scored pairs, documents).
+STAGES = ("reading", "fingerprints", "candidates", "scoring", "clustering")
 
 
 def cluster_documents(
@@ -28,6 +34,7 @@ def cluster_documents(
     *,
     skipped: Sequence[Skipped] = (),
     progress: Progress | None = None,
+    jobs: int | None = 1,
 ) -> ClusterResult:
     """Group documents into story clusters holding duplicate groups, every link explained.
 
@@ -38,11 +45,18 @@ def cluster_documents(
         config: settings; ``Config()`` by default.
         skipped: inputs the loader could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)``; the library itself never prints.
+        jobs: processes for the text pass (cleaning, the token scan, event keys, MinHash
+            signatures), the larger part of a run: 1 (the default) analyses in this process;
+            N starts N worker processes once the input passes a few batches (about a
+            thousand documents; ``fork`` on Linux); None, one per core.
+            The result is the same for every value. A library call starts no process unless
+            asked; the ``dedup`` command uses every core.
     """
     config = checked_arguments(documents, config)
+    jobs = checked_jobs(jobs)
     report = progress or (lambda stage, done, total: None)
     with gc_paused():
-        return _cluster(documents, config, skipped, report)
+        return _cluster(documents, config, skipped, report, jobs)
 
 
 def checked_arguments(documents: Iterable[Document], config: Config | None) -> Config:
@@ -73,14 +87,15 @@ def gc_paused() -> Iterator[None]:
 
 
 def _cluster(
-    documents: Iterable[Document], config: Config, skipped: Sequence[Skipped], report: Progress
+    documents: Iterable[Document], config: Config, skipped: Sequence[Skipped], report: Progress,
+    jobs: int,
 ) -> ClusterResult:
-    corpus, failed = build_corpus(documents, config, report)
+    corpus, failed = build_corpus(documents, config, report, jobs=jobs)
     return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report)
 
 
 def build_corpus(
-    documents: Iterable[Document], config: Config, report: Progress
+    documents: Iterable[Document], config: Config, report: Progress, *, jobs: int = 1
 ) -> tuple[Corpus, list[Skipped]]:
     """The single pass: every document analysed into a :class:`Corpus`, and the documents that
     could not be kept (a duplicate id, an internal error in one document's analysis).
@@ -89,47 +104,54 @@ def build_corpus(
     SiteChrome`, the crawler index's learner): a site's first :data:`HOLD_PAGES` pages wait
     until they are all in, then are analysed with the chrome those pages show; every later
     page with the chrome learned so far. The documents are read once, and a list, an iterator
-    and a generator of the same documents give the same result."""
+    and a generator of the same documents give the same result. ``jobs``: the processes that
+    analyse the batches (:class:`~dedup.workers.TextPass`; the corpus is the same)."""
     corpus = Corpus(config)
     learner = SiteChrome()
     held: dict[str, list[Document]] = {}  # a site's first pages, waiting
     settled: set[str] = set()  # sites past their first pages
-    failed: list[Skipped] = []
+    failed: list[list[Skipped]] = []  # in the order one process finds them
     batch: list[tuple[Document, frozenset[str]]] = []
     chars = 0
     seen: set[str] = set()
 
-    def analyse(docs: list[tuple[Document, frozenset[str]]]) -> None:
-        nonlocal batch, chars
-        for doc, own in docs:
-            batch.append((doc, own))
-            chars += len(doc.text)
-            if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
-                failed.extend(corpus.add_batch([d for d, _ in batch], [o for _, o in batch]))
-                report("reading", len(corpus.records), 0)
-                batch, chars = [], 0
+    with TextPass(corpus, jobs) as text_pass:
 
-    for doc in _checked(documents):
-        if doc.id in seen:  # the first one stays; a loader reports duplicates itself
-            failed.append(Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id))
-            continue
-        seen.add(doc.id)
-        source = source_of(doc)
-        own = learner.add(doc)
-        if source is None or source in settled:
-            analyse([(doc, own)])
-            continue
-        waiting = held.setdefault(source, [])
-        waiting.append(doc)
-        if len(waiting) == HOLD_PAGES:
-            analyse([(d, own) for d in held.pop(source)])
-            settled.add(source)
-    for source, waiting in held.items():  # sites with fewer pages than HOLD_PAGES
-        analyse([(d, learner.chrome(source)) for d in waiting])
-    if batch:
-        failed.extend(corpus.add_batch([d for d, _ in batch], [o for _, o in batch]))
+        def send() -> None:
+            nonlocal batch, chars
+            failed.append(text_pass.add([d for d, _ in batch], [o for _, o in batch]))
+            report("reading", len(corpus.records), 0)
+            batch, chars = [], 0
+
+        def analyse(docs: list[tuple[Document, frozenset[str]]]) -> None:
+            nonlocal chars
+            for doc, own in docs:
+                batch.append((doc, own))
+                chars += len(doc.text)
+                if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
+                    send()
+
+        for doc in _checked(documents):
+            if doc.id in seen:  # the first one stays; a loader reports duplicates itself
+                failed.append([Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id)])
+                continue
+            seen.add(doc.id)
+            source = source_of(doc)
+            own = learner.add(doc)
+            if source is None or source in settled:
+                analyse([(doc, own)])
+                continue
+            waiting = held.setdefault(source, [])
+            waiting.append(doc)
+            if len(waiting) == HOLD_PAGES:
+                analyse([(d, own) for d in held.pop(source)])
+                settled.add(source)
+        for source, waiting in held.items():  # sites with fewer pages than HOLD_PAGES
+            analyse([(d, learner.chrome(source)) for d in waiting])
+        if batch:
+            send()
     report("reading", len(corpus.records), len(corpus.records))
-    return corpus, failed
+    return corpus, [skip for part in failed for skip in part]
 
 
 # A site's first pages wait for each other, so that the chrome they share is known before

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, TextIO
 
+import orjson
 from rich.console import Console, Group
 from rich.padding import Padding
 from rich.table import Table
@@ -28,9 +29,34 @@ if TYPE_CHECKING:
 _KIND_STYLE = {"exact": "bold green", "near-duplicate": "green", "same-event": "cyan", SINGLE: "dim"}
 
 
+def dumps(value: Any, *, indent: bool = False) -> str:
+    """``value`` as JSON text: keys sorted, characters beyond ASCII written as they are, on one
+    line (``", "`` and ``": "`` between items, as the json module writes them), or indented
+    by two spaces with ``indent``.
+
+    The indented document, which holds every article, cluster and link, is written by
+    orjson: about ten times faster than the json module (which took a seventh of a
+    clustering run at 9,000 articles) and the same bytes, but for a float under 1e-4
+    (``1e-07`` is written ``1e-7``: the same value) and a float that is not a number (json
+    writes ``NaN``, which is not JSON; orjson ``null``). Where orjson refuses the value (a
+    str holding a lone surrogate, as a file name that is not UTF-8 can give; a key that is
+    not a str; an int beyond 64 bits) the json module writes it, as before. One-line JSON is
+    small (a JSONL line, a verdict) and is written by the json module: orjson writes it
+    without spaces, and its lines stay as they were."""
+    if indent:
+        try:
+            return orjson.dumps(value, option=_INDENTED).decode()
+        except orjson.JSONEncodeError:
+            pass
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2 if indent else None)
+
+
+_INDENTED = orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+
+
 def to_json(result: ClusterResult) -> str:
     """The whole result as one JSON document (sorted keys, stable across runs)."""
-    return json.dumps(result.to_dict(), ensure_ascii=False, sort_keys=True, indent=2)
+    return dumps(result.to_dict(), indent=True)
 
 
 def jsonl_rows(result: ClusterResult) -> list[dict[str, Any]]:
@@ -65,8 +91,15 @@ def jsonl_records(result: ClusterResult) -> Iterator[dict[str, Any]]:
 
 
 def write_jsonl(result: ClusterResult, out: TextIO) -> None:
+    """Write the lines of ``--format jsonl`` (:func:`jsonl_records`), a block at a time."""
+    block: list[str] = []
     for record in jsonl_records(result):
-        out.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+        block.append(dumps(record))
+        if len(block) == 4096:
+            out.write("\n".join(block) + "\n")
+            block = []
+    if block:
+        out.write("\n".join(block) + "\n")
 
 
 # --------------------------------------------------------------------------------------------

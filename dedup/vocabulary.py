@@ -96,6 +96,15 @@ class Vocabulary:
         """The id of ``word`` (a lower-cased token), numbering it if new."""
         return _number(self.index, self.words, word)
 
+    def add_all(self, words: list[str]) -> np.ndarray:
+        """The ids of ``words`` (int32), numbering the new ones in the order given (as
+        :meth:`add` one at a time, at a dictionary lookup a word for the known ones)."""
+        found = list(map(self.index.get, words))
+        if None in found:
+            add = self.add
+            found = [add(w) if i is None else i for w, i in zip(words, found)]
+        return np.array(found, dtype=np.int32)
+
     def tokens(self, ids: np.ndarray) -> list[str]:
         """The token strings of ``ids``."""
         words = self.words

@@ -416,3 +416,44 @@ def test_several_paths_and_jsonl_on_standard_input(
     multi = [c["members"] for c in result["clusters"] if len(c["members"]) > 1]
     assert multi == [[paths[1], ID_003]]  # standard input is read once, with the files
     assert result["documents"] == 5
+
+
+def test_progress_shows_each_stage_with_its_count_and_rate(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The stages come in the order dedup.pipeline.STAGES says, each once it ends; the display
+    # has a line for each, the running one without a count.
+    from rich.progress import Progress
+
+    from dedup.pipeline import STAGES
+
+    stages: list[str] = []
+    lines: dict[str, tuple[float | None, float, str]] = {}
+    real_cluster = cli.cluster_documents
+
+    def recording_cluster(documents: Iterable[Document], *args: object, progress, **kwargs):
+        def spy(stage: str, done: int, total: int) -> None:
+            if not stages or stages[-1] != stage:
+                stages.append(stage)
+            progress(stage, done, total)
+
+        return real_cluster(documents, *args, progress=spy, **kwargs)
+
+    real_stop = Progress.stop
+
+    def stop(self: Progress) -> None:
+        for task in self.tasks:
+            lines[task.description.split(" ")[0]] = (task.total, task.completed,
+                                                     task.fields.get("rate", ""))
+        real_stop(self)
+
+    monkeypatch.setattr(cli.Console, "is_terminal", property(lambda self: True))
+    monkeypatch.setattr(cli, "cluster_documents", recording_cluster)
+    monkeypatch.setattr(Progress, "stop", stop)
+    code, _, _ = run(capsys, "cluster", str(DATA), "--format", "json")
+    assert code == 0
+    assert stages == list(STAGES)
+    assert list(lines) == list(STAGES)
+    assert lines["reading"][:2] == (len(SEED_IDS), len(SEED_IDS))  # the inputs read
+    assert lines["clustering"][:2] == (len(SEED_IDS), len(SEED_IDS))
+    assert all(rate.endswith("/s") for _, _, rate in lines.values() if rate)

@@ -37,19 +37,20 @@ def peak():
 figures = {}
 real_cluster = cli.cluster_documents
 
-def measured_cluster(documents, config, *, skipped, progress):
+def measured_cluster(documents, config, *, skipped, progress, **options):
     def report(stage, done, total):
         if stage != "reading" and "pass" not in figures:
             figures["pass"] = peak()  # the streaming pass over the texts is over
         progress(stage, done, total)
-    return real_cluster(documents, config, skipped=skipped, progress=report)
+    return real_cluster(documents, config, skipped=skipped, progress=report, **options)
 
 cli.cluster_documents = measured_cluster
 with open(os.devnull, "w") as sink, contextlib.redirect_stdout(sink):
-    figures["warm"] = cli.main(["cluster", sys.argv[1], "--format", "json", "--quiet"])
+    # one process (--jobs 1): its peak is the whole run's
+    figures["warm"] = cli.main(["cluster", sys.argv[1], "--format", "json", "--quiet", "-j1"])
     figures.pop("pass")
     figures["before"] = peak()
-    figures["code"] = cli.main(["cluster", sys.argv[2], "--format", "json", "--quiet"])
+    figures["code"] = cli.main(["cluster", sys.argv[2], "--format", "json", "--quiet", "-j1"])
 figures["after"] = peak()
 print(json.dumps(figures))
 """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import io
 import json
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from schemas import SCHEMAS, check
 
 from dedup import Cluster, ClusterResult, cluster_documents
 from dedup.cli import main
+from dedup.loaders import load
+from dedup.report import dumps, jsonl_records, to_json, write_jsonl
 from dedup.result import SCHEMA_VERSION
 
 DATA = Path(__file__).parent.parent / "data"
@@ -53,3 +56,42 @@ def test_the_seeds_output_in_every_format(capsys: pytest.CaptureFixture[str]) ->
         check(json.loads(line), "cluster-v2.json", "line")
     assert main(["explain", str(DATA), "001", "003", "--format", "json"]) == 0
     check(json.loads(capsys.readouterr().out), "explain-v1.json")
+
+
+# The JSON writer: the indented document by orjson, with the json module's values (and bytes,
+# but for floats under 1e-4: "1e-7" for "1e-07"); the json module where orjson refuses a value,
+# and for one-line JSON (its lines stay as they were).
+
+def _json_module(value: object, indent: bool) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=2 if indent else None)
+
+
+@pytest.mark.parametrize("indent", [False, True])
+def test_the_json_writer_gives_the_json_modules_values(indent: bool) -> None:
+    value = {"b": [1, 2.5, 0.1, 1e-7, None, True, "é ✓ \u2028 \x00 \"q\""], "a": {"z": {}, "y": []},
+             "c": (3, -4), "d": 123456789012, "e": 0.30000000000000004}
+    text = dumps(value, indent=indent)
+    assert json.loads(text) == json.loads(_json_module(value, indent))
+    assert list(json.loads(text)) == ["a", "b", "c", "d", "e"]
+    if indent:
+        assert text == _json_module(value, indent).replace("1e-07", "1e-7")
+    else:
+        assert text == _json_module(value, indent)
+
+
+def test_the_seed_result_is_written_as_the_json_module_writes_it() -> None:
+    result = cluster_documents(load(str(DATA))[0])
+    assert to_json(result) == _json_module(result.to_dict(), True)  # the same bytes
+    out = io.StringIO()
+    write_jsonl(result, out)
+    assert out.getvalue() == "".join(_json_module(r, False) + "\n" for r in jsonl_records(result))
+
+
+@pytest.mark.parametrize("value", [
+    {"id": "caf\udce9.txt"},  # a lone surrogate: a file name that is not UTF-8
+    {1: "a key that is not a str"},
+    {"big": 2**70},
+])
+def test_what_orjson_refuses_the_json_module_writes(value: object) -> None:
+    assert dumps(value) == _json_module(value, False)
+    assert dumps(value, indent=True) == _json_module(value, True)
