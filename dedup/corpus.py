@@ -12,7 +12,7 @@ import numpy as np
 from .analysis import Analysis, Prepared, analyse_batch
 from .config import Config
 from .documents import Document, Skipped
-from .fingerprint import MinHasher, id_signatures, shingle_count
+from .fingerprint import MinHasher, id_signatures, lead_ids, shingle_count
 from .similarity import TermCounts, distinct_counts
 from .vocabulary import Vocabulary
 
@@ -35,6 +35,7 @@ class Corpus:
         self._pending: list[np.ndarray] = []
         self._pending_tokens = 0
         self._signatures: list[np.ndarray] = []
+        self._leads: list[np.ndarray] = []  # signatures of the leads (fingerprint.lead_ids)
         self._shingle_counts: list[np.ndarray] = []
 
     def add_batch(
@@ -68,7 +69,8 @@ class Corpus:
         self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
     ) -> Analysis:
         """Keep what later stages need of an analysed document (analysed with this corpus's
-        vocabulary). ``signature``: its MinHash signature, when the caller has it already;
+        vocabulary). ``signature``: its fingerprint (:meth:`fingerprints_of`), when the caller
+        has it already;
         ``count_lower=False``: the caller counts its lower-case words (a batch at once)."""
         if signature is not None:
             self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
@@ -107,9 +109,14 @@ class Corpus:
         self._count_lower([np.unique(np.array([add(w) for w in lower_words], dtype=np.int32))])
 
     def _append_signature(self, signature: np.ndarray, shingles: int) -> None:
-        """Keep a signature computed elsewhere (after those still pending: document order)."""
+        """Keep a fingerprint computed elsewhere (after those still pending: document order):
+        the whole text's signature, then its lead's (:meth:`fingerprints_of`). A fingerprint
+        saved without its lead (``num_perm`` values) takes the whole text's signature for it."""
         self.flush()
-        self._signatures.append(signature.reshape(1, -1).astype(np.uint32))
+        width = self.config.num_perm
+        row = np.asarray(signature).reshape(1, -1).astype(np.uint32)
+        self._signatures.append(row[:, :width])
+        self._leads.append(row[:, width:] if row.shape[1] >= 2 * width else row[:, :width])
         self._shingle_counts.append(np.array([shingles], dtype=np.int64))
 
     def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
@@ -157,13 +164,35 @@ class Corpus:
             id_arrays, self.vocabulary.hashes(), self.config.shingle_size, self._minhasher
         )
 
+    def fingerprints_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The fingerprints of token-id arrays: each row the whole text's MinHash signature,
+        then its lead's (:func:`~dedup.fingerprint.lead_ids`), ``2 * num_perm`` values; and
+        the shingle counts."""
+        sigs, counts = self.signatures_of(id_arrays)
+        leads, _ = self.signatures_of([lead_ids(ids, self.config.shingle_size) for ids in id_arrays])
+        return np.hstack((sigs, leads)), counts
+
     def flush(self) -> None:
         """Compute the signatures of the documents added since the last flush."""
         if self._pending:
-            sigs, counts = self.signatures_of(self._pending)
-            self._signatures.append(sigs)
+            prints, counts = self.fingerprints_of(self._pending)
+            width = self.config.num_perm
+            self._signatures.append(prints[:, :width])
+            self._leads.append(prints[:, width:])
             self._shingle_counts.append(counts)
         self._pending, self._pending_tokens = [], 0
+
+    def leads(self) -> np.ndarray:
+        """The lead signatures of all documents, in order (rows as :meth:`finish`'s)."""
+        self.flush()
+        if not self._leads:
+            return np.zeros((0, self.config.num_perm), dtype=np.uint32)
+        return np.vstack(self._leads)
+
+    def fingerprints(self) -> np.ndarray:
+        """Every document's fingerprint (:meth:`fingerprints_of`), in order."""
+        signatures, _ = self.finish()
+        return np.hstack((signatures, self.leads()))
 
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
         """Signatures and shingle counts of all documents, in order."""
