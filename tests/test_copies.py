@@ -4,6 +4,8 @@ are not. The articles here are made up for these tests."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -156,3 +158,19 @@ def test_containment_from_jaccard_and_sizes_is_the_share_of_the_smaller_set(a, b
 def test_the_lead_window_holds_a_two_paragraph_copy() -> None:
     words = sum(len(p.split()) for p in PARAGRAPHS[:2])
     assert MIN_CONTAINED_SHINGLES <= words - 4 <= LEAD_SHINGLES
+
+
+def test_an_index_saved_without_lead_signatures_still_loads() -> None:
+    """A state saved before the lead signature existed holds ``num_perm`` values a row: the
+    whole text's signature stands in for its lead."""
+    index = DedupIndex()
+    index.add(ORIGINAL)
+    state = index.state()
+    width = index.config.num_perm
+    assert len(state.rows[0].signature) == 2 * width
+    old = replace(state, rows=[replace(r, signature=r.signature[:width]) for r in state.rows])
+    loaded = DedupIndex.from_state(old)
+    assert loaded._corpus.leads().shape == (1, width)
+    assert (loaded._corpus.leads()[0] == state.rows[0].signature[:width]).all()
+    verdict = loaded.add(TRIMMED)
+    assert verdict.status in (NEAR, EVENT)
