@@ -555,10 +555,11 @@ def jaccard(a: str, b: str, size: int = 5) -> float:
     return len(sa & sb) / union if union else 1.0
 
 
-def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5
-                  ) -> list[tuple[int, int, float]]:
+def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5,
+                  containment: bool = False) -> list[tuple[int, int, float]]:
     """Every pair ``(i, j, jaccard)``, ``i < j``, whose exact shingle Jaccard is at least
-    ``threshold`` (> 0): one sparse matrix product, no loop over pairs."""
+    ``threshold`` (> 0): one sparse matrix product, no loop over pairs. ``containment``: the
+    share of the smaller shingle set held by the other instead of the Jaccard."""
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
     for i, text in enumerate(texts):
@@ -571,6 +572,8 @@ def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
     shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
     union = sizes[shared.row] + sizes[shared.col] - shared.data
+    if containment:
+        union = np.minimum(sizes[shared.row], sizes[shared.col])
     score = np.divide(shared.data, union, out=np.zeros(len(union)), where=union > 0)
     keep = score >= threshold
     return list(zip(shared.row[keep].tolist(), shared.col[keep].tolist(),
@@ -578,12 +581,15 @@ def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5
 
 
 def distinct_bases(articles: Sequence[Document], max_jaccard: float = 0.3,
-                   min_words: int = MIN_WORDS) -> list[Document]:
+                   min_words: int = MIN_WORDS, max_containment: float = 0.4) -> list[Document]:
     """The articles fit to be bases: at least ``min_words`` words, and none a copy of an earlier
-    one (shingle Jaccard above ``max_jaccard``), so that gold duplicate groups are exactly the
-    copies made here."""
+    one (shingle Jaccard above ``max_jaccard``, or more than ``max_containment`` of the shorter
+    text's shingles held by the other: one an edited or cut version of the other), so that
+    gold duplicate groups are exactly the copies made here."""
     long_enough = [a for a in articles if len(a.text.split()) >= min_words]
-    dropped = {j for _, j, _ in jaccard_pairs([a.text for a in long_enough], max_jaccard)}
+    texts = [a.text for a in long_enough]
+    dropped = {j for _, j, _ in jaccard_pairs(texts, max_jaccard)}
+    dropped |= {j for _, j, _ in jaccard_pairs(texts, max_containment, containment=True)}
     return [a for k, a in enumerate(long_enough) if k not in dropped]
 
 
