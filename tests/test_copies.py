@@ -138,7 +138,7 @@ def test_containment_needs_the_minimum_length() -> None:
     assert contained(ones, shorter, ones, config).tolist() == [False, True]
     assert contained(np.array([0.49, 0.5]), np.array([100, 100]), ones, config).tolist() == [
         False, True]
-    assert contained(ones, np.array([100, 100]), np.array([0.29, 0.3]), config).tolist() == [
+    assert contained(ones, np.array([100, 100]), np.array([0.49, 0.5]), config).tolist() == [
         False, True]
     assert copy_rule(np.array([True, False]), np.zeros(2), np.zeros(2), np.zeros(2),
                      np.zeros(2), config).tolist() == [True, False]
