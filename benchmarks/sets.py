@@ -21,7 +21,7 @@ from typing import Any
 
 from benchmarks import quality
 from benchmarks.corpus import START, synthetic_bases
-from benchmarks.syndicate import distinct_bases, sample_bases, syndicate
+from benchmarks.syndicate import DEEP_TRIMS, distinct_bases, sample_bases, syndicate
 from dedup import Document
 
 REPO = Path(__file__).resolve().parents[1]
@@ -119,11 +119,13 @@ def base_pool(sets: Sequence[LabeledSet], seed: int = 0) -> tuple[list[Document]
 
 
 def syndication_set(sets: Sequence[LabeledSet], bases: int, seed: int = 0,
-                    mean_copies: float = 1.2) -> LabeledSet:
-    """A syndication set from ``bases`` distinct articles of ``sets`` (see module docstring)."""
+                    mean_copies: float = 1.2, deep_trims: float = DEEP_TRIMS) -> LabeledSet:
+    """A syndication set from ``bases`` distinct articles of ``sets`` (see module docstring);
+    ``deep_trims``: share of the edited copies cut to their first two or three paragraphs."""
     pool, events, origin = base_pool(sets, seed)
     chosen = sample_bases(distinct_bases(pool), bases, seed)
-    items = syndicate(chosen, seed, events=events, mean_copies=mean_copies)
+    items = syndicate(chosen, seed, events=events, mean_copies=mean_copies,
+                      deep_trims=deep_trims)
     documents = [item.document for item in items]
     copies = {item.document.id: item.base_id for item in items}
     stories = {item.document.id: item.gold_event for item in items}

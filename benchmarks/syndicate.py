@@ -11,8 +11,10 @@ base's gold event (gold story). A copy is what a syndicating site makes of a wir
   lines (newsletter and app plugs, comment-box boilerplate, legal disclaimer, copyright);
   some of it is chrome that :mod:`dedup.normalize` knows, some is not;
 * an agency dateline ("New Delhi, May 5 (IANS):", "NEW YORK (AP) --");
-* tail paragraphs trimmed (at least :data:`MIN_KEPT` of the words are kept), a few word edits
-  and typos, the site's typography (curly quotes, dashes, NBSP, ellipsis);
+* tail paragraphs trimmed: most copies keep at least :data:`MIN_KEPT` of the words, a share
+  (``deep_trims``) keep only their first two or three paragraphs (and at least
+  :data:`MIN_COPY_WORDS` words: a shorter piece is a teaser, see ``docs/architecture.md``);
+  a few word edits and typos, the site's typography (curly quotes, dashes, NBSP, ellipsis);
 * a few exact copies (mirrors and re-crawls: the same text, at most line ends and quote styles
   differ).
 
@@ -39,7 +41,12 @@ import scipy.sparse as sp
 from dedup import Document
 
 MIN_KEPT = 0.65
-"""A trimmed copy keeps at least this share of its base's words."""
+"""A lightly trimmed copy keeps at least this share of its base's words."""
+MIN_COPY_WORDS = 40
+"""A deeply trimmed copy (its first paragraphs) keeps at least this many words: below it, a
+piece is a teaser, not a copy (dedup's minimum length for containment)."""
+DEEP_TRIMS = 0.3
+"""Share of the edited copies cut down to their first two or three paragraphs."""
 MIN_WORDS = 40
 """Bases with fewer words are not used by :func:`distinct_bases` (a few edits would erase them)."""
 
@@ -233,9 +240,15 @@ def reword_headline(title: str, rng: random.Random, body: str = "") -> str:
 _FILLER = ("the", "a", "also", "then", "now", "still", "that", "and", "of", "more")
 
 
-def trim_tail(paragraphs: list[str], rng: random.Random) -> list[str]:
+def trim_tail(paragraphs: list[str], rng: random.Random, deep: bool = False) -> list[str]:
     """Drop tail paragraphs (most copies lose one or two) while at least :data:`MIN_KEPT` of the
-    words stay."""
+    words stay; ``deep``: keep only the first two or three paragraphs, more where those hold
+    fewer than :data:`MIN_COPY_WORDS` words."""
+    if deep:
+        keep = rng.choice((2, 2, 3))
+        while keep < len(paragraphs) and sum(len(p.split()) for p in paragraphs[:keep]) < MIN_COPY_WORDS:
+            keep += 1
+        return list(paragraphs[:keep])
     total = sum(len(p.split()) for p in paragraphs)
     out = list(paragraphs)
     for _ in range(rng.choice((0, 1, 1, 2, 3))):
@@ -360,16 +373,23 @@ def republish(
     *,
     day: date | None = None,
     headlines: Sequence[str] = (),
+    deep: bool = False,
 ) -> tuple[str, str]:
     """A syndicated copy of an article on ``site``: its ``(headline, page text)``.
 
     ``day`` is the date of the story (for the dateline and a page date banner), ``headlines``
-    other headlines for "Read Also" lines. The page is the site's header, the headline, the
+    other headlines for "Read Also" lines, ``deep``: cut the body to its first two or three
+    paragraphs (:func:`trim_tail`). The page is the site's header, the headline, the
     dateline and the edited body with in-article chrome, then the site's footer.
     """
     headline = site.brand(reword_headline(title, rng, " ".join(paragraphs)))
-    body = trim_tail(list(paragraphs) or [title], rng)
-    body = edit_words(body, rng, edits=rng.randint(0, 4), typos=rng.randint(0, 3))
+    if deep:  # a copy desk's edits are made over the story, then its tail is cut
+        body = edit_words(list(paragraphs) or [title], rng, edits=rng.randint(0, 4),
+                          typos=rng.randint(0, 3))
+        body = trim_tail(body, rng, deep)
+    else:
+        body = trim_tail(list(paragraphs) or [title], rng)
+        body = edit_words(body, rng, edits=rng.randint(0, 4), typos=rng.randint(0, 3))
     lead = next((k for k, p in enumerate(body) if len(p.split()) >= 15), 0)
     if rng.random() < 0.8 and not _DATELINE.match(body[lead]):
         body[lead] = f"{dateline(site, day)} {body[lead]}"
@@ -438,7 +458,7 @@ def _copy_count(rng: random.Random, mean_copies: float) -> int:
 
 def _copies_of(
     base: Document, event: Hashable, sites: Sequence[Site], rng: random.Random,
-    count: int, exact_share: float, headlines: Sequence[str],
+    count: int, exact_share: float, headlines: Sequence[str], deep_trims: float = 0.0,
 ) -> list[tuple[Document, str, Hashable]]:
     """``count`` copies of one base on distinct sites (some exact), ids ("?") to be assigned."""
     day = _day(base.published)
@@ -450,8 +470,10 @@ def _copies_of(
         if kind == "exact":
             title, text = base.title, mirror(base.text, rng)
         else:
+            deep = len(paragraphs) > 3 and rng.random() < deep_trims
+            kind = "deep" if deep else kind
             title, text = republish(base.title or "", paragraphs, site, rng, day=day,
-                                    headlines=headlines)
+                                    headlines=headlines, deep=deep)
         url = f"https://www.{site.slug}.example/news/{zlib.crc32(base.id.encode()):08x}"
         doc = Document(id="?", text=text, title=title, published=published, source=site.name,
                        url=url, metadata={"copy": kind, "site": site.slug})
@@ -466,6 +488,7 @@ def syndicate(
     events: Mapping[str, Hashable] | None = None,
     mean_copies: float = 1.2,
     exact_share: float = 0.1,
+    deep_trims: float = DEEP_TRIMS,
     sites: Sequence[Site] | None = None,
     include_originals: bool = True,
 ) -> list[Syndicated]:
@@ -477,13 +500,16 @@ def syndicate(
         events: gold event of each base id; a base without one is its own event.
         mean_copies: copies per base on average (0 to 6 each, on distinct sites).
         exact_share: share of the copies that are exact (mirrors, re-crawls).
+        deep_trims: share of the other copies (of bases with four paragraphs or more) cut to
+            their first two or three paragraphs.
         sites: the fake sites; :func:`make_sites` with ``seed`` by default.
         include_originals: put each base itself in the set (under its own id).
 
     Returns:
         ``(document, base_id, gold_event)`` triples, shuffled; copies have ids ``syn-NNNNN``,
-        their ``source`` is the site's name and their ``metadata`` says ``copy`` (``exact`` or
-        ``near``) and ``site`` (its slug). Copies of one base form its gold duplicate group,
+        their ``source`` is the site's name and their ``metadata`` says ``copy`` (``exact``,
+        ``near``, or ``deep`` for a copy cut to its first paragraphs) and ``site`` (its
+        slug). Copies of one base form its gold duplicate group,
         and share the base's gold event.
     """
     rng = random.Random(f"syndicate-{seed}")
@@ -496,7 +522,8 @@ def syndicate(
         if include_originals:
             items.append((base, base.id, event))
         count = _copy_count(rng, mean_copies)
-        items.extend(_copies_of(base, event, sites, rng, count, exact_share, headlines))
+        items.extend(_copies_of(base, event, sites, rng, count, exact_share, headlines,
+                                deep_trims))
     rng.shuffle(items)
     out: list[Syndicated] = []
     copy_number = 0
@@ -528,10 +555,11 @@ def jaccard(a: str, b: str, size: int = 5) -> float:
     return len(sa & sb) / union if union else 1.0
 
 
-def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5
-                  ) -> list[tuple[int, int, float]]:
+def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5,
+                  containment: bool = False) -> list[tuple[int, int, float]]:
     """Every pair ``(i, j, jaccard)``, ``i < j``, whose exact shingle Jaccard is at least
-    ``threshold`` (> 0): one sparse matrix product, no loop over pairs."""
+    ``threshold`` (> 0): one sparse matrix product, no loop over pairs. ``containment``: the
+    share of the smaller shingle set held by the other instead of the Jaccard."""
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
     for i, text in enumerate(texts):
@@ -544,6 +572,8 @@ def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5
     sizes = np.asarray(matrix.sum(axis=1)).ravel()
     shared = sp.triu(matrix @ matrix.T, k=1).tocoo()
     union = sizes[shared.row] + sizes[shared.col] - shared.data
+    if containment:
+        union = np.minimum(sizes[shared.row], sizes[shared.col])
     score = np.divide(shared.data, union, out=np.zeros(len(union)), where=union > 0)
     keep = score >= threshold
     return list(zip(shared.row[keep].tolist(), shared.col[keep].tolist(),
@@ -551,12 +581,15 @@ def jaccard_pairs(texts: Sequence[str], threshold: float, size: int = 5
 
 
 def distinct_bases(articles: Sequence[Document], max_jaccard: float = 0.3,
-                   min_words: int = MIN_WORDS) -> list[Document]:
+                   min_words: int = MIN_WORDS, max_containment: float = 0.4) -> list[Document]:
     """The articles fit to be bases: at least ``min_words`` words, and none a copy of an earlier
-    one (shingle Jaccard above ``max_jaccard``), so that gold duplicate groups are exactly the
-    copies made here."""
+    one (shingle Jaccard above ``max_jaccard``, or more than ``max_containment`` of the shorter
+    text's shingles held by the other: one an edited or cut version of the other), so that
+    gold duplicate groups are exactly the copies made here."""
     long_enough = [a for a in articles if len(a.text.split()) >= min_words]
-    dropped = {j for _, j, _ in jaccard_pairs([a.text for a in long_enough], max_jaccard)}
+    texts = [a.text for a in long_enough]
+    dropped = {j for _, j, _ in jaccard_pairs(texts, max_jaccard)}
+    dropped |= {j for _, j, _ in jaccard_pairs(texts, max_containment, containment=True)}
     return [a for k, a in enumerate(long_enough) if k not in dropped]
 
 

@@ -39,7 +39,7 @@ _CHROME_LINE = re.compile(
       | (?P<link_list>(?:read|see)\ (?:also|more)\b.*|also\ read\b.*
           |related(?:\ (?:news|stories|articles|content|coverage|links))?(?::.*)?
           |top\ stories|trending(?:\ now)?|most\ (?:read|popular|viewed)
-          |recommended(?:\ for\ you)?|more\ from\b.*|you\ may\ also\ like)
+          |recommended(?:\ for\ you)?|more\ from\b.*|you\ may\ also\ like\b.*)
       | (?P<share>follow\ us(?:\ on)?\b.*|share\ (?:this|on)\b.*|share(?:\ this)?:?|tweet
           |email|e-mail|print|whatsapp|facebook|twitter|linkedin|pinterest|reddit
           |copy\ link|comment)

@@ -174,7 +174,8 @@ def _add_tuning(parser: argparse.ArgumentParser) -> None:
     tuning = parser.add_argument_group("thresholds and fingerprints (defaults serve all news)")
     tuning.add_argument("--near-duplicate-threshold", type=float,
                         default=defaults.near_duplicate_threshold, metavar="J",
-                        help="shingle Jaccard from which two texts are copies (default %(default)s)")
+                        help="shingle Jaccard (or containment of the shorter text) from which two "
+                        "texts are copies (default %(default)s)")
     tuning.add_argument("--same-event-threshold", type=float,
                         default=defaults.same_event_threshold, metavar="S",
                         help="pair score from which two stand-alone texts report one event "

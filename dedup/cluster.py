@@ -17,12 +17,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .copies import copy_rule
 from .corpus import Corpus
 from .documents import Progress, Skipped
 from .events import EventKey
 from .pairs import PairTable, features
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, ClusterResult, Link
-from .scoring import PairFeatures, copy_pairs, evidence
+from .scoring import PairFeatures, evidence
 
 
 class UnionFind:
@@ -378,7 +379,7 @@ def cluster_scored(
     skipped: Sequence[Skipped] = (), report: Progress | None = None,
 ) -> ClusterResult:
     """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`):
-    copies by :func:`dedup.scoring.copy_pairs`, stories by :func:`dedup.cluster.settle`."""
+    copies by :func:`dedup.copies.copy_rule`, stories by :func:`dedup.cluster.settle`."""
     config = corpus.config
     report = report or (lambda stage, done, total: None)
     n = len(corpus.records)
@@ -394,7 +395,8 @@ def cluster_scored(
     keys = [keys[i] for i in order]
     exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
     same_text = exact_ids[table.left] == exact_ids[table.right]
-    copy = copy_pairs(same_text, table.jaccard, config)
+    copy = copy_rule(same_text, table.jaccard, table.containment, table.shorter,
+                     table.head_cosine, config)
     _, stories, merges = settle(
         n, table.left, table.right, table.score, copy,
         config.cluster_threshold, config.same_event_threshold,

@@ -13,7 +13,7 @@ import numpy as np
 from .analysis import Analysis, Prepared, analyse_batch
 from .config import Config
 from .documents import Document, Skipped
-from .fingerprint import MinHasher, id_signatures, shingle_count
+from .fingerprint import MinHasher, id_fingerprints, id_signatures, shingle_count
 from .similarity import TermCounts, distinct_counts
 from .vocabulary import Vocabulary
 
@@ -36,6 +36,7 @@ class Corpus:
         self._pending: list[np.ndarray] = []
         self._pending_tokens = 0
         self._signatures: list[np.ndarray] = []
+        self._leads: list[np.ndarray] = []  # signatures of the leads (fingerprint.lead_ids)
         self._shingle_counts: list[np.ndarray] = []
 
     def add_batch(
@@ -76,7 +77,8 @@ class Corpus:
         self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
     ) -> Analysis:
         """Keep what later stages need of an analysed document (analysed with this corpus's
-        vocabulary). ``signature``: its MinHash signature, when the caller has it already;
+        vocabulary). ``signature``: its fingerprint (:meth:`fingerprints_of`), when the caller
+        has it already;
         ``count_lower=False``: the caller counts its lower-case words (a batch at once)."""
         if signature is not None:
             self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
@@ -115,10 +117,16 @@ class Corpus:
         self._count_lower([np.unique(np.array([add(w) for w in lower_words], dtype=np.int32))])
 
     def _append_signature(self, signature: np.ndarray, shingles: int | np.ndarray) -> None:
-        """Keep a signature computed elsewhere, or the rows of several (after those still
-        pending: document order)."""
+        """Keep fingerprints computed elsewhere, of one document or of several (after those
+        still pending: document order): each row the whole text's signature, then its lead's
+        (:meth:`fingerprints_of`). A fingerprint saved without its lead (``num_perm`` values)
+        takes the whole text's signature for it."""
         self.flush()
-        self._signatures.append(signature.reshape(-1, self.config.num_perm).astype(np.uint32))
+        width = self.config.num_perm
+        rows = np.asarray(signature).astype(np.uint32)
+        rows = rows.reshape(1, -1) if rows.ndim == 1 else rows
+        self._signatures.append(rows[:, :width])
+        self._leads.append(rows[:, width:] if rows.shape[1] >= 2 * width else rows[:, :width])
         self._shingle_counts.append(np.array(shingles, dtype=np.int64).reshape(-1))
 
     def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
@@ -166,13 +174,35 @@ class Corpus:
             id_arrays, self.vocabulary.hashes(), self.config.shingle_size, self._minhasher
         )
 
+    def fingerprints_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        """The fingerprints of token-id arrays: each row the whole text's MinHash signature,
+        then its lead's (:func:`~dedup.fingerprint.lead_ids`), ``2 * num_perm`` values; and
+        the shingle counts."""
+        return id_fingerprints(
+            id_arrays, self.vocabulary.hashes(), self.config.shingle_size, self._minhasher
+        )
+
     def flush(self) -> None:
         """Compute the signatures of the documents added since the last flush."""
         if self._pending:
-            sigs, counts = self.signatures_of(self._pending)
-            self._signatures.append(sigs)
+            prints, counts = self.fingerprints_of(self._pending)
+            width = self.config.num_perm
+            self._signatures.append(prints[:, :width])
+            self._leads.append(prints[:, width:])
             self._shingle_counts.append(counts)
         self._pending, self._pending_tokens = [], 0
+
+    def leads(self) -> np.ndarray:
+        """The lead signatures of all documents, in order (rows as :meth:`finish`'s)."""
+        self.flush()
+        if not self._leads:
+            return np.zeros((0, self.config.num_perm), dtype=np.uint32)
+        return np.vstack(self._leads)
+
+    def fingerprints(self) -> np.ndarray:
+        """Every document's fingerprint (:meth:`fingerprints_of`), in order."""
+        signatures, _ = self.finish()
+        return np.hstack((signatures, self.leads()))
 
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
         """Signatures and shingle counts of all documents, in order."""
@@ -214,7 +244,7 @@ class AnalysedBatch:
     (title, body, lead, the words written in lower case) one after the other, array ``j``
     being ``ids[bounds[j]:bounds[j + 1]]``; ``new_words``: the tokens the vocabulary numbered
     while analysing the batch (from id ``first_new`` on), in that order; ``signatures`` and
-    ``shingles``: the MinHash signatures and shingle counts of the kept documents;
+    ``shingles``: the fingerprints (whole text, then lead) and shingle counts of the kept documents;
     ``skipped``: the documents whose analysis failed; ``worker``: the process (its
     vocabulary's numbering is its own)."""
 
@@ -241,7 +271,7 @@ def analyse_apart(
     bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
     np.cumsum([len(ids) for ids in arrays], out=bounds[1:])
     flat = np.concatenate(arrays).astype(np.int32) if arrays else np.zeros(0, np.int32)
-    signatures, shingles = id_signatures(
+    signatures, shingles = id_fingerprints(
         [a.ids for a in analysed], vocabulary.hashes(), config.shingle_size, minhasher
     )
     return AnalysedBatch([a.record for a in analysed], flat, bounds,

@@ -4,7 +4,7 @@
 then asks the pipeline's own functions about one pair: whether a candidate source proposed it
 (:func:`~dedup.pipeline.candidate_sources`), whether the date window let it through
 (:func:`~dedup.pipeline.in_window`), its Jaccard and cosines
-(:func:`~dedup.pipeline.pair_measures`), the copy rule (:func:`~dedup.scoring.copy_pairs`), its
+(:func:`~dedup.pipeline.pair_measures`), the copy rule (:func:`~dedup.copies.copy_rule`), its
 same-event score part by part (:func:`~dedup.scoring.score_parts`), and how the clustering
 placed the two (the links that joined them, or the average score between their stories).
 Nothing here decides anything: every verdict is the pipeline's.
@@ -22,8 +22,10 @@ import numpy as np
 from .candidates import BLOCKING, LSH, SAME_TEXT, candidate_sources, in_window, publication_day
 from .cluster import cluster_scored
 from .config import Config
+from .copies import MIN_CONTAINED_SHINGLES, MIN_LEAD_COSINE, copy_rule
 from .documents import Document, Progress, Skipped
 from .errors import InputError
+from .fingerprint import pair_containments
 from .pairs import features, pair_measures, score_candidates, score_pairs
 from .pipeline import build_corpus, checked_arguments, gc_paused, scored_keys
 from .result import EVENT, EXACT, NEAR, Cluster, ClusterResult, Link
@@ -32,7 +34,6 @@ from .scoring import (
     PLACE_CODES,
     W_COSINE,
     W_HEAD,
-    copy_pairs,
     evidence,
     people_weight,
     score_parts,
@@ -59,7 +60,9 @@ class Explanation:
             more than ``max_block_size``), ``window``: the publication dates the date window
             compares and whether it let the pair through, and ``compared``: whether the
             pipeline scored the pair at all.
-        copy: the copy rule: ``same_text``, ``jaccard``, ``threshold`` and ``copies``.
+        copy: the copy rule: ``same_text``, ``jaccard``, ``containment`` (of the shorter
+            text in the longer), ``shorter_shingles`` and ``min_shingles`` (the minimum
+            length for containment), ``threshold`` and ``copies``.
         event: the same-event score: the measures (``scores``, as in a link), the evidence
             (date, people, place relations), ``parts``: what each part adds (``weights``
             each is multiplied by), ``score`` and ``threshold`` (the score two stand-alone
@@ -157,12 +160,15 @@ def explain_pair(
         jaccard, cosine, head_cosine = pair_measures(
             signatures, shingle_counts, body, heads, left, right
         )
+        containment, shorter = pair_containments(
+            signatures, corpus.leads(), shingle_counts, left, right)
         salient = top_terms(body, config.salient_terms)
         words = corpus.vocabulary.words
     one, _ = score_pairs(keys, left, right, jaccard, cosine, head_cosine, config)
     feats = features(one, 0, keys, weight, config)
     same_text = records[lo].exact == records[hi].exact
-    copies = bool(copy_pairs(np.array([same_text]), jaccard, config)[0])
+    copies = bool(copy_rule(np.array([same_text]), jaccard, containment, shorter, head_cosine,
+                            config)[0])
     kind = EXACT if same_text else NEAR if copies else EVENT
     scores, facts = evidence(feats, kind)
     date, place = np.array([DATE_CODES.index(feats.date)]), np.array([PLACE_CODES.index(feats.place)])
@@ -189,6 +195,9 @@ def explain_pair(
         "compared": any(proposed.values()) and inside,
     }
     copy = {"same_text": bool(same_text), "jaccard": scores["jaccard"],
+            "containment": round(float(containment[0]), 3), "shorter_shingles": int(shorter[0]),
+            "min_shingles": MIN_CONTAINED_SHINGLES, "head_cosine": round(float(head_cosine[0]), 3),
+            "min_head_cosine": MIN_LEAD_COSINE,
             "threshold": config.near_duplicate_threshold, "copies": copies}
     event = {
         "scores": scores,
@@ -314,7 +323,8 @@ def _verdict(
             why = (f"never compared: published {window['apart']} days apart, more than the "
                    f"{window['days']}-day window")
         return {"relation": "apart", "why": why}
-    not_copies = f"compared; not copies (jaccard {copy['jaccard']:.3f} < {copy['threshold']})"
+    not_copies = (f"compared; not copies (jaccard {copy['jaccard']:.3f}, containment "
+                  f"{copy['containment']:.3f} < {copy['threshold']})")
     if clustering["held_apart_by"] == "average":
         why = (f"{not_copies}; the average score between their stories, "
                f"{clustering['average']:.3f} over {clustering['pairs']} document pairs, is below "

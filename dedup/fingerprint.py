@@ -225,3 +225,68 @@ def pair_jaccards(
 def estimate_jaccard(sig_a: np.ndarray, sig_b: np.ndarray) -> float:
     """Share of equal MinHash values: an unbiased estimate of the shingle-set Jaccard."""
     return float(np.count_nonzero(sig_a == sig_b)) / len(sig_a)
+
+
+LEAD_SHINGLES = 128
+"""Shingles of a text's lead: the second signature (:func:`lead_ids`) is taken over them, so
+that a copy cut down to its first paragraphs can be compared with its original's first
+paragraphs rather than with the whole of it."""
+
+
+def lead_ids(ids: np.ndarray, size: int) -> np.ndarray:
+    """The tokens of a text's first :data:`LEAD_SHINGLES` shingles (its whole text when
+    shorter): what its lead signature is taken over."""
+    return ids[:LEAD_SHINGLES + size - 1]
+
+
+def id_fingerprints(
+    id_arrays: Sequence[np.ndarray], hashes: np.ndarray, size: int, minhasher: MinHasher,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The fingerprints of documents given as token ids: each row the whole text's MinHash
+    signature (:func:`id_signatures`), then its lead's (:func:`lead_ids`), ``2 * num_perm``
+    values; and the shingle counts of the whole texts."""
+    signatures, counts = id_signatures(id_arrays, hashes, size, minhasher)
+    leads, _ = id_signatures([lead_ids(ids, size) for ids in id_arrays], hashes, size, minhasher)
+    return np.hstack((signatures, leads)), counts
+
+
+def containment(jaccard: np.ndarray, small: np.ndarray, large: np.ndarray) -> np.ndarray:
+    """Share of the smaller set held by the larger, ``|A∩B| / |A|``, from their Jaccard and
+    sizes ``|A| = small`` <= ``|B| = large``: ``J (|A| + |B|) / ((1 + J) |A|)``, in [0, 1]
+    (0 for an empty set)."""
+    jaccard = np.asarray(jaccard, dtype=np.float64)
+    small = np.asarray(small, dtype=np.float64)
+    large = np.asarray(large, dtype=np.float64)
+    out = np.zeros(len(jaccard))
+    np.divide(jaccard * (small + large), (1.0 + jaccard) * small, out=out, where=small > 0)
+    return np.clip(out, 0.0, 1.0)
+
+
+def pair_containments(
+    signatures: np.ndarray, leads: np.ndarray, counts: np.ndarray,
+    left: np.ndarray, right: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """How much of the shorter text of each pair the longer holds, and the shorter's shingle
+    count.
+
+    A copy trimmed to its first paragraphs holds few of its original's shingles, so its
+    Jaccard is low, and a containment estimated from whole-text signatures of very unequal
+    sizes is noise (128 minima of a long text say little about 60 shingles). Tail trims keep
+    the start, so the shorter text is compared with the longer's *lead* (its first
+    :data:`LEAD_SHINGLES` shingles, signatures ``leads``): for a shorter text within one lead
+    that is its containment in the longer's lead (sizes at most :data:`LEAD_SHINGLES` apart:
+    a precise estimate). A shorter text longer than a lead must also be held as a whole: the
+    lower of the leads' containment and the whole texts' (sizes then at most a few times
+    apart)."""
+    a, b = counts[left], counts[right]
+    small, large = np.minimum(a, b), np.maximum(a, b)
+    lead_small = np.minimum(small, LEAD_SHINGLES)
+    lead_large = np.minimum(large, LEAD_SHINGLES)
+    out = containment(pair_jaccards(leads, left, right), lead_small, lead_large)
+    long_rows = small > LEAD_SHINGLES
+    if long_rows.any():
+        whole = containment(pair_jaccards(signatures, left[long_rows], right[long_rows]),
+                            small[long_rows], large[long_rows])
+        out[long_rows] = np.minimum(out[long_rows], whole)
+    out[small == 0] = 0.0
+    return out, small

@@ -5,7 +5,9 @@
 batch call:
 
 * exact copies by the hash of the cleaned text;
-* near-duplicates by MinHash-LSH (datasketch) over word shingles, verified by the signatures;
+* near-duplicates by MinHash-LSH (datasketch) over word shingles, verified by the signatures
+  with the batch's copy rule (:func:`dedup.copies.copy_rule`: Jaccard, or the shorter text
+  contained in the longer);
 * same-event write-ups by blocking on distinctive terms (an inverted index of each article's
   top TF-IDF terms), scored like the batch (cosine, headline cosine, people, date, venue);
 * groups and stories grown with the batch's own merge rule (:func:`dedup.cluster.mergeable`;
@@ -39,15 +41,16 @@ from .boilerplate import SiteChrome, page_keys, source_of
 from .candidates import Sketch, publication_day
 from .cluster import Growth, StoryGraph
 from .config import Config
+from .copies import copy_rule
 from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names
-from .fingerprint import estimate_jaccard, shingle_count
+from .fingerprint import estimate_jaccard, pair_containments, shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
-from .scoring import PairFeatures, copy_pairs, entity_weight, evidence, pair_features
+from .scoring import PairFeatures, entity_weight, evidence, pair_features
 from .similarity import TermCounts, heaviest
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
 
@@ -132,7 +135,8 @@ class DedupIndex:
         self._site_chrome = SiteChrome()
         self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
                                num_perm=self.config.num_perm)
-        self._signatures: list[np.ndarray] = []
+        self._signatures: list[np.ndarray] = []  # fingerprints: whole text, then lead
+        self._shingles: list[int] = []
         self._empty: list[bool] = []
         self._days: list[int] = []  # publication day number, -1 when unknown
         self._alive: list[bool] = []
@@ -243,7 +247,7 @@ class DedupIndex:
             growth = self._grow(e["edges"])
             self._corpus.restore_counts(e["record"], e["terms"], e["heads"], e["signature"],
                                         e["shingles"], e["lower"])
-            self._index_row(row, e["record"], e["signature"], e["shingles"] == 0, alive=True)
+            self._index_row(row, e["record"], e["signature"], e["shingles"], alive=True)
             self._connect(row, e["edges"])
             self._stories.grow(growth)
             self._given.append(e["given"])
@@ -321,7 +325,8 @@ class DedupIndex:
         return analyse(document, self._corpus.vocabulary, own)
 
     def _signature(self, a: Analysis) -> np.ndarray:
-        return self._corpus.signatures_of([a.ids])[0][0]
+        """The article's fingerprint: its whole text's signature, then its lead's."""
+        return self._corpus.fingerprints_of([a.ids])[0][0]
 
     def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool) -> np.ndarray:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
@@ -358,7 +363,7 @@ class DedupIndex:
         first = self._exact.get(a.record.exact)
         if first is not None:
             found.add(first)
-        found.update(self._lsh.query(Sketch(sig)))
+        found.update(self._lsh.query(Sketch(sig[:self.config.num_perm])))
         # Same-event candidates: articles sharing two or more distinctive terms.
         cols, weights = body
         shared: Counter[int] = Counter()
@@ -384,19 +389,39 @@ class DedupIndex:
         empty = len(a.ids) == 0
         edges: dict[int, Edge] = {}
         feats: dict[int, PairFeatures] = {}
-        for row in self._candidates(a, sig, body):
+        rows = self._candidates(a, sig, body)
+        containment, shorter = self._containments(a, sig, rows)
+        width = self.config.num_perm
+        for k, row in enumerate(rows):
             other = self._corpus.records[row]
-            jaccard = 0.0 if empty or self._empty[row] else estimate_jaccard(sig, self._signatures[row])
+            jaccard = 0.0 if empty or self._empty[row] else estimate_jaccard(
+                sig[:width], self._signatures[row][:width])
+            head_cosine = _dot(head, self._vector(self._corpus.heads, row))
             f = self._features(
                 key, drop_common_names(other.key, self._corpus.common_words), jaccard,
-                _dot(body, self._vector(self._corpus.terms, row)),
-                _dot(head, self._vector(self._corpus.heads, row)), query=True,
+                _dot(body, self._vector(self._corpus.terms, row)), head_cosine, query=True,
             )
             same = other.exact == a.record.exact
-            copy = 2 if same else int(bool(copy_pairs(np.array([same]), np.array([jaccard]),
-                                                      self.config)[0]))
+            copy = 2 if same else int(bool(copy_rule(
+                np.array([same]), np.array([jaccard]), containment[k:k + 1], shorter[k:k + 1],
+                np.array([head_cosine]), self.config)[0]))
             edges[row], feats[row] = Edge(f.event_score, jaccard, copy), f
         return _Plan(edges, feats, self._grow(edges))
+
+    def _containments(self, a: Analysis, sig: np.ndarray, rows: list[int]
+                      ) -> tuple[np.ndarray, np.ndarray]:
+        """For each candidate row, how much of the shorter text the longer holds and the
+        shorter's shingle count (:func:`~dedup.fingerprint.pair_containments`, as the batch)."""
+        if not rows:
+            return np.zeros(0), np.zeros(0, dtype=np.int64)
+        width = self.config.num_perm
+        prints = np.vstack([sig, *(self._signatures[r] for r in rows)])
+        counts = np.array([shingle_count(len(a.ids), self.config.shingle_size),
+                           *(self._shingles[r] for r in rows)], dtype=np.int64)
+        others = np.arange(1, len(rows) + 1)
+        return pair_containments(
+            prints[:, :width], prints[:, width:], counts, np.zeros(len(rows), dtype=np.int64),
+            others)
 
     def _grow(self, edges: dict[int, Edge]) -> Growth:
         """How the next row, with ``edges``, grows the groups and stories."""
@@ -460,7 +485,8 @@ class DedupIndex:
     def _insert(self, a: Analysis, sig: np.ndarray, plan: _Plan) -> None:
         row = len(self._corpus.records)
         self._corpus.add_analysis(a, signature=sig)
-        self._index_row(row, a.record, sig, len(a.ids) == 0, alive=True)
+        self._index_row(row, a.record, sig, shingle_count(len(a.ids), self.config.shingle_size),
+                        alive=True)
         self._connect(row, plan.edges)
         self._stories.grow(plan.growth)
 
@@ -469,11 +495,16 @@ class DedupIndex:
         for other, edge in edges.items():
             self._edges[other][row] = edge
 
-    def _index_row(self, row: int, record: Prepared, sig: np.ndarray, empty: bool,
+    def _index_row(self, row: int, record: Prepared, sig: np.ndarray, shingles: int,
                    alive: bool) -> None:
-        """Enter row ``row`` (already in the corpus) into the candidate indexes."""
+        """Enter row ``row`` (already in the corpus) into the candidate indexes. ``sig``: its
+        fingerprint (a saved one without its lead: the whole text's signature stands for it)."""
+        width = self.config.num_perm
+        if len(sig) < 2 * width:
+            sig = np.concatenate((sig[:width], sig[:width]))
         self._signatures.append(sig)
-        self._empty.append(empty)
+        self._shingles.append(int(shingles))
+        self._empty.append(shingles == 0)
         self._days.append(publication_day(record.key))
         self._alive.append(alive)
         self._by_id[record.id] = row
@@ -488,7 +519,7 @@ class DedupIndex:
         if not alive:
             return
         self._exact.setdefault(record.exact, row)
-        self._lsh.insert(row, Sketch(sig), check_duplication=False)
+        self._lsh.insert(row, Sketch(sig[:width]), check_duplication=False)
         weights = self._weights(cols, counts.astype(np.float64), False)
         for c in self._salient(cols, weights).tolist():
             self._postings.setdefault(c, []).append(row)
@@ -524,7 +555,8 @@ class DedupIndex:
         """All the index holds, as the records of :mod:`dedup.store` (for any storage)."""
         with self._lock:
             corpus = self._corpus
-            signatures, shingles = corpus.finish()
+            _, shingles = corpus.finish()
+            signatures = corpus.fingerprints()
             rows = [
                 RowState(record, corpus.terms.row(row), corpus.heads.row(row), signatures[row],
                          int(shingles[row]), self._alive[row], self._stories.group[row],
@@ -552,7 +584,7 @@ class DedupIndex:
             index._given.append(r.given)
             corpus.restore(r.record, r.terms, r.heads, r.signature, r.shingles)
             index._index_row(row, r.record, np.asarray(r.signature, dtype=np.uint32),
-                             r.shingles == 0, r.alive)
+                             r.shingles, r.alive)
         for row, other, edge in state.edges:
             index._edges[row][other] = index._edges[other][row] = edge
         index._stories.restore([r.group for r in state.rows], [r.story for r in state.rows],

@@ -18,7 +18,7 @@ from .config import Config
 from .corpus import Corpus
 from .documents import Progress
 from .events import EventKey
-from .fingerprint import pair_jaccards
+from .fingerprint import pair_containments, pair_jaccards
 from .scoring import PLACE_CODES, PairFeatures, compare_places, entity_weight, event_scores
 from .scoring import pair_features as _pair_features
 from .similarity import pair_cosines, tfidf
@@ -37,6 +37,10 @@ class PairTable:
     date: np.ndarray
     place: np.ndarray
     score: np.ndarray
+    # How much of the shorter text the longer holds, and the shorter's shingle count
+    # (fingerprint.pair_containments): the containment part of the copy rule (dedup.copies).
+    containment: np.ndarray | None = None
+    shorter: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.left)
@@ -50,6 +54,8 @@ class PairTable:
             left[order], right[order], self.jaccard[order], self.cosine[order],
             self.head_cosine[order], self.people[order], self.date[order], self.place[order],
             self.score[order],
+            None if self.containment is None else self.containment[order],
+            None if self.shorter is None else self.shorter[order],
         )
 
 
@@ -202,6 +208,9 @@ def score_candidates(
     )
     table, weight = score_pairs(
         keys, left, right, jaccards, cosines, head_cosines, config
+    )
+    table.containment, table.shorter = pair_containments(
+        signatures, corpus.leads(), shingle_counts, left, right
     )
     report("scoring", len(left), len(left))
     return table, weight

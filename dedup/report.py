@@ -549,11 +549,20 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
     steps.add_row("compared", "yes" if e.candidates["compared"] else
                   "no: the numbers below were computed for this explanation only")
     copy = e.copy
+    held = copy["containment"] >= copy["threshold"] > copy["jaccard"]
+    void = [f"the shorter text has {copy['shorter_shingles']} shingles, fewer than "
+            f"{copy['min_shingles']}"] if copy["shorter_shingles"] < copy["min_shingles"] else []
+    if copy["head_cosine"] < copy["min_head_cosine"]:
+        void.append(f"the openings differ (headline and lead cosine {copy['head_cosine']:.3f} "
+                    f"< {copy['min_head_cosine']})")
     steps.add_row("copy rule", ("copies: the same text" if copy["same_text"] else
-                                f"shingle jaccard {copy['jaccard']:.3f} "
-                                + ("≥" if copy["copies"] else "<")
-                                + f" {copy['threshold']} (--near-duplicate-threshold): "
-                                + ("copies" if copy["copies"] else "not copies")))
+                                f"shingle jaccard {copy['jaccard']:.3f}, containment of the "
+                                f"shorter text {copy['containment']:.3f}"
+                                + (" ≥" if copy["copies"] or held else " <")
+                                + f" {copy['threshold']} (--near-duplicate-threshold)"
+                                + (f", but containment does not count: {' and '.join(void)}"
+                                   if held and not copy["copies"] else "")
+                                + (": copies" if copy["copies"] else ": not copies")))
     ev = e.event
     facts = ev["evidence"]
     details = {

@@ -18,6 +18,7 @@ from benchmarks.syndicate import (
     make_sites,
     page_body,
     republish,
+    shingles,
     split_paragraphs,
     straight,
     syndicate,
@@ -75,16 +76,21 @@ def test_copies_are_near_duplicates_of_their_base(seeds: list[Document]) -> None
     bases = {d.id: d for d in seeds}
     sites = {s.slug: s for s in make_sites(3)}
     items = [(d, b) for d, b, _ in syndicate(seeds, seed=3, mean_copies=4) if d.id != b]
-    scores = []
+    scores, deep = [], []
     for doc, base in items:
         original = bases[base]
         if doc.metadata["copy"] == "exact":
             assert tokenize(straight(doc.text)) == tokenize(straight(original.text))
             continue
         body = page_body(doc.text, sites[doc.metadata["site"]], doc.title)
+        if doc.metadata["copy"] == "deep":  # its first paragraphs: held by its base
+            held = shingles(body) & shingles(straight(original.text))
+            deep.append(len(held) / len(shingles(body)))
+            continue
         scores.append(jaccard(straight(original.text), body))
-    assert len(scores) >= 10
+    assert len(scores) >= 10 and len(deep) >= 3
     assert min(scores) >= 0.5, "a copy's article text must stay a near-duplicate of its base"
+    assert min(deep) >= 0.5, "a copy cut to its first paragraphs must stay contained in its base"
     assert min(scores) < 0.95, "copies should be edited, not verbatim"
 
 
