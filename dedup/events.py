@@ -103,6 +103,9 @@ class EventDate:
     hi: dt.date
     year_known: bool
     source: str  # "metadata", "dateline", "weekday", "explicit", "relative", "published"
+    # Whether the lead states this day as the event's without doubt (see extract_date): only
+    # then does a conflict with another confident date keep two articles apart.
+    confident: bool = field(default=False, compare=False)
 
     @property
     def exact(self) -> bool:
@@ -125,7 +128,7 @@ class EventDate:
         ``year_known``, and ``basis``: what placed it (see :func:`extract_date`)."""
         fmt = (lambda d: d.isoformat()) if self.year_known else (lambda d: d.strftime("--%m-%d"))
         return {"from": fmt(self.lo), "to": fmt(self.hi), "year_known": self.year_known,
-                "basis": self.source}
+                "basis": self.source, "confident": self.confident}
 
 
 def _mk(year: int | None, month: int, day: int) -> dt.date | None:
@@ -212,31 +215,14 @@ def extract_date(
     lead = _lead(body, dateline_end)
 
     if ref is not None:
-        # An explicit date in the lead that is not in the future of the reference.
-        for start, _end, day, year_known in _date_mentions(lead):
-            if not year_known and ref_year_known:
-                day = _with_year(day, ref.year) or day
-                if day > ref:
-                    day = _with_year(day, ref.year - 1) or day
-                year_known = True
-            if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
-                if not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
-                    return EventDate(day, day, year_known, "explicit"), ref
-        low = lead.lower()  # one of these words is in every weekday and relative day
-        day_word = "day" in low or "night" in low or "morning" in low or "afternoon" in low
-        m = _WEEKDAY_MENTION.search(lead) if day_word else None
-        if m and not _FUTURE_CUE.search(lead[max(0, m.start() - 30):m.start()]):
-            weekday = _WEEKDAYS[m.group("wd").lower()]
-            if ref_year_known:
-                back = (ref.weekday() - weekday) % 7
-                day = _shift(ref, -back)
-                return EventDate(day, day, True, "weekday"), ref
-            return EventDate(_shift(ref, -6), ref, False, "weekday"), ref
-        rel = _RELATIVE_DAY.search(lead) if day_word else None
-        if rel:
-            back = 1 if rel.group("rel").lower() in ("yesterday", "last night") else 0
-            day = _shift(ref, -back)
-            return EventDate(day, day, ref_year_known, "relative"), ref
+        said = _day_mentions(lead, ref, ref_year_known)
+        if said:
+            # An explicit date first, else a weekday, else a relative day (the first of each).
+            source, day = min(said, key=lambda m: (_KINDS.index(m[0]), m[1]))[0::2]
+            if source == "weekday" and not ref_year_known:
+                return EventDate(_shift(ref, -6), ref, False, "weekday"), ref
+            sure = ref_year_known and _confident(lead, day, ref, said)
+            return EventDate(day, day, ref_year_known, source, sure), ref
         source = "metadata" if from_metadata else "dateline"
         return EventDate(_shift(ref, -2), ref, ref_year_known, source), ref
     # No reference: only a full explicit date in the lead can say when.
@@ -244,6 +230,109 @@ def extract_date(
         if year_known and not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
             return EventDate(day, day, True, "explicit"), None
     return None, None
+
+
+_KINDS = ("explicit", "weekday", "relative")
+# A day named right after a verb of saying or a stamp word is when something was said or
+# posted, not when the event happened: "prosecutors said Friday", "told reporters on Monday",
+# "Posted: Tuesday, July 28, 2015".
+_SAID_BEFORE = re.compile(
+    r"(?:\b(?:said|says|say|told|tells|announced|announces|confirmed|confirms|reported"
+    r"|reports|added|stated|posted|published|updated)\b(?:[ \t]+[\w.'-]+){0,2}?"
+    r"[ \t,:]+(?:on[ \t]+|\(?)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]+)?)$",
+    re.IGNORECASE,
+)
+# The lead places the event vaguely beside the day it names ("shot last week ... charged on
+# Monday"): the named day may belong to a later step of the story.
+_VAGUE_PAST = re.compile(
+    r"\b(?:last|earlier this|previous|past)[ \t]+(?:week|month|weekend|year)\b"
+    r"|\b(?:days|weeks|months)[ \t]+(?:ago|earlier|before)\b|\bover the weekend\b",
+    re.IGNORECASE,
+)
+
+
+def _day_mentions(
+    lead: str, ref: dt.date, ref_year_known: bool
+) -> list[tuple[str, int, dt.date]]:
+    """(kind, position, day) of each day the lead names for something that happened: explicit
+    dates at most 31 days before ``ref``, weekdays and relative days ("yesterday") resolved
+    against it; days announced for the future or named as when something was said are left
+    out. A weekday without a known year keeps ``ref`` as its day (see :func:`extract_date`)."""
+    out: list[tuple[str, int, dt.date]] = []
+
+    def told(start: int, width: int) -> bool:
+        before = lead[max(0, start - width):start]
+        return bool(_FUTURE_CUE.search(before) or _SAID_BEFORE.search(lead[max(0, start - 48):start]))
+
+    for start, _end, day, year_known in _date_mentions(lead):
+        if not year_known and ref_year_known:
+            day = _with_year(day, ref.year) or day
+            if day > ref:
+                day = _with_year(day, ref.year - 1) or day
+            year_known = True
+        if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
+            if not told(start, 40):
+                out.append(("explicit", start, day))
+    low = lead.lower()  # one of these words is in every weekday and relative day
+    if not ("day" in low or "night" in low or "morning" in low or "afternoon" in low):
+        return out
+    for m in _WEEKDAY_MENTION.finditer(lead):
+        if not told(m.start(), 30) and not told(m.start(1), 30):
+            back = (ref.weekday() - _WEEKDAYS[m.group("wd").lower()]) % 7
+            out.append(("weekday", m.start(), _shift(ref, -back) if ref_year_known else ref))
+    for m in _RELATIVE_DAY.finditer(lead):
+        if not told(m.start(), 30):
+            back = 1 if m.group("rel").lower() in ("yesterday", "last night") else 0
+            out.append(("relative", m.start(), _shift(ref, -back)))
+    return out
+
+
+CONFIDENT_SPREAD_DAYS = 1
+
+
+# A day named for a later step of a story (a court hearing, an arrest, a funeral, a name
+# released) dates that step, not the event it follows: "faced a judge Tuesday", "in court
+# today", "was identified Monday", "two days after".
+_LATER_STEP = re.compile(
+    r"\b(?:court|judge|trial|hearing|arraign\w*|indict\w*|charged|sentenc\w*|plead\w*"
+    r"|pled|bail|bond|custody|arrest\w*|identif\w*|named|funeral|vigil|memorial|buried"
+    r"|anniversary|autopsy|appearance|remained|remains|still|reopen\w*|conference|charges)\b",
+    re.IGNORECASE,
+)
+# The day itself and up to two words after it: "Wednesday news conference", "Tuesday's
+# arraignment", "May 25 hearing".
+_DAY_AFTER = re.compile(r"[\w,.' \t]{0,30}?(?:day|night|morning|afternoon|evening|\d)(?:'s)?\b"
+                        r"(?:[ \t]+[a-z]+)?[ \t]+|")
+_AFTER_DAYS = re.compile(
+    r"\b(?:\d+|a|one|two|three|four|five|six|several|few)[ \t]+(?:days?|weeks?|months?)"
+    r"[ \t]+(?:after|since|following)\b",
+    re.IGNORECASE,
+)
+
+
+WEEKDAY_SURE_DAYS = 3
+_LAST = re.compile(r"last\b", re.IGNORECASE)
+
+
+def _confident(
+    lead: str, day: dt.date, ref: dt.date, said: list[tuple[str, int, dt.date]]
+) -> bool:
+    """Whether the lead states ``day`` as the event's without doubt: every day it names for
+    something that happened lies within :data:`CONFIDENT_SPREAD_DAYS` of it ("late Friday
+    ... early Saturday" agree), none of them dates a later step of the story ("in court
+    Monday"), and it places nothing vaguely in the past ("last week", "two days after")."""
+    for kind, start, other in said:
+        if kind == "weekday" and (ref - other).days > WEEKDAY_SURE_DAYS and not _LAST.match(
+            lead, start
+        ):
+            return False  # a bare weekday most days back: the reference date may be off
+        if abs((other - day).days) > CONFIDENT_SPREAD_DAYS:
+            return False
+        if _LATER_STEP.search(lead[max(0, start - 40):start]) or _LATER_STEP.match(
+            lead, _DAY_AFTER.match(lead, start).end()
+        ):
+            return False  # "in court Monday", "a Wednesday news conference"
+    return not (_VAGUE_PAST.search(lead) or _AFTER_DAYS.search(lead))
 
 
 STAMP_DAYS = 2
@@ -283,8 +372,23 @@ def _own_date(body: str, ref: dt.date) -> tuple[int, dt.date, bool] | None:
 
 
 def _lead(body: str, start: int = 0) -> str:
-    """The first two sentences after the dateline: where news states what happened when."""
+    """The first two sentences after the dateline: where news states what happened when.
+    Photo captions above the story (a paragraph that ends with its credit: "(Photo: David
+    Guralnick / The Detroit News)", "(Dan Coyro -- Santa Cruz Sentinel)") are not its lead:
+    they date the picture."""
+    while True:
+        m = _CAPTION.match(body, start)
+        if m is None:
+            break
+        start = m.end()
     return first_sentences(body[start:start + 700], 2)
+
+
+_CAPTION = re.compile(
+    r"[ \t\n]*[^\n]{0,600}\((?:[^()\n]*(?:photo|/|--|\u2014|\||getty|staff|file)[^()\n]*)\)"
+    r"[^\n\w]{0,12}(?:buy photo)?[ \t]*\n",
+    re.IGNORECASE,
+)
 
 
 def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> tuple[str, str]:
@@ -311,6 +415,37 @@ def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> t
             if side.exact and side.year_known:
                 return kind, side.label()
     return kind, EventDate(lo, hi, a.year_known and b.year_known, "shared").label()
+
+
+NO_SPAN = (-(1 << 40), 1 << 40)
+# Two confident dates further apart than this keep their articles apart (see sure_span). Wider
+# than the scoring tolerance: a shooting "late Friday" is "early Saturday" elsewhere, and a
+# weekday resolved against a publication date stamped a day late moves with it. Chosen on
+# GVA and GVC, checked on ECB+ (docs/event-key.md).
+SURE_CONFLICT_DAYS = 3
+
+
+def sure_span(key: EventKey) -> tuple[int, int]:
+    """(first, last) day number of the event date ``key`` states with confidence (see
+    :attr:`EventDate.confident`), or :data:`NO_SPAN`, which conflicts with nothing. Story
+    clusters keep the latest first day and the earliest last day of their members: two of
+    them conflict when those lie more than the date tolerance apart (:func:`spans_conflict`)."""
+    d = key.date
+    if d is None or not d.confident or not d.year_known:
+        return NO_SPAN
+    return d.lo.toordinal(), d.hi.toordinal()
+
+
+def joined_span(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    """The span of a cluster made of two: the latest first day, the earliest last day."""
+    return max(a[0], b[0]), min(a[1], b[1])
+
+
+def spans_conflict(a: tuple[int, int], b: tuple[int, int], tolerance: int) -> bool:
+    """Whether two clusters hold confident dates more than ``tolerance`` days apart: then no
+    article of one may join an article of the other, whatever their texts share."""
+    lo, hi = joined_span(a, b)
+    return lo - hi > tolerance
 
 
 def _md(day: dt.date) -> dt.date:
@@ -681,6 +816,10 @@ def extract_event_key(
     ``lower_words`` is ``lowercase_words(body)`` when the caller has it already (any set of
     words, such as the :class:`~dedup.vocabulary.LowerWords` of the token scan)."""
     date, ref = extract_date(body, published)
+    if date is not None and date.confident and title and _LATER_STEP.search(title):
+        # A headline about a later step ("Teen charged in ...", "Trial begins for ..."): the
+        # day the lead names may be that step's, not the event's.
+        date = EventDate(date.lo, date.hi, date.year_known, date.source)
     # News puts who, where and when first (the inverted pyramid): names are read from the
     # headline and the opening of the body only, which also bounds the cost per article.
     head = body[:LEAD_CHARS]

@@ -110,7 +110,7 @@ def _date_json(d: EventDate | None) -> Any:
     if d is None:
         return None
     return {"lo": d.lo.isoformat(), "hi": d.hi.isoformat(), "year_known": d.year_known,
-            "source": d.source}
+            "source": d.source, "confident": d.confident}
 
 
 def _key_json(key: EventKey) -> dict[str, Any]:
@@ -150,7 +150,8 @@ def record_from(data: dict[str, Any]) -> Prepared:
 def _key_from(data: dict[str, Any]) -> EventKey:
     d = data["date"]
     date = None if d is None else EventDate(
-        dt.date.fromisoformat(d["lo"]), dt.date.fromisoformat(d["hi"]), d["year_known"], d["source"]
+        dt.date.fromisoformat(d["lo"]), dt.date.fromisoformat(d["hi"]), d["year_known"], d["source"],
+        d.get("confident", False),  # files saved before confidence was kept: none confident
     )
     return EventKey(
         date=date,
