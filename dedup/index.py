@@ -43,7 +43,7 @@ from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
-from .events import EventKey, drop_common_names
+from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import estimate_jaccard, shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
@@ -240,7 +240,7 @@ class DedupIndex:
         e = decode_entry(entry)
         with self._lock:
             row = len(self._corpus.records)
-            growth = self._grow(e["edges"])
+            growth = self._grow(e["edges"], e["record"].key)
             self._corpus.restore_counts(e["record"], e["terms"], e["heads"], e["signature"],
                                         e["shingles"], e["lower"])
             self._index_row(row, e["record"], e["signature"], e["shingles"] == 0, alive=True)
@@ -396,11 +396,13 @@ class DedupIndex:
             copy = 2 if same else int(bool(copy_pairs(np.array([same]), np.array([jaccard]),
                                                       self.config)[0]))
             edges[row], feats[row] = Edge(f.event_score, jaccard, copy), f
-        return _Plan(edges, feats, self._grow(edges))
+        return _Plan(edges, feats, self._grow(edges, a.record.key))
 
-    def _grow(self, edges: dict[int, Edge]) -> Growth:
-        """How the next row, with ``edges``, grows the groups and stories."""
-        return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()})
+    def _grow(self, edges: dict[int, Edge], key: EventKey) -> Growth:
+        """How the next row, with ``edges`` and event key ``key``, grows the groups and
+        stories (never joining confident dates that conflict: :func:`dedup.events.sure_span`)."""
+        return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()},
+                                  sure_span(key))
 
     def _features(self, key: EventKey, other: EventKey, jaccard: float, cosine: float,
                   head_cosine: float, *, query: bool) -> PairFeatures:
@@ -556,7 +558,8 @@ class DedupIndex:
         for row, other, edge in state.edges:
             index._edges[row][other] = index._edges[other][row] = edge
         index._stories.restore([r.group for r in state.rows], [r.story for r in state.rows],
-                               [(row, other, edge.score) for row, other, edge in state.edges])
+                               [(row, other, edge.score) for row, other, edge in state.edges],
+                               [sure_span(r.record.key) for r in state.rows])
         return index
 
 
