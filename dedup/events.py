@@ -479,6 +479,12 @@ _NOT_NAMES = {
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "police", "news", "photo", "video", "update", "breaking",
     "read", "click", "image", "getty", "images", "reuters", "ap", "afp", "pti", "ians",
+    # page chrome around the story, never anyone's name ("Email", "Print", "Live")
+    "email", "print", "live", "share", "comments", "comment", "twitter", "facebook", "maps",
+    "watch", "follow", "subscribe", "advertisement", "copyright", "related", "gallery",
+    # name suffixes: the surname is the word before ("Paul Kendall Jr.")
+    "jr", "sr", "ii", "iii",
+    "eve",  # "New Year's Eve", "Christmas Eve"
 }
 # Words in _TITLES that open sentences rather than name anyone.
 _NOT_TITLES = {"said", "says", "told", "according", "when", "after", "before", "while", "but",
@@ -501,6 +507,12 @@ _ORG_WORDS = frozenset({
     # newsroom words of bylines and mastheads ("By Tri-City Gazette Staff", "News Desk")
     "desk", "staff", "correspondent", "correspondents", "reporter", "reporters",
     "editor", "editors", "gazette", "observer", "chronicle", "stories", "dispatch", "courier",
+    # streets and addresses ("Las Vegas Boulevard", "Holly Ave"): places, never people
+    "boulevard", "blvd", "ave", "av", "rd", "st", "ln", "ct", "pkwy", "parkway", "circle",
+    "terrace", "trail", "lane", "drive", "plaza", "square", "crossing",
+    # named places of a town ("Mount Sinai", "Kenwood Heights", "Crime Stoppers")
+    "heights", "gardens", "hills", "falls", "creek", "township", "parish", "village",
+    "manor", "estates", "academy", "inn", "motel", "mount", "mt", "fort", "stoppers", "co",
 })
 _NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
 # A run never starts with a word that opens sentences but names nobody ("The", "In", "May"):

@@ -483,3 +483,16 @@ def test_sure_spans_conflict_beyond_the_tolerance_only() -> None:
     assert unsure == NO_SPAN and not spans_conflict(friday, unsure, SURE_CONFLICT_DAYS)
     assert spans_conflict(friday, monday, SURE_CONFLICT_DAYS)  # 4 days apart
     assert not spans_conflict(friday, saturday, SURE_CONFLICT_DAYS)
+
+
+def test_streets_places_and_page_chrome_are_not_people() -> None:
+    k = key("Email Print Share Live\n\nA man was shot near Las Vegas Boulevard and Holly Ave "
+            "in front of the Kenwood Heights Academy. Crime Stoppers asked for tips on "
+            "New Year's Eve.", "2016-04-23")
+    assert not k.people & {"boulevard", "ave", "heights", "academy", "stoppers", "email",
+                           "print", "live", "share", "eve"}
+
+
+def test_a_name_suffix_is_not_the_surname() -> None:
+    k = key("Reginald Tabbert Jr. was charged. Tabbert was held without bail.", "2016-04-23")
+    assert "tabbert" in k.people and "jr" not in k.people
