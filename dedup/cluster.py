@@ -19,7 +19,16 @@ import numpy as np
 
 from .corpus import Corpus
 from .documents import Progress, Skipped
-from .events import NO_SPAN, SURE_CONFLICT_DAYS, EventKey, joined_span, spans_conflict, sure_span
+from .events import (
+    NO_SPAN,
+    SURE_CONFLICT_DAYS,
+    EventKey,
+    Span,
+    joined_span,
+    span_conflict,
+    spans_conflict,
+    sure_span,
+)
 from .pairs import PairTable, features
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, ClusterResult, Link
 from .scoring import PairFeatures, copy_pairs, evidence
@@ -64,8 +73,9 @@ def mergeable(
     clusters merge when the average score between them (pairs never compared count 0)
     reaches ``cluster_threshold``; two lone duplicate groups also need one pair scoring
     ``pair_threshold``. Never when ``conflict``: an article of one states its event's date
-    with confidence and an article of the other states another (see
-    :func:`dedup.events.spans_conflict`), whatever their texts share."""
+    with confidence and an article of the other states another, or they give block
+    addresses that cannot be one place (see :func:`dedup.events.span_conflict`), whatever
+    their texts share."""
     if conflict or average < cluster_threshold:
         return False
     return not (groups_a == 1 and groups_b == 1 and best_pair < pair_threshold)
@@ -78,15 +88,16 @@ def average_linkage(
     scores: np.ndarray,
     cluster_threshold: float,
     pair_threshold: float,
-    spans: Sequence[tuple[int, int]] | None = None,
+    spans: Sequence[Span] | None = None,
     tolerance: int = SURE_CONFLICT_DAYS,
 ) -> tuple[UnionFind, list[tuple[int, int]]]:
     """Merge duplicate groups into stories; returns the story union-find and, per merge, the
     best document pair across it (the link that explains the merge). Pair ``k`` joins rows
-    ``left[k]`` and ``right[k]`` with score ``scores[k]``. ``spans[i]`` is row ``i``'s
-    confident event days (:func:`dedup.events.sure_span`; none by default): two clusters
-    whose spans conflict by more than ``tolerance`` days never merge, so a story never holds
-    two articles whose dates conflict with confidence, even when a third links to both.
+    ``left[k]`` and ``right[k]`` with score ``scores[k]``. ``spans[i]`` is what row ``i``
+    states with confidence (:func:`dedup.events.sure_span`; nothing by default): two
+    clusters whose spans conflict (dates more than ``tolerance`` days apart, block addresses
+    that cannot be one place) never merge, so a story never holds two such articles, even
+    when a third links to both.
 
     Only groups with a pair of groups averaging ``cluster_threshold`` or more can ever merge:
     the average between two clusters is a weighted mean of the averages between their groups,
@@ -131,14 +142,14 @@ def average_linkage(
         best.setdefault(gb, {})[ga] = cand
     size = {root: stories.size[root] for root in total}
     groups = {root: 1 for root in total}  # duplicate groups per story
-    span: dict[int, tuple[int, int]] = {}  # story -> its confident days, where it has any
+    span: dict[int, Span] = {}  # story -> what it states with confidence, where anything
     if spans is not None:
         for row, days in enumerate(spans):
             root = int(roots[row])
             if days != NO_SPAN and root in total:
                 span[root] = joined_span(span.get(root, NO_SPAN), days)
-        for root, (lo, hi) in list(span.items()):
-            if lo - hi > tolerance:  # copies that disagree: their own dates decide nothing
+        for root, days in list(span.items()):
+            if span_conflict(days, days, tolerance):  # copies that disagree decide nothing
                 del span[root]
 
     def average(a: int, b: int) -> float:
@@ -197,7 +208,7 @@ class Growth:
     links: dict[int, list]  # its story's links to the others: root -> [sum, best pair]
     size: int
     copy_groups: int
-    span: tuple[int, int] = NO_SPAN  # its story's confident days (see events.sure_span)
+    span: Span = NO_SPAN  # what its story states with confidence (see events.sure_span)
 
 
 class StoryGraph:
@@ -223,7 +234,7 @@ class StoryGraph:
         self.cluster_threshold = cluster_threshold
         self.pair_threshold = pair_threshold
         self.tolerance = tolerance
-        self.span: dict[int, tuple[int, int]] = {}  # story -> its confident days, if any
+        self.span: dict[int, Span] = {}  # story -> what it states with confidence, if any
         self.group: list[int] = []  # row -> first row of its duplicate group
         self.story: list[int] = []  # row -> first row of its story
         self.group_members: dict[int, list[int]] = {}
@@ -235,10 +246,10 @@ class StoryGraph:
         return len(self.story)
 
     def plan(
-        self, edges: dict[int, tuple[float, bool]], span: tuple[int, int] = NO_SPAN
+        self, edges: dict[int, tuple[float, bool]], span: Span = NO_SPAN
     ) -> Growth:
         """What adding the next row with ``edges`` ({row: (score, is copy)}) and confident
-        days ``span`` (:func:`dedup.events.sure_span`) would do; nothing changes."""
+        facts ``span`` (:func:`dedup.events.sure_span`) would do; nothing changes."""
         row = len(self.story)
         groups = sorted({self.group[o] for o, (_, copy) in edges.items() if copy})
         joined = sorted({self.story[g] for g in groups})
@@ -320,7 +331,7 @@ class StoryGraph:
 
     def restore(self, group: list[int], story: list[int],
                 edges: Iterable[tuple[int, int, float]],
-                spans: Sequence[tuple[int, int]] = ()) -> None:
+                spans: Sequence[Span] = ()) -> None:
         """Take back a saved state: each row's group and story roots, every scored pair
         ``(row, other, score)`` and each row's confident days (none where not given)."""
         self.group, self.story = list(group), list(story)
@@ -357,7 +368,7 @@ def _add_link(links: dict[int, list], story: int, total: float, best: tuple) -> 
 def settle(
     n: int, left: np.ndarray, right: np.ndarray, scores: np.ndarray, is_copy: np.ndarray,
     cluster_threshold: float, pair_threshold: float,
-    spans: Sequence[tuple[int, int]] | None = None, tolerance: int = SURE_CONFLICT_DAYS,
+    spans: Sequence[Span] | None = None, tolerance: int = SURE_CONFLICT_DAYS,
 ) -> tuple[UnionFind, UnionFind, list[tuple[int, int]]]:
     """The one clustering rule, for the batch run (all documents) and for the crawler index
     (the documents a new article is connected to): duplicate groups are the connected

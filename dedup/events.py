@@ -417,7 +417,17 @@ def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> t
     return kind, EventDate(lo, hi, a.year_known and b.year_known, "shared").label()
 
 
-NO_SPAN = (-(1 << 40), 1 << 40)
+class Span(NamedTuple):
+    """What a story states with confidence: the latest first day and the earliest last day
+    of its members' confident event dates (day numbers), and the block addresses they give
+    (:func:`block_address`)."""
+
+    lo: int
+    hi: int
+    blocks: frozenset[tuple[int, frozenset[str]]] = frozenset()
+
+
+NO_SPAN = Span(-(1 << 40), 1 << 40)
 # Two confident dates further apart than this keep their articles apart (see sure_span). Wider
 # than the scoring tolerance: a shooting "late Friday" is "early Saturday" elsewhere, and a
 # weekday resolved against a publication date stamped a day late moves with it. Chosen on
@@ -425,27 +435,73 @@ NO_SPAN = (-(1 << 40), 1 << 40)
 SURE_CONFLICT_DAYS = 3
 
 
-def sure_span(key: EventKey) -> tuple[int, int]:
-    """(first, last) day number of the event date ``key`` states with confidence (see
-    :attr:`EventDate.confident`), or :data:`NO_SPAN`, which conflicts with nothing. Story
-    clusters keep the latest first day and the earliest last day of their members: two of
-    them conflict when those lie more than the date tolerance apart (:func:`spans_conflict`)."""
+def sure_span(key: EventKey) -> Span:
+    """What ``key`` states with confidence: the first and last day number of a confident
+    event date (:attr:`EventDate.confident`) and its block address, or :data:`NO_SPAN`,
+    which conflicts with nothing. Story clusters join their members' spans
+    (:func:`joined_span`); two conflict as :func:`span_conflict` says."""
     d = key.date
-    if d is None or not d.confident or not d.year_known:
-        return NO_SPAN
-    return d.lo.toordinal(), d.hi.toordinal()
+    days = (d.lo.toordinal(), d.hi.toordinal()) if (
+        d is not None and d.confident and d.year_known) else NO_SPAN[:2]
+    blocks = frozenset((key.block,)) if key.block is not None else frozenset()
+    return Span(days[0], days[1], blocks)
 
 
-def joined_span(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
-    """The span of a cluster made of two: the latest first day, the earliest last day."""
-    return max(a[0], b[0]), min(a[1], b[1])
+def joined_span(a: Span, b: Span) -> Span:
+    """The span of a cluster made of two: the latest first day, the earliest last day, and
+    the block addresses of both."""
+    return Span(max(a.lo, b.lo), min(a.hi, b.hi), a.blocks | b.blocks)
 
 
-def spans_conflict(a: tuple[int, int], b: tuple[int, int], tolerance: int) -> bool:
-    """Whether two clusters hold confident dates more than ``tolerance`` days apart: then no
-    article of one may join an article of the other, whatever their texts share."""
-    lo, hi = joined_span(a, b)
-    return lo - hi > tolerance
+def span_conflict(a: Span, b: Span, tolerance: int) -> str | None:
+    """Why no article of one cluster may join an article of the other, whatever their texts
+    share, or None: ``"dates"`` when they hold confident dates more than ``tolerance`` days
+    apart, ``"address"`` when they give block addresses that cannot be one place
+    (:func:`blocks_conflict`)."""
+    if max(a.lo, b.lo) - min(a.hi, b.hi) > tolerance:
+        return "dates"
+    if a.blocks and b.blocks and any(
+        blocks_conflict(x, y) for x in a.blocks for y in b.blocks
+    ):
+        return "address"
+    return None
+
+
+def spans_conflict(a: Span, b: Span, tolerance: int) -> bool:
+    """Whether :func:`span_conflict` finds a conflict."""
+    return span_conflict(a, b, tolerance) is not None
+
+
+# "the 1400 block of Briarcrest Lane": how local news in the US places an incident.
+_BLOCK = re.compile(r"\b(\d{2,6}) block of ((?:[A-Z0-9][\w.'-]*[ ]?){1,4})")
+_STREET_NOISE = frozenset({
+    "north", "south", "east", "west", "n", "s", "e", "w", "ne", "nw", "se", "sw",
+    "northeast", "northwest", "southeast", "southwest",
+})
+_ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+             "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th"}
+BLOCK_NEAR = 100
+
+
+def block_address(body: str) -> tuple[int, frozenset[str]] | None:
+    """The block address an article places its story at ("the 1400 block of Briarcrest
+    Lane": the block number and the street's words, directions left out, ordinals as
+    digits), or None. Only an article that names one block number: a round-up of several
+    shootings names several, and places none of them as *the* event's."""
+    if "block of" not in body:
+        return None
+    found = [(int(m.group(1)), m.group(2)) for m in _BLOCK.finditer(body)]
+    if len({number for number, _ in found}) != 1:
+        return None
+    words = {w.lower().rstrip(".") for _, street in found for w in street.split()}
+    return found[0][0], frozenset(_ORDINALS.get(w, w) for w in words) - _STREET_NOISE
+
+
+def blocks_conflict(a: tuple[int, frozenset[str]], b: tuple[int, frozenset[str]]) -> bool:
+    """Two block addresses that cannot be one place: block numbers more than
+    :data:`BLOCK_NEAR` apart and no street word in common (a misspelt street keeps its
+    number, and "Northwest 7th Lane" its "7th")."""
+    return abs(a[0] - b[0]) > BLOCK_NEAR and not a[1] & b[1]
 
 
 def _md(day: dt.date) -> dt.date:
@@ -569,6 +625,8 @@ class EventKey:
     place_parents: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     names: dict[str, str] = field(default_factory=dict, compare=False)
     dateline_place: str | None = None
+    # The one block address the article gives (see block_address).
+    block: tuple[int, frozenset[str]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The key as people read it: the date interval, the people and organisations, the
@@ -889,4 +947,5 @@ def extract_event_key(
         place_parents={k: frozenset(v) for k, v in ex.parents.items() if k in ex.places},
         names=ex.names,
         dateline_place=dateline_place,
+        block=block_address(body),
     )

@@ -25,7 +25,7 @@ from .cluster import cluster_scored
 from .config import Config
 from .documents import Document, Progress, Skipped
 from .errors import InputError
-from .events import NO_SPAN, SURE_CONFLICT_DAYS, joined_span, spans_conflict, sure_span
+from .events import NO_SPAN, SURE_CONFLICT_DAYS, Span, joined_span, span_conflict, sure_span
 from .pairs import features, pair_measures, score_candidates, score_pairs
 from .pipeline import build_corpus, checked_arguments, gc_paused, scored_keys
 from .result import EVENT, EXACT, NEAR, Cluster, ClusterResult, Link
@@ -252,11 +252,15 @@ def _placement(
     best = float(scores.max()) if len(scores) else None
     single_texts = len(ca.groups) == 1 and len(cb.groups) == 1
     span_a, span_b = (_story_span([keys[row[m]] for m in c.members]) for c in (ca, cb))
-    dates = None
-    if spans_conflict(span_a, span_b, SURE_CONFLICT_DAYS):
+    dates = addresses = None
+    conflict = span_conflict(span_a, span_b, SURE_CONFLICT_DAYS)
+    if conflict == "dates":
         held_by = "dates"  # each story states its date with confidence, and they conflict
         dates = {"a": _span_label(span_a), "b": _span_label(span_b),
                  "tolerance_days": SURE_CONFLICT_DAYS}
+    elif conflict == "address":
+        held_by = "address"  # each story gives a block address, and they cannot be one
+        addresses = {"a": _blocks_label(span_a), "b": _blocks_label(span_b)}
     elif average < config.cluster_threshold:
         held_by = "average"  # the stories' average score stays below the cluster threshold
     elif single_texts and (best is None or best < config.same_event_threshold):
@@ -270,19 +274,25 @@ def _placement(
     })
     if dates is not None:
         out["dates"] = dates
+    if addresses is not None:
+        out["addresses"] = addresses
     return out
 
 
-def _story_span(keys: Sequence[Any]) -> tuple[int, int]:
+def _story_span(keys: Sequence[Any]) -> Span:
     span = NO_SPAN
     for key in keys:
         span = joined_span(span, sure_span(key))
     return span
 
 
-def _span_label(span: tuple[int, int]) -> str:
-    lo, hi = (dt.date.fromordinal(d).isoformat() for d in span)
+def _span_label(span: Span) -> str:
+    lo, hi = (dt.date.fromordinal(d).isoformat() for d in span[:2])
     return lo if lo == hi else f"{lo}..{hi}"
+
+
+def _blocks_label(span: Span) -> list[str]:
+    return sorted(f"{number} block of {' '.join(sorted(words))}" for number, words in span.blocks)
 
 
 def _path(links: list[Link], cluster: Cluster, a: str, b: str, kinds: set[str]) -> list[Link]:
@@ -343,6 +353,10 @@ def _verdict(
         why = (f"{not_copies}; kept apart by their dates: each story states its event's date "
                f"with confidence, {dates['a']} ≠ {dates['b']} (more than "
                f"{dates['tolerance_days']} days apart)")
+    elif clustering["held_apart_by"] == "address":
+        places = clustering["addresses"]
+        why = (f"{not_copies}; kept apart by their addresses: "
+               f"{', '.join(places['a'])} ≠ {', '.join(places['b'])}")
     elif clustering["held_apart_by"] == "average":
         why = (f"{not_copies}; the average score between their stories, "
                f"{clustering['average']:.3f} over {clustering['pairs']} document pairs, is below "

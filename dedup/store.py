@@ -121,6 +121,7 @@ def _key_json(key: EventKey) -> dict[str, Any]:
         "venue": key.venue,
         "place_parents": {k: sorted(v) for k, v in key.place_parents.items()},
         "names": key.names, "dateline_place": key.dateline_place,
+        "block": [key.block[0], sorted(key.block[1])] if key.block else None,
     }
 
 
@@ -160,6 +161,7 @@ def _key_from(data: dict[str, Any]) -> EventKey:
         places=frozenset(data["places"]), venue=data["venue"],
         place_parents={k: frozenset(v) for k, v in data["place_parents"].items()},
         names=dict(data["names"]), dateline_place=data["dateline_place"],
+        block=(data["block"][0], frozenset(data["block"][1])) if data.get("block") else None,
     )
 
 

@@ -474,13 +474,14 @@ def test_a_photo_caption_above_the_story_does_not_date_it() -> None:
 
 
 def test_sure_spans_conflict_beyond_the_tolerance_only() -> None:
-    from dedup.events import NO_SPAN, SURE_CONFLICT_DAYS, spans_conflict, sure_span
+    from dedup.events import NO_SPAN, SURE_CONFLICT_DAYS, span_conflict, spans_conflict, sure_span
 
     friday = sure_span(key("A man was shot on Friday night outside a bar.", "2016-04-23"))
     monday = sure_span(key("A man was shot on Monday night outside a bar.", "2016-04-19"))
     saturday = sure_span(key("A man was shot early Saturday outside a bar.", "2016-04-24"))
     unsure = sure_span(key("A man was shot outside a bar.", "2016-04-24"))
     assert unsure == NO_SPAN and not spans_conflict(friday, unsure, SURE_CONFLICT_DAYS)
+    assert span_conflict(friday, monday, SURE_CONFLICT_DAYS) == "dates"
     assert spans_conflict(friday, monday, SURE_CONFLICT_DAYS)  # 4 days apart
     assert not spans_conflict(friday, saturday, SURE_CONFLICT_DAYS)
 
@@ -496,3 +497,37 @@ def test_streets_places_and_page_chrome_are_not_people() -> None:
 def test_a_name_suffix_is_not_the_surname() -> None:
     k = key("Reginald Tabbert Jr. was charged. Tabbert was held without bail.", "2016-04-23")
     assert "tabbert" in k.people and "jr" not in k.people
+
+
+def test_block_address_is_the_one_block_an_article_names() -> None:
+    from dedup.events import block_address
+
+    assert block_address("Police found him in the 1400 block of Briarcrest Lane.") == (
+        1400, frozenset({"briarcrest", "lane"}))
+    assert block_address("A man was shot in the 400 block of Northeast Sixth Street.") == (
+        400, frozenset({"6th", "street"}))
+    # A round-up names several blocks, and none of them is the event's.
+    assert block_address("One man was shot in the 1400 block of Oak Street and another in "
+                         "the 3700 block of West 13th Street.") is None
+    assert block_address("A man was shot outside a bar.") is None
+
+
+def test_block_addresses_conflict_only_far_apart_on_other_streets() -> None:
+    from dedup.events import block_address, blocks_conflict
+
+    lancer = block_address("shot in the 700 block of Lancer Drive")
+    moregate = block_address("shot in the 4200 block of Moregate Lane")
+    misspelt = block_address("shot in the 4200 block of Morgate Lane")
+    nw = block_address("shot in the 1600 block of NW 7th Lane")
+    northwest = block_address("shot in the 1650 block of Northwest 7th Lane")
+    assert blocks_conflict(lancer, moregate)
+    assert not blocks_conflict(moregate, misspelt)  # same block number
+    assert not blocks_conflict(nw, northwest)
+
+
+def test_sure_span_holds_the_block_address() -> None:
+    from dedup.events import SURE_CONFLICT_DAYS, span_conflict, sure_span
+
+    a = sure_span(key("A boy was shot in the 700 block of Lancer Drive.", "2016-02-28"))
+    b = sure_span(key("A teen was shot in the 4200 block of Moregate Lane.", "2016-02-28"))
+    assert span_conflict(a, b, SURE_CONFLICT_DAYS) == "address"
