@@ -236,18 +236,16 @@ _KINDS = ("explicit", "weekday", "relative")
 # A day named right after a verb of saying or a stamp word is when something was said or
 # posted, not when the event happened: "prosecutors said Friday", "told reporters on Monday",
 # "Posted: Tuesday, July 28, 2015".
-_SAID_BEFORE = re.compile(
+_SAID_BEFORE = re.compile(  # searched in lower case (see _day_mentions)
     r"(?:\b(?:said|says|say|told|tells|announced|announces|confirmed|confirms|reported"
     r"|reports|added|stated|posted|published|updated)\b(?:[ \t]+[\w.'-]+){0,2}?"
-    r"[ \t,:]+(?:on[ \t]+|\(?)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]+)?)$",
-    re.IGNORECASE,
+    r"[ \t,:]+(?:on[ \t]+|\(?)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]+)?)$"
 )
 # The lead places the event vaguely beside the day it names ("shot last week ... charged on
 # Monday"): the named day may belong to a later step of the story.
-_VAGUE_PAST = re.compile(
+_VAGUE_PAST = re.compile(  # searched in lower case
     r"\b(?:last|earlier this|previous|past)[ \t]+(?:week|month|weekend|year)\b"
-    r"|\b(?:days|weeks|months)[ \t]+(?:ago|earlier|before)\b|\bover the weekend\b",
-    re.IGNORECASE,
+    r"|\b(?:days|weeks|months)[ \t]+(?:ago|earlier|before)\b|\bover the weekend\b"
 )
 
 
@@ -260,9 +258,13 @@ def _day_mentions(
     out. A weekday without a known year keeps ``ref`` as its day (see :func:`extract_date`)."""
     out: list[tuple[str, int, dt.date]] = []
 
+    low = lead.lower()
+    if len(low) != len(lead):  # a letter whose lower case is longer: keep the offsets
+        low = lead
+
     def told(start: int, width: int) -> bool:
         before = lead[max(0, start - width):start]
-        return bool(_FUTURE_CUE.search(before) or _SAID_BEFORE.search(lead[max(0, start - 48):start]))
+        return bool(_FUTURE_CUE.search(before) or _SAID_BEFORE.search(low, max(0, start - 48), start))
 
     for start, _end, day, year_known in _date_mentions(lead):
         if not year_known and ref_year_known:
@@ -273,11 +275,11 @@ def _day_mentions(
         if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
             if not told(start, 40):
                 out.append(("explicit", start, day))
-    low = lead.lower()  # one of these words is in every weekday and relative day
+    # one of these words is in every weekday and relative day
     if not ("day" in low or "night" in low or "morning" in low or "afternoon" in low):
         return out
     for m in _WEEKDAY_MENTION.finditer(lead):
-        if not told(m.start(), 30) and not told(m.start(1), 30):
+        if not told(m.start(), 30):
             back = (ref.weekday() - _WEEKDAYS[m.group("wd").lower()]) % 7
             out.append(("weekday", m.start(), _shift(ref, -back) if ref_year_known else ref))
     for m in _RELATIVE_DAY.finditer(lead):
@@ -296,17 +298,15 @@ CONFIDENT_SPREAD_DAYS = 1
 _LATER_STEP = re.compile(
     r"\b(?:court|judge|trial|hearing|arraign\w*|indict\w*|charged|sentenc\w*|plead\w*"
     r"|pled|bail|bond|custody|arrest\w*|identif\w*|named|funeral|vigil|memorial|buried"
-    r"|anniversary|autopsy|appearance|remained|remains|still|reopen\w*|conference|charges)\b",
-    re.IGNORECASE,
-)
+    r"|anniversary|autopsy|appearance|remained|remains|still|reopen\w*|conference|charges)\b"
+)  # searched in lower case
 # The day itself and up to two words after it: "Wednesday news conference", "Tuesday's
 # arraignment", "May 25 hearing".
 _DAY_AFTER = re.compile(r"[\w,.' \t]{0,30}?(?:day|night|morning|afternoon|evening|\d)(?:'s)?\b"
                         r"(?:[ \t]+[a-z]+)?[ \t]+|")
-_AFTER_DAYS = re.compile(
+_AFTER_DAYS = re.compile(  # searched in lower case
     r"\b(?:\d+|a|one|two|three|four|five|six|several|few)[ \t]+(?:days?|weeks?|months?)"
-    r"[ \t]+(?:after|since|following)\b",
-    re.IGNORECASE,
+    r"[ \t]+(?:after|since|following)\b"
 )
 
 
@@ -321,6 +321,9 @@ def _confident(
     something that happened lies within :data:`CONFIDENT_SPREAD_DAYS` of it ("late Friday
     ... early Saturday" agree), none of them dates a later step of the story ("in court
     Monday"), and it places nothing vaguely in the past ("last week", "two days after")."""
+    low = lead.lower()  # the patterns are written in lower case
+    if len(low) != len(lead):  # a letter whose lower case is longer: keep the offsets
+        low = lead
     for kind, start, other in said:
         if kind == "weekday" and (ref - other).days > WEEKDAY_SURE_DAYS and not _LAST.match(
             lead, start
@@ -328,11 +331,15 @@ def _confident(
             return False  # a bare weekday most days back: the reference date may be off
         if abs((other - day).days) > CONFIDENT_SPREAD_DAYS:
             return False
-        if _LATER_STEP.search(lead[max(0, start - 40):start]) or _LATER_STEP.match(
-            lead, _DAY_AFTER.match(lead, start).end()
+        if _LATER_STEP.search(low, max(0, start - 40), start) or _LATER_STEP.match(
+            low, _DAY_AFTER.match(lead, start).end()
         ):
             return False  # "in court Monday", "a Wednesday news conference"
-    return not (_VAGUE_PAST.search(lead) or _AFTER_DAYS.search(lead))
+    return not (
+        (("week" in low or "month" in low or "year" in low or " ago" in low or "earlier" in low
+          or "before" in low) and _VAGUE_PAST.search(low))
+        or (("after" in low or "since" in low or "following" in low) and _AFTER_DAYS.search(low))
+    )
 
 
 STAMP_DAYS = 2
@@ -488,9 +495,13 @@ def block_address(body: str) -> tuple[int, frozenset[str]] | None:
     Lane": the block number and the street's words, directions left out, ordinals as
     digits), or None. Only an article that names one block number: a round-up of several
     shootings names several, and places none of them as *the* event's."""
-    if "block of" not in body:
-        return None
-    found = [(int(m.group(1)), m.group(2)) for m in _BLOCK.finditer(body)]
+    found = []
+    at = body.find(" block of ")
+    while at != -1:  # the pattern is tried only where "block of" stands: most texts lack it
+        m = _BLOCK.search(body, max(0, at - 7), at + 80)
+        if m is not None and m.start() <= at:
+            found.append((int(m.group(1)), m.group(2)))
+        at = body.find(" block of ", at + 10)
     if len({number for number, _ in found}) != 1:
         return None
     words = {w.lower().rstrip(".") for _, street in found for w in street.split()}
@@ -886,7 +897,7 @@ def extract_event_key(
     ``lower_words`` is ``lowercase_words(body)`` when the caller has it already (any set of
     words, such as the :class:`~dedup.vocabulary.LowerWords` of the token scan)."""
     date, ref = extract_date(body, published)
-    if date is not None and date.confident and title and _LATER_STEP.search(title):
+    if date is not None and date.confident and title and _LATER_STEP.search(title.lower()):
         # A headline about a later step ("Teen charged in ...", "Trial begins for ..."): the
         # day the lead names may be that step's, not the event's.
         date = EventDate(date.lo, date.hi, date.year_known, date.source)
