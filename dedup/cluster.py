@@ -20,7 +20,16 @@ import numpy as np
 from .copies import copy_rule
 from .corpus import Corpus
 from .documents import Progress, Skipped
-from .events import EventKey
+from .events import (
+    NO_SPAN,
+    SURE_CONFLICT_DAYS,
+    EventKey,
+    Span,
+    joined_span,
+    span_conflict,
+    spans_conflict,
+    sure_span,
+)
 from .pairs import PairTable, features
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, ClusterResult, Link
 from .scoring import PairFeatures, evidence
@@ -59,13 +68,16 @@ class UnionFind:
 
 def mergeable(
     average: float, groups_a: int, groups_b: int, best_pair: float,
-    cluster_threshold: float, pair_threshold: float,
+    cluster_threshold: float, pair_threshold: float, *, conflict: bool = False,
 ) -> bool:
     """The merge rule of story clusters, one for the batch and the crawler index: two
     clusters merge when the average score between them (pairs never compared count 0)
     reaches ``cluster_threshold``; two lone duplicate groups also need one pair scoring
-    ``pair_threshold``."""
-    if average < cluster_threshold:
+    ``pair_threshold``. Never when ``conflict``: an article of one states its event's date
+    with confidence and an article of the other states another, or they give block
+    addresses that cannot be one place (see :func:`dedup.events.span_conflict`), whatever
+    their texts share."""
+    if conflict or average < cluster_threshold:
         return False
     return not (groups_a == 1 and groups_b == 1 and best_pair < pair_threshold)
 
@@ -77,10 +89,16 @@ def average_linkage(
     scores: np.ndarray,
     cluster_threshold: float,
     pair_threshold: float,
+    spans: Sequence[Span] | None = None,
+    tolerance: int = SURE_CONFLICT_DAYS,
 ) -> tuple[UnionFind, list[tuple[int, int]]]:
     """Merge duplicate groups into stories; returns the story union-find and, per merge, the
     best document pair across it (the link that explains the merge). Pair ``k`` joins rows
-    ``left[k]`` and ``right[k]`` with score ``scores[k]``.
+    ``left[k]`` and ``right[k]`` with score ``scores[k]``. ``spans[i]`` is what row ``i``
+    states with confidence (:func:`dedup.events.sure_span`; nothing by default): two
+    clusters whose spans conflict (dates more than ``tolerance`` days apart, block addresses
+    that cannot be one place) never merge, so a story never holds two such articles, even
+    when a third links to both.
 
     Only groups with a pair of groups averaging ``cluster_threshold`` or more can ever merge:
     the average between two clusters is a weighted mean of the averages between their groups,
@@ -125,6 +143,15 @@ def average_linkage(
         best.setdefault(gb, {})[ga] = cand
     size = {root: stories.size[root] for root in total}
     groups = {root: 1 for root in total}  # duplicate groups per story
+    span: dict[int, Span] = {}  # story -> what it states with confidence, where anything
+    if spans is not None:
+        for row, days in enumerate(spans):
+            root = int(roots[row])
+            if days != NO_SPAN and root in total:
+                span[root] = joined_span(span.get(root, NO_SPAN), days)
+        for root, days in list(span.items()):
+            if span_conflict(days, days, tolerance):  # copies that disagree decide nothing
+                del span[root]
 
     def average(a: int, b: int) -> float:
         return total[a][b] / (size[a] * size[b])
@@ -142,7 +169,9 @@ def average_linkage(
         if -neg < cluster_threshold:
             break
         pair_score, i, j = best[a][b]
-        if not mergeable(-neg, groups[a], groups[b], pair_score, cluster_threshold, pair_threshold):
+        conflict = spans_conflict(span.get(a, NO_SPAN), span.get(b, NO_SPAN), tolerance)
+        if not mergeable(-neg, groups[a], groups[b], pair_score, cluster_threshold,
+                         pair_threshold, conflict=conflict):
             continue
         root = stories.union(a, b)
         gone = b if root == a else a
@@ -162,6 +191,8 @@ def average_linkage(
         best.pop(gone)
         size[root] = size.pop(gone) + size[root]
         groups[root] = groups.pop(gone) + groups[root]
+        if gone in span or root in span:
+            span[root] = joined_span(span.pop(gone, NO_SPAN), span.get(root, NO_SPAN))
         for k in total[root]:
             heapq.heappush(heap, (-average(root, k), min(root, k), max(root, k)))
     return stories, merges
@@ -178,6 +209,7 @@ class Growth:
     links: dict[int, list]  # its story's links to the others: root -> [sum, best pair]
     size: int
     copy_groups: int
+    span: Span = NO_SPAN  # what its story states with confidence (see events.sure_span)
 
 
 class StoryGraph:
@@ -196,9 +228,14 @@ class StoryGraph:
     before the ones that would have joined it otherwise (``benchmarks.engine`` measures it).
     """
 
-    def __init__(self, cluster_threshold: float, pair_threshold: float) -> None:
+    def __init__(
+        self, cluster_threshold: float, pair_threshold: float,
+        tolerance: int = SURE_CONFLICT_DAYS,
+    ) -> None:
         self.cluster_threshold = cluster_threshold
         self.pair_threshold = pair_threshold
+        self.tolerance = tolerance
+        self.span: dict[int, Span] = {}  # story -> what it states with confidence, if any
         self.group: list[int] = []  # row -> first row of its duplicate group
         self.story: list[int] = []  # row -> first row of its story
         self.group_members: dict[int, list[int]] = {}
@@ -209,12 +246,16 @@ class StoryGraph:
     def __len__(self) -> int:
         return len(self.story)
 
-    def plan(self, edges: dict[int, tuple[float, bool]]) -> Growth:
-        """What adding the next row with ``edges`` ({row: (score, is copy)}) would do; nothing
-        changes."""
+    def plan(
+        self, edges: dict[int, tuple[float, bool]], span: Span = NO_SPAN
+    ) -> Growth:
+        """What adding the next row with ``edges`` ({row: (score, is copy)}) and confident
+        facts ``span`` (:func:`dedup.events.sure_span`) would do; nothing changes."""
         row = len(self.story)
         groups = sorted({self.group[o] for o, (_, copy) in edges.items() if copy})
         joined = sorted({self.story[g] for g in groups})
+        for s in joined:  # the copies it joins come what may
+            span = joined_span(span, self.span.get(s, NO_SPAN))
         inside = set(joined)
         size = 1 + sum(len(self.story_members[s]) for s in joined)
         copy_groups = 1 + sum(self.copy_groups[s] for s in joined) - len(groups)
@@ -232,8 +273,9 @@ class StoryGraph:
             pick = None
             for s, (total, best) in acc.items():
                 average = total / (size * len(self.story_members[s]))
+                conflict = spans_conflict(span, self.span.get(s, NO_SPAN), self.tolerance)
                 if mergeable(average, copy_groups, self.copy_groups[s], best[0],
-                             self.cluster_threshold, self.pair_threshold):
+                             self.cluster_threshold, self.pair_threshold, conflict=conflict):
                     if pick is None or (average, -s) > (pick[0], -pick[1]):
                         pick = (average, s)
             if pick is None:
@@ -243,6 +285,7 @@ class StoryGraph:
             inside.add(s)
             size += len(self.story_members[s])
             copy_groups += self.copy_groups[s]
+            span = joined_span(span, self.span.get(s, NO_SPAN))
             del acc[s]
             for other, (total, best) in self.links[s].items():
                 if other not in inside:
@@ -250,7 +293,7 @@ class StoryGraph:
         stories = joined + merged
         return Growth(
             group=min([*groups, row]), story=min([*stories, row]), groups=groups,
-            stories=stories, links=acc, size=size, copy_groups=copy_groups,
+            stories=stories, links=acc, size=size, copy_groups=copy_groups, span=span,
         )
 
     def grow(self, growth: Growth) -> None:
@@ -276,6 +319,9 @@ class StoryGraph:
         for old in gone:
             self.copy_groups.pop(old, None)
             self.links.pop(old, None)
+            self.span.pop(old, None)
+        if growth.span != NO_SPAN:
+            self.span[growth.story] = growth.span
         self.copy_groups[growth.story] = growth.copy_groups
         self.links[growth.story] = growth.links
         for other, link in growth.links.items():
@@ -285,10 +331,16 @@ class StoryGraph:
             theirs[growth.story] = link
 
     def restore(self, group: list[int], story: list[int],
-                edges: Iterable[tuple[int, int, float]]) -> None:
-        """Take back a saved state: each row's group and story roots, and every scored pair
-        ``(row, other, score)``."""
+                edges: Iterable[tuple[int, int, float]],
+                spans: Sequence[Span] = ()) -> None:
+        """Take back a saved state: each row's group and story roots, every scored pair
+        ``(row, other, score)`` and each row's confident days (none where not given)."""
         self.group, self.story = list(group), list(story)
+        self.span = {}
+        for row, days in enumerate(spans):
+            if days != NO_SPAN:
+                root = self.story[row]
+                self.span[root] = joined_span(self.span.get(root, NO_SPAN), days)
         for roots, members in ((self.group, self.group_members), (self.story, self.story_members)):
             members.clear()
             for row, root in enumerate(roots):
@@ -317,17 +369,19 @@ def _add_link(links: dict[int, list], story: int, total: float, best: tuple) -> 
 def settle(
     n: int, left: np.ndarray, right: np.ndarray, scores: np.ndarray, is_copy: np.ndarray,
     cluster_threshold: float, pair_threshold: float,
+    spans: Sequence[Span] | None = None, tolerance: int = SURE_CONFLICT_DAYS,
 ) -> tuple[UnionFind, UnionFind, list[tuple[int, int]]]:
     """The one clustering rule, for the batch run (all documents) and for the crawler index
     (the documents a new article is connected to): duplicate groups are the connected
     components of the copy pairs (``is_copy``), and stories grow from them by
-    :func:`average_linkage`. Rows ``0..n-1`` must be in id order (ties between equal scores
+    :func:`average_linkage`, never joining confident dates that conflict (``spans``,
+    ``tolerance``). Rows ``0..n-1`` must be in id order (ties between equal scores
     go to the lower rows). Returns the copies, the stories and the merges."""
     copies = UnionFind(n)
     for k in np.flatnonzero(is_copy).tolist():
         copies.union(int(left[k]), int(right[k]))
     stories, merges = average_linkage(
-        copies, left, right, scores, cluster_threshold, pair_threshold
+        copies, left, right, scores, cluster_threshold, pair_threshold, spans, tolerance
     )
     return copies, stories, merges
 
@@ -400,6 +454,7 @@ def cluster_scored(
     _, stories, merges = settle(
         n, table.left, table.right, table.score, copy,
         config.cluster_threshold, config.same_event_threshold,
+        [sure_span(key) for key in keys],
     )
     links: list[Link] = []
     for k in np.flatnonzero(copy):

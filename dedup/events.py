@@ -103,6 +103,9 @@ class EventDate:
     hi: dt.date
     year_known: bool
     source: str  # "metadata", "dateline", "weekday", "explicit", "relative", "published"
+    # Whether the lead states this day as the event's without doubt (see extract_date): only
+    # then does a conflict with another confident date keep two articles apart.
+    confident: bool = field(default=False, compare=False)
 
     @property
     def exact(self) -> bool:
@@ -125,7 +128,7 @@ class EventDate:
         ``year_known``, and ``basis``: what placed it (see :func:`extract_date`)."""
         fmt = (lambda d: d.isoformat()) if self.year_known else (lambda d: d.strftime("--%m-%d"))
         return {"from": fmt(self.lo), "to": fmt(self.hi), "year_known": self.year_known,
-                "basis": self.source}
+                "basis": self.source, "confident": self.confident}
 
 
 def _mk(year: int | None, month: int, day: int) -> dt.date | None:
@@ -212,31 +215,14 @@ def extract_date(
     lead = _lead(body, dateline_end)
 
     if ref is not None:
-        # An explicit date in the lead that is not in the future of the reference.
-        for start, _end, day, year_known in _date_mentions(lead):
-            if not year_known and ref_year_known:
-                day = _with_year(day, ref.year) or day
-                if day > ref:
-                    day = _with_year(day, ref.year - 1) or day
-                year_known = True
-            if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
-                if not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
-                    return EventDate(day, day, year_known, "explicit"), ref
-        low = lead.lower()  # one of these words is in every weekday and relative day
-        day_word = "day" in low or "night" in low or "morning" in low or "afternoon" in low
-        m = _WEEKDAY_MENTION.search(lead) if day_word else None
-        if m and not _FUTURE_CUE.search(lead[max(0, m.start() - 30):m.start()]):
-            weekday = _WEEKDAYS[m.group("wd").lower()]
-            if ref_year_known:
-                back = (ref.weekday() - weekday) % 7
-                day = _shift(ref, -back)
-                return EventDate(day, day, True, "weekday"), ref
-            return EventDate(_shift(ref, -6), ref, False, "weekday"), ref
-        rel = _RELATIVE_DAY.search(lead) if day_word else None
-        if rel:
-            back = 1 if rel.group("rel").lower() in ("yesterday", "last night") else 0
-            day = _shift(ref, -back)
-            return EventDate(day, day, ref_year_known, "relative"), ref
+        said = _day_mentions(lead, ref, ref_year_known)
+        if said:
+            # An explicit date first, else a weekday, else a relative day (the first of each).
+            source, day = min(said, key=lambda m: (_KINDS.index(m[0]), m[1]))[0::2]
+            if source == "weekday" and not ref_year_known:
+                return EventDate(_shift(ref, -6), ref, False, "weekday"), ref
+            sure = ref_year_known and _confident(lead, day, ref, said)
+            return EventDate(day, day, ref_year_known, source, sure), ref
         source = "metadata" if from_metadata else "dateline"
         return EventDate(_shift(ref, -2), ref, ref_year_known, source), ref
     # No reference: only a full explicit date in the lead can say when.
@@ -244,6 +230,116 @@ def extract_date(
         if year_known and not _FUTURE_CUE.search(lead[max(0, start - 40):start]):
             return EventDate(day, day, True, "explicit"), None
     return None, None
+
+
+_KINDS = ("explicit", "weekday", "relative")
+# A day named right after a verb of saying or a stamp word is when something was said or
+# posted, not when the event happened: "prosecutors said Friday", "told reporters on Monday",
+# "Posted: Tuesday, July 28, 2015".
+_SAID_BEFORE = re.compile(  # searched in lower case (see _day_mentions)
+    r"(?:\b(?:said|says|say|told|tells|announced|announces|confirmed|confirms|reported"
+    r"|reports|added|stated|posted|published|updated)\b(?:[ \t]+[\w.'-]+){0,2}?"
+    r"[ \t,:]+(?:on[ \t]+|\(?)?(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?[ \t]+)?)$"
+)
+# The lead places the event vaguely beside the day it names ("shot last week ... charged on
+# Monday"): the named day may belong to a later step of the story.
+_VAGUE_PAST = re.compile(  # searched in lower case
+    r"\b(?:last|earlier this|previous|past)[ \t]+(?:week|month|weekend|year)\b"
+    r"|\b(?:days|weeks|months)[ \t]+(?:ago|earlier|before)\b|\bover the weekend\b"
+)
+
+
+def _day_mentions(
+    lead: str, ref: dt.date, ref_year_known: bool
+) -> list[tuple[str, int, dt.date]]:
+    """(kind, position, day) of each day the lead names for something that happened: explicit
+    dates at most 31 days before ``ref``, weekdays and relative days ("yesterday") resolved
+    against it; days announced for the future or named as when something was said are left
+    out. A weekday without a known year keeps ``ref`` as its day (see :func:`extract_date`)."""
+    out: list[tuple[str, int, dt.date]] = []
+
+    low = lead.lower()
+    if len(low) != len(lead):  # a letter whose lower case is longer: keep the offsets
+        low = lead
+
+    def told(start: int, width: int) -> bool:
+        before = lead[max(0, start - width):start]
+        return bool(_FUTURE_CUE.search(before) or _SAID_BEFORE.search(low, max(0, start - 48), start))
+
+    for start, _end, day, year_known in _date_mentions(lead):
+        if not year_known and ref_year_known:
+            day = _with_year(day, ref.year) or day
+            if day > ref:
+                day = _with_year(day, ref.year - 1) or day
+            year_known = True
+        if year_known == ref_year_known and day <= ref and (ref - day).days <= 31:
+            if not told(start, 40):
+                out.append(("explicit", start, day))
+    # one of these words is in every weekday and relative day
+    if not ("day" in low or "night" in low or "morning" in low or "afternoon" in low):
+        return out
+    for m in _WEEKDAY_MENTION.finditer(lead):
+        if not told(m.start(), 30):
+            back = (ref.weekday() - _WEEKDAYS[m.group("wd").lower()]) % 7
+            out.append(("weekday", m.start(), _shift(ref, -back) if ref_year_known else ref))
+    for m in _RELATIVE_DAY.finditer(lead):
+        if not told(m.start(), 30):
+            back = 1 if m.group("rel").lower() in ("yesterday", "last night") else 0
+            out.append(("relative", m.start(), _shift(ref, -back)))
+    return out
+
+
+CONFIDENT_SPREAD_DAYS = 1
+
+
+# A day named for a later step of a story (a court hearing, an arrest, a funeral, a name
+# released) dates that step, not the event it follows: "faced a judge Tuesday", "in court
+# today", "was identified Monday", "two days after".
+_LATER_STEP = re.compile(
+    r"\b(?:court|judge|trial|hearing|arraign\w*|indict\w*|charged|sentenc\w*|plead\w*"
+    r"|pled|bail|bond|custody|arrest\w*|identif\w*|named|funeral|vigil|memorial|buried"
+    r"|anniversary|autopsy|appearance|remained|remains|still|reopen\w*|conference|charges)\b"
+)  # searched in lower case
+# The day itself and up to two words after it: "Wednesday news conference", "Tuesday's
+# arraignment", "May 25 hearing".
+_DAY_AFTER = re.compile(r"[\w,.' \t]{0,30}?(?:day|night|morning|afternoon|evening|\d)(?:'s)?\b"
+                        r"(?:[ \t]+[a-z]+)?[ \t]+|")
+_AFTER_DAYS = re.compile(  # searched in lower case
+    r"\b(?:\d+|a|one|two|three|four|five|six|several|few)[ \t]+(?:days?|weeks?|months?)"
+    r"[ \t]+(?:after|since|following)\b"
+)
+
+
+WEEKDAY_SURE_DAYS = 3
+_LAST = re.compile(r"last\b", re.IGNORECASE)
+
+
+def _confident(
+    lead: str, day: dt.date, ref: dt.date, said: list[tuple[str, int, dt.date]]
+) -> bool:
+    """Whether the lead states ``day`` as the event's without doubt: every day it names for
+    something that happened lies within :data:`CONFIDENT_SPREAD_DAYS` of it ("late Friday
+    ... early Saturday" agree), none of them dates a later step of the story ("in court
+    Monday"), and it places nothing vaguely in the past ("last week", "two days after")."""
+    low = lead.lower()  # the patterns are written in lower case
+    if len(low) != len(lead):  # a letter whose lower case is longer: keep the offsets
+        low = lead
+    for kind, start, other in said:
+        if kind == "weekday" and (ref - other).days > WEEKDAY_SURE_DAYS and not _LAST.match(
+            lead, start
+        ):
+            return False  # a bare weekday most days back: the reference date may be off
+        if abs((other - day).days) > CONFIDENT_SPREAD_DAYS:
+            return False
+        if _LATER_STEP.search(low, max(0, start - 40), start) or _LATER_STEP.match(
+            low, _DAY_AFTER.match(lead, start).end()
+        ):
+            return False  # "in court Monday", "a Wednesday news conference"
+    return not (
+        (("week" in low or "month" in low or "year" in low or " ago" in low or "earlier" in low
+          or "before" in low) and _VAGUE_PAST.search(low))
+        or (("after" in low or "since" in low or "following" in low) and _AFTER_DAYS.search(low))
+    )
 
 
 STAMP_DAYS = 2
@@ -283,8 +379,23 @@ def _own_date(body: str, ref: dt.date) -> tuple[int, dt.date, bool] | None:
 
 
 def _lead(body: str, start: int = 0) -> str:
-    """The first two sentences after the dateline: where news states what happened when."""
+    """The first two sentences after the dateline: where news states what happened when.
+    Photo captions above the story (a paragraph that ends with its credit: "(Photo: David
+    Guralnick / The Detroit News)", "(Dan Coyro -- Santa Cruz Sentinel)") are not its lead:
+    they date the picture."""
+    while True:
+        m = _CAPTION.match(body, start)
+        if m is None:
+            break
+        start = m.end()
     return first_sentences(body[start:start + 700], 2)
+
+
+_CAPTION = re.compile(
+    r"[ \t\n]*[^\n]{0,600}\((?:[^()\n]*(?:photo|/|--|\u2014|\||getty|staff|file)[^()\n]*)\)"
+    r"[^\n\w]{0,12}(?:buy photo)?[ \t]*\n",
+    re.IGNORECASE,
+)
 
 
 def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> tuple[str, str]:
@@ -311,6 +422,97 @@ def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> t
             if side.exact and side.year_known:
                 return kind, side.label()
     return kind, EventDate(lo, hi, a.year_known and b.year_known, "shared").label()
+
+
+class Span(NamedTuple):
+    """What a story states with confidence: the latest first day and the earliest last day
+    of its members' confident event dates (day numbers), and the block addresses they give
+    (:func:`block_address`)."""
+
+    lo: int
+    hi: int
+    blocks: frozenset[tuple[int, frozenset[str]]] = frozenset()
+
+
+NO_SPAN = Span(-(1 << 40), 1 << 40)
+# Two confident dates further apart than this keep their articles apart (see sure_span). Wider
+# than the scoring tolerance: a shooting "late Friday" is "early Saturday" elsewhere, and a
+# weekday resolved against a publication date stamped a day late moves with it. Chosen on
+# GVA and GVC, checked on ECB+ (docs/event-key.md).
+SURE_CONFLICT_DAYS = 3
+
+
+def sure_span(key: EventKey) -> Span:
+    """What ``key`` states with confidence: the first and last day number of a confident
+    event date (:attr:`EventDate.confident`) and its block address, or :data:`NO_SPAN`,
+    which conflicts with nothing. Story clusters join their members' spans
+    (:func:`joined_span`); two conflict as :func:`span_conflict` says."""
+    d = key.date
+    days = (d.lo.toordinal(), d.hi.toordinal()) if (
+        d is not None and d.confident and d.year_known) else NO_SPAN[:2]
+    blocks = frozenset((key.block,)) if key.block is not None else frozenset()
+    return Span(days[0], days[1], blocks)
+
+
+def joined_span(a: Span, b: Span) -> Span:
+    """The span of a cluster made of two: the latest first day, the earliest last day, and
+    the block addresses of both."""
+    return Span(max(a.lo, b.lo), min(a.hi, b.hi), a.blocks | b.blocks)
+
+
+def span_conflict(a: Span, b: Span, tolerance: int) -> str | None:
+    """Why no article of one cluster may join an article of the other, whatever their texts
+    share, or None: ``"dates"`` when they hold confident dates more than ``tolerance`` days
+    apart, ``"address"`` when they give block addresses that cannot be one place
+    (:func:`blocks_conflict`)."""
+    if max(a.lo, b.lo) - min(a.hi, b.hi) > tolerance:
+        return "dates"
+    if a.blocks and b.blocks and any(
+        blocks_conflict(x, y) for x in a.blocks for y in b.blocks
+    ):
+        return "address"
+    return None
+
+
+def spans_conflict(a: Span, b: Span, tolerance: int) -> bool:
+    """Whether :func:`span_conflict` finds a conflict."""
+    return span_conflict(a, b, tolerance) is not None
+
+
+# "the 1400 block of Briarcrest Lane": how local news in the US places an incident.
+_BLOCK = re.compile(r"\b(\d{2,6}) block of ((?:[A-Z0-9][\w.'-]*[ ]?){1,4})")
+_STREET_NOISE = frozenset({
+    "north", "south", "east", "west", "n", "s", "e", "w", "ne", "nw", "se", "sw",
+    "northeast", "northwest", "southeast", "southwest",
+})
+_ORDINALS = {"first": "1st", "second": "2nd", "third": "3rd", "fourth": "4th", "fifth": "5th",
+             "sixth": "6th", "seventh": "7th", "eighth": "8th", "ninth": "9th", "tenth": "10th"}
+BLOCK_NEAR = 100
+
+
+def block_address(body: str) -> tuple[int, frozenset[str]] | None:
+    """The block address an article places its story at ("the 1400 block of Briarcrest
+    Lane": the block number and the street's words, directions left out, ordinals as
+    digits), or None. Only an article that names one block number: a round-up of several
+    shootings names several, and places none of them as *the* event's."""
+    found = []
+    at = body.find(" block of ")
+    while at != -1:  # the pattern is tried only where "block of" stands: most texts lack it
+        m = _BLOCK.search(body, max(0, at - 7), at + 80)
+        if m is not None and m.start() <= at:
+            found.append((int(m.group(1)), m.group(2)))
+        at = body.find(" block of ", at + 10)
+    if len({number for number, _ in found}) != 1:
+        return None
+    words = {w.lower().rstrip(".") for _, street in found for w in street.split()}
+    return found[0][0], frozenset(_ORDINALS.get(w, w) for w in words) - _STREET_NOISE
+
+
+def blocks_conflict(a: tuple[int, frozenset[str]], b: tuple[int, frozenset[str]]) -> bool:
+    """Two block addresses that cannot be one place: block numbers more than
+    :data:`BLOCK_NEAR` apart and no street word in common (a misspelt street keeps its
+    number, and "Northwest 7th Lane" its "7th")."""
+    return abs(a[0] - b[0]) > BLOCK_NEAR and not a[1] & b[1]
 
 
 def _md(day: dt.date) -> dt.date:
@@ -344,6 +546,12 @@ _NOT_NAMES = {
     "october", "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep",
     "sept", "oct", "nov", "dec", "police", "news", "photo", "video", "update", "breaking",
     "read", "click", "image", "getty", "images", "reuters", "ap", "afp", "pti", "ians",
+    # page chrome around the story, never anyone's name ("Email", "Print", "Live")
+    "email", "print", "live", "share", "comments", "comment", "twitter", "facebook", "maps",
+    "watch", "follow", "subscribe", "advertisement", "copyright", "related", "gallery",
+    # name suffixes: the surname is the word before ("Paul Kendall Jr.")
+    "jr", "sr", "ii", "iii",
+    "eve",  # "New Year's Eve", "Christmas Eve"
 }
 # Words in _TITLES that open sentences rather than name anyone.
 _NOT_TITLES = {"said", "says", "told", "according", "when", "after", "before", "while", "but",
@@ -366,6 +574,12 @@ _ORG_WORDS = frozenset({
     # newsroom words of bylines and mastheads ("By Tri-City Gazette Staff", "News Desk")
     "desk", "staff", "correspondent", "correspondents", "reporter", "reporters",
     "editor", "editors", "gazette", "observer", "chronicle", "stories", "dispatch", "courier",
+    # streets and addresses ("Las Vegas Boulevard", "Holly Ave"): places, never people
+    "boulevard", "blvd", "ave", "av", "rd", "st", "ln", "ct", "pkwy", "parkway", "circle",
+    "terrace", "trail", "lane", "drive", "plaza", "square", "crossing",
+    # named places of a town ("Mount Sinai", "Kenwood Heights", "Crime Stoppers")
+    "heights", "gardens", "hills", "falls", "creek", "township", "parish", "village",
+    "manor", "estates", "academy", "inn", "motel", "mount", "mt", "fort", "stoppers", "co",
 })
 _NAME_TOKEN = r"(?:[A-Z][a-z]{0,2}\.|[A-Z][\w'-]*)"
 # A run never starts with a word that opens sentences but names nobody ("The", "In", "May"):
@@ -422,6 +636,8 @@ class EventKey:
     place_parents: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
     names: dict[str, str] = field(default_factory=dict, compare=False)
     dateline_place: str | None = None
+    # The one block address the article gives (see block_address).
+    block: tuple[int, frozenset[str]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The key as people read it: the date interval, the people and organisations, the
@@ -681,6 +897,10 @@ def extract_event_key(
     ``lower_words`` is ``lowercase_words(body)`` when the caller has it already (any set of
     words, such as the :class:`~dedup.vocabulary.LowerWords` of the token scan)."""
     date, ref = extract_date(body, published)
+    if date is not None and date.confident and title and _LATER_STEP.search(title.lower()):
+        # A headline about a later step ("Teen charged in ...", "Trial begins for ..."): the
+        # day the lead names may be that step's, not the event's.
+        date = EventDate(date.lo, date.hi, date.year_known, date.source)
     # News puts who, where and when first (the inverted pyramid): names are read from the
     # headline and the opening of the body only, which also bounds the cost per article.
     head = body[:LEAD_CHARS]
@@ -738,4 +958,5 @@ def extract_event_key(
         place_parents={k: frozenset(v) for k, v in ex.parents.items() if k in ex.places},
         names=ex.names,
         dateline_place=dateline_place,
+        block=block_address(body),
     )

@@ -12,6 +12,7 @@ Nothing here decides anything: every verdict is the pipeline's.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
@@ -25,6 +26,7 @@ from .config import Config
 from .copies import MIN_CONTAINED_SHINGLES, MIN_LEAD_COSINE, copy_rule
 from .documents import Document, Progress, Skipped
 from .errors import InputError
+from .events import NO_SPAN, SURE_CONFLICT_DAYS, Span, joined_span, span_conflict, sure_span
 from .fingerprint import pair_containments
 from .pairs import features, pair_measures, score_candidates, score_pairs
 from .pipeline import build_corpus, checked_arguments, gc_paused, scored_keys
@@ -208,7 +210,7 @@ def explain_pair(
         "score": scores["score"],
         "threshold": config.same_event_threshold,
     }
-    clustering = _placement(result, a, b, table, row, config)
+    clustering = _placement(result, a, b, table, row, config, keys)
     return Explanation(
         a=_side(result, a), b=_side(result, b),
         verdict=_verdict(clustering, candidates, copy, event),
@@ -230,11 +232,12 @@ def _side(result: ClusterResult, doc_id: str) -> dict[str, Any]:
 
 
 def _placement(
-    result: ClusterResult, a: str, b: str, table: Any, row: dict[str, int], config: Config
+    result: ClusterResult, a: str, b: str, table: Any, row: dict[str, int], config: Config,
+    keys: Sequence[Any],
 ) -> dict[str, Any]:
-    """Where the clustering put ``a`` and ``b``: the chain of links joining them, or the
-    average score between their two stories (``table``: the scored candidate pairs, rows
-    numbered as ``row``)."""
+    """Where the clustering put ``a`` and ``b``: the chain of links joining them, or what
+    kept their two stories apart: confident dates that conflict, else the average score
+    between them (``table``: the scored candidate pairs, rows numbered as ``row``)."""
     of = result.cluster_of()
     ca, cb = of[a], of[b]
     out: dict[str, Any] = {"same_cluster": ca.id == cb.id, "same_group": False, "path": [],
@@ -257,7 +260,17 @@ def _placement(
     average = float(scores.sum()) / pairs
     best = float(scores.max()) if len(scores) else None
     single_texts = len(ca.groups) == 1 and len(cb.groups) == 1
-    if average < config.cluster_threshold:
+    span_a, span_b = (_story_span([keys[row[m]] for m in c.members]) for c in (ca, cb))
+    dates = addresses = None
+    conflict = span_conflict(span_a, span_b, SURE_CONFLICT_DAYS)
+    if conflict == "dates":
+        held_by = "dates"  # each story states its date with confidence, and they conflict
+        dates = {"a": _span_label(span_a), "b": _span_label(span_b),
+                 "tolerance_days": SURE_CONFLICT_DAYS}
+    elif conflict == "address":
+        held_by = "address"  # each story gives a block address, and they cannot be one
+        addresses = {"a": _blocks_label(span_a), "b": _blocks_label(span_b)}
+    elif average < config.cluster_threshold:
         held_by = "average"  # the stories' average score stays below the cluster threshold
     elif single_texts and (best is None or best < config.same_event_threshold):
         held_by = "pair"  # two single texts need one pair at the same-event threshold
@@ -268,7 +281,27 @@ def _placement(
         "best": None if best is None else round(best, 3), "single_texts": single_texts,
         "held_apart_by": held_by,
     })
+    if dates is not None:
+        out["dates"] = dates
+    if addresses is not None:
+        out["addresses"] = addresses
     return out
+
+
+def _story_span(keys: Sequence[Any]) -> Span:
+    span = NO_SPAN
+    for key in keys:
+        span = joined_span(span, sure_span(key))
+    return span
+
+
+def _span_label(span: Span) -> str:
+    lo, hi = (dt.date.fromordinal(d).isoformat() for d in span[:2])
+    return lo if lo == hi else f"{lo}..{hi}"
+
+
+def _blocks_label(span: Span) -> list[str]:
+    return sorted(f"{number} block of {' '.join(sorted(words))}" for number, words in span.blocks)
 
 
 def _path(links: list[Link], cluster: Cluster, a: str, b: str, kinds: set[str]) -> list[Link]:
@@ -325,7 +358,16 @@ def _verdict(
         return {"relation": "apart", "why": why}
     not_copies = (f"compared; not copies (jaccard {copy['jaccard']:.3f}, containment "
                   f"{copy['containment']:.3f} < {copy['threshold']})")
-    if clustering["held_apart_by"] == "average":
+    if clustering["held_apart_by"] == "dates":
+        dates = clustering["dates"]
+        why = (f"{not_copies}; kept apart by their dates: each story states its event's date "
+               f"with confidence, {dates['a']} ≠ {dates['b']} (more than "
+               f"{dates['tolerance_days']} days apart)")
+    elif clustering["held_apart_by"] == "address":
+        places = clustering["addresses"]
+        why = (f"{not_copies}; kept apart by their addresses: "
+               f"{', '.join(places['a'])} ≠ {', '.join(places['b'])}")
+    elif clustering["held_apart_by"] == "average":
         why = (f"{not_copies}; the average score between their stories, "
                f"{clustering['average']:.3f} over {clustering['pairs']} document pairs, is below "
                f"the cluster threshold {clustering['cluster_threshold']}")

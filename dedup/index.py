@@ -46,7 +46,7 @@ from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
-from .events import EventKey, drop_common_names
+from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import estimate_jaccard, pair_containments, shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
@@ -244,7 +244,7 @@ class DedupIndex:
         e = decode_entry(entry)
         with self._lock:
             row = len(self._corpus.records)
-            growth = self._grow(e["edges"])
+            growth = self._grow(e["edges"], e["record"].key)
             self._corpus.restore_counts(e["record"], e["terms"], e["heads"], e["signature"],
                                         e["shingles"], e["lower"])
             self._index_row(row, e["record"], e["signature"], e["shingles"], alive=True)
@@ -406,7 +406,7 @@ class DedupIndex:
                 np.array([same]), np.array([jaccard]), containment[k:k + 1], shorter[k:k + 1],
                 np.array([head_cosine]), self.config)[0]))
             edges[row], feats[row] = Edge(f.event_score, jaccard, copy), f
-        return _Plan(edges, feats, self._grow(edges))
+        return _Plan(edges, feats, self._grow(edges, a.record.key))
 
     def _containments(self, a: Analysis, sig: np.ndarray, rows: list[int]
                       ) -> tuple[np.ndarray, np.ndarray]:
@@ -423,9 +423,11 @@ class DedupIndex:
             prints[:, :width], prints[:, width:], counts, np.zeros(len(rows), dtype=np.int64),
             others)
 
-    def _grow(self, edges: dict[int, Edge]) -> Growth:
-        """How the next row, with ``edges``, grows the groups and stories."""
-        return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()})
+    def _grow(self, edges: dict[int, Edge], key: EventKey) -> Growth:
+        """How the next row, with ``edges`` and event key ``key``, grows the groups and
+        stories (never joining confident dates that conflict: :func:`dedup.events.sure_span`)."""
+        return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()},
+                                  sure_span(key))
 
     def _features(self, key: EventKey, other: EventKey, jaccard: float, cosine: float,
                   head_cosine: float, *, query: bool) -> PairFeatures:
@@ -588,7 +590,8 @@ class DedupIndex:
         for row, other, edge in state.edges:
             index._edges[row][other] = index._edges[other][row] = edge
         index._stories.restore([r.group for r in state.rows], [r.story for r in state.rows],
-                               [(row, other, edge.score) for row, other, edge in state.edges])
+                               [(row, other, edge.score) for row, other, edge in state.edges],
+                               [sure_span(r.record.key) for r in state.rows])
         return index
 
 

@@ -110,7 +110,7 @@ def _date_json(d: EventDate | None) -> Any:
     if d is None:
         return None
     return {"lo": d.lo.isoformat(), "hi": d.hi.isoformat(), "year_known": d.year_known,
-            "source": d.source}
+            "source": d.source, "confident": d.confident}
 
 
 def _key_json(key: EventKey) -> dict[str, Any]:
@@ -121,6 +121,7 @@ def _key_json(key: EventKey) -> dict[str, Any]:
         "venue": key.venue,
         "place_parents": {k: sorted(v) for k, v in key.place_parents.items()},
         "names": key.names, "dateline_place": key.dateline_place,
+        "block": [key.block[0], sorted(key.block[1])] if key.block else None,
     }
 
 
@@ -150,7 +151,8 @@ def record_from(data: dict[str, Any]) -> Prepared:
 def _key_from(data: dict[str, Any]) -> EventKey:
     d = data["date"]
     date = None if d is None else EventDate(
-        dt.date.fromisoformat(d["lo"]), dt.date.fromisoformat(d["hi"]), d["year_known"], d["source"]
+        dt.date.fromisoformat(d["lo"]), dt.date.fromisoformat(d["hi"]), d["year_known"], d["source"],
+        d.get("confident", False),  # files saved before confidence was kept: none confident
     )
     return EventKey(
         date=date,
@@ -159,6 +161,7 @@ def _key_from(data: dict[str, Any]) -> EventKey:
         places=frozenset(data["places"]), venue=data["venue"],
         place_parents={k: frozenset(v) for k, v in data["place_parents"].items()},
         names=dict(data["names"]), dateline_place=data["dateline_place"],
+        block=(data["block"][0], frozenset(data["block"][1])) if data.get("block") else None,
     )
 
 

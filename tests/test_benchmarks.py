@@ -287,3 +287,14 @@ def test_syndication_set_from_labeled_data_keeps_gold_events() -> None:
         assert synd.stories[doc.id] == f"gvc-dev:{gvc.stories[base]}"
         if originals[base].published:
             assert doc.published is not None and doc.published >= originals[base].published
+
+
+def test_densest_month_is_the_month_most_records_were_published_in() -> None:
+    from benchmarks.labeled import densest_month
+
+    records = [{"id": "a", "date": "2016-04-02"}, {"id": "b", "date": "2016-05-01"},
+               {"id": "c", "published": "2016-05-09"}, {"id": "d"},
+               {"id": "e", "date": "2016-04-30"}]
+    month, members = densest_month(records)
+    assert month == "2016-04" and [r["id"] for r in members] == ["a", "e"]  # tie: earlier
+    assert densest_month([{"id": "x"}]) is None

@@ -463,3 +463,150 @@ def test_a_story_graph_restored_from_its_pairs_is_the_same(seed: int) -> None:
     assert again.copy_groups == graph.copy_groups
     assert {a: {b: round(t, 9) for b, (t, _) in linked.items()} for a, linked in again.links.items()} \
         == {a: {b: round(t, 9) for b, (t, _) in linked.items()} for a, linked in graph.links.items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Confident dates that conflict: never one story, even when a third article links to both
+
+
+def test_mergeable_refuses_a_conflict_whatever_the_score() -> None:
+    from dedup.cluster import mergeable
+
+    assert mergeable(0.9, 1, 1, 0.9, 0.25, 0.4)
+    assert not mergeable(0.9, 1, 1, 0.9, 0.25, 0.4, conflict=True)
+
+
+def _days(*days: int | None) -> list[tuple[int, int]]:
+    from dedup.events import NO_SPAN, Span
+
+    return [NO_SPAN if d is None else Span(d, d) for d in days]
+
+
+def test_average_linkage_does_not_chain_across_a_date_conflict() -> None:
+    # 0 and 2 state dates ten days apart; 1 (no confident date) links strongly to both.
+    triples = [(0, 1, 0.9), (1, 2, 0.9), (0, 2, 0.5)]
+    left, right, scores = (np.array(col) for col in zip(*triples))
+    free, _ = average_linkage(UnionFind(3), left, right, scores, 0.25, 0.4)
+    assert free.find(0) == free.find(2)
+    stories, _ = average_linkage(UnionFind(3), left, right, scores, 0.25, 0.4,
+                                 _days(100, None, 110), 3)
+    assert stories.find(0) != stories.find(2)
+    assert stories.find(1) in (stories.find(0), stories.find(2))
+
+
+def test_story_graph_keeps_the_batch_rule_for_dates() -> None:
+    from dedup.cluster import StoryGraph
+
+    graph = StoryGraph(0.25, 0.4, tolerance=3)
+    spans = _days(100, None, 110)
+    graph.grow(graph.plan({}, spans[0]))
+    graph.grow(graph.plan({0: (0.9, False)}, spans[1]))
+    graph.grow(graph.plan({0: (0.5, False), 1: (0.9, False)}, spans[2]))
+    assert graph.story[0] != graph.story[2]
+    again = StoryGraph(0.25, 0.4, tolerance=3)
+    again.restore(graph.group, graph.story, [(1, 0, 0.9), (2, 0, 0.5), (2, 1, 0.9)], spans)
+    assert again.span == graph.span
+    assert not again.plan({0: (0.9, False), 2: (0.9, False)}, spans[1]).stories == [
+        graph.story[0], graph.story[2]]
+
+
+def test_copies_join_even_when_their_dates_disagree() -> None:
+    from dedup.cluster import StoryGraph
+
+    graph = StoryGraph(0.25, 0.4, tolerance=3)
+    spans = _days(100, 110)
+    graph.grow(graph.plan({}, spans[0]))
+    graph.grow(graph.plan({0: (0.9, True)}, spans[1]))
+    assert graph.group[1] == graph.group[0]
+
+
+# Three write-ups: a (shot "on Friday night"), c (shot "on Monday night", ten days later)
+# and b (no day of its own) that shares names with both.
+_CHAIN = [
+    ("a", "Marcus Delgado shot dead on Carrow Street", "2016-04-23",
+     "Marcus Delgado, 24, was shot and killed on Carrow Street in Hollowbrook on Friday night. "
+     "Detective Alana Whitcombe said the gunman fled in a grey sedan."),
+    ("b", "Hollowbrook police seek gunman in Carrow Street killing", "2016-04-30",
+     "Police in Hollowbrook are still looking for the gunman who killed Marcus Delgado on "
+     "Carrow Street. Whitcombe asked witnesses to call the tip line about the grey sedan."),
+    ("c", "Marcus Delgado wounded in Carrow Street shooting", "2016-05-03",
+     "Marcus Delgado, 24, was shot and wounded on Carrow Street in Hollowbrook on Monday night. "
+     "Detective Alana Whitcombe said a grey sedan was seen leaving."),
+]
+
+
+def _chain_docs():
+    from dedup import Document
+
+    return [Document(id=i, title=t, published=p, text=x) for i, t, p, x in _CHAIN]
+
+
+def test_batch_and_index_never_join_confident_dates_that_conflict() -> None:
+    from dedup import DedupIndex, cluster_documents
+
+    result = cluster_documents(_chain_docs())
+    of = result.cluster_of()
+    assert of["a"].id != of["c"].id
+    index = DedupIndex()
+    verdicts = index.add_many(_chain_docs())
+    assert verdicts[2].story != verdicts[0].story
+
+
+def test_explain_names_the_date_conflict_that_kept_two_apart() -> None:
+    from dedup.explain import explain_pair
+
+    e = explain_pair(_chain_docs(), "a", "c")
+    assert e.clustering["held_apart_by"] == "dates"
+    assert e.clustering["dates"] == {"a": "2016-04-22", "b": "2016-05-02", "tolerance_days": 3}
+    assert "kept apart by their dates" in e.verdict["why"]
+
+
+def test_two_block_addresses_that_cannot_be_one_place_keep_two_stories_apart() -> None:
+    from dedup import Document, cluster_documents
+    from dedup.explain import explain_pair
+
+    docs = [
+        Document(id="lancer", title="Boy shot in Portsmouth", published="2016-02-28",
+                 text="PORTSMOUTH, Va. - A 7-year-old boy was shot in the 700 block of Lancer "
+                      "Drive on Sunday morning. Detective Misty Holloway said his mother drove "
+                      "him to Maryview Medical Center."),
+        Document(id="moregate", title="Juvenile shot in the leg in Portsmouth",
+                 published="2016-02-28",
+                 text="PORTSMOUTH, Va. - A juvenile was shot in the leg in the 4200 block of "
+                      "Moregate Lane on Sunday morning. Detective Misty Holloway said he was "
+                      "taken to Maryview Medical Center."),
+    ]
+    of = cluster_documents(docs).cluster_of()
+    assert of["lancer"].id != of["moregate"].id
+    e = explain_pair(docs, "lancer", "moregate")
+    assert e.clustering["held_apart_by"] == "address"
+    assert e.clustering["addresses"] == {"a": ["700 block of drive lancer"],
+                                         "b": ["4200 block of lane moregate"]}
+    assert "kept apart by their addresses" in e.verdict["why"]
+
+
+def test_a_saved_index_keeps_what_its_stories_state_with_confidence(tmp_path) -> None:
+    from dedup import DedupIndex
+
+    index = DedupIndex()
+    index.add_many(_chain_docs()[:1])
+    index.save(tmp_path / "index.dedup")
+    again = DedupIndex.load(tmp_path / "index.dedup")
+    assert again._stories.span == index._stories.span != {}
+    key = again._corpus.records[0].key
+    assert key.date.confident and key.date.lo.isoformat() == "2016-04-22"
+    # the article that states another day still cannot join the loaded story
+    verdict = again.add(_chain_docs()[2])
+    assert verdict.story != "a"
+
+
+def test_a_block_address_survives_a_saved_record() -> None:
+    from dedup import Document
+    from dedup.analysis import prepare
+    from dedup.store import record_from, record_json
+
+    record = prepare(Document(id="x", title="Boy shot", published="2016-02-28",
+                              text="A boy was shot in the 700 block of Lancer Drive on Sunday."))
+    again = record_from(record_json(record))
+    assert again.key.block == record.key.block == (700, frozenset({"lancer", "drive"}))
+    assert again.key.date.confident == record.key.date.confident

@@ -411,3 +411,123 @@ def test_with_people_equals_dataclasses_replace() -> None:
     assert fewer == replace(key, people=frozenset({"lavrov"}))
     assert fewer.names == key.names and fewer.place_parents == key.place_parents
     assert key.people == {"jaishankar", "lavrov"}  # the original is untouched
+
+
+# --------------------------------------------------------------------------------------------
+# Confident event dates: only these keep two articles apart (see dedup.events.sure_span)
+
+
+def test_a_weekday_for_what_happened_is_confident() -> None:
+    k = key("A man was shot and killed on Friday night outside a bar, police said.",
+            "2016-04-23")
+    assert (k.date.lo, k.date.source, k.date.confident) == (day(2016, 4, 22), "weekday", True)
+
+
+def test_a_day_named_as_when_it_was_said_is_not_the_event_date() -> None:
+    # "prosecutors said Friday" dates the statement; the shooting was "late Tuesday".
+    k = key("A man shot his partner before setting the house on fire, prosecutors said Friday. "
+            "The family died after the shooting late Tuesday.", "2015-09-04")
+    assert k.date.lo == day(2015, 9, 1)
+
+
+def test_days_that_disagree_make_the_date_unsure() -> None:
+    k = key("A teen was arrested on Monday in the shooting of a man on Thursday.", "2016-03-08")
+    assert k.date.confident is False
+
+
+def test_a_day_of_a_later_step_is_not_confident() -> None:
+    for body in ("The suspect in the shooting made his first appearance in court Monday.",
+                 "A man charged in the killing of his neighbor faced a judge Tuesday.",
+                 "The girl who was shot was identified Monday by the medical examiner."):
+        assert key(body, "2016-03-08").date.confident is False, body
+
+
+def test_a_vague_past_makes_the_date_unsure() -> None:
+    k = key("The man shot last week was charged with assault on Monday.", "2016-03-08")
+    assert k.date.confident is False
+    k = key("The hall stayed closed Wednesday, two days after a gunman opened fire.", "2013-02-13")
+    assert k.date.confident is False
+
+
+def test_a_headline_about_a_later_step_makes_the_date_unsure() -> None:
+    k = key("A man was shot on Friday night outside a bar.", "2016-04-23",
+            title="Teen charged in bar shooting")
+    assert k.date.lo == day(2016, 4, 22) and k.date.confident is False
+
+
+def test_a_bare_weekday_many_days_back_is_not_confident() -> None:
+    # Published on a Friday, "on Saturday" resolves six days back: the stamp may be off.
+    k = key("A girl shot at home was still alive on Saturday.", "2015-03-13")
+    assert k.date.confident is False
+
+
+def test_a_metadata_window_is_never_confident() -> None:
+    k = key("A man was shot outside a bar, police said.", "2016-04-23")
+    assert k.date.source == "metadata" and k.date.confident is False
+
+
+def test_a_photo_caption_above_the_story_does_not_date_it() -> None:
+    body = ("The suspect at a hearing on Monday. (Photo: Jane Doe / The Daily Paper)\n\n"
+            "A man was shot and killed outside a bar on Friday night.")
+    k = key(body, "2016-04-23")
+    assert (k.date.lo, k.date.confident) == (day(2016, 4, 22), True)
+
+
+def test_sure_spans_conflict_beyond_the_tolerance_only() -> None:
+    from dedup.events import NO_SPAN, SURE_CONFLICT_DAYS, span_conflict, spans_conflict, sure_span
+
+    friday = sure_span(key("A man was shot on Friday night outside a bar.", "2016-04-23"))
+    monday = sure_span(key("A man was shot on Monday night outside a bar.", "2016-04-19"))
+    saturday = sure_span(key("A man was shot early Saturday outside a bar.", "2016-04-24"))
+    unsure = sure_span(key("A man was shot outside a bar.", "2016-04-24"))
+    assert unsure == NO_SPAN and not spans_conflict(friday, unsure, SURE_CONFLICT_DAYS)
+    assert span_conflict(friday, monday, SURE_CONFLICT_DAYS) == "dates"
+    assert spans_conflict(friday, monday, SURE_CONFLICT_DAYS)  # 4 days apart
+    assert not spans_conflict(friday, saturday, SURE_CONFLICT_DAYS)
+
+
+def test_streets_places_and_page_chrome_are_not_people() -> None:
+    k = key("Email Print Share Live\n\nA man was shot near Las Vegas Boulevard and Holly Ave "
+            "in front of the Kenwood Heights Academy. Crime Stoppers asked for tips on "
+            "New Year's Eve.", "2016-04-23")
+    assert not k.people & {"boulevard", "ave", "heights", "academy", "stoppers", "email",
+                           "print", "live", "share", "eve"}
+
+
+def test_a_name_suffix_is_not_the_surname() -> None:
+    k = key("Reginald Tabbert Jr. was charged. Tabbert was held without bail.", "2016-04-23")
+    assert "tabbert" in k.people and "jr" not in k.people
+
+
+def test_block_address_is_the_one_block_an_article_names() -> None:
+    from dedup.events import block_address
+
+    assert block_address("Police found him in the 1400 block of Briarcrest Lane.") == (
+        1400, frozenset({"briarcrest", "lane"}))
+    assert block_address("A man was shot in the 400 block of Northeast Sixth Street.") == (
+        400, frozenset({"6th", "street"}))
+    # A round-up names several blocks, and none of them is the event's.
+    assert block_address("One man was shot in the 1400 block of Oak Street and another in "
+                         "the 3700 block of West 13th Street.") is None
+    assert block_address("A man was shot outside a bar.") is None
+
+
+def test_block_addresses_conflict_only_far_apart_on_other_streets() -> None:
+    from dedup.events import block_address, blocks_conflict
+
+    lancer = block_address("shot in the 700 block of Lancer Drive")
+    moregate = block_address("shot in the 4200 block of Moregate Lane")
+    misspelt = block_address("shot in the 4200 block of Morgate Lane")
+    nw = block_address("shot in the 1600 block of NW 7th Lane")
+    northwest = block_address("shot in the 1650 block of Northwest 7th Lane")
+    assert blocks_conflict(lancer, moregate)
+    assert not blocks_conflict(moregate, misspelt)  # same block number
+    assert not blocks_conflict(nw, northwest)
+
+
+def test_sure_span_holds_the_block_address() -> None:
+    from dedup.events import SURE_CONFLICT_DAYS, span_conflict, sure_span
+
+    a = sure_span(key("A boy was shot in the 700 block of Lancer Drive.", "2016-02-28"))
+    b = sure_span(key("A teen was shot in the 4200 block of Moregate Lane.", "2016-02-28"))
+    assert span_conflict(a, b, SURE_CONFLICT_DAYS) == "address"
