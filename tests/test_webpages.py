@@ -33,7 +33,7 @@ def pages(stories: list[webpages.Story]) -> list[webpages.Page]:
 def test_every_template_carries_every_trap(stories: list[webpages.Story],
                                            pages: list[webpages.Page]) -> None:
     assert {p.site.template for p in pages} == set(TEMPLATES)
-    held_out = [p for kind in ("tables", "hashed")
+    held_out = [p for kind in UNSEEN_TEMPLATES
                 for p in publish(stories[:4], make_sites(kind), seed=3)]
     assert {p.site.template for p in held_out} == set(UNSEEN_TEMPLATES)
     for page in [*pages, *held_out]:
@@ -126,8 +126,16 @@ def test_report_holds_no_article_text(pages: list[webpages.Page], tmp_path: Path
 
 def test_held_out_templates_are_kept_apart() -> None:
     assert not set(UNSEEN_TEMPLATES) & set(TEMPLATES)
-    for kind in ("tables", "hashed"):
+    for kind in UNSEEN_TEMPLATES:
         assert {s.template for s in make_sites(kind)} == {kind}
+
+
+def test_sets_option() -> None:
+    assert webpages.parse_args([]).sets == ["dev"]
+    assert webpages.parse_args(["--unseen"]).sets == list(webpages.SETS)
+    assert webpages.parse_args(["--sets", "dev,tables"]).sets == ["dev", "tables"]
+    with pytest.raises(SystemExit):
+        webpages.parse_args(["--sets", "nope"])
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason=NO_DATA)
