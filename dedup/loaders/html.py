@@ -184,6 +184,7 @@ def _extract(data: bytes) -> Page | str:
         return REASON_NOT_HTML
     anchors = _anchor_texts(tree)
     _drop_comment_threads(tree)
+    _drop_link_lists(tree)
     found = trafilatura.bare_extraction(tree, **_OPTIONS)
     text = _clean(found.text) if found is not None and found.text else ""
     extractor, meta = "trafilatura", found
@@ -233,6 +234,7 @@ _STAMP = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _STAMP_WORDS = 8
+_HEADING_WORDS = 6
 _COMMENT_WORDS = 150
 
 
@@ -279,10 +281,37 @@ def _drop_comment_threads(tree: Any) -> None:
         with_text = [c for c in children if "".join(_own_texts(c)).strip()]
         if len(items) >= 2 and 2 * len(items) >= len(with_text):
             doomed.extend(items)
+    emptied = []
     for element in doomed:
         parent = element.getparent()
         if parent is not None:
             _remove(element)
+            emptied.append(parent)
+    for parent in emptied:  # a thread's heading ("Reader comments (4)") goes with it
+        if parent.getparent() is not None and not parent.text_content().strip():
+            heading = _heading_before(parent)
+            if heading is not None:
+                _remove(heading)
+
+
+def _heading_before(element: Any) -> Any:
+    """The element just before ``element`` (line breaks and empty elements skipped) when it
+    is a short heading: a few words, not a sentence; else None."""
+    previous = element.getprevious()
+    while previous is not None and (not isinstance(previous.tag, str) or previous.tag == "br"
+                                    or not previous.text_content().strip()):
+        if previous.tail and previous.tail.strip():
+            return None
+        previous = previous.getprevious()
+    if previous is None or (previous.tail and previous.tail.strip()):
+        return None
+    text = " ".join(previous.text_content().split())
+    return previous if _is_heading(text) else None
+
+
+def _is_heading(text: str) -> bool:
+    """A few words, not a sentence ("Reader comments (4)", "Also on Valley Bugle:")."""
+    return 0 < len(text.split()) <= _HEADING_WORDS and not text.endswith((".", "!", "?"))
 
 
 def _remove(element: Any) -> None:
@@ -298,6 +327,24 @@ def _remove(element: Any) -> None:
     parent.remove(element)
 
 
+def _drop_link_lists(tree: Any) -> None:
+    """Take lists of links out with their heading: a ``<ul>``/``<ol>`` of two links or more
+    whose words are nearly all link text ("Read more", "Trending", "Recent Posts"). trafilatura
+    leaves such a list out but keeps its heading ("Read more" alone between paragraphs)."""
+    for element in list(tree.iter("ul", "ol")):
+        if element.getparent() is None:
+            continue
+        links = element.findall(".//a")
+        words = len(element.text_content().split())
+        linked = sum(len(a.text_content().split()) for a in links)
+        if len(links) >= 2 and words and linked >= _LIST_LINK_SHARE * words:
+            heading = _heading_before(element)
+            _remove(element)
+            if heading is not None:
+                _remove(heading)
+
+
+_LIST_LINK_SHARE = 0.8
 _NOT_TEXT = frozenset({"script", "style", "noscript", "template", "head", "meta", "link"})
 _BLOCKS = frozenset({"address", "article", "aside", "blockquote", "center", "dd", "div", "dl",
                      "dt", "fieldset", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5",
@@ -457,6 +504,9 @@ def _drop_link_lines(text: str, anchors: list[str]) -> str:
                                    or leads[k] and head != line)
     for k in range(len(lines)):  # two lines in a row that start with a link: teasers
         if leads[k] and (k and leads[k - 1] or k + 1 < len(lines) and leads[k + 1]):
+            drop[k] = True
+    for k in range(len(lines) - 2):  # the heading of two lines or more that point elsewhere
+        if not drop[k] and drop[k + 1] and drop[k + 2] and _is_heading(lines[k]):
             drop[k] = True
     return "\n".join(line for line, gone in zip(lines, drop) if not gone)
 
