@@ -407,6 +407,40 @@ def test_two_stories_on_the_table_layout_are_not_linked(tmp_path: Path) -> None:
     assert cluster_documents(docs, Config()).links == []
 
 
+def test_comments_with_a_says_line_and_a_date_stay_out(tmp_path: Path) -> None:
+    # A commenter line ("says:") and a date of its own in each item: both stamps, one comment.
+    comments = "".join(
+        f'<li class="x1"><div class="x2"><b>{user}</b> <span>says:</span></div>'
+        f'<div class="x3"><a href="#c{k}">March {k + 3}, 2023 at 4:1{k} pm</a></div>'
+        f'<div class="x4"><p>{text}</p></div><div class="x5"><a href="#">Reply</a></div></li>'
+        for k, (user, text) in enumerate([
+            ("Harold Jenkins", "Thank you for always covering what matters to this town."),
+            ("Greta Sandoval", "Forty years here and never seen the council agree.")]))
+    title, paragraphs = BRIDGE
+    html = (f"<!DOCTYPE html><html>{head(title)}<body>{NAV}<div class='a1'><h1>{title}</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + f"<div class='a2'><ol class='a3'>{comments}</ol></div></div>{FOOTER}</body></html>")
+    doc = load_one(tmp_path, "bridge.html", html)
+    assert "Harold" not in doc.text and "Greta" not in doc.text and "says" not in doc.text
+    for paragraph in paragraphs:
+        assert paragraph in doc.text
+
+
+def test_a_short_story_beside_comments_is_not_taken_for_one(tmp_path: Path) -> None:
+    # The story's block is as short as a comment and has a time stamp too ("Published 2 hours
+    # ago"), beside two comments of the same tag: it stays.
+    story = ("Millbrook council approves the new bridge over the Green River by seven votes to "
+             "two after two years of argument.")
+    comment = ('<div class="c"><span>Harold</span> <span>2 hours ago</span><div>So glad this '
+               "finally happened.</div></div>")
+    html = (f"<!DOCTYPE html><html>{head('Bridge approved')}<body><div class='w'>"
+            f"<div class='c'><h1>Bridge approved</h1><span>Published 2 hours ago</span>"
+            f"<p>{story}</p></div>{comment}{comment.replace('Harold', 'Greta')}</div>"
+            "</body></html>")
+    doc = load_one(tmp_path, "bridge.html", html)
+    assert story in doc.text
+
+
 def test_story_text_that_looks_like_furniture_stays() -> None:
     # A paragraph with a long link in it, a short paragraph that says "two hours ago", a
     # paragraph that starts with "By": all story text.

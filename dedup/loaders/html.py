@@ -225,12 +225,14 @@ def _extract(data: bytes) -> Page | str:
 # ("SandraK says:", "SandraK wrote (2 hours ago):"). A story's paragraph can say "two hours
 # ago", but not as a text of a few words on its own.
 _STAMP = re.compile(
-    r"""^[-–•·(\[]*\s*(?:.{1,40}\s)?(?:(?:wrote|writes|says|said|commented|replied)\b\s*)?[(\[]?\s*(?:
+    r"""^(?!.*\b(?:updated|published|modified)\b)  # a byline's time stamp is the page's
+    (?:[-–•·(\[]*\s*(?:.{1,40}\s)?(?:(?:wrote|writes|says|said|commented|replied)\b\s*)?
+      [(\[]?\s*(?:
         (?:\d+|an?|one)\s+(?:sec(?:ond)?|min(?:ute)?|h(?:ou)?r|day|week|month|year)s?\s+ago
       | just\s+now | yesterday | today
       | [a-z]{3,9}\.?\s+\d{1,2},?\s+\d{4},?\s+at\s+\d{1,2}:\d\d\s*(?:[ap]\.?m\.?)?
-    )\s*[)\]]?\s*:?\s*$
-    | ^.{1,40}\s(?:says|wrote|writes):\s*$""",
+      )\s*[)\]]?\s*:?
+    | (?:.{1,40}\s)?(?:says|wrote|writes):)\s*$""",
     re.IGNORECASE | re.VERBOSE,
 )
 _STAMP_WORDS = 8
@@ -249,19 +251,19 @@ def _own_texts(element: Any) -> Iterator[str]:
 
 
 def _is_comment(element: Any) -> bool:
-    """Whether ``element`` reads as one reader comment: one short text of its own that says
-    when or who wrote it (:data:`_STAMP`), more text than that, and no more than a comment
-    holds (:data:`_COMMENT_WORDS`; a story with a time stamp in its byline is longer)."""
-    stamps = words = stamp_words = 0
+    """Whether ``element`` reads as one reader comment: a short text of its own that says
+    when or who wrote it (:data:`_STAMP`), more text than that, no more than a comment holds
+    (:data:`_COMMENT_WORDS`: a story is longer) and no headline (a story has one)."""
+    words = stamp_words = 0
     for text in _own_texts(element):
         n = len(text.split())
         words += n
         if words > _COMMENT_WORDS:
             return False
         if n <= _STAMP_WORDS and _STAMP.match(" ".join(text.split())):
-            stamps += 1
-            stamp_words = n
-    return stamps == 1 and stamp_words + 2 <= words <= _COMMENT_WORDS
+            stamp_words += n
+    return (0 < stamp_words and stamp_words + 2 <= words
+            and next(element.iter("h1", "h2"), None) is None)
 
 
 def _drop_comment_threads(tree: Any) -> None:
