@@ -458,6 +458,11 @@ def measure_corpus(label: str, pages: Sequence[Page], folder: Path,
              for name, run in runs.items() if name != "jsonl"}
     links = {name: template_links(run, runs["jsonl"], gold)
              for name, run in runs.items() if name != "jsonl"}
+    by_id = {p.id: p for p in pages}
+    for name, found in links.items():  # could template text have made the link at all?
+        for link in found["links"]:
+            link["stray_lines"] = [_stray_lines(by_id[k], runs[name].documents.get(k))
+                                   for k in (link["a"], link["b"])]
     return {
         "label": label, "pages": len(pages), "stories": len({p.story.id for p in pages}),
         "gold_stories": len(set(gold.values())),
@@ -469,6 +474,14 @@ def measure_corpus(label: str, pages: Sequence[Page], folder: Path,
                            for name, per in stats.items()},
         "links": links, "timing": timing, "extractors": extractors,
     }
+
+
+def _stray_lines(page: Page, item: Document | Skipped | None) -> int:
+    """The lines of a page's extracted text that are not its article's (template text or
+    other stories'): a link between two pages with none was not made by template text."""
+    stats = LineStats()
+    stats.add(page, item)
+    return stats.stray
 
 
 def _no_article_text(lines: list[tuple[str, int]],
@@ -489,6 +502,12 @@ def checks(corpus: dict[str, Any]) -> dict[str, Any]:
     f1_jsonl = runs["jsonl"]["scores"]["pairwise_f1"]
     return {"f1_gap": f1_jsonl - f1_pages, "f1_ok": abs(f1_jsonl - f1_pages) <= F1_TOLERANCE,
             "template_links": len(corpus["links"]["pages"]["links"]),
+            # of them, links where either page's text holds a line that is not its article's
+            # (the others cannot have been made by template text: average linkage placed the
+            # same texts otherwise, as small differences elsewhere in the corpus shift it)
+            "template_links_with_stray": sum(
+                1 for link in corpus["links"]["pages"]["links"]
+                if any(link.get("stray_lines", [1]))),
             "template_pairs": corpus["links"]["pages"]["pairs"],
             "links_ok": not corpus["links"]["pages"]["links"]
             and not corpus["links"]["pages"]["pairs"]}
@@ -524,7 +543,9 @@ def markdown(results: dict[str, Any]) -> str:
                   f"- links between different gold stories that the page run makes and the "
                   f"JSONL run does not (made by template text): {check['template_links']} "
                   f"links, {check['template_pairs']} wrongly joined pairs "
-                  f"({'none' if check['links_ok'] else 'SOME'})",
+                  f"({'none' if check['links_ok'] else 'SOME'}); links between pages of "
+                  f"which one holds a line that is not its article's: "
+                  f"{check['template_links_with_stray']}",
                   f"- extraction: {corpus['extractors']}", ""]
         lines += ["| extractor | template | pages | lines | stray lines | of them other stories | "
                   "of them template | paragraphs missed | skipped | date = published | = updated "
@@ -558,7 +579,8 @@ def markdown(results: dict[str, Any]) -> str:
                 for link in found["links"][:15]:
                     lines.append(f"- `{link['a']}` ↔ `{link['b']}` {link['kind']} score "
                                  f"{link['score']}, people {link['people']}, date "
-                                 f"{link['date']}, place {link['place']}")
+                                 f"{link['date']}, place {link['place']}, stray lines in "
+                                 f"the two texts {link.get('stray_lines')}")
                 lines.append("")
     seeds = results["seeds"]
     lines += ["## Seeds as pages", ""]
@@ -637,7 +659,8 @@ def print_summary(results: dict[str, Any], log: Callable[[str], None] = print) -
         check = corpus["checks"]
         log(f"  F1 gap {check['f1_gap']:+.3f} ({'ok' if check['f1_ok'] else 'FAIL'}); template "
             f"links {check['template_links']}, pairs {check['template_pairs']} "
-            f"({'ok' if check['links_ok'] else 'FAIL'})")
+            f"({'ok' if check['links_ok'] else 'FAIL'}); links between pages with a stray "
+            f"line {check['template_links_with_stray']}")
         for name, t in corpus["timing"].items():
             log(f"  {name}: {t['mean_ms']:.1f} ms/page (p50 {t['p50_ms']:.1f}, p95 "
                 f"{t['p95_ms']:.1f})")

@@ -206,12 +206,13 @@ def _extract(data: bytes) -> Page | str:
             return _no_prose(text)
     if meta is None:
         meta = trafilatura.extract_metadata(tree, date_config=dict(_DATES))
-    text = _drop_link_lines(text, anchors)
+    title = _field(meta, "title")
+    text = _without_headline(_drop_link_lines(text, anchors), title)
     if not _WORD.search(text):
         return REASON_NO_WORDS
     return Page(
         text=text,
-        title=_field(meta, "title"),
+        title=title,
         published=_json_ld_published(tree) or _field(meta, "date"),
         source=_field(meta, "sitename"),
         url=_field(meta, "url"),
@@ -612,6 +613,17 @@ def _clean(text: str | None, drop: frozenset[str] = frozenset()) -> str:
     """Whitespace collapsed inside lines; blank lines and the lines in ``drop`` left out."""
     lines = (" ".join(line.split()) for line in (text or "").split("\n"))
     return "\n".join(line for line in lines if line and line not in drop)
+
+
+def _without_headline(text: str, title: str | None) -> str:
+    """``text`` without a first line that is the headline (the ``title`` field holds it; some
+    layouts put it in the text as well, some not, and a headline counted twice weighs more
+    in the comparison of two pages than in that of the same articles as records)."""
+    first, _, rest = text.partition("\n")
+    if title and rest.strip() and _WORD.findall(first.casefold()) == _WORD.findall(
+            title.casefold()):
+        return rest
+    return text
 
 
 def _no_prose(text: str) -> str:
