@@ -441,6 +441,19 @@ def test_a_short_story_beside_comments_is_not_taken_for_one(tmp_path: Path) -> N
     assert story in doc.text
 
 
+def test_a_page_of_teasers_only_is_skipped_as_such(tmp_path: Path) -> None:
+    # Every line points to another page: no story, and the reason says so (not "no words").
+    teasers = "".join(
+        f'<p>&bull; <a href="/{k}">{headline}</a> - {snippet}</p>' for k, (headline, snippet)
+        in enumerate([("Harbour crane collapses in overnight storm", "A container crane "
+                       "collapsed at the harbour on Sunday night as gusts reached 120 km/h."),
+                      ("Schools to get new science labs", "Twelve secondary schools across "
+                       "the county will get new science laboratories under a new plan.")]))
+    html = f"<html>{head('Latest')}<body><div class='x'>{teasers}</div></body></html>"
+    docs, skipped = load(write_pages(tmp_path, {"latest.html": html}))
+    assert docs == [] and skipped[0].reason.startswith("no article text in HTML (only menus")
+
+
 def test_story_text_that_looks_like_furniture_stays() -> None:
     # A paragraph with a long link in it, a short paragraph that says "two hours ago", a
     # paragraph that starts with "By": all story text.

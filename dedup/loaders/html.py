@@ -207,9 +207,12 @@ def _extract(data: bytes) -> Page | str:
     if meta is None:
         meta = trafilatura.extract_metadata(tree, date_config=dict(_DATES))
     title = _field(meta, "title")
-    text = _without_headline(_drop_link_lines(text, anchors), title)
     if not _WORD.search(text):
         return REASON_NO_WORDS
+    kept = _without_headline(_drop_link_lines(text, anchors), title)
+    if not _WORD.search(kept):  # only pointers to other pages and bylines
+        return _no_prose(text)
+    text = kept
     return Page(
         text=text,
         title=title,
