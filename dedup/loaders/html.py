@@ -10,7 +10,7 @@ htmldate; an "Updated:" date is not the publication date).
 
 Page furniture whose markup says nothing about it is taken out whatever the extractor, by
 generic rules (no site's names or class names; :func:`_drop_comment_threads`,
-:func:`_drop_link_lines`):
+:func:`_drop_link_lists`, :func:`_drop_link_lines`):
 
 * reader comments, found by their shape, not their class names: two or more sibling elements
   of one tag that each hold a short text of their own saying when or who wrote it ("2 hours
@@ -19,7 +19,10 @@ generic rules (no site's names or class names; :func:`_drop_comment_threads`,
   links of three words or more (a list of teasers with snippets), or starting with a link
   after a bullet or in a run of such lines ("• <headline> - <snippet>");
 * bylines with their time stamp ("By Jane Roe -- July 24, 2016 -- Updated: ..."): the
-  reporter is not a person of the story, and two stories of one reporter were linked by it.
+  reporter is not a person of the story, and two stories of one reporter were linked by it;
+* lists of links (a ``<ul>``/``<ol>``, 80 % link text) with a short heading before them, and
+  the heading of a comment thread or of lines that point elsewhere ("Reader comments (4)");
+* a first line that is the headline (the ``title`` field holds it).
 
 Where trafilatura finds no article text (text in ``<div>``/``<br>`` or table layouts, pages
 drawn by JavaScript, very short pages), it is asked again with the page read as blocks
