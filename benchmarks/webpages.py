@@ -687,6 +687,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--old-ref", default=OLD_REF,
                         help="git commit of the old extractor ('none': no comparison)")
     parser.add_argument("--no-write", action="store_true", help="do not write the report")
+    parser.add_argument("--report", default=None,
+                        help="write the report there (default: benchmarks/results/"
+                             "webpages-<date>.md)")
     args = parser.parse_args(argv)
     args.argv = list(argv if argv is not None else sys.argv[1:])
     if args.sets is None:
@@ -704,10 +707,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     results = run(args, log=lambda msg: print(msg, file=sys.stderr))
     print_summary(results)
     if not args.no_write:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        path = RESULTS / f"webpages-{results['date']}.md"
+        path = Path(args.report) if args.report else RESULTS / f"webpages-{results['date']}.md"
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(markdown(results), encoding="utf-8")
-        print(f"report: {path.relative_to(REPO)}")
+        print(f"report: {path}")
     return 0
 
 
