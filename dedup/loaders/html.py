@@ -247,48 +247,61 @@ _HEADING_WORDS = 6
 _COMMENT_WORDS = 150
 
 
-def _own_texts(element: Any) -> Iterator[str]:
-    """The texts of ``element`` and of every element inside it, each text node apart."""
-    for node in element.iter():
-        if isinstance(node.tag, str):
-            if node.text and node.text.strip():
-                yield node.text
-            if node is not element and node.tail and node.tail.strip():
-                yield node.tail
+def _text_counts(tree: Any) -> dict[Any, tuple[int, int, bool]]:
+    """Per element, in one pass from the leaves up: the words of its text (its own and that of
+    every element inside it; scripts and styles hold none), the words of those of its texts
+    that are time stamps (:data:`_STAMP`, each text node apart), and whether it holds a
+    headline (``<h1>``, ``<h2>``)."""
+    counts: dict[Any, tuple[int, int, bool]] = {}
+    for element in reversed(list(tree.iter())):
+        if not isinstance(element.tag, str):
+            continue
+        words = stamps = 0
+        headline = element.tag in ("h1", "h2")
+        texts = [] if element.tag in _NOT_TEXT else [element.text]
+        for child in element:
+            texts.append(child.tail)
+            if child in counts:
+                w, t, h = counts[child]
+                words, stamps, headline = words + w, stamps + t, headline or h
+        for text in texts:
+            if text and not text.isspace():
+                n = len(text.split())
+                words += n
+                if n <= _STAMP_WORDS and _STAMP.match(" ".join(text.split())):
+                    stamps += n
+        counts[element] = (words, stamps, headline)
+    return counts
 
 
-def _is_comment(element: Any) -> bool:
-    """Whether ``element`` reads as one reader comment: a short text of its own that says
-    when or who wrote it (:data:`_STAMP`), more text than that, no more than a comment holds
-    (:data:`_COMMENT_WORDS`: a story is longer) and no headline (a story has one)."""
-    words = stamp_words = 0
-    for text in _own_texts(element):
-        n = len(text.split())
-        words += n
-        if words > _COMMENT_WORDS:
-            return False
-        if n <= _STAMP_WORDS and _STAMP.match(" ".join(text.split())):
-            stamp_words += n
-    return (0 < stamp_words and stamp_words + 2 <= words
-            and next(element.iter("h1", "h2"), None) is None)
+def _is_comment(counts: tuple[int, int, bool]) -> bool:
+    """Whether an element (given by its :func:`_text_counts`) reads as one reader comment: a
+    short text of its own that says when or who wrote it (:data:`_STAMP`), more text than
+    that, no more than a comment holds (:data:`_COMMENT_WORDS`: a story is longer) and no
+    headline (a story has one)."""
+    words, stamps, headline = counts
+    return 0 < stamps and stamps + 2 <= words <= _COMMENT_WORDS and not headline
 
 
 def _drop_comment_threads(tree: Any) -> None:
     """Take reader comment threads out of the page, whatever their markup says: two or more
     sibling elements of one tag that each read as a comment (:func:`_is_comment`), making at
     least half of their parent's elements with text."""
+    counts = _text_counts(tree)
     doomed = []
-    for parent in tree.iter():
+    for parent in counts:
         children = [c for c in parent if isinstance(c.tag, str) and c.tag not in _NOT_TEXT]
         if len(children) < 2:
             continue
         by_tag: dict[str, list[Any]] = {}
         for child in children:
-            if _is_comment(child):
+            if _is_comment(counts[child]):
                 by_tag.setdefault(child.tag, []).append(child)
         items = max(by_tag.values(), key=len, default=[])
-        with_text = [c for c in children if "".join(_own_texts(c)).strip()]
-        if len(items) >= 2 and 2 * len(items) >= len(with_text):
+        if len(items) < 2:
+            continue
+        with_text = [c for c in children if counts[c][0]]
+        if 2 * len(items) >= len(with_text):
             doomed.extend(items)
     emptied = []
     for element in doomed:
