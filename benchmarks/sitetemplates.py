@@ -28,7 +28,18 @@ Templates used to develop and measure the extraction (:data:`TEMPLATES`):
   is no longer unseen; it is reported apart.
 * ``hashed``: a server-rendered app page whose class names are generated ("css-k3j9x2") and
   say nothing; roles and aria-labels instead; advertisement slots and a "Read also" line
-  between paragraphs. Written after those changes and run once, as the final check.
+  between paragraphs. Written after those changes and run once, as the final check. It
+  passed F1 but kept template lines and made wrong links, so it is no longer unseen either.
+* ``wpblog`` and ``richtext``: the final held-out check of the second round, written before
+  any work on the ``tables``/``hashed`` failures and run once at the end. ``wpblog`` is a
+  WordPress theme (sidebar widgets: recent posts, categories with counts, archives, a tag
+  cloud, an e-mail subscription; Jetpack share/like bars and "Related" posts with excerpts;
+  an author box; previous/next post links; a "says:" comment list and the reply form).
+  ``richtext`` is a broadcaster CMS page whose story paragraphs are ``<div>``s in a "rich
+  text" block, with an inline "Read more" promo and a "READ MORE:" teaser among them, a
+  "Breaking" bar, a live-blog style list of timestamped updates (other stories' headlines and
+  first sentences), a "Trending" rail and a third-party comment widget. Their one run
+  (docs/benchmarks.md): F1 within 0.02 of the JSONL run on both, but 3 wrong links each.
 
 Only structure and chrome are invented here; the stories are given.
 """
@@ -38,6 +49,7 @@ from __future__ import annotations
 import html
 import json
 import random
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
@@ -174,14 +186,31 @@ _HASHED_SPECS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
     ("the-signal", "The Signal", "thesignal.example", "hashed",
      ("Ruth Abernathy", "Signal Staff")),
 )
+_WPBLOG_SPECS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("hilltop-dispatch", "Hilltop Dispatch", "hilltopdispatch.example", "wpblog",
+     ("Cora Lindgren", "admin")),
+    ("mill-creek-beacon", "Mill Creek Beacon", "millcreekbeacon.example", "wpblog",
+     ("Tobias Wren", "Beacon Editor")),
+    ("westside-record", "The Westside Record", "westsiderecord.example", "wpblog",
+     ("Alma Reyes", "Record Staff")),
+)
+_RICHTEXT_SPECS: tuple[tuple[str, str, str, str, tuple[str, ...]], ...] = (
+    ("news-channel-9", "News Channel 9", "newschannel9.example", "richtext",
+     ("Keisha Morgan", "9 Digital Staff")),
+    ("kxtv-live", "KXTV Live", "kxtvlive.example", "richtext",
+     ("Brandon Pike", "KXTV Web Team")),
+    ("first-coast-now", "First Coast Now", "firstcoastnow.example", "richtext",
+     ("Lena Ortiz", "Digital Desk")),
+)
 _SECTIONS = ("news", "local", "crime", "politics", "world", "us-news", "metro")
 
 
 def make_sites(unseen: bool | str = False) -> list[Site]:
-    """The sites of the development templates, or (``unseen``: ``"tables"`` or ``"hashed"``;
-    ``True`` is ``"tables"``) of a held-out one."""
+    """The sites of the development templates, or (``unseen``: ``"tables"``, ``"hashed"``,
+    ``"wpblog"`` or ``"richtext"``; ``True`` is ``"tables"``) of a held-out one."""
     specs = {False: _SITE_SPECS, True: _UNSEEN_SPECS, "tables": _UNSEEN_SPECS,
-             "hashed": _HASHED_SPECS}[unseen]
+             "hashed": _HASHED_SPECS, "wpblog": _WPBLOG_SPECS,
+             "richtext": _RICHTEXT_SPECS}[unseen]
     out = []
     for k, (slug, name, domain, template, authors) in enumerate(specs):
         sections = tuple(_SECTIONS[(k + i) % len(_SECTIONS)] for i in range(3))
@@ -530,6 +559,230 @@ def render_hashed(ctx: PageContext) -> str:
 """
 
 
+# --------------------------------------------------------------------------- final held-out
+# Written before any work on the "tables"/"hashed" failures and never iterated against: run
+# once, at the end, by ``python -m benchmarks.webpages --unseen`` (or ``--sets final``).
+
+TAGS = ("breaking news", "city council", "police", "courts", "weather", "schools", "election",
+        "community", "traffic", "fire department", "health", "downtown", "investigation",
+        "state news", "public safety")
+CATEGORIES = ("Business", "Community", "Crime", "Education", "Events", "Local News",
+              "Opinion", "Politics", "Sports", "Uncategorized")
+
+
+def _page_rng(ctx: PageContext) -> random.Random:
+    """A random source fixed by the page's address (a page looks the same each time)."""
+    return random.Random(ctx.url)
+
+
+def render_wpblog(ctx: PageContext) -> str:
+    """A WordPress blog theme: skip link, masthead with tagline, post meta ("Posted on ... by"),
+    Jetpack share and "Like this" bars, "Related" posts with excerpts, categories and tags,
+    an author box, previous/next post links with other stories' titles, a threaded comment
+    list with "says:" and the reply form, and a sidebar of widgets (search, recent posts, an
+    e-mail subscription, categories with counts, archives, a tag cloud, "Meta")."""
+    site, story = ctx.site, ctx.story
+    rng = _page_rng(ctx)
+    nav = "".join(f'<li class="menu-item menu-item-type-taxonomy"><a href="{u}">{e(t)}</a></li>'
+                  for t, u in nav_links(site))
+    paragraphs = "\n".join(f"<p>{e(p)}</p>" for p in story.paragraphs)
+    related = "".join(
+        f'<div class="jp-relatedposts-post"><h4 class="jp-relatedposts-post-title">'
+        f'<a href="{e(t.url)}">{e(t.title)}</a></h4>'
+        f'<p class="jp-relatedposts-post-excerpt">{e(t.snippet)}</p>'
+        f'<p class="jp-relatedposts-post-date">{long_date(datetime.combine(t.published, time()))}</p>'
+        f'<p class="jp-relatedposts-post-context">In &quot;{e(ctx.section.title())}&quot;</p></div>'
+        for t in ctx.read_more[2:])
+    neighbours = [*(ctx.read_more + ctx.trending)[:2]]
+    post_nav = "".join(
+        f'<div class="nav-{kind}"><a href="{e(t.url)}" rel="{rel}"><span class="meta-nav" '
+        f'aria-hidden="true">{label}</span> <span class="post-title">{e(t.title)}</span></a></div>'
+        for (kind, rel, label), t in zip((("previous", "prev", "Previous Post"),
+                                          ("next", "next", "Next Post")), neighbours))
+    post_tags = ", ".join(f'<a href="/tag/{slugify(t)}" rel="tag">{e(t)}</a>'
+                          for t in rng.sample(TAGS, 3))
+    cloud = " ".join(f'<a href="/tag/{slugify(t)}" class="tag-cloud-link" '
+                     f'style="font-size: {rng.choice((8, 10, 12, 14, 18, 22))}pt;">{e(t)}</a>'
+                     for t in TAGS)
+    categories = "".join(f'<li class="cat-item"><a href="/category/{slugify(c)}">{c}</a> '
+                         f'({rng.randrange(12, 400)})</li>' for c in CATEGORIES)
+    month = ctx.published.replace(day=1)
+    archives = []
+    for _ in range(6):
+        archives.append(f'<li><a href="/{month.year}/{month.month:02d}/">'
+                        f'{MONTHS[month.month - 1]} {month.year}</a></li>')
+        month = (month - timedelta(days=1)).replace(day=1)
+    recent = "".join(f'<li><a href="{e(t.url)}">{e(t.title)}</a> <span class="post-date">'
+                     f'{long_date(datetime.combine(t.published, time()))}</span></li>'
+                     for t in ctx.trending)
+    comments = comments_html(ctx, lambda u, a, t: (
+        '<li class="comment even thread-even depth-1"><article class="comment-body">'
+        f'<footer class="comment-meta"><div class="comment-author vcard"><b class="fn">{e(u)}</b> '
+        f'<span class="says">says:</span></div><div class="comment-metadata"><a href="#"><time>{a}'
+        f'</time></a></div></footer><div class="comment-content"><p>{e(t)}</p></div>'
+        '<div class="reply"><a rel="nofollow" class="comment-reply-link" href="#">Reply</a></div>'
+        '</article></li>'))
+    return f"""<!DOCTYPE html>
+<html lang="en-US">
+{head(ctx, f'<meta property="article:published_time" content="{iso(ctx.published)}">'
+           f'<meta property="article:modified_time" content="{iso(ctx.updated)}">'
+           '<meta name="generator" content="WordPress 6.4.2">')}
+<body class="post-template-default single single-post single-format-standard">
+<div id="page" class="site">
+<a class="skip-link screen-reader-text" href="#content">Skip to content</a>
+<div id="cookie-law-info-bar"><span>This website uses cookies to improve your experience. We'll assume you're ok with this, but you can opt-out if you wish. <a role="button" class="cli_action_button">Accept</a> <a href="/privacy-policy" class="cli-plugin-main-link">Read More</a></span></div>
+<header id="masthead" class="site-header">
+<div class="site-branding"><p class="site-title"><a href="/" rel="home">{e(site.name)}</a></p>
+<p class="site-description">Your source for local news, views and events</p></div>
+<nav id="site-navigation" class="main-navigation"><button class="menu-toggle" aria-controls="primary-menu" aria-expanded="false">Menu</button>
+<div class="menu-primary-container"><ul id="primary-menu" class="menu">{nav}</ul></div></nav>
+</header>
+<div id="content" class="site-content">
+<div id="primary" class="content-area"><main id="main" class="site-main">
+<article id="post-{rng.randrange(1000, 99999)}" class="post type-post status-publish format-standard has-post-thumbnail hentry category-{ctx.section}">
+<header class="entry-header">
+<span class="cat-links"><a href="/category/{ctx.section}" rel="category tag">{e(ctx.section.title())}</a></span>
+<h1 class="entry-title">{e(story.title)}</h1>
+<div class="entry-meta"><span class="posted-on">Posted on <a href="{e(ctx.url)}" rel="bookmark"><time class="entry-date published" datetime="{iso(ctx.published)}">{long_date(ctx.published)}</time> <time class="updated" datetime="{iso(ctx.updated)}">Updated: {long_date(ctx.updated)}</time></a></span><span class="byline"> by <span class="author vcard"><a class="url fn n" href="/author/{slugify(ctx.author)}">{e(ctx.author)}</a></span></span> <span class="comments-link"><a href="#comments">{len(ctx.comments)} Comments</a></span></div>
+</header>
+<div class="post-thumbnail"><img width="1024" height="576" src="/wp-content/uploads/{ctx.published.year}/{ctx.published.month:02d}/photo.jpg" class="attachment-post-thumbnail wp-post-image" alt=""></div>
+<div class="entry-content">
+{paragraphs}
+<div class="sharedaddy sd-sharing-enabled"><div class="robots-nocontent sd-block sd-social sd-social-icon-text sd-sharing"><h3 class="sd-title">Share this:</h3><div class="sd-content"><ul>
+<li class="share-twitter"><a class="share-twitter sd-button" href="#" title="Click to share on Twitter"><span>Twitter</span></a></li>
+<li class="share-facebook"><a class="share-facebook sd-button" href="#" title="Click to share on Facebook"><span>Facebook</span></a></li>
+<li class="share-email"><a class="share-email sd-button" href="#" title="Click to email a link to a friend"><span>Email</span></a></li>
+<li class="share-print"><a class="share-print sd-button" href="#" title="Click to print"><span>Print</span></a></li>
+</ul></div></div></div>
+<div class="sharedaddy sd-block sd-like jetpack-likes-widget-wrapper"><h3 class="sd-title">Like this:</h3><div class="likes-widget-placeholder post-likes-widget-placeholder"><span class="button"><span>Like</span></span> <span class="loading">Loading...</span></div></div>
+<div id="jp-relatedposts" class="jp-relatedposts"><h3 class="jp-relatedposts-headline"><em>Related</em></h3><div class="jp-relatedposts-items jp-relatedposts-items-visual">{related}</div></div>
+</div>
+<footer class="entry-footer"><span class="cat-links">Posted in <a href="/category/{ctx.section}" rel="category tag">{e(ctx.section.title())}</a></span> <span class="tags-links">Tagged {post_tags}</span></footer>
+</article>
+<div class="author-info"><h2 class="author-title">Published by {e(ctx.author)}</h2>
+<p class="author-bio">{e(ctx.author)} covers local government, public safety and the courts for {e(site.name)}. Tips and story ideas are always welcome. <a class="author-link" href="/author/{slugify(ctx.author)}" rel="author">View all posts by {e(ctx.author)}</a></p></div>
+<nav class="navigation post-navigation" aria-label="Posts"><h2 class="screen-reader-text">Post navigation</h2><div class="nav-links">
+{post_nav}
+</div></nav>
+<div id="comments" class="comments-area">
+<h2 class="comments-title">{len(ctx.comments)} thoughts on &ldquo;{e(story.title)}&rdquo;</h2>
+<ol class="comment-list">{comments}</ol>
+<div id="respond" class="comment-respond"><h3 id="reply-title" class="comment-reply-title">Leave a Reply <small><a rel="nofollow" id="cancel-comment-reply-link" href="#respond" style="display:none;">Cancel reply</a></small></h3>
+<form action="/wp-comments-post.php" method="post" id="commentform" class="comment-form"><p class="comment-notes"><span id="email-notes">Your email address will not be published.</span> Required fields are marked <span class="required">*</span></p>
+<p class="comment-form-comment"><label for="comment">Comment</label> <textarea id="comment" name="comment" cols="45" rows="8"></textarea></p>
+<p class="comment-form-author"><label for="author">Name <span class="required">*</span></label> <input id="author" name="author" type="text"></p>
+<p class="comment-form-email"><label for="email">Email <span class="required">*</span></label> <input id="email" name="email" type="email"></p>
+<p class="comment-form-cookies-consent"><input id="wp-comment-cookies-consent" type="checkbox" value="yes"> <label for="wp-comment-cookies-consent">Save my name, email, and website in this browser for the next time I comment.</label></p>
+<p class="form-submit"><input name="submit" type="submit" id="submit" class="submit" value="Post Comment"></p></form></div>
+</div>
+</main></div>
+<aside id="secondary" class="widget-area">
+<section id="search-2" class="widget widget_search"><form role="search" method="get" class="search-form" action="/"><label><span class="screen-reader-text">Search for:</span><input type="search" class="search-field" placeholder="Search &hellip;" name="s"></label><input type="submit" class="search-submit" value="Search"></form></section>
+<section id="recent-posts-2" class="widget widget_recent_entries"><h2 class="widget-title">Recent Posts</h2><ul>{recent}</ul></section>
+<section id="blog_subscription-3" class="widget widget_blog_subscription"><h2 class="widget-title">Subscribe to Blog via Email</h2><div id="subscribe-text"><p>Enter your email address to subscribe to the {e(site.name)} newsletter and receive notifications of new posts by email.</p></div><p id="subscribe-email"><input type="email" name="email" placeholder="Email Address"></p><p id="subscribe-submit"><button type="submit">Subscribe</button></p><div class="wp-block-jetpack-subscriptions__subscount">Join 4,518 other subscribers</div></section>
+<section id="categories-2" class="widget widget_categories"><h2 class="widget-title">Categories</h2><ul>{categories}</ul></section>
+<section id="archives-2" class="widget widget_archive"><h2 class="widget-title">Archives</h2><ul>{"".join(archives)}</ul></section>
+<section id="tag_cloud-2" class="widget widget_tag_cloud"><h2 class="widget-title">Tags</h2><div class="tagcloud">{cloud}</div></section>
+<section id="meta-2" class="widget widget_meta"><h2 class="widget-title">Meta</h2><ul><li><a href="/wp-login.php">Log in</a></li><li><a href="/feed/">Entries feed</a></li><li><a href="/comments/feed/">Comments feed</a></li><li><a href="https://wordpress.org/">WordPress.org</a></li></ul></section>
+</aside>
+</div>
+<footer id="colophon" class="site-footer"><div class="site-info">&copy; {ctx.published.year} {e(site.name)} &middot; <a class="privacy-policy-link" href="/privacy-policy">Privacy Policy</a> <span class="sep"> | </span> Proudly powered by <a href="https://wordpress.org/">WordPress</a> <span class="sep"> | </span> Theme: Newsup by Themeansar.</div></footer>
+</div>
+<script src="/wp-includes/js/comment-reply.min.js" id="comment-reply-js" async></script>
+</body>
+</html>
+"""
+
+
+def render_richtext(ctx: PageContext) -> str:
+    """A broadcaster CMS page: the story's paragraphs are ``<div>``s in a "rich text" block
+    (no ``<p>`` at all), with a promo card ("Read more" and another story's headline) and an
+    inline "READ MORE:" teaser among them; a "breaking" bar with another story's headline; a
+    live-blog style list of timestamped updates (other stories' headlines and first
+    sentences); a "Trending" rail; a third-party comment widget; a long footer."""
+    site, story = ctx.site, ctx.story
+    rng = _page_rng(ctx)
+    nav = "".join(f'<li class="Navigation-items-item"><a class="Navigation-items-item-link" '
+                  f'href="{u}">{e(t)}</a></li>' for t, u in nav_links(site))
+    body: list[str] = []
+    for k, paragraph in enumerate(story.paragraphs):
+        body.append(f'<div class="RichTextBody-paragraph" data-paragraph-index="{k}">'
+                    f'{e(paragraph)}</div>')
+        if k == 0 and ctx.read_more:
+            t = ctx.read_more[0]
+            body.append(
+                '<div class="Enhancement" data-align-center><div class="Enhancement-item">'
+                '<div class="PromoInline"><div class="PromoInline-category">Read more</div>'
+                f'<div class="PromoInline-title"><a href="{e(t.url)}">{e(t.title)}</a></div>'
+                '</div></div></div>')
+        if k == 2 and len(ctx.read_more) > 1:
+            t = ctx.read_more[1]
+            body.append(f'<div class="RichTextBody-paragraph"><b>READ MORE:</b> '
+                        f'<a href="{e(t.url)}">{e(t.title)}</a></div>')
+        if k == 3:
+            body.append('<div class="Enhancement"><div class="GoogleDfpAd-wrapper">'
+                        '<div class="GoogleDfpAd-label">ADVERTISEMENT</div></div></div>')
+    day = ctx.published
+    updates = []
+    minute = day.hour * 60 + day.minute
+    for t in ctx.trending:
+        minute -= rng.randrange(7, 55)
+        stamp = datetime.combine(day.date(), time(max(0, minute) // 60 % 24, max(0, minute) % 60))
+        first = re.split(r"(?<=[.!?])\s", t.snippet, maxsplit=1)[0]
+        updates.append(f'<li class="LiveBlogPost"><div class="LiveBlogPost-timestamp">'
+                       f'<span class="LiveBlogPost-time">{clock(stamp)}</span></div>'
+                       f'<div class="LiveBlogPost-headline"><a href="{e(t.url)}">{e(t.title)}</a></div>'
+                       f'<div class="LiveBlogPost-body">{e(first)}</div></li>')
+    trending = "".join(f'<li class="List-items-item"><span class="PromoRank">{k}</span>'
+                       f'<a class="PromoRank-title" href="{e(t.url)}">{e(t.title)}</a></li>'
+                       for k, t in enumerate(ctx.cards, 1))
+    comments = comments_html(ctx, lambda u, a, t: (
+        f'<div class="spcv_comment"><div class="spcv_username">{e(u)}</div>'
+        f'<time class="spcv_time">{a}</time><div class="spcv_message">{e(t)}</div>'
+        f'<div class="spcv_actions">Reply · {rng.randrange(0, 30)} Likes · Share</div></div>'))
+    zone = "EDT" if site.tz_hours == -4 else ("CDT" if site.tz_hours == -5 else "PDT")
+    breaking = ctx.cards[0] if ctx.cards else None
+    breaking_html = (f'<div class="BreakingNewsBar"><span class="BreakingNewsBar-label">Breaking'
+                     f'</span> <a href="{e(breaking.url)}">{e(breaking.title)}</a></div>'
+                     if breaking else "")
+    return f"""<!DOCTYPE html>
+<html class="ArticlePage" lang="en">
+{head(ctx, f'<meta name="brightspot.published" content="{iso(ctx.published)}">'
+           f'<meta itemprop="datePublished" content="{iso(ctx.published)}">'
+           f'<meta name="brightspot.updated" content="{iso(ctx.updated)}">')}
+<body class="ArticlePage-body">
+<div class="ConsentBanner" data-consent><div class="ConsentBanner-message">We and our partners use cookies on {e(site.domain)} to deliver content, analyse traffic and personalise ads. You can change your choices at any time in Privacy Settings.</div><div class="ConsentBanner-actions"><button>Accept All</button><button>Reject All</button><button>Privacy Settings</button></div></div>
+<header class="Page-header"><div class="Page-header-bar"><a class="Page-header-logo" href="/" aria-label="home page">{e(site.name)}</a>
+<nav class="Page-header-navigation"><ul class="Navigation-items">{nav}</ul></nav>
+<div class="Page-header-watch"><a href="/live">Watch Live</a> <span class="Page-header-weather">72°</span></div></div>
+{breaking_html}
+</header>
+<div class="Page-content"><div class="ArticlePage-content">
+<div class="ArticlePage-breadcrumbs"><a href="/">Home</a> / <a href="/{ctx.section}">{e(ctx.section.title())}</a></div>
+<div class="ArticlePage-mainContent">
+<div class="ArticlePage-headline"><h1 class="ArticlePage-headline-title">{e(story.title)}</h1></div>
+<div class="ArticlePage-authors">Author: <a href="/author/{slugify(ctx.author)}">{e(ctx.author)}</a> ({e(site.name)})</div>
+<div class="ArticlePage-datePublished">Published: {clock(ctx.published)} {zone} {long_date(ctx.published)}</div>
+<div class="ArticlePage-dateModified">Updated: {clock(ctx.updated)} {zone} {long_date(ctx.updated)}</div>
+<div class="ArticlePage-actions"><ul class="ActionBar"><li><a href="#" title="Share on Facebook">Facebook</a></li><li><a href="#" title="Share on Twitter">Twitter</a></li><li><a href="#" title="Email">Email</a></li><li><a href="#" title="Print">Print</a></li><li><button>Copy link</button></li></ul></div>
+<div class="ArticlePage-articleBody"><div class="RichTextArticleBody RichTextBody">
+{"".join(body)}
+</div></div>
+<div class="ArticlePage-newsletter"><div class="NewsletterModule"><div class="NewsletterModule-title">Sign up for our Breaking News newsletter</div><div class="NewsletterModule-description">The stories that matter, from {e(site.name)}, delivered to your inbox.</div><input type="email" placeholder="Enter email address"><button>Sign Up</button><div class="NewsletterModule-legal">By signing up you agree to our Terms of Service and Privacy Policy.</div></div></div>
+<div class="ArticlePage-liveBlog"><div class="LiveBlog-header"><h2 class="LiveBlog-title">Live updates</h2><div class="LiveBlog-subtitle">The latest from the {e(site.name)} newsroom</div></div><ul class="LiveBlog-posts">{"".join(updates)}</ul></div>
+<div class="ArticlePage-comments"><div class="Conversation"><div class="Conversation-header">Conversation <span>{len(ctx.comments)} Comments</span></div><div class="Conversation-guidelines">By commenting you agree to our Community Guidelines. Be respectful.</div>{comments}<div class="Conversation-more">Show more comments</div></div></div>
+</div>
+<aside class="ArticlePage-aside"><div class="List"><h2 class="List-title">Trending on {e(site.name)}</h2><ol class="List-items">{trending}</ol></div>
+<div class="GoogleDfpAd-wrapper"><div class="GoogleDfpAd-label">ADVERTISEMENT</div></div></aside>
+</div></div>
+<footer class="Page-footer"><div class="Page-footer-navigation"><a href="/about">About Us</a> <a href="/contact">Contact Us</a> <a href="/careers">Careers</a> <a href="/eeo">EEO Public File</a> <a href="/fcc">FCC Applications</a> <a href="/closed-captioning">Closed Captioning</a> <a href="/privacy">Privacy Policy</a> <a href="/terms">Terms of Service</a> <a href="/ad-choices">Ad Choices</a></div>
+<div class="Page-footer-disclaimer">© {ctx.published.year} {e(site.name)}. All Rights Reserved. Do Not Sell or Share My Personal Information.</div></footer>
+<script>window.bspotConfig = {{"page": "ArticlePage"}};</script>
+</body>
+</html>
+"""
+
+
 TEMPLATES: dict[str, Callable[[PageContext], str]] = {
     "semantic": render_semantic,
     "divsoup": render_divsoup,
@@ -539,8 +792,11 @@ TEMPLATES: dict[str, Callable[[PageContext], str]] = {
 # Held out of development. "tables" was the first held-out check: it failed (trafilatura
 # read the layout table as a data table) and led to generic changes (no tables, jusText before
 # the baseline fallback); "hashed" was written after those and run once, as the final check.
-UNSEEN_TEMPLATES: dict[str, Callable[[PageContext], str]] = {"tables": render_tables,
-                                                            "hashed": render_hashed}
+UNSEEN_TEMPLATES: dict[str, Callable[[PageContext], str]] = {
+    "tables": render_tables, "hashed": render_hashed,
+    # the final held-out check (written before the second round of fixes, not iterated on)
+    "wpblog": render_wpblog, "richtext": render_richtext,
+}
 
 
 # --------------------------------------------------------------------------- publishing

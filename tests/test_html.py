@@ -294,3 +294,185 @@ def test_json_ld_date_of_the_article_node_wins(tmp_path: Path) -> None:
     metas = f"<script type='application/ld+json'>{json.dumps(graph)}</script>"
     doc = load_one(tmp_path, "bridge.html", div_soup_page(BRIDGE, metas))
     assert doc.published == "2023-05-04"
+
+
+# ---- furniture whose markup says nothing (held-out templates of benchmarks.webpages) ---------
+
+# Reader comments in elements whose class names are generated and say nothing: a commenter, a
+# time stamp of their own, the comment, a button.
+HASHED_COMMENTS = (
+    '<div class="css-q8x2k1"><div>Conversation (3)</div><ul>'
+    + "".join(f'<li class="css-7hw0fa"><span>{user}</span> <span>{ago}</span><div>{text}</div>'
+              "<button>Reply</button></li>"
+              for user, ago, text in [
+                  ("Harold Jenkins", "2 hours ago", "Thank you for always covering what "
+                   "matters to the people of this town."),
+                  ("Greta Sandoval", "Yesterday", "Forty years here and never seen the council "
+                   "agree on anything."),
+                  ("bigdave", "Just now", "Unbelievable. Just unbelievable.")])
+    + "</ul></div>")
+READ_ALSO = ('<p class="css-3kd9aa"><strong>Read also:</strong> <a href="/x">Mayor Jonathan Pryce '
+             "opens new sports hall in Riverside district</a></p>")
+
+
+def hashed_page(story: tuple[str, list[str]]) -> str:
+    """Generated class names, roles instead of sectioning elements, a "Read also" line among
+    the paragraphs, a byline with its time stamp, and a comment thread."""
+    title, paragraphs = story
+    body = [f'<p class="css-p01x">{p}</p>' for p in paragraphs]
+    body.insert(2, READ_ALSO)
+    return (f"<!DOCTYPE html><html>{head(title)}<body><div id='__app'>{NAV}"
+            f'<div role="main"><h1 class="css-h1zz">{title}</h1>'
+            '<div class="css-by9q"><span>By Dana Whitcombe</span><span> · Updated: May 6, 2023 '
+            "at 3:12 PM</span></div>"
+            f'<div class="css-wr4p">{"".join(body)}</div>{HASHED_COMMENTS}</div>'
+            f"{FOOTER}</div></body></html>")
+
+
+def test_comments_with_meaningless_class_names_stay_out(tmp_path: Path) -> None:
+    doc = load_one(tmp_path, "bridge.html", hashed_page(BRIDGE))
+    for paragraph in BRIDGE[1]:
+        assert paragraph in doc.text
+    for phrase in ("Harold", "Greta", "bigdave", "Unbelievable", "hours ago", "Reply",
+                   "Conversation"):
+        assert phrase not in doc.text, phrase
+
+
+def test_a_read_also_line_among_the_paragraphs_stays_out(tmp_path: Path) -> None:
+    doc = load_one(tmp_path, "bridge.html", hashed_page(BRIDGE))
+    assert "Pryce" not in doc.text and "Read also" not in doc.text
+
+
+def test_a_byline_with_its_date_stays_out(tmp_path: Path) -> None:
+    # The reporter's name is no person of the story: two stories of one reporter were linked
+    # by it ("people: Pruitt").
+    doc = load_one(tmp_path, "bridge.html", hashed_page(BRIDGE).replace(
+        '<p class="css-p01x">', '<p class="css-p01x">By Dana Whitcombe -- May 4, 2023 -- '
+        'Updated: 5/6/2023 3:12 PM</p><p class="css-p01x">', 1))
+    assert "Whitcombe" not in doc.text
+    assert BRIDGE[1][0] in doc.text
+
+
+def table_page(story: tuple[str, list[str]]) -> str:
+    """An old table layout: the story as <br><br> paragraphs in a <font> in a cell, beside a
+    cell of links; comments in a table of their own; "Also on" teasers with snippets."""
+    title, paragraphs = story
+    comments = "".join(f"<tr><td><b>{user}</b> wrote ({ago}):<br>{text}</td></tr>"
+                       for user, ago, text in [
+                           ("Harold Jenkins", "2 hours ago", "Thank you for always covering "
+                            "what matters to the people of this town."),
+                           ("Greta Sandoval", "3 days ago", "Forty years here and never seen "
+                            "the council agree on anything.")])
+    also = "<br>".join(
+        f'&bull; <a href="/{k}">{headline}</a> - {snippet}' for k, (headline, snippet) in
+        enumerate([("Harbour crane collapses in overnight storm",
+                    "A container crane collapsed at the harbour on Sunday night as gusts "
+                    "reached 120 kilometres an hour, the port authority said."),
+                   ("Schools to get new science labs",
+                    "Twelve secondary schools across the county will get new science "
+                    "laboratories under a plan announced on Monday.")]))
+    return (f"<html>{head(title)}<body><table width='100%'><tr><td colspan='2'>"
+            "<font size='5'>Valley Gazette</font><br>"
+            f"<font size='1'>{NAV}</font></td></tr><tr><td width='170'><b>Most read</b><br>"
+            '<a href="/a">Bakery wins national award for its rye and caraway loaf</a></td>'
+            f"<td><font face='Arial' size='2'><font size='4'><b>{title}</b></font><br>"
+            "<font size='1'>By Walter Pruitt -- May 4, 2023 -- Updated: 5/6/2023 3:12 PM</font>"
+            f"<br><br>{'<br><br>'.join(paragraphs)}<br><br>"
+            f"<b>Reader comments (2)</b><table>{comments}</table>"
+            f"<br><b>Also on Valley Gazette:</b><br>{also}</font></td></tr></table></body></html>")
+
+
+def test_a_story_in_a_table_layout_is_read_without_the_furniture(tmp_path: Path) -> None:
+    doc = load_one(tmp_path, "bridge.html", table_page(BRIDGE))
+    for paragraph in BRIDGE[1]:
+        assert paragraph in doc.text
+    for phrase in ("Harold", "Greta", "wrote", "crane", "science", "Pruitt", "Bakery",
+                   "Reader comments", "Also on"):
+        assert phrase not in doc.text, phrase
+
+
+def test_a_one_sentence_story_in_a_table_layout_is_kept(tmp_path: Path) -> None:
+    # jusText, the fallback, dropped a story this short as boilerplate: the page's text was
+    # then only its comments and teasers.
+    doc = load_one(tmp_path, "short.html", table_page(
+        ("Election over", ["The parliament election is over in Turkmenistan."])))
+    assert "The parliament election is over in Turkmenistan." in doc.text
+    assert "Harold" not in doc.text and "crane" not in doc.text
+
+
+def test_two_stories_on_the_table_layout_are_not_linked(tmp_path: Path) -> None:
+    docs, skipped = load(write_pages(tmp_path, {"bridge.html": table_page(BRIDGE),
+                                                "library.html": table_page(LIBRARY)}))
+    assert skipped == []
+    assert cluster_documents(docs, Config()).links == []
+
+
+def test_comments_with_a_says_line_and_a_date_stay_out(tmp_path: Path) -> None:
+    # A commenter line ("says:") and a date of its own in each item: both stamps, one comment.
+    comments = "".join(
+        f'<li class="x1"><div class="x2"><b>{user}</b> <span>says:</span></div>'
+        f'<div class="x3"><a href="#c{k}">March {k + 3}, 2023 at 4:1{k} pm</a></div>'
+        f'<div class="x4"><p>{text}</p></div><div class="x5"><a href="#">Reply</a></div></li>'
+        for k, (user, text) in enumerate([
+            ("Harold Jenkins", "Thank you for always covering what matters to this town."),
+            ("Greta Sandoval", "Forty years here and never seen the council agree.")]))
+    title, paragraphs = BRIDGE
+    html = (f"<!DOCTYPE html><html>{head(title)}<body>{NAV}<div class='a1'><h1>{title}</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs)
+            + f"<div class='a2'><ol class='a3'>{comments}</ol></div></div>{FOOTER}</body></html>")
+    doc = load_one(tmp_path, "bridge.html", html)
+    assert "Harold" not in doc.text and "Greta" not in doc.text and "says" not in doc.text
+    for paragraph in paragraphs:
+        assert paragraph in doc.text
+
+
+def test_a_short_story_beside_comments_is_not_taken_for_one(tmp_path: Path) -> None:
+    # The story's block is as short as a comment and has a time stamp too ("Published 2 hours
+    # ago"), beside two comments of the same tag: it stays.
+    story = ("Millbrook council approves the new bridge over the Green River by seven votes to "
+             "two after two years of argument.")
+    comment = ('<div class="c"><span>Harold</span> <span>2 hours ago</span><div>So glad this '
+               "finally happened.</div></div>")
+    html = (f"<!DOCTYPE html><html>{head('Bridge approved')}<body><div class='w'>"
+            f"<div class='c'><h1>Bridge approved</h1><span>Published 2 hours ago</span>"
+            f"<p>{story}</p></div>{comment}{comment.replace('Harold', 'Greta')}</div>"
+            "</body></html>")
+    doc = load_one(tmp_path, "bridge.html", html)
+    assert story in doc.text
+
+
+def test_a_page_of_teasers_only_is_skipped_as_such(tmp_path: Path) -> None:
+    # Every line points to another page: no story, and the reason says so (not "no words").
+    teasers = "".join(
+        f'<p>&bull; <a href="/{k}">{headline}</a> - {snippet}</p>' for k, (headline, snippet)
+        in enumerate([("Harbour crane collapses in overnight storm", "A container crane "
+                       "collapsed at the harbour on Sunday night as gusts reached 120 km/h."),
+                      ("Schools to get new science labs", "Twelve secondary schools across "
+                       "the county will get new science laboratories under a new plan.")]))
+    html = f"<html>{head('Latest')}<body><div class='x'>{teasers}</div></body></html>"
+    docs, skipped = load(write_pages(tmp_path, {"latest.html": html}))
+    assert docs == [] and skipped[0].reason.startswith("no article text in HTML (only menus")
+
+
+def test_story_text_that_looks_like_furniture_stays() -> None:
+    # A paragraph with a long link in it, a short paragraph that says "two hours ago", a
+    # paragraph that starts with "By": all story text.
+    from dedup.loaders.html import extract_page
+
+    paragraphs = [
+        "Firefighters were called to the warehouse on Mill Lane two hours ago, a spokesman for "
+        'the <a href="/fire">county fire and rescue service</a> said on Tuesday afternoon.',
+        "It started 2 hours ago.",
+        "By May 4 the road was open again.",
+        "By noon on May 4, 2023 the road had been reopened to traffic in both directions, and "
+        "the police asked drivers to avoid the area for the rest of the day.",
+        "Residents of the nearby streets were told to keep their windows closed while the "
+        "smoke cleared, and a school at the corner of the lane sent its pupils home early.",
+    ]
+    html = (f"<html>{head('Warehouse fire')}<body><article><h1>Warehouse fire</h1>"
+            + "".join(f"<p>{p}</p>" for p in paragraphs) + "</article></body></html>")
+    page = extract_page(html.encode())
+    assert not isinstance(page, str)
+    for paragraph in paragraphs:
+        plain = paragraph.replace('<a href="/fire">', "").replace("</a>", "")
+        assert plain in page.text, plain
