@@ -28,6 +28,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -36,7 +37,7 @@ from datasketch import MinHashLSH
 from . import store
 from .analysis import Analysis, Prepared, analyse
 from .boilerplate import SiteChrome, page_keys, source_of
-from .candidates import Sketch, publication_day
+from .candidates import Sketch, distinct, publication_day
 from .cluster import Growth, StoryGraph
 from .config import Config
 from .corpus import Corpus
@@ -44,10 +45,19 @@ from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names
-from .fingerprint import estimate_jaccard, shingle_count
+from .fingerprint import shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
-from .scoring import PairFeatures, copy_pairs, entity_weight, evidence, pair_features
+from .scoring import (
+    DATE_CODES,
+    PLACE_CODES,
+    PairFeatures,
+    copy_pairs,
+    entity_weight,
+    event_scores,
+    evidence,
+    pair_features,
+)
 from .similarity import TermCounts, heaviest
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
 
@@ -132,10 +142,11 @@ class DedupIndex:
         self._site_chrome = SiteChrome()
         self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
                                num_perm=self.config.num_perm)
-        self._signatures: list[np.ndarray] = []
-        self._empty: list[bool] = []
-        self._days: list[int] = []  # publication day number, -1 when unknown
-        self._alive: list[bool] = []
+        # Per row, as arrays: the candidate step reads them for many rows at once.
+        self._signatures = _Column(np.uint32, self.config.num_perm)
+        self._empty = _Column(np.bool_)  # no shingles
+        self._days = _Column(np.int64)  # publication day number, -1 when unknown
+        self._alive = _Column(np.bool_)
         self._by_id: dict[str, int] = {}
         self._exact: dict[str, int] = {}
         self._postings: dict[int, list[int]] = {}
@@ -148,7 +159,7 @@ class DedupIndex:
     # -- public API ------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return sum(self._alive)
+        return int(np.count_nonzero(self._alive.values))
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._by_id
@@ -288,22 +299,23 @@ class DedupIndex:
         limit = day.toordinal()
         dropped = 0
         with self._lock:
-            for row, published in enumerate(self._days):
-                if self._alive[row] and 0 <= published < limit:
-                    self._alive[row] = False
-                    self._lsh.remove(row)
-                    record = self._corpus.records[row]
-                    if self._exact.get(record.exact) == row:
-                        del self._exact[record.exact]
-                    dropped += 1
+            alive, days = self._alive.values, self._days.values
+            for row in np.flatnonzero(alive & (days >= 0) & (days < limit)).tolist():
+                alive[row] = False
+                self._lsh.remove(row)
+                record = self._corpus.records[row]
+                if self._exact.get(record.exact) == row:
+                    del self._exact[record.exact]
+                dropped += 1
+            live = alive.tolist()
             for term, rows in self._postings.items():
-                self._postings[term] = [r for r in rows if self._alive[r]]
+                self._postings[term] = [r for r in rows if live[r]]
         return dropped
 
     def stats(self) -> dict[str, int]:
         """Counts of indexed articles, stories and duplicate groups."""
         with self._lock:
-            rows = [r for r, alive in enumerate(self._alive) if alive]
+            rows = np.flatnonzero(self._alive.values).tolist()
             return {
                 "documents": len(rows),
                 "stories": len({self._stories.story[r] for r in rows}),
@@ -323,13 +335,16 @@ class DedupIndex:
     def _signature(self, a: Analysis) -> np.ndarray:
         return self._corpus.signatures_of([a.ids])[0][0]
 
-    def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool) -> np.ndarray:
+    def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool, *,
+                 normalise: bool = True) -> np.ndarray:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
         (the query article counts as one more document holding its own terms)."""
         n = len(self._corpus.records) + 1
         known = (cols >= 0) & (cols < len(self._df))
         df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + query
         weights = (1.0 + np.log(counts)) * (np.log((1 + n) / (1 + df)) + 1.0)
+        if not normalise:
+            return weights
         norm = float(np.linalg.norm(weights))
         return weights / norm if norm else weights
 
@@ -342,75 +357,99 @@ class DedupIndex:
             out.append((cols, self._weights(cols, counts.astype(np.float64), True)))
         return out[0], out[1]
 
-    def _vector(self, rows: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
-        cols, counts = rows.row(i)
-        weights = self._weights(cols, counts.astype(np.float64), False)
-        order = np.argsort(cols)
-        return cols[order].astype(np.int64), weights[order]
-
     def _salient(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """The ``salient_terms`` heaviest columns (ties: the lower column): the terms an
         article is blocked on."""
         return cols[heaviest(cols, weights, self.config.salient_terms)]
 
-    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> list[int]:
-        found: set[int] = set()
+    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> np.ndarray:
+        """The rows to compare the article with, increasing."""
+        found = [np.array(self._lsh.query(Sketch(sig)), dtype=np.int64)]
         first = self._exact.get(a.record.exact)
         if first is not None:
-            found.add(first)
-        found.update(self._lsh.query(Sketch(sig)))
+            found.append(np.array([first], dtype=np.int64))
         # Same-event candidates: articles sharing two or more distinctive terms.
         cols, weights = body
-        shared: Counter[int] = Counter()
-        for col in self._salient(cols, weights).tolist():
-            rows = self._postings.get(col, ())
-            if len(rows) <= self.config.max_block_size:
-                shared.update(rows)
-        found.update(r for r, c in shared.items() if c >= 2)
+        blocks = [rows for rows in (self._postings.get(c, ()) for c in
+                                    self._salient(cols, weights).tolist())
+                  if len(rows) <= self.config.max_block_size]
+        held = np.sort(np.fromiter(chain.from_iterable(blocks), dtype=np.int64,
+                                   count=sum(map(len, blocks))))
+        found.append(held[1:][held[1:] == held[:-1]])  # held twice or more
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
-            found.update(range(len(self._corpus.records)))
+            found.append(np.arange(len(self._corpus.records), dtype=np.int64))
+        rows = distinct(np.concatenate(found))
         day = publication_day(a.record.key)
-        window = self.config.window_days
-        return sorted(
-            r for r in found
-            if self._alive[r] and (day < 0 or self._days[r] < 0 or abs(self._days[r] - day) <= window)
-        )
+        days = self._days.values[rows]
+        inside = (day < 0) | (days < 0) | (np.abs(days - day) <= self.config.window_days)
+        return rows[inside & self._alive.values[rows]]
 
     def _plan(self, a: Analysis, sig: np.ndarray) -> _Plan:
-        """Score the article against its candidates, and how it grows the stories."""
+        """Score the article against its candidates, and how it grows the stories. The
+        measures of all candidates are computed together (numpy over the candidate rows);
+        only the event-key comparisons go pair by pair."""
         body, head = self._query_vectors(a)
-        key = drop_common_names(a.record.key, self._corpus.common_words)
-        empty = len(a.ids) == 0
-        edges: dict[int, Edge] = {}
-        feats: dict[int, PairFeatures] = {}
-        for row in self._candidates(a, sig, body):
-            other = self._corpus.records[row]
-            jaccard = 0.0 if empty or self._empty[row] else estimate_jaccard(sig, self._signatures[row])
-            f = self._features(
-                key, drop_common_names(other.key, self._corpus.common_words), jaccard,
-                _dot(body, self._vector(self._corpus.terms, row)),
-                _dot(head, self._vector(self._corpus.heads, row)), query=True,
-            )
-            same = other.exact == a.record.exact
-            copy = 2 if same else int(bool(copy_pairs(np.array([same]), np.array([jaccard]),
-                                                      self.config)[0]))
-            edges[row], feats[row] = Edge(f.event_score, jaccard, copy), f
-        return _Plan(edges, feats, self._grow(edges))
+        rows = self._candidates(a, sig, body)
+        if len(a.ids) == 0:
+            jaccards = np.zeros(len(rows))
+        else:
+            jaccards = (self._signatures.values[rows] == sig).mean(axis=1)
+            jaccards[self._empty.values[rows]] = 0.0
+        cosines = self._cosines(self._corpus.terms, rows, body)
+        head_cosines = self._cosines(self._corpus.heads, rows, head)
+        common = self._corpus.common_words
+        key = drop_common_names(a.record.key, common)
+        records = self._corpus.records
+        others = [records[r] for r in rows.tolist()]
+        keys = [drop_common_names(other.key, common) for other in others]
+        weight = self._name_weights(key, keys)
+        feats = [self._features(key, other, j, c, h, weight) for other, j, c, h in
+                 zip(keys, jaccards.tolist(), cosines.tolist(), head_cosines.tolist())]
+        scores = event_scores(
+            np.array([f.cosine for f in feats]), np.array([f.head_cosine for f in feats]),
+            np.array([f.people for f in feats]),
+            np.array([DATE_CODES.index(f.date) for f in feats], dtype=np.int64),
+            np.array([PLACE_CODES.index(f.place) for f in feats], dtype=np.int64),
+        ).tolist() if feats else []
+        same = np.array([other.exact == a.record.exact for other in others], dtype=bool)
+        copies = np.where(same, 2, copy_pairs(same, jaccards, self.config)).tolist()
+        edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
+                 zip(rows.tolist(), scores, jaccards.tolist(), copies)}
+        return _Plan(edges, dict(zip(rows.tolist(), feats)), self._grow(edges))
+
+    def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple) -> np.ndarray:
+        """TF-IDF cosine of the query vector with each of ``rows`` (weights of now)."""
+        indptr, cols, values = counts.rows(rows)
+        weights = self._weights(cols.astype(np.int64), values.astype(np.float64), False,
+                                normalise=False)
+        row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
+        norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=len(rows)))
+        qcols, qweights = query
+        at = np.minimum(np.searchsorted(qcols, cols), max(len(qcols) - 1, 0))
+        hit = qcols[at] == cols if len(qcols) else np.zeros(len(cols), dtype=bool)
+        dots = np.bincount(row_of[hit], weights[hit] * qweights[at[hit]], minlength=len(rows))
+        return np.divide(dots, norms, out=np.zeros(len(rows)), where=norms > 0)
 
     def _grow(self, edges: dict[int, Edge]) -> Growth:
         """How the next row, with ``edges``, grows the groups and stories."""
         return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()})
 
-    def _features(self, key: EventKey, other: EventKey, jaccard: float, cosine: float,
-                  head_cosine: float, *, query: bool) -> PairFeatures:
-        """The pair features with the statistics of now (name weights counted so far; a query
-        article counts as one more document naming its own people)."""
+    def _name_weights(self, key: EventKey, others: list[EventKey]) -> dict[str, float]:
+        """Name weights with the statistics of now: names counted so far, the query article
+        counting as one more document naming its own people."""
         n = len(self._corpus.records) + 1
-        weight = {k: entity_weight(self._entity_df.get(k, 0) + query, n)
-                  for k in key.people | key.orgs}
-        for k in other.people | other.orgs:
-            weight.setdefault(k, entity_weight(self._entity_df.get(k, 0), n))
+        df = self._entity_df
+        weight = {k: entity_weight(df.get(k, 0) + 1, n) for k in key.people | key.orgs}
+        for other in others:
+            for k in other.people | other.orgs:
+                if k not in weight:
+                    weight[k] = entity_weight(df.get(k, 0), n)
+        return weight
+
+    def _features(self, key: EventKey, other: EventKey, jaccard: float, cosine: float,
+                  head_cosine: float, weight: dict[str, float]) -> PairFeatures:
+        """The pair features with the statistics of now (``weight``: :meth:`_name_weights`)."""
         f = pair_features(key, other, jaccard, cosine, head_cosine, weight, self.config)
         if len(self._corpus.records) < WARM_UP_DOCUMENTS and not (
             f.date in ("same", "overlap") or f.place == "match"
@@ -452,8 +491,9 @@ class DedupIndex:
     def _earliest(self, rows: Iterable[int], exclude: int | None = None) -> int:
         """The earliest-published live row (unknown dates last, then by row)."""
         rows = [r for r in rows if r != exclude]
-        live = [r for r in rows if self._alive[r]] or rows
-        return min(live, key=lambda r: (self._days[r] if self._days[r] >= 0 else 10**9, r))
+        alive, days = self._alive.values, self._days.values
+        live = [r for r in rows if alive[r]] or rows
+        return min(live, key=lambda r: (int(days[r]) if days[r] >= 0 else 10**9, r))
 
     # -- insertion -------------------------------------------------------------------------
 
@@ -527,7 +567,7 @@ class DedupIndex:
             signatures, shingles = corpus.finish()
             rows = [
                 RowState(record, corpus.terms.row(row), corpus.heads.row(row), signatures[row],
-                         int(shingles[row]), self._alive[row], self._stories.group[row],
+                         int(shingles[row]), bool(self._alive.values[row]), self._stories.group[row],
                          self._stories.story[row], self._given[row])
                 for row, record in enumerate(corpus.records)
             ]
@@ -560,9 +600,29 @@ class DedupIndex:
         return index
 
 
-def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
-    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    return float(np.dot(a[1][ia], b[1][ib]))
+class _Column:
+    """A numpy array of per-row values (or rows of ``width`` values) appended one at a time;
+    the capacity doubles. ``values``: the rows appended so far (a view: writes go through)."""
+
+    def __init__(self, dtype: Any, width: int | None = None) -> None:
+        self._shape = () if width is None else (width,)
+        self._data = np.zeros((64, *self._shape), dtype=dtype)
+        self._size = 0
+
+    def append(self, value: Any) -> None:
+        if self._size == len(self._data):
+            grown = np.zeros((2 * len(self._data), *self._shape), dtype=self._data.dtype)
+            grown[: self._size] = self._data
+            self._data = grown
+        self._data[self._size] = value
+        self._size += 1
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self._size]
+
+    def __len__(self) -> int:
+        return self._size
 
 
 __all__ = ["DedupIndex", "Verdict", "NEW"]
