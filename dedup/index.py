@@ -26,7 +26,7 @@ import datetime as dt
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any
@@ -44,7 +44,7 @@ from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
-from .events import EventKey, drop_common_names
+from .events import EventKey, compare_dates, drop_common_names
 from .fingerprint import shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
@@ -52,11 +52,13 @@ from .scoring import (
     DATE_CODES,
     PLACE_CODES,
     PairFeatures,
+    compare_places,
     copy_pairs,
     entity_weight,
     event_scores,
     evidence,
     pair_features,
+    people_similarity,
 )
 from .similarity import TermCounts, heaviest
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
@@ -107,11 +109,12 @@ class Verdict:
 
 @dataclass
 class _Plan:
-    """What adding one article does: its edges to indexed articles (with their features, for
-    the verdict's evidence) and how it grows the groups and stories."""
+    """What adding one article does: its edges to indexed articles, how it grows the groups
+    and stories, and the features of any of its pairs (for the verdict's evidence: built for
+    the one pair a verdict shows, not for every pair)."""
 
     edges: dict[int, Edge]
-    features: dict[int, PairFeatures]
+    features: Callable[[int], PairFeatures]
     growth: Growth
 
 
@@ -152,6 +155,8 @@ class DedupIndex:
         self._postings: dict[int, list[int]] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._entity_df: Counter[str] = Counter()
+        self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
+        self._scored_keys: dict[int, tuple[frozenset[str], EventKey, frozenset[str]]] = {}
         self._edges: list[dict[int, Edge]] = []
         self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
         self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
@@ -340,8 +345,11 @@ class DedupIndex:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
         (the query article counts as one more document holding its own terms)."""
         n = len(self._corpus.records) + 1
-        known = (cols >= 0) & (cols < len(self._df))
-        df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + query
+        if query:  # its new terms are not counted yet
+            known = cols < len(self._df)
+            df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + 1.0
+        else:  # an indexed article: every term counted
+            df = self._df[cols]
         weights = (1.0 + np.log(counts)) * (np.log((1 + n) / (1 + df)) + 1.0)
         if not normalise:
             return weights
@@ -386,9 +394,12 @@ class DedupIndex:
         return rows[inside & self._alive.values[rows]]
 
     def _plan(self, a: Analysis, sig: np.ndarray) -> _Plan:
-        """Score the article against its candidates, and how it grows the stories. The
-        measures of all candidates are computed together (numpy over the candidate rows);
-        only the event-key comparisons go pair by pair."""
+        """Score the article against its candidates, and how it grows the stories.
+
+        The text measures of all candidates are computed together (numpy over the candidate
+        rows); the event keys are compared pair by pair, but only as far as the score needs
+        (the date and venue relations, the people overlap where names are shared): the full
+        features, with their labels, are built for the pair a verdict shows."""
         body, head = self._query_vectors(a)
         rows = self._candidates(a, sig, body)
         if len(a.ids) == 0:
@@ -398,66 +409,79 @@ class DedupIndex:
             jaccards[self._empty.values[rows]] = 0.0
         cosines = self._cosines(self._corpus.terms, rows, body)
         head_cosines = self._cosines(self._corpus.heads, rows, head)
-        common = self._corpus.common_words
-        key = drop_common_names(a.record.key, common)
-        records = self._corpus.records
-        others = [records[r] for r in rows.tolist()]
-        keys = [drop_common_names(other.key, common) for other in others]
-        weight = self._name_weights(key, keys)
-        feats = [self._features(key, other, j, c, h, weight) for other, j, c, h in
-                 zip(keys, jaccards.tolist(), cosines.tolist(), head_cosines.tolist())]
-        scores = event_scores(
-            np.array([f.cosine for f in feats]), np.array([f.head_cosine for f in feats]),
-            np.array([f.people for f in feats]),
-            np.array([DATE_CODES.index(f.date) for f in feats], dtype=np.int64),
-            np.array([PLACE_CODES.index(f.place) for f in feats], dtype=np.int64),
-        ).tolist() if feats else []
-        same = np.array([other.exact == a.record.exact for other in others], dtype=bool)
-        copies = np.where(same, 2, copy_pairs(same, jaccards, self.config)).tolist()
+        key = drop_common_names(a.record.key, self._corpus.common_words)
+        names = key.people | key.orgs
+        n, df = len(self._corpus.records) + 1, self._entity_df
+        weight = {k: entity_weight(df.get(k, 0) + 1, n) for k in names}
+        tolerance = self.config.date_tolerance_days
+        keys, people, dates, places = [], [], [], []
+        for row in rows.tolist():
+            other, other_names = self._scored_key(row)
+            keys.append(other)
+            if names.isdisjoint(other_names):
+                people.append(0.0)  # what people_similarity gives: nothing shared
+            else:
+                for k in other_names:
+                    if k not in weight:
+                        weight[k] = entity_weight(df.get(k, 0), n)
+                people.append(people_similarity(key, other, weight)[0])
+            dates.append(DATE_CODES.index(compare_dates(key.date, other.date, tolerance)[0]))
+            places.append(PLACE_CODES.index(compare_places(key, other)[0]))
+        people_, date, place = np.array(people), np.array(dates, np.int64), np.array(places, np.int64)
+        if n - 1 < WARM_UP_DOCUMENTS:
+            # Warm-up: scores are inflated while few articles are indexed, so a pair links as
+            # one event only where the date or the venue agrees too.
+            agree = (date == DATE_CODES.index("same")) | (date == DATE_CODES.index("overlap")) \
+                | (place == PLACE_CODES.index("match"))
+            cosines, head_cosines, people_ = cosines * agree, head_cosines * agree, people_ * agree
+        scores = event_scores(cosines, head_cosines, people_, date, place)
+        same = np.array([self._corpus.records[r].exact == a.record.exact for r in rows.tolist()],
+                        dtype=bool)
+        copies = np.where(same, 2, copy_pairs(same, jaccards, self.config))
+        at = {row: k for k, row in enumerate(rows.tolist())}
         edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
-                 zip(rows.tolist(), scores, jaccards.tolist(), copies)}
-        return _Plan(edges, dict(zip(rows.tolist(), feats)), self._grow(edges))
+                 zip(rows.tolist(), scores.tolist(), jaccards.tolist(), copies.tolist())}
+
+        def features(row: int) -> PairFeatures:
+            k = at[row]
+            f = pair_features(key, keys[k], float(jaccards[k]), float(cosines[k]),
+                              float(head_cosines[k]), weight, self.config)
+            return replace(f, people=float(people_[k]))  # zero where warm-up zeroed it
+
+        return _Plan(edges, features, self._grow(edges))
+
+    def _scored_key(self, row: int) -> tuple[EventKey, frozenset[str]]:
+        """Row ``row``'s event key as pairs score it (:func:`drop_common_names` with the
+        common words of now) and its names (people and organisations), kept from one article
+        to the next while the dropped people stay the same."""
+        key = self._corpus.records[row].key
+        kept = key.people - self._corpus.common_words
+        cached = self._scored_keys.get(row)
+        if cached is None or cached[0] != kept:
+            scored = drop_common_names(key, self._corpus.common_words)
+            cached = self._scored_keys[row] = (kept, scored, scored.people | scored.orgs)
+        return cached[1], cached[2]
 
     def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple) -> np.ndarray:
         """TF-IDF cosine of the query vector with each of ``rows`` (weights of now)."""
         indptr, cols, values = counts.rows(rows)
-        weights = self._weights(cols.astype(np.int64), values.astype(np.float64), False,
-                                normalise=False)
-        row_of = np.repeat(np.arange(len(rows)), np.diff(indptr))
-        norms = np.sqrt(np.bincount(row_of, weights * weights, minlength=len(rows)))
+        weights = self._weights(cols, values.astype(np.float64), False, normalise=False)
+        norms = np.sqrt(_row_sums(weights * weights, indptr))
+        # The query's weights by column, in a dense array kept zero between articles.
         qcols, qweights = query
-        at = np.minimum(np.searchsorted(qcols, cols), max(len(qcols) - 1, 0))
-        hit = qcols[at] == cols if len(qcols) else np.zeros(len(cols), dtype=bool)
-        dots = np.bincount(row_of[hit], weights[hit] * qweights[at[hit]], minlength=len(rows))
+        size = len(self._corpus.vocabulary)
+        if len(self._dense) < size:
+            self._dense = np.zeros(max(size, 2 * len(self._dense)))
+        self._dense[qcols] = qweights
+        try:
+            dots = _row_sums(weights * self._dense[cols], indptr)
+        finally:
+            self._dense[qcols] = 0.0
         return np.divide(dots, norms, out=np.zeros(len(rows)), where=norms > 0)
 
     def _grow(self, edges: dict[int, Edge]) -> Growth:
         """How the next row, with ``edges``, grows the groups and stories."""
         return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()})
-
-    def _name_weights(self, key: EventKey, others: list[EventKey]) -> dict[str, float]:
-        """Name weights with the statistics of now: names counted so far, the query article
-        counting as one more document naming its own people."""
-        n = len(self._corpus.records) + 1
-        df = self._entity_df
-        weight = {k: entity_weight(df.get(k, 0) + 1, n) for k in key.people | key.orgs}
-        for other in others:
-            for k in other.people | other.orgs:
-                if k not in weight:
-                    weight[k] = entity_weight(df.get(k, 0), n)
-        return weight
-
-    def _features(self, key: EventKey, other: EventKey, jaccard: float, cosine: float,
-                  head_cosine: float, weight: dict[str, float]) -> PairFeatures:
-        """The pair features with the statistics of now (``weight``: :meth:`_name_weights`)."""
-        f = pair_features(key, other, jaccard, cosine, head_cosine, weight, self.config)
-        if len(self._corpus.records) < WARM_UP_DOCUMENTS and not (
-            f.date in ("same", "overlap") or f.place == "match"
-        ):
-            # Warm-up: scores are inflated while few articles are indexed, so a pair links as
-            # one event only where the date or the venue agrees too.
-            f = replace(f, cosine=0.0, head_cosine=0.0, people=0.0)
-        return f
 
     def _verdict(self, record: Prepared, plan: _Plan) -> Verdict:
         new = len(self._corpus.records)
@@ -481,7 +505,7 @@ class DedupIndex:
             best_row = ranked[0][0]
             original = None
             group = record.id
-        scores, facts = evidence(plan.features[best_row], status)
+        scores, facts = evidence(plan.features(best_row), status)
         return Verdict(
             id=record.id, status=status, matches=tuple(ids[r].id for r, _ in ranked),
             original=original, story=record.id if growth.story == new else ids[growth.story].id,
@@ -598,6 +622,14 @@ class DedupIndex:
         index._stories.restore([r.group for r in state.rows], [r.story for r in state.rows],
                                [(row, other, edge.score) for row, other, edge in state.edges])
         return index
+
+
+def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """The sum of each row's values (CSR row pointers ``indptr``; 0 for an empty row)."""
+    padded = np.append(values, 0.0)  # an empty last row points past the values
+    sums = np.add.reduceat(padded, indptr[:-1])
+    sums[indptr[:-1] == indptr[1:]] = 0.0
+    return sums
 
 
 class _Column:
