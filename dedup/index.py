@@ -28,16 +28,14 @@ import threading
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
-from itertools import chain
 from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from . import store
 from .analysis import Analysis, Prepared, analyse
 from .boilerplate import SiteChrome, page_keys, source_of
-from .candidates import Sketch, distinct, publication_day
+from .candidates import CandidateRules, QueryCandidates, distinct, publication_day
 from .cluster import Growth, StoryGraph
 from .config import Config
 from .corpus import Corpus
@@ -60,7 +58,7 @@ from .scoring import (
     pair_features,
     people_similarity,
 )
-from .similarity import TermCounts, heaviest
+from .similarity import TermCounts
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
 
 NEW = "new"
@@ -143,16 +141,14 @@ class DedupIndex:
         self._lock = threading.RLock()
         self._corpus = Corpus(self.config)
         self._site_chrome = SiteChrome()
-        self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
-                               num_perm=self.config.num_perm)
+        self._rules = CandidateRules.of(self.config)
+        self._sources = QueryCandidates(self._rules)
         # Per row, as arrays: the candidate step reads them for many rows at once.
         self._signatures = _Column(np.uint32, self.config.num_perm)
         self._empty = _Column(np.bool_)  # no shingles
         self._days = _Column(np.int64)  # publication day number, -1 when unknown
         self._alive = _Column(np.bool_)
         self._by_id: dict[str, int] = {}
-        self._exact: dict[str, int] = {}
-        self._postings: dict[int, list[int]] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._entity_df: Counter[str] = Counter()
         self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
@@ -302,20 +298,12 @@ class DedupIndex:
                     f"The 'before' parameter must be a date. Got {before!r} instead."
                 ) from None
         limit = day.toordinal()
-        dropped = 0
         with self._lock:
             alive, days = self._alive.values, self._days.values
-            for row in np.flatnonzero(alive & (days >= 0) & (days < limit)).tolist():
-                alive[row] = False
-                self._lsh.remove(row)
-                record = self._corpus.records[row]
-                if self._exact.get(record.exact) == row:
-                    del self._exact[record.exact]
-                dropped += 1
-            live = alive.tolist()
-            for term, rows in self._postings.items():
-                self._postings[term] = [r for r in rows if live[r]]
-        return dropped
+            rows = np.flatnonzero(alive & (days >= 0) & (days < limit)).tolist()
+            alive[rows] = False
+            self._sources.remove(rows, [self._corpus.records[r].exact for r in rows])
+        return len(rows)
 
     def stats(self) -> dict[str, int]:
         """Counts of indexed articles, stories and duplicate groups."""
@@ -365,32 +353,16 @@ class DedupIndex:
             out.append((cols, self._weights(cols, counts.astype(np.float64), True)))
         return out[0], out[1]
 
-    def _salient(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """The ``salient_terms`` heaviest columns (ties: the lower column): the terms an
-        article is blocked on."""
-        return cols[heaviest(cols, weights, self.config.salient_terms)]
-
     def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> np.ndarray:
-        """The rows to compare the article with, increasing."""
-        found = [np.array(self._lsh.query(Sketch(sig)), dtype=np.int64)]
-        first = self._exact.get(a.record.exact)
-        if first is not None:
-            found.append(np.array([first], dtype=np.int64))
-        # Same-event candidates: articles sharing two or more distinctive terms.
-        cols, weights = body
-        blocks = [rows for rows in (self._postings.get(c, ()) for c in
-                                    self._salient(cols, weights).tolist())
-                  if len(rows) <= self.config.max_block_size]
-        held = np.sort(np.fromiter(chain.from_iterable(blocks), dtype=np.int64,
-                                   count=sum(map(len, blocks))))
-        found.append(held[1:][held[1:] == held[:-1]])  # held twice or more
+        """The rows to compare the article with, increasing: what the candidate sources
+        propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window."""
+        found = list(self._sources.query(a.record.exact, sig, self._rules.salient(*body)).values())
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.append(np.arange(len(self._corpus.records), dtype=np.int64))
         rows = distinct(np.concatenate(found))
-        day = publication_day(a.record.key)
-        days = self._days.values[rows]
-        inside = (day < 0) | (days < 0) | (np.abs(days - day) <= self.config.window_days)
+        inside = self._rules.in_window(np.int64(publication_day(a.record.key)),
+                                       self._days.values[rows])
         return rows[inside & self._alive.values[rows]]
 
     def _plan(self, a: Analysis, sig: np.ndarray) -> _Plan:
@@ -551,11 +523,8 @@ class DedupIndex:
         self._entity_df.update(record.key.people | record.key.orgs)
         if not alive:
             return
-        self._exact.setdefault(record.exact, row)
-        self._lsh.insert(row, Sketch(sig), check_duplication=False)
         weights = self._weights(cols, counts.astype(np.float64), False)
-        for c in self._salient(cols, weights).tolist():
-            self._postings.setdefault(c, []).append(row)
+        self._sources.add(row, record.exact, sig, self._rules.salient(cols, weights))
 
     # -- persistence -----------------------------------------------------------------------
 
