@@ -35,6 +35,7 @@ def measure(size: int, probe: int, seed: int = 0, state: Path | None = None) -> 
     if saved is not None and saved.exists():
         index = DedupIndex.load(saved)
         fill = 0.0  # loaded, not filled
+        index.check(docs[size])  # the gazetteer and caches load here, as a fill loads them
     else:
         index = DedupIndex()
         for doc in docs[:size]:

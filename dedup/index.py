@@ -58,7 +58,7 @@ from .scoring import (
     pair_features,
     people_similarity,
 )
-from .similarity import TermCounts
+from .similarity import TermCounts, tfidf_weights
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
 
 NEW = "new"
@@ -338,7 +338,7 @@ class DedupIndex:
             df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + 1.0
         else:  # an indexed article: every term counted
             df = self._df[cols]
-        weights = (1.0 + np.log(counts)) * (np.log((1 + n) / (1 + df)) + 1.0)
+        weights = tfidf_weights(counts, df, n)
         if not normalise:
             return weights
         norm = float(np.linalg.norm(weights))

@@ -155,6 +155,15 @@ def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
     return out
 
 
+def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
+    """Sublinear TF-IDF weights of terms counted ``counts`` times in a document and held by
+    ``df`` of ``n_docs`` documents, not normalised: ``(1 + ln tf) * (ln((1 + n) / (1 + df)) + 1)``.
+
+    The formula :func:`tfidf` fits (scikit-learn's ``TfidfTransformer(sublinear_tf=True)``,
+    smoothed IDF), for the crawler index, whose statistics change with every article."""
+    return (1.0 + np.log(counts)) * (np.log((1 + n_docs) / (1 + df)) + 1.0)
+
+
 def pair_cosines(
     matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 20_000
 ) -> np.ndarray:
