@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import re
 from pathlib import Path
 
@@ -255,8 +256,8 @@ def test_an_article_without_a_title_takes_one_line() -> None:
 def test_warnings_and_skipped_inputs_fit_the_terminal(tmp_path: Path, width: int) -> None:
     record_id = "feed-12-" + "a" * 24  # 32 characters
     (tmp_path / "feed.jsonl").write_text(
-        '{"id": "%s", "text": "Officials met in Paris on Monday.", "published": "soon"}\n'
-        "{broken\n" % record_id)
+        json.dumps({"id": record_id, "text": "Officials met in Paris on Monday.",
+                    "published": "soon"}) + "\n{broken\n")
     (tmp_path / "scan.txt").write_bytes(b"%PDF-1.4\n")
     docs, skipped = load(str(tmp_path))
     console = Console(width=width, record=True, file=io.StringIO(), color_system=None)
