@@ -10,10 +10,20 @@ Two sources, both sub-quadratic:
   ``max_block_size`` documents is too common to block on, which bounds the work per document.
 
 Pairs are ``(i, j)`` row indices with ``i < j``.
+
+The rules are written once (:class:`CandidateRules`: the LSH bands, the salient terms, which
+terms are too common to block on, how many must be shared, the date window) and read by the
+two ways of finding candidates: :func:`candidate_sources`, every pair of a whole corpus at
+once (the batch run), and :class:`QueryCandidates`, the candidates of one new document among
+those indexed before it (the crawler index). Both report them by source name (``same text``,
+``minhash-lsh``, ``blocking``).
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -23,7 +33,7 @@ from datasketch import MinHashLSH
 from .analysis import Prepared
 from .config import Config
 from .events import EventKey
-from .similarity import top_terms
+from .similarity import heaviest, top_terms
 
 
 class Sketch:
@@ -44,6 +54,46 @@ def lsh_bands(threshold: float, num_perm: int) -> list[tuple[int, int]]:
     ``threshold``: its false-positive/false-negative optimum, the same bands the incremental
     index queries."""
     return list(MinHashLSH(threshold=threshold, num_perm=num_perm).hashranges)
+
+
+@dataclass(frozen=True)
+class CandidateRules:
+    """The candidate rules of one configuration, read by the batch run and the index alike.
+
+    Attributes:
+        bands: the LSH bands (:func:`lsh_bands` for the near-duplicate threshold).
+        num_perm: values per MinHash signature.
+        salient_terms: how many of a document's heaviest TF-IDF terms it is blocked on.
+        max_block_size: a salient term held by more documents is too common to block on.
+        min_shared: salient terms two documents must share to be candidates. 2.
+        window_days: documents published further apart are never compared.
+    """
+
+    bands: tuple[tuple[int, int], ...]
+    num_perm: int
+    salient_terms: int
+    max_block_size: int
+    window_days: int
+    min_shared: int = 2
+
+    @classmethod
+    def of(cls, config: Config) -> CandidateRules:
+        return cls(tuple(lsh_bands(config.near_duplicate_threshold, config.num_perm)),
+                   config.num_perm, config.salient_terms, config.max_block_size, config.window_days)
+
+    def salient(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """The columns a document is blocked on: its ``salient_terms`` heaviest
+        (:func:`~dedup.similarity.heaviest`: equal weights to the lower column)."""
+        return columns[heaviest(columns, weights, self.salient_terms)]
+
+    def blockable(self, held: Any) -> Any:
+        """Whether a term held by ``held`` documents may be blocked on."""
+        return held <= self.max_block_size
+
+    def in_window(self, day: np.ndarray, other: np.ndarray) -> np.ndarray:
+        """Whether documents published on day numbers ``day`` and ``other`` (-1: unknown) may be
+        compared: at most ``window_days`` apart, or either undated."""
+        return (day < 0) | (other < 0) | (np.abs(day - other) <= self.window_days)
 
 
 def lsh_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:
@@ -157,9 +207,11 @@ def candidate_sources(
             found.append(np.array([[first, i]], dtype=np.int64))
     sources = {SAME_TEXT: np.concatenate(found)}
     empty = np.zeros((0, 2), dtype=np.int64)
+    rules = CandidateRules.of(config)
     sources[LSH] = lsh_pairs(signatures, config.near_duplicate_threshold) if n > 1 else empty
     sources[BLOCKING] = (
-        blocking_pairs(top_terms(body, config.salient_terms), config.max_block_size)
+        blocking_pairs(top_terms(body, rules.salient_terms), rules.max_block_size,
+                       rules.min_shared)
         if n > 1 else empty
     )
     return sources
@@ -169,5 +221,59 @@ def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config:
     """Which pairs the date-aware window lets through: articles published more than
     ``window_days`` apart are never compared (a pair with an undated article always is)."""
     day = np.array([publication_day(key) for key in keys], dtype=np.int64)
-    undated = (day[left] < 0) | (day[right] < 0)
-    return undated | (np.abs(day[left] - day[right]) <= config.window_days)
+    return CandidateRules.of(config).in_window(day[left], day[right])
+
+
+class QueryCandidates:
+    """The candidates of one new document among the documents indexed so far (the crawler
+    index's candidate source), by the rules the batch run uses (:class:`CandidateRules`):
+    the first indexed document of the same text, datasketch's ``MinHashLSH`` over the same
+    bands, and the documents sharing ``min_shared`` salient terms that are not too common.
+
+    Where streaming differs: a term's documents are those indexed so far, the new one
+    counted (the batch counts the whole corpus).
+    """
+
+    def __init__(self, rules: CandidateRules) -> None:
+        self.rules = rules
+        first, stop = rules.bands[0]
+        self._lsh = MinHashLSH(num_perm=rules.num_perm, params=(len(rules.bands), stop - first))
+        self._exact: dict[str, int] = {}
+        self._postings: dict[int, list[int]] = {}
+
+    def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray) -> None:
+        """Index document ``row`` (rows are numbered in the order they are added)."""
+        self._exact.setdefault(exact, row)
+        self._lsh.insert(row, Sketch(signature), check_duplication=False)
+        for column in salient.tolist():
+            self._postings.setdefault(column, []).append(row)
+
+    def remove(self, rows: list[int], exact: list[str]) -> None:
+        """Forget documents (``exact``: their exact-copy keys), so that no later query finds
+        them."""
+        gone = set(rows)
+        for row, key in zip(rows, exact):
+            self._lsh.remove(row)
+            if self._exact.get(key) == row:
+                del self._exact[key]
+        for column, held in self._postings.items():
+            if not gone.isdisjoint(held):
+                self._postings[column] = [r for r in held if r not in gone]
+
+    def query(self, exact: str, signature: np.ndarray, salient: np.ndarray) -> dict[str, np.ndarray]:
+        """The indexed rows each source proposes for a new document, increasing."""
+        first = self._exact.get(exact)
+        blocks = [held for held in (self._postings.get(c, ()) for c in salient.tolist())
+                  if self.rules.blockable(len(held) + 1)]  # the new document holds it too
+        if self.rules.min_shared == 2:  # the usual case: a sort, no counting in Python
+            held = np.sort(np.fromiter(chain.from_iterable(blocks), dtype=np.int64,
+                                       count=sum(map(len, blocks))))
+            shared = held[1:][held[1:] == held[:-1]]
+        else:
+            counts = Counter(chain.from_iterable(blocks))
+            shared = np.array([r for r, c in counts.items() if c >= self.rules.min_shared])
+        return {
+            SAME_TEXT: np.array([] if first is None else [first], dtype=np.int64),
+            LSH: np.array(sorted(self._lsh.query(Sketch(signature))), dtype=np.int64),
+            BLOCKING: distinct(shared.astype(np.int64)),
+        }

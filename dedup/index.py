@@ -28,17 +28,16 @@ import datetime as dt
 import os
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from datasketch import MinHashLSH
 
 from . import store
 from .analysis import Analysis, Prepared, analyse
 from .boilerplate import SiteChrome, page_keys, source_of
-from .candidates import Sketch, publication_day
+from .candidates import CandidateRules, QueryCandidates, distinct, publication_day
 from .cluster import Growth, StoryGraph
 from .config import Config
 from .copies import copy_rule
@@ -46,12 +45,22 @@ from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
-from .events import EventKey, drop_common_names, sure_span
-from .fingerprint import estimate_jaccard, pair_containments, shingle_count
+from .events import EventKey, compare_dates, drop_common_names, sure_span
+from .fingerprint import pair_containments, shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
-from .scoring import PairFeatures, entity_weight, evidence, pair_features
-from .similarity import TermCounts, heaviest
+from .scoring import (
+    DATE_CODES,
+    PLACE_CODES,
+    PairFeatures,
+    compare_places,
+    entity_weight,
+    event_scores,
+    evidence,
+    pair_features,
+    people_similarity,
+)
+from .similarity import TermCounts, tfidf_weights
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
 
 NEW = "new"
@@ -100,11 +109,12 @@ class Verdict:
 
 @dataclass
 class _Plan:
-    """What adding one article does: its edges to indexed articles (with their features, for
-    the verdict's evidence) and how it grows the groups and stories."""
+    """What adding one article does: its edges to indexed articles, how it grows the groups
+    and stories, and the features of any of its pairs (for the verdict's evidence: built for
+    the one pair a verdict shows, not for every pair)."""
 
     edges: dict[int, Edge]
-    features: dict[int, PairFeatures]
+    features: Callable[[int], PairFeatures]
     growth: Growth
 
 
@@ -133,18 +143,20 @@ class DedupIndex:
         self._lock = threading.RLock()
         self._corpus = Corpus(self.config)
         self._site_chrome = SiteChrome()
-        self._lsh = MinHashLSH(threshold=self.config.near_duplicate_threshold,
-                               num_perm=self.config.num_perm)
-        self._signatures: list[np.ndarray] = []  # fingerprints: whole text, then lead
-        self._shingles: list[int] = []
-        self._empty: list[bool] = []
-        self._days: list[int] = []  # publication day number, -1 when unknown
-        self._alive: list[bool] = []
+        self._rules = CandidateRules.of(self.config)
+        self._sources = QueryCandidates(self._rules)
+        # Per row, as arrays: the candidate step reads them for many rows at once.
+        # Fingerprints: the whole text's signature, then its lead's (dedup.copies).
+        self._signatures = _Column(np.uint32, 2 * self.config.num_perm)
+        self._shingles = _Column(np.int64)
+        self._empty = _Column(np.bool_)  # no shingles
+        self._days = _Column(np.int64)  # publication day number, -1 when unknown
+        self._alive = _Column(np.bool_)
         self._by_id: dict[str, int] = {}
-        self._exact: dict[str, int] = {}
-        self._postings: dict[int, list[int]] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._entity_df: Counter[str] = Counter()
+        self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
+        self._scored_keys: dict[int, tuple[frozenset[str], EventKey, frozenset[str]]] = {}
         self._edges: list[dict[int, Edge]] = []
         self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
         self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
@@ -152,7 +164,7 @@ class DedupIndex:
     # -- public API ------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return sum(self._alive)
+        return int(np.count_nonzero(self._alive.values))
 
     def __contains__(self, doc_id: object) -> bool:
         return doc_id in self._by_id
@@ -290,24 +302,17 @@ class DedupIndex:
                     f"The 'before' parameter must be a date. Got {before!r} instead."
                 ) from None
         limit = day.toordinal()
-        dropped = 0
         with self._lock:
-            for row, published in enumerate(self._days):
-                if self._alive[row] and 0 <= published < limit:
-                    self._alive[row] = False
-                    self._lsh.remove(row)
-                    record = self._corpus.records[row]
-                    if self._exact.get(record.exact) == row:
-                        del self._exact[record.exact]
-                    dropped += 1
-            for term, rows in self._postings.items():
-                self._postings[term] = [r for r in rows if self._alive[r]]
-        return dropped
+            alive, days = self._alive.values, self._days.values
+            rows = np.flatnonzero(alive & (days >= 0) & (days < limit)).tolist()
+            alive[rows] = False
+            self._sources.remove(rows, [self._corpus.records[r].exact for r in rows])
+        return len(rows)
 
     def stats(self) -> dict[str, int]:
         """Counts of indexed articles, stories and duplicate groups."""
         with self._lock:
-            rows = [r for r, alive in enumerate(self._alive) if alive]
+            rows = np.flatnonzero(self._alive.values).tolist()
             return {
                 "documents": len(rows),
                 "stories": len({self._stories.story[r] for r in rows}),
@@ -328,13 +333,19 @@ class DedupIndex:
         """The article's fingerprint: its whole text's signature, then its lead's."""
         return self._corpus.fingerprints_of([a.ids])[0][0]
 
-    def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool) -> np.ndarray:
+    def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool, *,
+                 normalise: bool = True) -> np.ndarray:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
         (the query article counts as one more document holding its own terms)."""
         n = len(self._corpus.records) + 1
-        known = (cols >= 0) & (cols < len(self._df))
-        df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + query
-        weights = (1.0 + np.log(counts)) * (np.log((1 + n) / (1 + df)) + 1.0)
+        if query:  # its new terms are not counted yet
+            known = cols < len(self._df)
+            df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + 1.0
+        else:  # an indexed article: every term counted
+            df = self._df[cols]
+        weights = tfidf_weights(counts, df, n)
+        if not normalise:
+            return weights
         norm = float(np.linalg.norm(weights))
         return weights / norm if norm else weights
 
@@ -347,105 +358,128 @@ class DedupIndex:
             out.append((cols, self._weights(cols, counts.astype(np.float64), True)))
         return out[0], out[1]
 
-    def _vector(self, rows: Any, i: int) -> tuple[np.ndarray, np.ndarray]:
-        cols, counts = rows.row(i)
-        weights = self._weights(cols, counts.astype(np.float64), False)
-        order = np.argsort(cols)
-        return cols[order].astype(np.int64), weights[order]
-
-    def _salient(self, cols: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """The ``salient_terms`` heaviest columns (ties: the lower column): the terms an
-        article is blocked on."""
-        return cols[heaviest(cols, weights, self.config.salient_terms)]
-
-    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> list[int]:
-        found: set[int] = set()
-        first = self._exact.get(a.record.exact)
-        if first is not None:
-            found.add(first)
-        found.update(self._lsh.query(Sketch(sig[:self.config.num_perm])))
-        # Same-event candidates: articles sharing two or more distinctive terms.
-        cols, weights = body
-        shared: Counter[int] = Counter()
-        for col in self._salient(cols, weights).tolist():
-            rows = self._postings.get(col, ())
-            if len(rows) <= self.config.max_block_size:
-                shared.update(rows)
-        found.update(r for r, c in shared.items() if c >= 2)
+    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> np.ndarray:
+        """The rows to compare the article with, increasing: what the candidate sources
+        propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window."""
+        found = list(self._sources.query(a.record.exact, sig[:self.config.num_perm],
+                                         self._rules.salient(*body)).values())
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
-            found.update(range(len(self._corpus.records)))
-        day = publication_day(a.record.key)
-        window = self.config.window_days
-        return sorted(
-            r for r in found
-            if self._alive[r] and (day < 0 or self._days[r] < 0 or abs(self._days[r] - day) <= window)
-        )
+            found.append(np.arange(len(self._corpus.records), dtype=np.int64))
+        rows = distinct(np.concatenate(found))
+        inside = self._rules.in_window(np.int64(publication_day(a.record.key)),
+                                       self._days.values[rows])
+        return rows[inside & self._alive.values[rows]]
 
     def _plan(self, a: Analysis, sig: np.ndarray) -> _Plan:
-        """Score the article against its candidates, and how it grows the stories."""
-        body, head = self._query_vectors(a)
-        key = drop_common_names(a.record.key, self._corpus.common_words)
-        empty = len(a.ids) == 0
-        edges: dict[int, Edge] = {}
-        feats: dict[int, PairFeatures] = {}
-        rows = self._candidates(a, sig, body)
-        containment, shorter = self._containments(a, sig, rows)
-        width = self.config.num_perm
-        for k, row in enumerate(rows):
-            other = self._corpus.records[row]
-            jaccard = 0.0 if empty or self._empty[row] else estimate_jaccard(
-                sig[:width], self._signatures[row][:width])
-            head_cosine = _dot(head, self._vector(self._corpus.heads, row))
-            f = self._features(
-                key, drop_common_names(other.key, self._corpus.common_words), jaccard,
-                _dot(body, self._vector(self._corpus.terms, row)), head_cosine, query=True,
-            )
-            same = other.exact == a.record.exact
-            copy = 2 if same else int(bool(copy_rule(
-                np.array([same]), np.array([jaccard]), containment[k:k + 1], shorter[k:k + 1],
-                np.array([head_cosine]), self.config)[0]))
-            edges[row], feats[row] = Edge(f.event_score, jaccard, copy), f
-        return _Plan(edges, feats, self._grow(edges, a.record.key))
+        """Score the article against its candidates, and how it grows the stories.
 
-    def _containments(self, a: Analysis, sig: np.ndarray, rows: list[int]
+        The text measures of all candidates are computed together (numpy over the candidate
+        rows); the event keys are compared pair by pair, but only as far as the score needs
+        (the date and venue relations, the people overlap where names are shared): the full
+        features, with their labels, are built for the pair a verdict shows."""
+        body, head = self._query_vectors(a)
+        rows = self._candidates(a, sig, body)
+        if len(a.ids) == 0:
+            jaccards = np.zeros(len(rows))
+        else:
+            width = self.config.num_perm
+            jaccards = (self._signatures.values[rows, :width] == sig[:width]).mean(axis=1)
+            jaccards[self._empty.values[rows]] = 0.0
+        cosines = self._cosines(self._corpus.terms, rows, body)
+        head_cosines = self._cosines(self._corpus.heads, rows, head)
+        same = np.array([self._corpus.records[r].exact == a.record.exact for r in rows.tolist()],
+                        dtype=bool)
+        containment, shorter = self._containments(a, sig, rows)
+        copies = np.where(same, 2, copy_rule(same, jaccards, containment, shorter, head_cosines,
+                                             self.config))
+        key = drop_common_names(a.record.key, self._corpus.common_words)
+        names = key.people | key.orgs
+        n, df = len(self._corpus.records) + 1, self._entity_df
+        weight = {k: entity_weight(df.get(k, 0) + 1, n) for k in names}
+        tolerance = self.config.date_tolerance_days
+        keys, people, dates, places = [], [], [], []
+        for row in rows.tolist():
+            other, other_names = self._scored_key(row)
+            keys.append(other)
+            if names.isdisjoint(other_names):
+                people.append(0.0)  # what people_similarity gives: nothing shared
+            else:
+                for k in other_names:
+                    if k not in weight:
+                        weight[k] = entity_weight(df.get(k, 0), n)
+                people.append(people_similarity(key, other, weight)[0])
+            dates.append(DATE_CODES.index(compare_dates(key.date, other.date, tolerance)[0]))
+            places.append(PLACE_CODES.index(compare_places(key, other)[0]))
+        people_, date, place = np.array(people), np.array(dates, np.int64), np.array(places, np.int64)
+        if n - 1 < WARM_UP_DOCUMENTS:
+            # Warm-up: scores are inflated while few articles are indexed, so a pair links as
+            # one event only where the date or the venue agrees too.
+            agree = (date == DATE_CODES.index("same")) | (date == DATE_CODES.index("overlap")) \
+                | (place == PLACE_CODES.index("match"))
+            cosines, head_cosines, people_ = cosines * agree, head_cosines * agree, people_ * agree
+        scores = event_scores(cosines, head_cosines, people_, date, place)
+        at = {row: k for k, row in enumerate(rows.tolist())}
+        edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
+                 zip(rows.tolist(), scores.tolist(), jaccards.tolist(), copies.tolist())}
+
+        def features(row: int) -> PairFeatures:
+            k = at[row]
+            f = pair_features(key, keys[k], float(jaccards[k]), float(cosines[k]),
+                              float(head_cosines[k]), weight, self.config)
+            return replace(f, people=float(people_[k]))  # zero where warm-up zeroed it
+
+        return _Plan(edges, features, self._grow(edges, a.record.key))
+
+    def _containments(self, a: Analysis, sig: np.ndarray, rows: np.ndarray
                       ) -> tuple[np.ndarray, np.ndarray]:
         """For each candidate row, how much of the shorter text the longer holds and the
         shorter's shingle count (:func:`~dedup.fingerprint.pair_containments`, as the batch)."""
-        if not rows:
+        if not len(rows):
             return np.zeros(0), np.zeros(0, dtype=np.int64)
         width = self.config.num_perm
-        prints = np.vstack([sig, *(self._signatures[r] for r in rows)])
-        counts = np.array([shingle_count(len(a.ids), self.config.shingle_size),
-                           *(self._shingles[r] for r in rows)], dtype=np.int64)
+        prints = np.vstack([sig[None, :], self._signatures.values[rows]])
+        counts = np.concatenate(([shingle_count(len(a.ids), self.config.shingle_size)],
+                                 self._shingles.values[rows])).astype(np.int64)
         others = np.arange(1, len(rows) + 1)
         return pair_containments(
             prints[:, :width], prints[:, width:], counts, np.zeros(len(rows), dtype=np.int64),
             others)
+
+    def _scored_key(self, row: int) -> tuple[EventKey, frozenset[str]]:
+        """Row ``row``'s event key as pairs score it (:func:`drop_common_names` with the
+        common words of now) and its names (people and organisations), kept from one article
+        to the next while the dropped people stay the same."""
+        key = self._corpus.records[row].key
+        kept = key.people - self._corpus.common_words
+        cached = self._scored_keys.get(row)
+        if cached is None or cached[0] != kept:
+            scored = drop_common_names(key, self._corpus.common_words)
+            cached = self._scored_keys[row] = (kept, scored, scored.people | scored.orgs)
+        return cached[1], cached[2]
+
+    def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple) -> np.ndarray:
+        """TF-IDF cosine of the query vector with each of ``rows`` (weights of now)."""
+        indptr, cols, values = counts.rows(rows)
+        weights = self._weights(cols, values.astype(np.float64), False, normalise=False)
+        norms = np.sqrt(_row_sums(weights * weights, indptr))
+        # The query's weights by column, in a dense array kept zero between articles.
+        qcols, qweights = query
+        size = len(self._corpus.vocabulary)
+        if len(self._dense) < size:
+            self._dense = np.zeros(max(size, 2 * len(self._dense)))
+        self._dense[qcols] = qweights
+        try:
+            dots = _row_sums(weights * self._dense[cols], indptr)
+        finally:
+            self._dense[qcols] = 0.0
+        return np.divide(dots, norms, out=np.zeros(len(rows)), where=norms > 0)
 
     def _grow(self, edges: dict[int, Edge], key: EventKey) -> Growth:
         """How the next row, with ``edges`` and event key ``key``, grows the groups and
         stories (never joining confident dates that conflict: :func:`dedup.events.sure_span`)."""
         return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()},
                                   sure_span(key))
-
-    def _features(self, key: EventKey, other: EventKey, jaccard: float, cosine: float,
-                  head_cosine: float, *, query: bool) -> PairFeatures:
-        """The pair features with the statistics of now (name weights counted so far; a query
-        article counts as one more document naming its own people)."""
-        n = len(self._corpus.records) + 1
-        weight = {k: entity_weight(self._entity_df.get(k, 0) + query, n)
-                  for k in key.people | key.orgs}
-        for k in other.people | other.orgs:
-            weight.setdefault(k, entity_weight(self._entity_df.get(k, 0), n))
-        f = pair_features(key, other, jaccard, cosine, head_cosine, weight, self.config)
-        if len(self._corpus.records) < WARM_UP_DOCUMENTS and not (
-            f.date in ("same", "overlap") or f.place == "match"
-        ):
-            # Warm-up: scores are inflated while few articles are indexed, so a pair links as
-            # one event only where the date or the venue agrees too.
-            f = replace(f, cosine=0.0, head_cosine=0.0, people=0.0)
-        return f
 
     def _verdict(self, record: Prepared, plan: _Plan) -> Verdict:
         new = len(self._corpus.records)
@@ -469,7 +503,7 @@ class DedupIndex:
             best_row = ranked[0][0]
             original = None
             group = record.id
-        scores, facts = evidence(plan.features[best_row], status)
+        scores, facts = evidence(plan.features(best_row), status)
         return Verdict(
             id=record.id, status=status, matches=tuple(ids[r].id for r, _ in ranked),
             original=original, story=record.id if growth.story == new else ids[growth.story].id,
@@ -479,8 +513,9 @@ class DedupIndex:
     def _earliest(self, rows: Iterable[int], exclude: int | None = None) -> int:
         """The earliest-published live row (unknown dates last, then by row)."""
         rows = [r for r in rows if r != exclude]
-        live = [r for r in rows if self._alive[r]] or rows
-        return min(live, key=lambda r: (self._days[r] if self._days[r] >= 0 else 10**9, r))
+        alive, days = self._alive.values, self._days.values
+        live = [r for r in rows if alive[r]] or rows
+        return min(live, key=lambda r: (int(days[r]) if days[r] >= 0 else 10**9, r))
 
     # -- insertion -------------------------------------------------------------------------
 
@@ -520,11 +555,8 @@ class DedupIndex:
         self._entity_df.update(record.key.people | record.key.orgs)
         if not alive:
             return
-        self._exact.setdefault(record.exact, row)
-        self._lsh.insert(row, Sketch(sig[:width]), check_duplication=False)
         weights = self._weights(cols, counts.astype(np.float64), False)
-        for c in self._salient(cols, weights).tolist():
-            self._postings.setdefault(c, []).append(row)
+        self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights))
 
     # -- persistence -----------------------------------------------------------------------
 
@@ -561,7 +593,7 @@ class DedupIndex:
             signatures = corpus.fingerprints()
             rows = [
                 RowState(record, corpus.terms.row(row), corpus.heads.row(row), signatures[row],
-                         int(shingles[row]), self._alive[row], self._stories.group[row],
+                         int(shingles[row]), bool(self._alive.values[row]), self._stories.group[row],
                          self._stories.story[row], self._given[row])
                 for row, record in enumerate(corpus.records)
             ]
@@ -595,9 +627,37 @@ class DedupIndex:
         return index
 
 
-def _dot(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> float:
-    _, ia, ib = np.intersect1d(a[0], b[0], assume_unique=True, return_indices=True)
-    return float(np.dot(a[1][ia], b[1][ib]))
+def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """The sum of each row's values (CSR row pointers ``indptr``; 0 for an empty row)."""
+    padded = np.append(values, 0.0)  # an empty last row points past the values
+    sums = np.add.reduceat(padded, indptr[:-1])
+    sums[indptr[:-1] == indptr[1:]] = 0.0
+    return sums
+
+
+class _Column:
+    """A numpy array of per-row values (or rows of ``width`` values) appended one at a time;
+    the capacity doubles. ``values``: the rows appended so far (a view: writes go through)."""
+
+    def __init__(self, dtype: Any, width: int | None = None) -> None:
+        self._shape = () if width is None else (width,)
+        self._data = np.zeros((64, *self._shape), dtype=dtype)
+        self._size = 0
+
+    def append(self, value: Any) -> None:
+        if self._size == len(self._data):
+            grown = np.zeros((2 * len(self._data), *self._shape), dtype=self._data.dtype)
+            grown[: self._size] = self._data
+            self._data = grown
+        self._data[self._size] = value
+        self._size += 1
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self._size]
+
+    def __len__(self) -> int:
+        return self._size
 
 
 __all__ = ["DedupIndex", "Verdict", "NEW"]

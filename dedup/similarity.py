@@ -68,6 +68,9 @@ class TermCounts:
         if not self._pending:
             return
         pending, self._pending = self._pending, []
+        if len(pending) == 1:  # one row (the crawler index adds one at a time): no matrix
+            self._append_ids(np.concatenate(pending[0]) if pending[0] else np.zeros(0, np.int32))
+            return
         arrays = [ids for parts in pending for ids in parts]
         flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
         bounds = np.zeros(len(pending) + 1, dtype=np.int64)
@@ -88,12 +91,37 @@ class TermCounts:
         self._counts.frombytes(batch.data.astype(np.float32).tobytes())
         self._indptr.extend((batch.indptr[1:] + offset).tolist())
 
+    def _append_ids(self, ids: np.ndarray) -> None:
+        """Count one row of token ids (as :meth:`_settle` counts a batch)."""
+        ids = ids[self.vocabulary.content()[ids]]
+        cols, counts = np.unique(ids, return_counts=True)
+        self._indices.frombytes(cols.astype(np.int32).tobytes())
+        self._counts.frombytes(counts.astype(np.float32).tobytes())
+        self._indptr.append(len(self._indices))
+
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Columns and counts of row ``i``."""
         self._settle()
         start, stop = self._indptr[i], self._indptr[i + 1]
         return (np.array(self._indices[start:stop], dtype=np.int32),
                 np.array(self._counts[start:stop], dtype=np.float32))
+
+    def rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Several rows at once, in the order given: row pointers, then the columns and
+        counts of all of them (a CSR of just these rows; one gather, no call per row)."""
+        self._settle()
+        rows = np.asarray(rows, dtype=np.int64)
+        pointers = np.frombuffer(self._indptr, dtype=np.int64)
+        starts, lengths = pointers[rows], pointers[rows + 1] - pointers[rows]
+        del pointers  # a view pins the array: the next row could not be appended
+        indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=indptr[1:])
+        positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+        indices = np.frombuffer(self._indices, dtype=np.int32)
+        counts = np.frombuffer(self._counts, dtype=np.float32)
+        cols, values = indices[positions], counts[positions]  # copies
+        del indices, counts
+        return indptr, cols, values
 
     def __len__(self) -> int:
         return len(self._indptr) - 1 + len(self._pending)
@@ -125,6 +153,15 @@ def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
         other = sp.csr_matrix(other, shape=(other.shape[0], counts.shape[1]))
         out.append(transformer.transform(other).astype(np.float32).tocsr())
     return out
+
+
+def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
+    """Sublinear TF-IDF weights of terms counted ``counts`` times in a document and held by
+    ``df`` of ``n_docs`` documents, not normalised: ``(1 + ln tf) * (ln((1 + n) / (1 + df)) + 1)``.
+
+    The formula :func:`tfidf` fits (scikit-learn's ``TfidfTransformer(sublinear_tf=True)``,
+    smoothed IDF), for the crawler index, whose statistics change with every article."""
+    return (1.0 + np.log(counts)) * (np.log((1 + n_docs) / (1 + df)) + 1.0)
 
 
 def pair_cosines(

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.candidates import Sketch, blocking_pairs, lsh_pairs
+from dedup.config import Config
 from dedup.fingerprint import MinHasher, TokenHasher, estimate_jaccard, shingle_hashes
 
 K = 5
@@ -443,3 +444,72 @@ def test_distinct_counts_equal_numpy_unique() -> None:
     values, counts = similarity.distinct_counts(ids)
     want_values, want_counts = np.unique(ids, return_counts=True)
     assert values.tolist() == want_values.tolist() and counts.tolist() == want_counts.tolist()
+
+
+# --------------------------------------------------------------------------------------------
+# Candidates: one set of rules, batch and per query
+
+
+def test_query_candidates_propose_what_the_batch_sources_pair() -> None:
+    """Adding documents one at a time to QueryCandidates and asking it about each one first
+    gives, source by source, the pairs the batch run finds (no term too common to block on,
+    so the streaming counts cannot differ)."""
+    from dedup.candidates import (
+        BLOCKING,
+        LSH,
+        SAME_TEXT,
+        CandidateRules,
+        QueryCandidates,
+        blocking_pairs,
+    )
+
+    rng = np.random.default_rng(11)
+    sigs = rng.integers(0, 2**32, size=(len(ROWS), 128), dtype=np.uint64).astype(np.uint32)
+    sigs[3] = sigs[0]  # a copy
+    sigs[6, :100] = sigs[5, :100]  # a near copy
+    exact = ["a", "b", "a", "c", "d", "e", "e", "f"]
+    rules = CandidateRules.of(Config(max_block_size=len(ROWS)))
+    want = {
+        SAME_TEXT: {(exact.index(e), i) for i, e in enumerate(exact) if exact.index(e) != i},
+        LSH: _as_set(lsh_pairs(sigs, 0.5)),
+        BLOCKING: _as_set(blocking_pairs(_binary(ROWS, 10), len(ROWS), rules.min_shared)),
+    }
+    source = QueryCandidates(rules)
+    got: dict[str, set] = {name: set() for name in want}
+    for row, terms in enumerate(ROWS):
+        salient = np.array(sorted(terms), dtype=np.int64)
+        for name, rows in source.query(exact[row], sigs[row], salient).items():
+            got[name].update((int(other), row) for other in rows)
+        source.add(row, exact[row], sigs[row], salient)
+    assert got == want
+    assert want[LSH] >= {(0, 3), (5, 6)} and want[BLOCKING]
+
+
+def test_query_candidates_forget_removed_rows() -> None:
+    from dedup.candidates import CandidateRules, QueryCandidates
+
+    source = QueryCandidates(CandidateRules.of(Config()))
+    sig = np.arange(128, dtype=np.uint32)
+    terms = np.array([1, 2, 3], dtype=np.int64)
+    source.add(0, "x", sig, terms)
+    source.add(1, "x", sig, terms)
+    source.remove([0], ["x"])
+    found = source.query("y", sig, terms)
+    assert found["minhash-lsh"].tolist() == [1] and found["blocking"].tolist() == [1]
+
+
+def test_index_weights_are_the_batch_tfidf() -> None:
+    """The index's TF-IDF formula (similarity.tfidf_weights, statistics of the moment) is the
+    one the batch run fits with scikit-learn: the same corpus gives the same vectors."""
+    from dedup.similarity import tfidf, tfidf_weights
+
+    rng = np.random.default_rng(2)
+    counts = sp.csr_matrix(rng.integers(0, 4, size=(6, 9)).astype(np.float32))
+    batch = tfidf(counts)[0].toarray()
+    df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    for i in range(6):
+        cols = counts[i].indices
+        weights = tfidf_weights(counts[i].data.astype(np.float64), df[cols], 6)
+        row = np.zeros(9)
+        row[cols] = weights / np.linalg.norm(weights)
+        np.testing.assert_allclose(row, batch[i], rtol=1e-6, atol=1e-7)
