@@ -13,18 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfTransformer
+from sklearn.feature_extraction.text import TfidfTransformer
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
-
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "ms", "just"}
-
-
-def is_content_term(token: str) -> bool:
-    """A term TF-IDF counts: not a stop word, a single character or a number."""
-    return token not in _STOP and len(token) > 1 and not token.isdigit()
-
 
 class TermCounts:
     """Sparse term-count rows appended one document at a time; columns are token ids of a

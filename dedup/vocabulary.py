@@ -16,12 +16,20 @@ import contextlib
 from collections.abc import Iterator, Set
 
 import numpy as np
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from ._compiled import SLOT_SIZE as _SLOT
 from ._compiled import scan as _compiled_scan
 from .fingerprint import token_hash
 from .normalize import _WORD
-from .similarity import is_content_term
+
+_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "ms", "just"}
+
+
+def is_content_term(token: str) -> bool:
+    """A term TF-IDF counts (:mod:`dedup.similarity`): not a stop word, a single character or
+    a number. The vocabulary marks each token once, when it is numbered."""
+    return token not in _STOP and len(token) > 1 and not token.isdigit()
 
 
 def scan_python(
