@@ -13,7 +13,7 @@ import numpy as np
 from .analysis import Analysis, Prepared, analyse_batch
 from .config import Config
 from .documents import Document, Skipped
-from .fingerprint import MinHasher, id_fingerprints, id_signatures, shingle_count
+from .fingerprint import MinHasher, id_fingerprints, shingle_count
 from .similarity import TermCounts, distinct_counts
 from .vocabulary import Vocabulary
 
@@ -122,11 +122,15 @@ class Corpus:
         (:meth:`fingerprints_of`). A fingerprint saved without its lead (``num_perm`` values)
         takes the whole text's signature for it."""
         self.flush()
-        width = self.config.num_perm
         rows = np.asarray(signature).astype(np.uint32)
-        rows = rows.reshape(1, -1) if rows.ndim == 1 else rows
-        self._signatures.append(rows[:, :width])
-        self._leads.append(rows[:, width:] if rows.shape[1] >= 2 * width else rows[:, :width])
+        self._keep(rows.reshape(1, -1) if rows.ndim == 1 else rows, shingles)
+
+    def _keep(self, prints: np.ndarray, shingles: int | np.ndarray) -> None:
+        """Keep fingerprint rows (whole text, then lead; a row of ``num_perm`` values stands
+        for both) and their shingle counts, after those kept before."""
+        width = self.config.num_perm
+        self._signatures.append(prints[:, :width])
+        self._leads.append(prints[:, width:] if prints.shape[1] >= 2 * width else prints[:, :width])
         self._shingle_counts.append(np.array(shingles, dtype=np.int64).reshape(-1))
 
     def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
@@ -168,12 +172,6 @@ class Corpus:
         self._lower_docs[ids] = 1
         self._lower_docs[twice] = 2
 
-    def signatures_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        """MinHash signatures and shingle counts of token-id arrays."""
-        return id_signatures(
-            id_arrays, self.vocabulary.hashes(), self.config.shingle_size, self._minhasher
-        )
-
     def fingerprints_of(self, id_arrays: Sequence[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """The fingerprints of token-id arrays: each row the whole text's MinHash signature,
         then its lead's (:func:`~dedup.fingerprint.lead_ids`), ``2 * num_perm`` values; and
@@ -185,11 +183,7 @@ class Corpus:
     def flush(self) -> None:
         """Compute the signatures of the documents added since the last flush."""
         if self._pending:
-            prints, counts = self.fingerprints_of(self._pending)
-            width = self.config.num_perm
-            self._signatures.append(prints[:, :width])
-            self._leads.append(prints[:, width:])
-            self._shingle_counts.append(counts)
+            self._keep(*self.fingerprints_of(self._pending))
         self._pending, self._pending_tokens = [], 0
 
     def leads(self) -> np.ndarray:

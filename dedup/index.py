@@ -46,7 +46,7 @@ from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
 from .events import EventKey, compare_dates, drop_common_names, sure_span
-from .fingerprint import pair_containments, shingle_count
+from .fingerprint import pair_containments, pair_jaccards, shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import (
@@ -149,7 +149,6 @@ class DedupIndex:
         # Fingerprints: the whole text's signature, then its lead's (dedup.copies).
         self._signatures = _Column(np.uint32, 2 * self.config.num_perm)
         self._shingles = _Column(np.int64)
-        self._empty = _Column(np.bool_)  # no shingles
         self._days = _Column(np.int64)  # publication day number, -1 when unknown
         self._alive = _Column(np.bool_)
         self._by_id: dict[str, int] = {}
@@ -380,17 +379,11 @@ class DedupIndex:
         features, with their labels, are built for the pair a verdict shows."""
         body, head = self._query_vectors(a)
         rows = self._candidates(a, sig, body)
-        if len(a.ids) == 0:
-            jaccards = np.zeros(len(rows))
-        else:
-            width = self.config.num_perm
-            jaccards = (self._signatures.values[rows, :width] == sig[:width]).mean(axis=1)
-            jaccards[self._empty.values[rows]] = 0.0
+        jaccards, containment, shorter = self._copy_measures(a, sig, rows)
         cosines = self._cosines(self._corpus.terms, rows, body)
         head_cosines = self._cosines(self._corpus.heads, rows, head)
         same = np.array([self._corpus.records[r].exact == a.record.exact for r in rows.tolist()],
                         dtype=bool)
-        containment, shorter = self._containments(a, sig, rows)
         copies = np.where(same, 2, copy_rule(same, jaccards, containment, shorter, head_cosines,
                                              self.config))
         key = drop_common_names(a.record.key, self._corpus.common_words)
@@ -431,20 +424,25 @@ class DedupIndex:
 
         return _Plan(edges, features, self._grow(edges, a.record.key))
 
-    def _containments(self, a: Analysis, sig: np.ndarray, rows: np.ndarray
-                      ) -> tuple[np.ndarray, np.ndarray]:
-        """For each candidate row, how much of the shorter text the longer holds and the
-        shorter's shingle count (:func:`~dedup.fingerprint.pair_containments`, as the batch)."""
+    def _copy_measures(self, a: Analysis, sig: np.ndarray, rows: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each candidate row, the estimated shingle Jaccard (0 where a text has no
+        shingle), how much of the shorter text the longer holds, and the shorter's shingle
+        count: the batch's estimators (:func:`~dedup.fingerprint.pair_jaccards`,
+        :func:`~dedup.fingerprint.pair_containments`) over the article's fingerprint and the
+        rows'."""
         if not len(rows):
-            return np.zeros(0), np.zeros(0, dtype=np.int64)
+            return np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int64)
         width = self.config.num_perm
         prints = np.vstack([sig[None, :], self._signatures.values[rows]])
         counts = np.concatenate(([shingle_count(len(a.ids), self.config.shingle_size)],
                                  self._shingles.values[rows])).astype(np.int64)
-        others = np.arange(1, len(rows) + 1)
-        return pair_containments(
-            prints[:, :width], prints[:, width:], counts, np.zeros(len(rows), dtype=np.int64),
-            others)
+        query, others = np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1)
+        jaccards = pair_jaccards(prints[:, :width], query, others)
+        jaccards[(counts[0] == 0) | (counts[others] == 0)] = 0.0
+        containment, shorter = pair_containments(
+            prints[:, :width], prints[:, width:], counts, query, others)
+        return jaccards, containment, shorter
 
     def _scored_key(self, row: int) -> tuple[EventKey, frozenset[str]]:
         """Row ``row``'s event key as pairs score it (:func:`drop_common_names` with the
@@ -541,7 +539,6 @@ class DedupIndex:
             sig = np.concatenate((sig[:width], sig[:width]))
         self._signatures.append(sig)
         self._shingles.append(int(shingles))
-        self._empty.append(shingles == 0)
         self._days.append(publication_day(record.key))
         self._alive.append(alive)
         self._by_id[record.id] = row
