@@ -16,14 +16,13 @@ verdict gave them (``at add``) and as the index holds them once every article is
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from benchmarks.labeled import _day
+from benchmarks.labeled import _day, read_records
 from benchmarks.metrics import adjusted_rand_index
 from benchmarks.sets import default_files
 from dedup import DedupIndex, Document, cluster_documents
@@ -45,7 +44,7 @@ def crawled_documents(records: Sequence[dict[str, Any]]) -> list[Document]:
 
 
 def compare(path: Path) -> dict[str, Any]:
-    records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    records = read_records(path)
     docs = crawled_documents(records)
     gold = {str(r["id"]): r["cluster"] for r in records}
     start = time.perf_counter()

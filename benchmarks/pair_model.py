@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import itertools
-import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks.labeled import _day, windowed_prf
+from benchmarks.labeled import _day, read_records, windowed_prf
 from benchmarks.metrics import all_scores
 from benchmarks.sets import default_files, to_documents
 from dedup import Config
@@ -48,7 +47,7 @@ class Scored:
 
 
 def load(path: Path, config: Config) -> Scored:
-    records = [json.loads(line) for line in path.open(encoding="utf-8") if line.strip()]
+    records = read_records(path)
     corpus, _ = build_corpus(to_documents(records), config, lambda *a: None)
     keys = scored_keys(corpus)
     table, weight = score_candidates(corpus, corpus.records, keys, config, lambda *a: None)
@@ -76,11 +75,11 @@ def cluster_with(s: Scored, scores: np.ndarray, pair: float, average: float) -> 
     table = dataclasses.replace(s.table, score=scores)
     config = dataclasses.replace(s.corpus.config, same_event_threshold=pair,
                                  cluster_threshold=average)
-    s.corpus.config = config
+    kept, s.corpus.config = s.corpus.config, config
     try:
         result = cluster_scored(s.corpus, s.keys, table, s.weight)
     finally:
-        s.corpus.config = Config()
+        s.corpus.config = kept
     pred = {m: c.id for c in result.clusters for m in c.members}
     gold = {k: v for k, v in s.gold.items() if k in pred}
     out = all_scores(gold, pred)

@@ -406,3 +406,14 @@ def restore_permissions(root: Path) -> None:
     locked = root / UNREADABLE
     if locked.exists() and not locked.is_symlink():
         locked.chmod(stat.S_IRUSR | stat.S_IWUSR)
+
+
+def boom_on(marker: str, real):
+    """``real`` (an analysis function over a batch of documents), raising RuntimeError for a
+    batch that holds a document whose text contains ``marker``: a planted bug in one
+    document's analysis."""
+    def analyse(docs, *args, **kwargs):
+        if any(marker in doc.text for doc in docs):
+            raise RuntimeError(f"boom in {marker}")
+        return real(docs, *args, **kwargs)
+    return analyse

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hostile import boom_on
 
 from dedup import Document, cluster_documents, corpus, loaders, pipeline
 from dedup.cli import main
@@ -14,18 +15,10 @@ from dedup.cli import main
 DATA = Path(__file__).parent.parent / "data"
 
 
-def _boom_on(marker: str, real):
-    def analyse(docs, *args, **kwargs):
-        if any(marker in doc.text for doc in docs):
-            raise RuntimeError(f"boom in {marker}")
-        return real(docs, *args, **kwargs)
-    return analyse
-
-
 def test_a_failing_analysis_skips_that_document_and_clusters_the_rest(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(corpus, "analyse_batch", _boom_on("POISON", corpus.analyse_batch))
+    monkeypatch.setattr(corpus, "analyse_batch", boom_on("POISON", corpus.analyse_batch))
     text = "India and Russia held talks in Goa on Thursday about trade and energy. " * 5
     docs = [Document("a", text), Document("b", text), Document("c", "POISON " + text)]
     result = cluster_documents(docs)
@@ -42,7 +35,7 @@ def test_cli_exits_1_and_lists_the_document_whose_analysis_failed(
     for seed in DATA.glob("*.txt"):
         (tmp_path / seed.name).write_bytes(seed.read_bytes())
     (tmp_path / "poison.txt").write_text("Title line\n\nPOISON in the body of this text.\n")
-    monkeypatch.setattr(corpus, "analyse_batch", _boom_on("POISON", corpus.analyse_batch))
+    monkeypatch.setattr(corpus, "analyse_batch", boom_on("POISON", corpus.analyse_batch))
     assert main(["cluster", str(tmp_path), "--format", "json", "-q"]) == 1
     out = json.loads(capsys.readouterr().out)
     assert out["documents"] == 5

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hostile import boom_on
 
 from dedup import ConfigError, Document, cluster_documents, corpus, pipeline, workers
 from dedup.cli import main
@@ -83,20 +84,12 @@ def test_the_command_prints_the_same_bytes_with_one_and_two_jobs(small_batches: 
     assert small_batches == [2]
 
 
-def _boom_on(marker: str, real):
-    def analyse(docs, *args, **kwargs):
-        if any(marker in doc.text for doc in docs):
-            raise RuntimeError(f"boom in {marker}")
-        return real(docs, *args, **kwargs)
-    return analyse
-
-
 @pytest.mark.skipif(not sys.platform.startswith("linux"),
                     reason="the failure is planted by a monkeypatch, which only forked workers see")
 def test_a_document_that_fails_in_a_worker_is_skipped_as_in_one_process(
     small_batches: list[int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(corpus, "analyse_batch", _boom_on("POISON", corpus.analyse_batch))
+    monkeypatch.setattr(corpus, "analyse_batch", boom_on("POISON", corpus.analyse_batch))
     docs = corpus_docs()
     docs[7] = Document("poisoned", "POISON " + docs[7].text, title=docs[7].title)
     docs[23] = Document("doc-03", "a second doc-03")  # a duplicate id, reported in input order
