@@ -6,6 +6,7 @@ ones (dedup.scoring, dedup.events) that the crawler index uses."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 from hypothesis import given, settings
@@ -144,3 +145,36 @@ def test_batch_and_index_agree_on_an_age_link() -> None:
     assert together == (verdicts[1].status != "new")
     if together:
         assert "aged 9" in result.links[0].evidence["why"]
+
+
+# --------------------------------------------------------------------------------------------
+# the error analysis and the leave-one-set-out choice run on any labeled JSONL
+
+
+def _labeled(path, prefix: str) -> None:
+    rows = []
+    for n, (city, age) in enumerate([("Memphis", 9), ("Dallas", 4), ("Tulsa", 15)]):
+        for k in range(2):
+            rows.append({
+                "id": f"{prefix}{n}{k}", "cluster": f"{prefix}{n}",
+                "title": f"Boy, {age}, shot in {city}" if k else f"{city} shooting wounds boy",
+                "text": f"Police in {city} say a {age}-year-old boy was shot on Friday night "
+                        f"near a park in {city}. Officers said the boy is in hospital.",
+                "date": "2016-04-09",
+            })
+    path.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+
+
+def test_errors_and_loso_run_on_small_files(tmp_path, capsys) -> None:
+    from benchmarks import errors, loso
+
+    files = []
+    for name in ("a", "b"):
+        _labeled(tmp_path / f"{name}.jsonl", name)
+        files.append(str(tmp_path / f"{name}.jsonl"))
+    assert errors.main([*files, "--samples", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "a.jsonl" in out and "missed gold pairs" in out
+    assert loso.main(files) == 0
+    out = capsys.readouterr().out
+    assert out.count(".jsonl") >= 2 and "held out" in out
