@@ -106,10 +106,26 @@ class EventDate:
     # Whether the lead states this day as the event's without doubt (see extract_date): only
     # then does a conflict with another confident date keep two articles apart.
     confident: bool = field(default=False, compare=False)
+    # Whether the headline or lead is about a later step of a story (an arrest, a charge, a
+    # name released, a funeral: _LATER_STEP) while naming no day for the event itself: the
+    # article may follow an event older than its publication (see compare_dates).
+    follow_up: bool = field(default=False, compare=False)
 
     @property
     def exact(self) -> bool:
         return self.lo == self.hi
+
+    @property
+    def guessed(self) -> bool:
+        """Whether the text names no day for its event and the interval is the few days
+        before publication (:data:`GUESSED`), a guess."""
+        return self.source in GUESSED
+
+    @property
+    def may_follow(self) -> bool:
+        """Whether this is a guess (:attr:`guessed`) by an article about a later step
+        (:attr:`follow_up`): it says nothing against an event earlier than it."""
+        return self.follow_up and self.source in GUESSED
 
     def human(self) -> str:
         """"2023-05-04", "May 4" (no year), "Apr 29–May 5"; a range is what the text allows."""
@@ -129,6 +145,10 @@ class EventDate:
         fmt = (lambda d: d.isoformat()) if self.year_known else (lambda d: d.strftime("--%m-%d"))
         return {"from": fmt(self.lo), "to": fmt(self.hi), "year_known": self.year_known,
                 "basis": self.source, "confident": self.confident}
+
+
+# Where an event date is only the few days before the publication or dateline date.
+GUESSED = ("metadata", "dateline")
 
 
 def _mk(year: int | None, month: int, day: int) -> dt.date | None:
@@ -412,6 +432,8 @@ def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> t
             return "unknown", ""
     gap = max((blo - ahi).days, (alo - bhi).days)
     if gap > tolerance:
+        if (a.may_follow and bhi < alo) or (b.may_follow and ahi < blo):
+            return "unknown", ""  # a later step of the other's event, reported after it
         return "conflict", ""
     kind = "same" if a.exact and b.exact else "overlap"
     lo, hi = max(alo, blo), min(ahi, bhi)
@@ -638,6 +660,8 @@ class EventKey:
     dateline_place: str | None = None
     # The one block address the article gives (see block_address).
     block: tuple[int, frozenset[str]] | None = None
+    # The ages its headline and lead give people ("a 9-year-old boy"; see lead_ages).
+    ages: frozenset[int] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """The key as people read it: the date interval, the people and organisations, the
@@ -887,6 +911,38 @@ def _name_runs(text: str, span: tuple[int, int], ex: _Extractor) -> None:
 
 
 LEAD_CHARS = 2500
+# How much of the body may say that an article is about a later step (EventDate.follow_up),
+# and the later-step words in any case, with RE2 (one pass for all the words).
+FOLLOW_UP_CHARS = 400
+_LATER_STEP_ANYCASE = re2.compile("(?i)" + _LATER_STEP.pattern)
+# Ages as news gives them: "a 9-year-old boy", "the 25-year-old", "Miguel Garcia, 25, of",
+# "a boy, 9, was", "aged 85". Read in the headline and the first AGE_CHARS of the body, where
+# the people of the event are introduced (further down come other cases, relatives, earlier
+# victims). Each pattern starts with a literal or is tried only where its word stands, so
+# the scan is quick.
+_AGE_YEARS = re.compile(r"years?[- ]old\b")  # the number before it is read by hand
+_AGE_NUMBER = re.compile(r"(?<![\w,.])(\d{1,3})[- ]$")
+_AGE_COMMA = re.compile(r", (\d{1,3}),")  # after a word: "Garcia, 25," and "boy, 9,"
+_AGED = re.compile(r"\baged (\d{1,3})\b")
+AGE_CHARS = 600
+
+
+def lead_ages(title: str, body: str) -> frozenset[int]:
+    """The ages the headline and lead give people (see :data:`_AGE_COMMA`): an event fact
+    that two reports of one incident share ("Boy, 11, accidentally shoots" and "An
+    11-year-old boy accidentally shot himself"), and two incidents of one kind on one day
+    rarely do."""
+    text = f"{title}\n{body[:AGE_CHARS]}" if title else body[:AGE_CHARS]
+    found = {int(m.group(1)) for m in _AGE_COMMA.finditer(text)
+             if text[m.start() - 2:m.start()].isalpha()}
+    if "year" in text:
+        for m in _AGE_YEARS.finditer(text):
+            number = _AGE_NUMBER.search(text, max(0, m.start() - 5), m.start())
+            if number is not None:
+                found.add(int(number.group(1)))
+    if "aged " in text:
+        found.update(int(n) for n in _AGED.findall(text))
+    return frozenset(age for age in found if 0 < age <= 120)
 
 
 def extract_event_key(
@@ -901,6 +957,10 @@ def extract_event_key(
         # A headline about a later step ("Teen charged in ...", "Trial begins for ..."): the
         # day the lead names may be that step's, not the event's.
         date = EventDate(date.lo, date.hi, date.year_known, date.source)
+    elif date is not None and date.guessed and _LATER_STEP_ANYCASE.search(
+        f"{title}\n{body[:FOLLOW_UP_CHARS]}"
+    ):
+        date = EventDate(date.lo, date.hi, date.year_known, date.source, follow_up=True)
     # News puts who, where and when first (the inverted pyramid): names are read from the
     # headline and the opening of the body only, which also bounds the cost per article.
     head = body[:LEAD_CHARS]
@@ -959,4 +1019,5 @@ def extract_event_key(
         names=ex.names,
         dateline_place=dateline_place,
         block=block_address(body),
+        ages=lead_ages(title, body),
     )

@@ -458,6 +458,7 @@ _PART_NAMES = {
     "people": "people overlap",
     "date": "date",
     "place": "venue",
+    "ages": "ages",
 }
 
 
@@ -574,12 +575,16 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
                                              if facts["date"]["value"] else ""),
         "place": facts["place"]["relation"] + (f" ({facts['place']['value']})"
                                                if facts["place"]["value"] else ""),
+        "ages": facts.get("ages", {}).get("relation", "unknown") + (
+            f" ({facts['ages']['value']})" if facts.get("ages", {}).get("value") else ""),
     }
     parts = Table.grid(padding=(0, 1))
     parts.add_column(justify="right", no_wrap=True)
     parts.add_column(no_wrap=True, style="dim")
     parts.add_column(overflow="fold")
     for name, value in ev["parts"].items():
+        if name == "ages" and not value:
+            continue  # no ages in common or apart: nothing to show
         parts.add_row(f"{value:+.3f}", _PART_NAMES[name], details[name])
     parts.add_row(Text(f"{ev['score']:.3f}", style="bold"), "score",
                   ("≥" if ev["score"] >= ev["threshold"] else "<")
