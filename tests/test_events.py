@@ -531,3 +531,37 @@ def test_sure_span_holds_the_block_address() -> None:
     a = sure_span(key("A boy was shot in the 700 block of Lancer Drive.", "2016-02-28"))
     b = sure_span(key("A teen was shot in the 4200 block of Moregate Lane.", "2016-02-28"))
     assert span_conflict(a, b, SURE_CONFLICT_DAYS) == "address"
+
+
+def test_a_round_up_of_several_incidents_is_read_from_its_headline_and_lead() -> None:
+    from dedup.events import is_roundup
+
+    assert is_roundup("Six shot in three separate incidents", "")
+    assert is_roundup("5 Dead, 17 Wounded In Weekend Shootings", "")
+    assert is_roundup("", "At least 15 people were shot in shootings across Chicago since Friday.")
+    assert is_roundup("", "A man was killed and five wounded citywide, police said.")
+    assert not is_roundup("Boy, 11, shot in his home", "A boy was shot on Friday night.")
+    assert not is_roundup("", "Firefighters put out several fires around midnight.")
+    # the opening only: a story that mentions other shootings far down is not a digest
+    assert not is_roundup("Man shot", "A man was shot. " + "x " * 300 + "in separate shootings")
+
+
+def test_two_round_ups_conflict_and_a_round_up_and_an_incident_do_not() -> None:
+    from dedup.events import (
+        SURE_CONFLICT_DAYS,
+        joined_span,
+        self_conflict,
+        span_conflict,
+        sure_span,
+    )
+
+    one = sure_span(key("Six people were shot in three separate incidents on Friday.",
+                        "2016-04-23"))
+    two = sure_span(key("Four were wounded in weekend shootings across the city.",
+                        "2016-04-25"))
+    incident = sure_span(key("A man was shot on Friday night outside a bar.", "2016-04-23"))
+    assert one.roundup and two.roundup and not incident.roundup
+    assert span_conflict(one, two, SURE_CONFLICT_DAYS) == "round-up"
+    assert span_conflict(one, incident, SURE_CONFLICT_DAYS) is None
+    # a story holding a round-up is no story at odds with itself
+    assert not self_conflict(joined_span(one, incident), SURE_CONFLICT_DAYS)
