@@ -574,6 +574,56 @@ def is_roundup(title: str, body: str) -> bool:
     return _ROUNDUP.search(f"{title}\n{body[:ROUNDUP_CHARS]}") is not None
 
 
+# A named street, as local news places an incident ("on Lemonwood Road", "at Sherman Street
+# and Walters", "near Holly Ave."): one to three capitalised words and a street word. The
+# street word is kept, canonical ("St." as "street"): Lewis Street and Lewis Avenue are two.
+_STREET_TYPES = {
+    "street": "street", "st": "street", "avenue": "avenue", "ave": "avenue", "av": "avenue",
+    "road": "road", "rd": "road", "drive": "drive", "dr": "drive", "lane": "lane",
+    "ln": "lane", "boulevard": "boulevard", "blvd": "boulevard", "court": "court",
+    "ct": "court", "parkway": "parkway", "pkwy": "parkway", "highway": "highway",
+    "hwy": "highway", "terrace": "terrace", "circle": "circle", "trail": "trail",
+    "pike": "pike", "place": "place", "way": "way",
+}
+# The street word first (a literal, so the scan jumps from one to the next), then the one to
+# three words of the name before it.
+_STREET_WORD = re.compile(
+    r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Drive|Dr|Lane|Ln|Boulevard|Blvd|Court|Ct|Parkway"
+    r"|Pkwy|Highway|Hwy|Terrace|Circle|Trail|Pike|Place|Way)\b"
+)
+_ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)$")
+STREET_CHARS = 600
+
+
+def lead_streets(title: str, body: str) -> frozenset[str]:
+    """The streets the headline and the opening of the body (:data:`STREET_CHARS`) name, as
+    "lemonwood road": the name's words folded, directions left out, ordinals as digits, and
+    the street word canonical. A finer venue than a town: two reports that name one street
+    place their incident there (see :func:`dedup.scoring.compare_places`)."""
+    text = f"{title}\n{body[:STREET_CHARS]}" if title else body[:STREET_CHARS]
+    found = set()
+    for m in _STREET_WORD.finditer(text):
+        start = m.start()
+        if start < 2 or text[start - 1] != " " or not text[start - 2].isalnum() or \
+                text[m.end():m.end() + 1] == "-":
+            continue  # a word of its own after a word ("Way-" is part of a longer one)
+        # The name: up to three capitalised words (or ordinals, "3rd") right before it.
+        before = text[max(0, start - 48):start - 1].split(" ")
+        name: list[str] = []
+        for w in reversed(before[-3:]):
+            if not w or not (w[0].isupper() or _ORDINAL_WORD.match(w)) or not w[-1].isalnum():
+                break
+            name.append(w)
+        words = [fold(w) for w in reversed(name)]
+        while words and (words[0] in _NOT_NAMES or words[0] in _TITLES):
+            words = words[1:]  # "On Main Street", "Officer"
+        words = [_ORDINALS.get(w, w) for w in words if w not in _STREET_NOISE]
+        if not words or any(w in _ORG_WORDS for w in words):
+            continue
+        found.add(" ".join([*words, _STREET_TYPES[m.group().lower()]]))
+    return frozenset(found)
+
+
 def _md(day: dt.date) -> dt.date:
     return dt.date(2000, day.month, day.day)
 
@@ -701,6 +751,8 @@ class EventKey:
     ages: frozenset[int] = frozenset()
     # Whether it is a round-up of several incidents (see is_roundup).
     roundup: bool = False
+    # The streets its headline and lead name (see lead_streets).
+    streets: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """The key as people read it: the date interval, the people and organisations, the
@@ -1060,4 +1112,5 @@ def extract_event_key(
         block=block_address(body),
         ages=lead_ages(title, body),
         roundup=is_roundup(title, body),
+        streets=lead_streets(title, body),
     )

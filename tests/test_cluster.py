@@ -654,3 +654,4 @@ def test_a_round_up_survives_a_saved_record() -> None:
     i, t, p, x = _ROUNDUPS[0]
     record = prepare(Document(id=i, title=t, published=p, text=x))
     assert record.key.roundup and record_from(record_json(record)).key.roundup
+    assert record_from(record_json(record)).key.streets == record.key.streets

@@ -565,3 +565,25 @@ def test_two_round_ups_conflict_and_a_round_up_and_an_incident_do_not() -> None:
     assert span_conflict(one, incident, SURE_CONFLICT_DAYS) is None
     # a story holding a round-up is no story at odds with itself
     assert not self_conflict(joined_span(one, incident), SURE_CONFLICT_DAYS)
+
+
+def test_streets_are_read_from_the_headline_and_lead() -> None:
+    from dedup.events import lead_streets
+
+    assert lead_streets("Man shot on Lemonwood Road", "It happened at Sherman Street near "
+                        "Holly Ave. and in the 400 block of Northeast Sixth Street.") == {
+        "lemonwood road", "sherman street", "holly avenue", "6th street"}
+    # "On Main St." opens a sentence; "in St. Louis" names no street; "Way-" is a longer word
+    assert lead_streets("", "On Main St. a man was shot. He lived in St. Louis, a Way-side "
+                        "town.") == {"main street"}
+    assert lead_streets("", "A man was shot " + "x " * 400 + "on Oak Street.") == frozenset()
+
+
+def test_one_street_is_a_venue_match_whatever_the_towns() -> None:
+    from dedup.scoring import compare_places
+
+    a = key("A man was shot on Lemonwood Road in Southwest Baltimore on Friday.", "2016-04-23")
+    b = key("Police found a wounded man on Lemonwood Road early Saturday.", "2016-04-23")
+    c = key("A man was shot on Briarcrest Lane on Friday.", "2016-04-23")
+    assert compare_places(a, b) == ("match", "lemonwood road")
+    assert compare_places(a, c)[0] != "match"
