@@ -454,6 +454,8 @@ class Span(NamedTuple):
     lo: int
     hi: int
     blocks: frozenset[tuple[int, frozenset[str]]] = frozenset()
+    # Whether a member is a round-up of several incidents (see is_roundup).
+    roundup: bool = False
 
 
 NO_SPAN = Span(-(1 << 40), 1 << 40)
@@ -473,27 +475,40 @@ def sure_span(key: EventKey) -> Span:
     days = (d.lo.toordinal(), d.hi.toordinal()) if (
         d is not None and d.confident and d.year_known) else NO_SPAN[:2]
     blocks = frozenset((key.block,)) if key.block is not None else frozenset()
-    return Span(days[0], days[1], blocks)
+    return Span(days[0], days[1], blocks, key.roundup)
 
 
 def joined_span(a: Span, b: Span) -> Span:
     """The span of a cluster made of two: the latest first day, the earliest last day, and
     the block addresses of both."""
-    return Span(max(a.lo, b.lo), min(a.hi, b.hi), a.blocks | b.blocks)
+    return Span(max(a.lo, b.lo), min(a.hi, b.hi), a.blocks | b.blocks, a.roundup or b.roundup)
 
 
 def span_conflict(a: Span, b: Span, tolerance: int) -> str | None:
     """Why no article of one cluster may join an article of the other, whatever their texts
     share, or None: ``"dates"`` when they hold confident dates more than ``tolerance`` days
     apart, ``"address"`` when they give block addresses that cannot be one place
-    (:func:`blocks_conflict`)."""
+    (:func:`blocks_conflict`), ``"round-up"`` when both hold a round-up of several
+    incidents (:func:`is_roundup`): two digests of a city's shootings share the city, the
+    kind of event and the weekend, and are never one story (a round-up may still join one
+    of the incidents it lists)."""
     if max(a.lo, b.lo) - min(a.hi, b.hi) > tolerance:
         return "dates"
     if a.blocks and b.blocks and any(
         blocks_conflict(x, y) for x in a.blocks for y in b.blocks
     ):
         return "address"
+    if a.roundup and b.roundup:
+        return "round-up"
     return None
+
+
+def self_conflict(span: Span, tolerance: int) -> bool:
+    """Whether a story's own members disagree on what they state with confidence (copies
+    whose dates or block addresses conflict): then the span decides nothing. A round-up is
+    no disagreement."""
+    return span_conflict(span._replace(roundup=False), span._replace(roundup=False),
+                         tolerance) is not None
 
 
 def spans_conflict(a: Span, b: Span, tolerance: int) -> bool:
@@ -535,6 +550,78 @@ def blocks_conflict(a: tuple[int, frozenset[str]], b: tuple[int, frozenset[str]]
     :data:`BLOCK_NEAR` apart and no street word in common (a misspelt street keeps its
     number, and "Northwest 7th Lane" its "7th")."""
     return abs(a[0] - b[0]) > BLOCK_NEAR and not a[1] & b[1]
+
+
+# A round-up of several incidents: "Six shot in three separate incidents", "5 Dead, 17
+# Wounded In Weekend Shootings", "shootings across Chicago", "wounded citywide". Wording of
+# the news genre (a digest of a city's or a weekend's incidents), not of one story. Read in
+# the headline and the opening of the body, where a digest says what it is.
+_INCIDENTS = (r"(?:incidents|shootings|attacks|stabbings|crashes|accidents|fires|robberies"
+              r"|homicides|killings|explosions|bombings|blasts)")
+_ROUNDUP = re2.compile(
+    rf"(?i)\b(?:separate|unrelated)\s+{_INCIDENTS}\b"
+    rf"|\b{_INCIDENTS}\s+(?:across|around|throughout)\s+(?:the\s+)?(?:city|area|region|county"
+    r"|state|country|town|(?-i:[A-Z][a-z]+))\b"
+    r"|\bcitywide\b|\bacross the city\b"
+    r"|\bweekend\s+(?:of\s+)?(?:violence|shootings|gunfire|bloodshed|crashes|stabbings)\b"
+)
+ROUNDUP_CHARS = 400
+
+
+def is_roundup(title: str, body: str) -> bool:
+    """Whether the headline or the opening of the body (:data:`ROUNDUP_CHARS`) says the
+    article is a round-up of several incidents (:data:`_ROUNDUP`)."""
+    return _ROUNDUP.search(f"{title}\n{body[:ROUNDUP_CHARS]}") is not None
+
+
+# A named street, as local news places an incident ("on Lemonwood Road", "at Sherman Street
+# and Walters", "near Holly Ave."): one to three capitalised words and a street word. The
+# street word is kept, canonical ("St." as "street"): Lewis Street and Lewis Avenue are two.
+_STREET_TYPES = {
+    "street": "street", "st": "street", "avenue": "avenue", "ave": "avenue", "av": "avenue",
+    "road": "road", "rd": "road", "drive": "drive", "dr": "drive", "lane": "lane",
+    "ln": "lane", "boulevard": "boulevard", "blvd": "boulevard", "court": "court",
+    "ct": "court", "parkway": "parkway", "pkwy": "parkway", "highway": "highway",
+    "hwy": "highway", "terrace": "terrace", "circle": "circle", "trail": "trail",
+    "pike": "pike", "place": "place", "way": "way",
+}
+# The street word first (a literal, so the scan jumps from one to the next), then the one to
+# three words of the name before it.
+_STREET_WORD = re.compile(
+    r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Drive|Dr|Lane|Ln|Boulevard|Blvd|Court|Ct|Parkway"
+    r"|Pkwy|Highway|Hwy|Terrace|Circle|Trail|Pike|Place|Way)\b"
+)
+_ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)$")
+STREET_CHARS = 600
+
+
+def lead_streets(title: str, body: str) -> frozenset[str]:
+    """The streets the headline and the opening of the body (:data:`STREET_CHARS`) name, as
+    "lemonwood road": the name's words folded, directions left out, ordinals as digits, and
+    the street word canonical. A finer venue than a town: two reports that name one street
+    place their incident there (see :func:`dedup.scoring.compare_places`)."""
+    text = f"{title}\n{body[:STREET_CHARS]}" if title else body[:STREET_CHARS]
+    found = set()
+    for m in _STREET_WORD.finditer(text):
+        start = m.start()
+        if start < 2 or text[start - 1] != " " or not text[start - 2].isalnum() or \
+                text[m.end():m.end() + 1] == "-":
+            continue  # a word of its own after a word ("Way-" is part of a longer one)
+        # The name: up to three capitalised words (or ordinals, "3rd") right before it.
+        before = text[max(0, start - 48):start - 1].split(" ")
+        name: list[str] = []
+        for w in reversed(before[-3:]):
+            if not w or not (w[0].isupper() or _ORDINAL_WORD.match(w)) or not w[-1].isalnum():
+                break
+            name.append(w)
+        words = [fold(w) for w in reversed(name)]
+        while words and (words[0] in _NOT_NAMES or words[0] in _TITLES):
+            words = words[1:]  # "On Main Street", "Officer"
+        words = [_ORDINALS.get(w, w) for w in words if w not in _STREET_NOISE]
+        if not words or any(w in _ORG_WORDS for w in words):
+            continue
+        found.add(" ".join([*words, _STREET_TYPES[m.group().lower()]]))
+    return frozenset(found)
 
 
 def _md(day: dt.date) -> dt.date:
@@ -662,6 +749,10 @@ class EventKey:
     block: tuple[int, frozenset[str]] | None = None
     # The ages its headline and lead give people ("a 9-year-old boy"; see lead_ages).
     ages: frozenset[int] = frozenset()
+    # Whether it is a round-up of several incidents (see is_roundup).
+    roundup: bool = False
+    # The streets its headline and lead name (see lead_streets).
+    streets: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """The key as people read it: the date interval, the people and organisations, the
@@ -1020,4 +1111,6 @@ def extract_event_key(
         dateline_place=dateline_place,
         block=block_address(body),
         ages=lead_ages(title, body),
+        roundup=is_roundup(title, body),
+        streets=lead_streets(title, body),
     )

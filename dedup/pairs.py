@@ -159,11 +159,14 @@ def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.
 
 
 def place_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Venue relation codes (see scoring.PLACE_CODES); only pairs with two venues are compared."""
+    """Venue relation codes (see scoring.PLACE_CODES); only pairs with two venues or two
+    articles that name streets are compared."""
     out = np.zeros(len(left), dtype=np.int64)
     venue = np.array([k.venue is not None for k in keys], dtype=bool)
+    streets = np.array([bool(k.streets) for k in keys], dtype=bool)
     code = {relation: PLACE_CODES.index(relation) for relation in PLACE_CODES}
-    for k in np.flatnonzero(venue[left] & venue[right]).tolist():
+    for k in np.flatnonzero((venue[left] & venue[right])
+                            | (streets[left] & streets[right])).tolist():
         out[k] = code[compare_places(keys[left[k]], keys[right[k]])[0]]
     return out
 

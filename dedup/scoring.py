@@ -147,11 +147,15 @@ def people_similarity(
 def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
     """('match'|'related'|'conflict'|'unknown', label) for the venues of two articles.
 
-    Venues match when one article's venue is the other's, is named in the other, or contains or
+    Two articles that name one street match, whatever their towns (a town the gazetteer
+    does not place is no conflict then). Venues match when one article's venue is the other's, is named in the other, or contains or
     lies in one of its places, below country level ("Goa ⊃ Benaulim"): countries alone are too
     wide to place an event. Articles that share a smaller place otherwise are related; two known
     venues with nothing below country level in common conflict.
     """
+    streets = a.streets & b.streets
+    if streets:  # the finest venue both give: one street (see events.lead_streets)
+        return "match", ", ".join(sorted(streets)[:2])
     if a.venue is None or b.venue is None:
         return "unknown", ""
     national = countries()

@@ -178,3 +178,6 @@ def test_errors_and_loso_run_on_small_files(tmp_path, capsys) -> None:
     assert loso.main(files) == 0
     out = capsys.readouterr().out
     assert out.count(".jsonl") >= 2 and "held out" in out
+    assert loso.main([*files, "--rules"]) == 0
+    out = capsys.readouterr().out
+    assert "rules chosen on the others" in out and "round-up, streets:" in out
