@@ -2,8 +2,9 @@
 candidate pairs only, and each document's most distinctive terms.
 
 Term counts are collected one document at a time (:class:`TermCounts`), so the text need not
-be kept; scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them
-once the corpus is read.
+be kept; they are weighed once the corpus is read, as scikit-learn's
+:class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them (:func:`tfidf`; written
+here, the same numbers bit for bit, so that a run does not import scikit-learn).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -138,13 +138,45 @@ def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
     """Sublinear TF-IDF of ``counts`` (IDF fitted on it) and of ``others`` with the same IDF;
-    rows are L2-normalised."""
-    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
-    out = [transformer.fit_transform(counts).astype(np.float32).tocsr()]
-    for other in others:
-        other = sp.csr_matrix(other, shape=(other.shape[0], counts.shape[1]))
-        out.append(transformer.transform(other).astype(np.float32).tocsr())
+    rows are L2-normalised. The numbers of scikit-learn's ``TfidfTransformer(sublinear_tf=True,
+    norm="l2")`` (smoothed IDF), bit for bit (a test compares them): the same operations in the
+    same precision and order (float32 counts: float32 weights, each row's squares added up in
+    float64 one after the other)."""
+    counts = sp.csr_matrix(counts)
+    dtype = counts.dtype if counts.dtype in (np.float64, np.float32) else np.float64
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(dtype)
+    df += 1.0
+    idf = np.full_like(df, fill_value=counts.shape[0] + 1, dtype=dtype)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    out = []
+    for matrix in (counts, *others):
+        matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], counts.shape[1]), dtype=dtype,
+                               copy=True)
+        data = matrix.data
+        np.log(data, out=data)
+        data += 1.0
+        data *= idf[matrix.indices]
+        _normalize_rows(matrix)
+        out.append(matrix.astype(np.float32).tocsr())
     return out
+
+
+def _normalize_rows(matrix: sp.csr_matrix) -> None:
+    """Each row divided by its L2 norm, in place, as ``sklearn.preprocessing.normalize`` does
+    it: the squares in the values' precision, added up in float64 in the row's order
+    (``np.bincount`` adds its weights one by one), each value divided in float64; an all-zero
+    row stays as it is."""
+    data = matrix.data
+    if not len(data):
+        return
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    sums = np.bincount(rows, weights=(data * data).astype(np.float64),
+                       minlength=matrix.shape[0])
+    norms = np.sqrt(sums)
+    norms[sums == 0.0] = 1.0
+    data[:] = data.astype(np.float64) / norms[rows]
 
 
 def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
