@@ -63,25 +63,24 @@ class TermCounts:
         if len(pending) == 1:  # one row (the crawler index adds one at a time): no matrix
             self._append_ids(np.concatenate(pending[0]) if pending[0] else np.zeros(0, np.int32))
             return
-        arrays = [ids for parts in pending for ids in parts]
-        flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
-        bounds = np.zeros(len(pending) + 1, dtype=np.int64)
-        np.cumsum([sum(len(ids) for ids in parts) for parts in pending], out=bounds[1:])
-        content = self.vocabulary.content()
-        keep = content[flat]
-        rows = np.repeat(np.arange(len(pending)), np.diff(bounds))[keep]
-        flat = flat[keep]
-        indptr = np.zeros(len(pending) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(pending)), out=indptr[1:])
-        batch = sp.csr_matrix(
-            (np.ones(len(flat), dtype=np.float32), flat, indptr),
-            shape=(len(pending), max(len(self.vocabulary), 1)),
-        )
-        batch.sum_duplicates()  # sorts each row's columns and adds up repeated terms
+        self._extend(*count_rows(pending, self.vocabulary.content()))
+
+    def add_counted(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> None:
+        """Append rows counted elsewhere (:func:`count_rows`), as CSR arrays whose columns are
+        this vocabulary's ids (each row's columns distinct, in any order: they are sorted
+        here, as :meth:`add_ids` keeps them)."""
+        self._settle()
+        rows = sp.csr_matrix((counts, cols, indptr),
+                             shape=(len(indptr) - 1, max(len(self.vocabulary), 1)))
+        rows.has_sorted_indices = False  # scipy's sort of each row (C), twenty times lexsort's
+        rows.sort_indices()
+        self._extend(rows.indptr, rows.indices, rows.data)
+
+    def _extend(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> None:
         offset = len(self._indices)
-        self._indices.frombytes(batch.indices.astype(np.int32).tobytes())
-        self._counts.frombytes(batch.data.astype(np.float32).tobytes())
-        self._indptr.extend((batch.indptr[1:] + offset).tolist())
+        self._indices.frombytes(cols.astype(np.int32).tobytes())
+        self._counts.frombytes(counts.astype(np.float32).tobytes())
+        self._indptr.extend((np.asarray(indptr[1:], dtype=np.int64) + offset).tolist())
 
     def _append_ids(self, ids: np.ndarray) -> None:
         """Count one row of token ids (as :meth:`_settle` counts a batch)."""
@@ -128,6 +127,30 @@ class TermCounts:
              np.frombuffer(self._indptr, dtype=np.int64).copy()),
             shape=shape,
         )
+
+
+def count_rows(
+    rows: list[tuple[np.ndarray, ...]], content: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Term-count rows of several documents at once, as CSR arrays (row pointers, columns
+    increasing within each row, float32 counts): each row the content terms (``content``:
+    per token id) among the token-id arrays of its tuple (such as its title and its body),
+    counted by one sparse duplicate-summing pass."""
+    arrays = [ids for parts in rows for ids in parts]
+    flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
+    bounds = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([sum(len(ids) for ids in parts) for parts in rows], out=bounds[1:])
+    keep = content[flat]
+    row_of = np.repeat(np.arange(len(rows)), np.diff(bounds))[keep]
+    flat = flat[keep]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of, minlength=len(rows)), out=indptr[1:])
+    batch = sp.csr_matrix(
+        (np.ones(len(flat), dtype=np.float32), flat, indptr),
+        shape=(len(rows), max(len(content), 1)),
+    )
+    batch.sum_duplicates()  # sorts each row's columns and adds up repeated terms
+    return batch.indptr.astype(np.int64), batch.indices.astype(np.int32), batch.data
 
 
 def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
