@@ -185,10 +185,10 @@ class Corpus:
 
     def leads(self) -> np.ndarray:
         """The lead signatures of all documents, in order (rows as :meth:`finish`'s)."""
-        self.flush()
+        self._stack()
         if not self._leads:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32)
-        return np.vstack(self._leads)
+        return self._leads[0]
 
     def fingerprints(self) -> np.ndarray:
         """Every document's fingerprint (:meth:`fingerprints_of`), in order."""
@@ -197,10 +197,19 @@ class Corpus:
 
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
         """Signatures and shingle counts of all documents, in order."""
-        self.flush()
+        self._stack()
         if not self._signatures:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
-        return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
+        return self._signatures[0], self._shingle_counts[0]
+
+    def _stack(self) -> None:
+        """Keep the fingerprints as one array each (signatures, leads, shingle counts), in
+        place of the pieces they were kept in: asked for again, they are not copied again, and
+        the pieces (one array of both signatures per batch) are let go."""
+        self.flush()
+        for pieces in (self._signatures, self._leads, self._shingle_counts):
+            if len(pieces) > 1 or (pieces and not pieces[0].flags.c_contiguous):
+                pieces[:] = [np.concatenate(pieces)]
 
 
 def analyse_isolated(
