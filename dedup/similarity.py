@@ -252,9 +252,9 @@ def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     for i in range(len(indptr) - 1):
         start, stop = indptr[i], indptr[i + 1]
         keep[start + heaviest(indices[start:stop], data[start:stop], k)] = True
-    marks = np.zeros(len(keep) + 1, dtype=np.int64)
-    np.cumsum(keep, out=marks[1:])
-    kept = marks[indptr]  # the marks' row pointers: the rows keep their order
+    # heaviest() marks min(k, terms) of each row: the marks' row pointers, rows in order
+    kept = np.zeros(len(indptr), dtype=np.int64)
+    np.cumsum(np.minimum(np.diff(indptr), k), out=kept[1:])
     return sp.csr_matrix(
         (np.ones(int(kept[-1]), dtype=np.float32), indices[keep], kept), shape=matrix.shape
     )
