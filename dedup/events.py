@@ -94,7 +94,7 @@ _FUTURE_CUE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventDate:
     """Interval of days in which the event happened. ``year`` is None for a partial date: then
     ``lo``/``hi`` are placed in a leap year (2000) and only month and day mean anything."""
@@ -731,7 +731,7 @@ _REGION_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventKey:
     """What an article says about its event. Sets hold folded keys; ``names`` maps each key to
     the form printed in evidence."""
@@ -772,8 +772,13 @@ class EventKey:
         """The same key with other people: ``dataclasses.replace`` without re-running
         ``__init__`` (a quarter of its cost; the pipeline does this for most articles)."""
         key = object.__new__(EventKey)
-        key.__dict__.update(self.__dict__, people=people)
+        for name in _KEY_FIELDS:
+            object.__setattr__(key, name, getattr(self, name))
+        object.__setattr__(key, "people", people)
         return key
+
+
+_KEY_FIELDS = tuple(EventKey.__dataclass_fields__)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")

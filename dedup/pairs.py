@@ -224,7 +224,8 @@ def score_candidates(
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
-    body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix()) if n else (None, None)
+    body, heads = (tfidf(corpus.terms.matrix(), corpus.heads.matrix(), in_place=True) if n
+                   else (None, None))
 
     both = np.concatenate(list(candidate_sources(prepared, signatures, body, config).values()))
     both = unique_pairs(both[:, 0], both[:, 1], n)

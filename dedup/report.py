@@ -59,6 +59,27 @@ def to_json(result: ClusterResult) -> str:
     return dumps(result.to_dict(), indent=True)
 
 
+def write_json(result: ClusterResult, out: TextIO) -> None:
+    """:func:`to_json` and a line end, written to ``out``. To a UTF-8 stream with a byte
+    buffer (standard output), orjson's bytes go straight to the buffer: the document is held
+    once, not also as a str and as the str with its line end (three copies of a quarter of a
+    gigabyte at 200,000 articles)."""
+    value = result.to_dict()
+    buffer = getattr(out, "buffer", None)
+    if buffer is not None and (getattr(out, "encoding", "") or "").lower().replace("-", "") == "utf8":
+        try:
+            data = orjson.dumps(value, option=_INDENTED)
+        except orjson.JSONEncodeError:
+            pass
+        else:
+            del value
+            out.flush()
+            buffer.write(data)
+            buffer.write(b"\n")
+            return
+    out.write(dumps(value, indent=True) + "\n")
+
+
 def jsonl_rows(result: ClusterResult) -> list[dict[str, Any]]:
     """One row per document, sorted by id: its story cluster and the cluster's kind, its
     duplicate group, and its own tier (:meth:`ClusterResult.tiers`)."""

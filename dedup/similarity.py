@@ -2,8 +2,9 @@
 candidate pairs only, and each document's most distinctive terms.
 
 Term counts are collected one document at a time (:class:`TermCounts`), so the text need not
-be kept; scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them
-once the corpus is read.
+be kept; they are weighed once the corpus is read, as scikit-learn's
+:class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them (:func:`tfidf`; written
+here, the same numbers bit for bit, so that a run does not import scikit-learn).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 if TYPE_CHECKING:
     from .vocabulary import Vocabulary
@@ -63,25 +63,24 @@ class TermCounts:
         if len(pending) == 1:  # one row (the crawler index adds one at a time): no matrix
             self._append_ids(np.concatenate(pending[0]) if pending[0] else np.zeros(0, np.int32))
             return
-        arrays = [ids for parts in pending for ids in parts]
-        flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
-        bounds = np.zeros(len(pending) + 1, dtype=np.int64)
-        np.cumsum([sum(len(ids) for ids in parts) for parts in pending], out=bounds[1:])
-        content = self.vocabulary.content()
-        keep = content[flat]
-        rows = np.repeat(np.arange(len(pending)), np.diff(bounds))[keep]
-        flat = flat[keep]
-        indptr = np.zeros(len(pending) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(pending)), out=indptr[1:])
-        batch = sp.csr_matrix(
-            (np.ones(len(flat), dtype=np.float32), flat, indptr),
-            shape=(len(pending), max(len(self.vocabulary), 1)),
-        )
-        batch.sum_duplicates()  # sorts each row's columns and adds up repeated terms
+        self._extend(*count_rows(pending, self.vocabulary.content()))
+
+    def add_counted(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> None:
+        """Append rows counted elsewhere (:func:`count_rows`), as CSR arrays whose columns are
+        this vocabulary's ids (each row's columns distinct, in any order: they are sorted
+        here, as :meth:`add_ids` keeps them)."""
+        self._settle()
+        rows = sp.csr_matrix((counts, cols, indptr),
+                             shape=(len(indptr) - 1, max(len(self.vocabulary), 1)))
+        rows.has_sorted_indices = False  # scipy's sort of each row (C), twenty times lexsort's
+        rows.sort_indices()
+        self._extend(rows.indptr, rows.indices, rows.data)
+
+    def _extend(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> None:
         offset = len(self._indices)
-        self._indices.frombytes(batch.indices.astype(np.int32).tobytes())
-        self._counts.frombytes(batch.data.astype(np.float32).tobytes())
-        self._indptr.extend((batch.indptr[1:] + offset).tolist())
+        self._indices.frombytes(cols.astype(np.int32).tobytes())
+        self._counts.frombytes(counts.astype(np.float32).tobytes())
+        self._indptr.extend((np.asarray(indptr[1:], dtype=np.int64) + offset).tolist())
 
     def _append_ids(self, ids: np.ndarray) -> None:
         """Count one row of token ids (as :meth:`_settle` counts a batch)."""
@@ -130,21 +129,84 @@ class TermCounts:
         )
 
 
+def count_rows(
+    rows: list[tuple[np.ndarray, ...]], content: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Term-count rows of several documents at once, as CSR arrays (row pointers, columns
+    increasing within each row, float32 counts): each row the content terms (``content``:
+    per token id) among the token-id arrays of its tuple (such as its title and its body),
+    counted by one sparse duplicate-summing pass."""
+    arrays = [ids for parts in rows for ids in parts]
+    flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
+    bounds = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([sum(len(ids) for ids in parts) for parts in rows], out=bounds[1:])
+    keep = content[flat]
+    row_of = np.repeat(np.arange(len(rows)), np.diff(bounds))[keep]
+    flat = flat[keep]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of, minlength=len(rows)), out=indptr[1:])
+    batch = sp.csr_matrix(
+        (np.ones(len(flat), dtype=np.float32), flat, indptr),
+        shape=(len(rows), max(len(content), 1)),
+    )
+    batch.sum_duplicates()  # sorts each row's columns and adds up repeated terms
+    return batch.indptr.astype(np.int64), batch.indices.astype(np.int32), batch.data
+
+
 def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``ids`` (non-negative), increasing, and how often each occurs."""
     values, counts = np.unique(ids, return_counts=True)
     return values.astype(np.int64), counts.astype(np.int64)
 
 
-def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
+def tfidf(
+    counts: sp.csr_matrix, *others: sp.csr_matrix, in_place: bool = False
+) -> list[sp.csr_matrix]:
     """Sublinear TF-IDF of ``counts`` (IDF fitted on it) and of ``others`` with the same IDF;
-    rows are L2-normalised."""
-    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
-    out = [transformer.fit_transform(counts).astype(np.float32).tocsr()]
-    for other in others:
-        other = sp.csr_matrix(other, shape=(other.shape[0], counts.shape[1]))
-        out.append(transformer.transform(other).astype(np.float32).tocsr())
+    rows are L2-normalised. The numbers of scikit-learn's ``TfidfTransformer(sublinear_tf=True,
+    norm="l2")`` (smoothed IDF), bit for bit (a test compares them): the same operations in the
+    same precision and order (float32 counts: float32 weights, each row's squares added up in
+    float64 one after the other). ``in_place``: the float32 matrices given become the
+    result (no copy of the largest arrays of a run; for matrices nobody else holds)."""
+    counts = sp.csr_matrix(counts)
+    dtype = counts.dtype if counts.dtype in (np.float64, np.float32) else np.float64
+    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(dtype)
+    df += 1.0
+    idf = np.full_like(df, fill_value=counts.shape[0] + 1, dtype=dtype)
+    idf /= df
+    np.log(idf, out=idf)
+    idf += 1.0
+    out = []
+    for matrix in (counts, *others):
+        matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], counts.shape[1]), dtype=dtype,
+                               copy=not in_place)
+        data = matrix.data
+        np.log(data, out=data)
+        data += 1.0
+        data *= idf[matrix.indices]
+        _normalize_rows(matrix)
+        out.append(matrix.astype(np.float32, copy=False).tocsr())
     return out
+
+
+def _normalize_rows(matrix: sp.csr_matrix, rows_per_block: int = 4096) -> None:
+    """Each row divided by its L2 norm, in place, as ``sklearn.preprocessing.normalize`` does
+    it: the squares in the values' precision, added up in float64 in the row's order
+    (``np.bincount`` adds its weights one by one), each value divided in float64; an all-zero
+    row stays as it is. A block of rows at a time, so that the float64 copies stay small."""
+    data, indptr = matrix.data, matrix.indptr
+    for first in range(0, matrix.shape[0], rows_per_block):
+        last = min(first + rows_per_block, matrix.shape[0])
+        start, stop = indptr[first], indptr[last]
+        if start == stop:
+            continue
+        block = data[start:stop]
+        rows = np.repeat(np.arange(last - first), np.diff(indptr[first:last + 1]))
+        sums = np.bincount(rows, weights=(block * block).astype(np.float64),
+                           minlength=last - first)
+        norms = np.sqrt(sums)
+        norms[sums == 0.0] = 1.0
+        block[:] = block.astype(np.float64) / norms[rows]
 
 
 def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
@@ -157,7 +219,7 @@ def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray
 
 
 def pair_cosines(
-    matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 20_000
+    matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 8_000
 ) -> np.ndarray:
     """Cosine of rows ``left[k]`` and ``right[k]`` for every k (rows are L2-normalised): scipy
     multiplies row copies, a block of pairs at a time."""
@@ -190,9 +252,9 @@ def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     for i in range(len(indptr) - 1):
         start, stop = indptr[i], indptr[i + 1]
         keep[start + heaviest(indices[start:stop], data[start:stop], k)] = True
-    marks = np.zeros(len(keep) + 1, dtype=np.int64)
-    np.cumsum(keep, out=marks[1:])
-    kept = marks[indptr]  # the marks' row pointers: the rows keep their order
+    # heaviest() marks min(k, terms) of each row: the marks' row pointers, rows in order
+    kept = np.zeros(len(indptr), dtype=np.int64)
+    np.cumsum(np.minimum(np.diff(indptr), k), out=kept[1:])
     return sp.csr_matrix(
         (np.ones(int(kept[-1]), dtype=np.float32), indices[keep], kept), shape=matrix.shape
     )

@@ -513,3 +513,27 @@ def test_index_weights_are_the_batch_tfidf() -> None:
         row = np.zeros(9)
         row[cols] = weights / np.linalg.norm(weights)
         np.testing.assert_allclose(row, batch[i], rtol=1e-6, atol=1e-7)
+
+
+def test_tfidf_is_scikit_learns_bit_for_bit() -> None:
+    """similarity.tfidf (written out, so that a run need not import scikit-learn) gives
+    TfidfTransformer(sublinear_tf=True)'s numbers bit for bit: fitted on one matrix, applied
+    to another, with an empty row, repeated terms and an empty column."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.similarity import tfidf
+
+    rng = np.random.default_rng(7)
+    counts = rng.integers(0, 6, size=(40, 300)) * (rng.random((40, 300)) < 0.1)
+    counts[3] = 0
+    counts[:, 7] = 0
+    other = rng.integers(0, 3, size=(9, 300)) * (rng.random((9, 300)) < 0.2)
+    fit, applied = (sp.csr_matrix(m.astype(np.float32)) for m in (counts, other))
+    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
+    expected = [transformer.fit_transform(fit).astype(np.float32).tocsr(),
+                transformer.transform(applied).astype(np.float32).tocsr()]
+    for want, got in zip(expected, tfidf(fit, applied)):
+        assert type(got) is type(want) and got.dtype == want.dtype == np.float32
+        assert got.indptr.tolist() == want.indptr.tolist()
+        assert got.indices.tolist() == want.indices.tolist()
+        assert got.data.tobytes() == want.data.tobytes()
