@@ -2,9 +2,8 @@
 candidate pairs only, and each document's most distinctive terms.
 
 Term counts are collected one document at a time (:class:`TermCounts`), so the text need not
-be kept; they are weighed once the corpus is read, as scikit-learn's
-:class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them (:func:`tfidf`; written
-here, the same numbers bit for bit, so that a run does not import scikit-learn).
+be kept; scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them
+once the corpus is read (:func:`tfidf`, imported at that stage).
 """
 
 from __future__ import annotations
@@ -162,51 +161,21 @@ def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def tfidf(
     counts: sp.csr_matrix, *others: sp.csr_matrix, in_place: bool = False
 ) -> list[sp.csr_matrix]:
-    """Sublinear TF-IDF of ``counts`` (IDF fitted on it) and of ``others`` with the same IDF;
-    rows are L2-normalised. The numbers of scikit-learn's ``TfidfTransformer(sublinear_tf=True,
-    norm="l2")`` (smoothed IDF), bit for bit (a test compares them): the same operations in the
-    same precision and order (float32 counts: float32 weights, each row's squares added up in
-    float64 one after the other). ``in_place``: the float32 matrices given become the
-    result (no copy of the largest arrays of a run; for matrices nobody else holds)."""
+    """Sublinear TF-IDF of ``counts`` (IDF fitted on it) and of ``others`` with the same IDF,
+    by scikit-learn's ``TfidfTransformer(sublinear_tf=True, norm="l2")`` (smoothed IDF); rows
+    are L2-normalised. ``in_place``: the float32 CSR matrices given become the result (the
+    transformer's ``copy=False``: no copy of the largest arrays of a run; for matrices nobody
+    else holds)."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # at the scoring stage only
+
     counts = sp.csr_matrix(counts)
-    dtype = counts.dtype if counts.dtype in (np.float64, np.float32) else np.float64
-    df = np.bincount(counts.indices, minlength=counts.shape[1]).astype(dtype)
-    df += 1.0
-    idf = np.full_like(df, fill_value=counts.shape[0] + 1, dtype=dtype)
-    idf /= df
-    np.log(idf, out=idf)
-    idf += 1.0
+    transformer = TfidfTransformer(sublinear_tf=True, norm="l2").fit(counts)
     out = []
     for matrix in (counts, *others):
-        matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], counts.shape[1]), dtype=dtype,
-                               copy=not in_place)
-        data = matrix.data
-        np.log(data, out=data)
-        data += 1.0
-        data *= idf[matrix.indices]
-        _normalize_rows(matrix)
-        out.append(matrix.astype(np.float32, copy=False).tocsr())
+        matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], counts.shape[1]))
+        weighted = transformer.transform(matrix, copy=not in_place)
+        out.append(sp.csr_matrix(weighted).astype(np.float32, copy=False))
     return out
-
-
-def _normalize_rows(matrix: sp.csr_matrix, rows_per_block: int = 4096) -> None:
-    """Each row divided by its L2 norm, in place, as ``sklearn.preprocessing.normalize`` does
-    it: the squares in the values' precision, added up in float64 in the row's order
-    (``np.bincount`` adds its weights one by one), each value divided in float64; an all-zero
-    row stays as it is. A block of rows at a time, so that the float64 copies stay small."""
-    data, indptr = matrix.data, matrix.indptr
-    for first in range(0, matrix.shape[0], rows_per_block):
-        last = min(first + rows_per_block, matrix.shape[0])
-        start, stop = indptr[first], indptr[last]
-        if start == stop:
-            continue
-        block = data[start:stop]
-        rows = np.repeat(np.arange(last - first), np.diff(indptr[first:last + 1]))
-        sums = np.bincount(rows, weights=(block * block).astype(np.float64),
-                           minlength=last - first)
-        norms = np.sqrt(sums)
-        norms[sums == 0.0] = 1.0
-        block[:] = block.astype(np.float64) / norms[rows]
 
 
 def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:

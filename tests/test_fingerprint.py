@@ -515,8 +515,8 @@ def test_index_weights_are_the_batch_tfidf() -> None:
         np.testing.assert_allclose(row, batch[i], rtol=1e-6, atol=1e-7)
 
 
-def test_tfidf_is_scikit_learns_bit_for_bit() -> None:
-    """similarity.tfidf (written out, so that a run need not import scikit-learn) gives
+def test_tfidf_in_place_is_scikit_learns_bit_for_bit() -> None:
+    """similarity.tfidf, copying or in place (the batch run's), gives
     TfidfTransformer(sublinear_tf=True)'s numbers bit for bit: fitted on one matrix, applied
     to another, with an empty row, repeated terms and an empty column."""
     from sklearn.feature_extraction.text import TfidfTransformer
@@ -532,7 +532,10 @@ def test_tfidf_is_scikit_learns_bit_for_bit() -> None:
     transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
     expected = [transformer.fit_transform(fit).astype(np.float32).tocsr(),
                 transformer.transform(applied).astype(np.float32).tocsr()]
-    for want, got in zip(expected, tfidf(fit, applied)):
+    copied = tfidf(fit, applied)
+    assert fit.data.max() > 1.0  # the inputs were left as they were
+    in_place = tfidf(fit, applied, in_place=True)
+    for want, got in [*zip(expected, copied), *zip(expected, in_place)]:
         assert type(got) is type(want) and got.dtype == want.dtype == np.float32
         assert got.indptr.tolist() == want.indptr.tolist()
         assert got.indices.tolist() == want.indices.tolist()

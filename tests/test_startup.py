@@ -63,12 +63,3 @@ def test_a_command_loads_what_it_needs() -> None:
             "    main(['cluster', 'data', '--format', 'json', '--quiet'])")
     assert {"numpy", "rich"} <= set(heavy_modules_after(code))
 
-
-def test_a_clustering_run_does_not_import_scikit_learn() -> None:
-    """scikit-learn took most of a second to import; the batch run writes out the two things
-    it used (its stop words and TfidfTransformer's numbers: tests in test_vocabulary.py and
-    test_fingerprint.py compare them)."""
-    code = ("from dedup.cli import main\n"
-            "with contextlib.redirect_stdout(io.StringIO()):\n"
-            "    main(['cluster', 'data', '--format', 'json', '--quiet'])")
-    assert "sklearn" not in heavy_modules_after(code)

@@ -148,13 +148,3 @@ def test_lower_words_is_a_set_of_the_words_written_in_lower_case() -> None:
     _, lower = v.scan("Goa, the Dog")
     assert set(lower) == {"the"} and "dog" not in lower and "goa" not in lower
     assert lower.lookup[0] is v.index and lower.lookup[1] is lower.ids
-
-
-def test_stop_words_are_scikit_learns() -> None:
-    """The stop words written out in dedup.vocabulary (a run does not import scikit-learn)
-    are scikit-learn's English stop words."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS as sklearn_words
-
-    from dedup.vocabulary import ENGLISH_STOP_WORDS
-
-    assert ENGLISH_STOP_WORDS == frozenset(sklearn_words)
