@@ -156,7 +156,6 @@ class DedupIndex:
         self._entity_df: Counter[str] = Counter()
         self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
         self._scored_keys: dict[int, tuple[frozenset[str], EventKey, frozenset[str]]] = {}
-        self._edges: list[dict[int, Edge]] = []
         self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
         self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
 
@@ -255,11 +254,10 @@ class DedupIndex:
         e = decode_entry(entry)
         with self._lock:
             row = len(self._corpus.records)
-            growth = self._grow(e["edges"], e["record"].key)
+            growth = self._grow(e["edges"], e["record"])
             self._corpus.restore_counts(e["record"], e["terms"], e["heads"], e["signature"],
                                         e["shingles"], e["lower"])
             self._index_row(row, e["record"], e["signature"], e["shingles"], alive=True)
-            self._connect(row, e["edges"])
             self._stories.grow(growth)
             self._given.append(e["given"])
             if e["site"]:
@@ -422,7 +420,7 @@ class DedupIndex:
                               float(head_cosines[k]), weight, self.config)
             return replace(f, people=float(people_[k]))  # zero where warm-up zeroed it
 
-        return _Plan(edges, features, self._grow(edges, a.record.key))
+        return _Plan(edges, features, self._grow(edges, a.record))
 
     def _copy_measures(self, a: Analysis, sig: np.ndarray, rows: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -473,11 +471,16 @@ class DedupIndex:
             self._dense[qcols] = 0.0
         return np.divide(dots, norms, out=np.zeros(len(rows)), where=norms > 0)
 
-    def _grow(self, edges: dict[int, Edge], key: EventKey) -> Growth:
-        """How the next row, with ``edges`` and event key ``key``, grows the groups and
-        stories (never joining confident dates that conflict: :func:`dedup.events.sure_span`)."""
-        return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()},
-                                  sure_span(key))
+    @property
+    def _edges(self) -> list[dict[int, Edge]]:
+        """Per row, its scored pairs (both ways), as the story graph keeps them."""
+        return self._stories.edges
+
+    def _grow(self, edges: dict[int, Edge], record: Prepared) -> Growth:
+        """How the next row, ``record`` with ``edges``, changes the groups and stories: the
+        stories it touches settled again by the batch's rule (never joining confident dates
+        that conflict: :func:`dedup.events.sure_span`)."""
+        return self._stories.plan(record.id, edges, sure_span(record.key))
 
     def _verdict(self, record: Prepared, plan: _Plan) -> Verdict:
         new = len(self._corpus.records)
@@ -492,8 +495,8 @@ class DedupIndex:
             original = ids[self._earliest(members)].id
             group = ids[growth.group].id
         else:
-            joined = set(growth.stories)
-            matched = [(row, e) for row, e in plan.edges.items() if self._stories.story[row] in joined]
+            matched = [(row, e) for row, e in plan.edges.items()
+                       if growth.story_of.get(row) == growth.story]
             if not matched:
                 return Verdict(record.id, NEW, story=record.id, group=record.id)
             status = EVENT
@@ -522,13 +525,7 @@ class DedupIndex:
         self._corpus.add_analysis(a, signature=sig)
         self._index_row(row, a.record, sig, shingle_count(len(a.ids), self.config.shingle_size),
                         alive=True)
-        self._connect(row, plan.edges)
         self._stories.grow(plan.growth)
-
-    def _connect(self, row: int, edges: dict[int, Edge]) -> None:
-        self._edges[row] = dict(edges)
-        for other, edge in edges.items():
-            self._edges[other][row] = edge
 
     def _index_row(self, row: int, record: Prepared, sig: np.ndarray, shingles: int,
                    alive: bool) -> None:
@@ -542,7 +539,6 @@ class DedupIndex:
         self._days.append(publication_day(record.key))
         self._alive.append(alive)
         self._by_id[record.id] = row
-        self._edges.append({})
         cols, counts = self._corpus.terms.row(row)
         if len(cols) and cols.max() >= len(self._df):
             grown = np.zeros(max(2 * len(self._df), int(cols.max()) + 1), dtype=np.float64)
@@ -616,10 +612,8 @@ class DedupIndex:
             corpus.restore(r.record, r.terms, r.heads, r.signature, r.shingles)
             index._index_row(row, r.record, np.asarray(r.signature, dtype=np.uint32),
                              r.shingles, r.alive)
-        for row, other, edge in state.edges:
-            index._edges[row][other] = index._edges[other][row] = edge
-        index._stories.restore([r.group for r in state.rows], [r.story for r in state.rows],
-                               [(row, other, edge.score) for row, other, edge in state.edges],
+        index._stories.restore([r.record.id for r in state.rows], [r.group for r in state.rows],
+                               [r.story for r in state.rows], state.edges,
                                [sure_span(r.record.key) for r in state.rows])
         return index
 
