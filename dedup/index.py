@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -45,20 +44,19 @@ from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
-from .events import EventKey, compare_dates, drop_common_names, sure_span
+from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import pair_containments, pair_jaccards, shingle_count
+from .pairs import date_arrays, date_relations, place_relations, weighted_dice
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import (
     DATE_CODES,
     PLACE_CODES,
     PairFeatures,
-    compare_places,
     entity_weight,
     event_scores,
     evidence,
     pair_features,
-    people_similarity,
 )
 from .similarity import TermCounts, tfidf_weights
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
@@ -153,9 +151,22 @@ class DedupIndex:
         self._alive = _Column(np.bool_)
         self._by_id: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
-        self._entity_df: Counter[str] = Counter()
         self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
-        self._scored_keys: dict[int, tuple[frozenset[str], EventKey, frozenset[str]]] = {}
+        # What pairs compare of each row's event key, as columns: the exact-text number,
+        # the date (pairs.date_arrays), whether it names a venue, and its names (people and
+        # organisations: numbered, flat, ``_name_count_of`` of them from ``_name_start``;
+        # ``_name_person``: a person only, dropped while the name is a common word).
+        self._exact_ids: dict[str, int] = {}
+        self._exact = _Column(np.int64)
+        self._dates = _Column(np.int64, 6)
+        self._venues = _Column(np.bool_)
+        self._names: dict[str, int] = {}
+        self._name_words: list[str] = []
+        self._name_df = np.zeros(1024, dtype=np.int64)  # articles naming each name
+        self._name_ids = _Column(np.int64)
+        self._name_person = _Column(np.bool_)
+        self._name_start = _Column(np.int64)
+        self._name_count_of = _Column(np.int64)
         self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
         self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
 
@@ -380,29 +391,21 @@ class DedupIndex:
         jaccards, containment, shorter = self._copy_measures(a, sig, rows)
         cosines = self._cosines(self._corpus.terms, rows, body)
         head_cosines = self._cosines(self._corpus.heads, rows, head)
-        same = np.array([self._corpus.records[r].exact == a.record.exact for r in rows.tolist()],
-                        dtype=bool)
+        same = self._exact.values[rows] == self._exact_ids.get(a.record.exact, -1)
         copies = np.where(same, 2, copy_rule(same, jaccards, containment, shorter, head_cosines,
                                              self.config))
         key = drop_common_names(a.record.key, self._corpus.common_words)
-        names = key.people | key.orgs
-        n, df = len(self._corpus.records) + 1, self._entity_df
-        weight = {k: entity_weight(df.get(k, 0) + 1, n) for k in names}
-        tolerance = self.config.date_tolerance_days
-        keys, people, dates, places = [], [], [], []
-        for row in rows.tolist():
-            other, other_names = self._scored_key(row)
-            keys.append(other)
-            if names.isdisjoint(other_names):
-                people.append(0.0)  # what people_similarity gives: nothing shared
-            else:
-                for k in other_names:
-                    if k not in weight:
-                        weight[k] = entity_weight(df.get(k, 0), n)
-                people.append(people_similarity(key, other, weight)[0])
-            dates.append(DATE_CODES.index(compare_dates(key.date, other.date, tolerance)[0]))
-            places.append(PLACE_CODES.index(compare_places(key, other)[0]))
-        people_, date, place = np.array(people), np.array(dates, np.int64), np.array(places, np.int64)
+        n = len(self._corpus.records) + 1
+        people_ = self._people(key, rows, n)
+        dates = self._dates.values
+        date = date_relations(np.broadcast_to(date_arrays([key]), (len(rows), 6)), dates[rows],
+                              self.config.date_tolerance_days)
+        place = np.zeros(len(rows), dtype=np.int64)
+        if key.venue is not None:
+            both = rows[self._venues.values[rows]]
+            records = self._corpus.records
+            place[self._venues.values[rows]] = place_relations(
+                (key, records[r].key) for r in both.tolist())
         if n - 1 < WARM_UP_DOCUMENTS:
             # Warm-up: scores are inflated while few articles are indexed, so a pair links as
             # one event only where the date or the venue agrees too.
@@ -411,12 +414,16 @@ class DedupIndex:
             cosines, head_cosines, people_ = cosines * agree, head_cosines * agree, people_ * agree
         scores = event_scores(cosines, head_cosines, people_, date, place)
         at = {row: k for k, row in enumerate(rows.tolist())}
+        query = key.people | key.orgs
         edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
                  zip(rows.tolist(), scores.tolist(), jaccards.tolist(), copies.tolist())}
 
         def features(row: int) -> PairFeatures:
             k = at[row]
-            f = pair_features(key, keys[k], float(jaccards[k]), float(cosines[k]),
+            other = drop_common_names(self._corpus.records[row].key, self._corpus.common_words)
+            weight = {name: entity_weight(self._name_count(name) + (name in query), n)
+                      for name in query | other.people | other.orgs}
+            f = pair_features(key, other, float(jaccards[k]), float(cosines[k]),
                               float(head_cosines[k]), weight, self.config)
             return replace(f, people=float(people_[k]))  # zero where warm-up zeroed it
 
@@ -442,17 +449,38 @@ class DedupIndex:
             prints[:, :width], prints[:, width:], counts, query, others)
         return jaccards, containment, shorter
 
-    def _scored_key(self, row: int) -> tuple[EventKey, frozenset[str]]:
-        """Row ``row``'s event key as pairs score it (:func:`drop_common_names` with the
-        common words of now) and its names (people and organisations), kept from one article
-        to the next while the dropped people stay the same."""
-        key = self._corpus.records[row].key
-        kept = key.people - self._corpus.common_words
-        cached = self._scored_keys.get(row)
-        if cached is None or cached[0] != kept:
-            scored = drop_common_names(key, self._corpus.common_words)
-            cached = self._scored_keys[row] = (kept, scored, scored.people | scored.orgs)
-        return cached[1], cached[2]
+    def _name_count(self, name: str) -> int:
+        """How many indexed articles name ``name`` (a person or an organisation)."""
+        col = self._names.get(name)
+        return 0 if col is None else int(self._name_df[col])
+
+    def _people(self, key: EventKey, rows: np.ndarray, n: int) -> np.ndarray:
+        """The people overlap (:func:`~dedup.pairs.weighted_dice`) of ``key`` (as scored) with
+        each of ``rows``, the rows' names as scored (without the people that are common words
+        now) and weighted with :func:`~dedup.scoring.entity_weight` over ``n`` articles (the
+        new one counted: its names are held once more), all rows together."""
+        starts, counts = self._name_start.values[rows], self._name_count_of.values[rows]
+        total = int(counts.sum())
+        query = [self._names.get(name, -1) for name in key.people | key.orgs]
+        if not total or not query:
+            return np.zeros(len(rows))
+        slots = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        names, person = self._name_ids.values[slots], self._name_person.values[slots]
+        if person.any():  # a "person" that articles write as a common word is no name
+            common, words = self._corpus.common_words, self._name_words
+            person[person] = [words[c] in common for c in names[person].tolist()]
+        known = np.array([c for c in query if c >= 0], dtype=np.int64)
+        held = np.isin(names, known)
+        df = self._name_df[names] + held
+        distinct = np.unique(np.concatenate((df, self._name_df[known] + 1, [1])))
+        table = np.array([entity_weight(int(d), n) for d in distinct.tolist()])
+        weights = np.where(person, 0.0, table[np.searchsorted(distinct, df)])
+        owner = np.repeat(np.arange(len(rows)), counts)
+        totals = np.bincount(owner, weights, minlength=len(rows))
+        shared = np.bincount(owner, weights * held, minlength=len(rows))
+        mine = sum(table[np.searchsorted(distinct, self._name_df[c] + 1 if c >= 0 else 1)]
+                   for c in query)
+        return weighted_dice(np.full(len(rows), float(mine)), totals, shared)
 
     def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple) -> np.ndarray:
         """TF-IDF cosine of the query vector with each of ``rows`` (weights of now)."""
@@ -545,7 +573,21 @@ class DedupIndex:
             grown[: len(self._df)] = self._df
             self._df = grown
         self._df[cols] += 1
-        self._entity_df.update(record.key.people | record.key.orgs)
+        key = record.key
+        self._exact.append(self._exact_ids.setdefault(record.exact, len(self._exact_ids)))
+        self._dates.append(date_arrays([key])[0])
+        self._venues.append(key.venue is not None)
+        self._name_start.append(len(self._name_ids))
+        self._name_count_of.append(len(key.people | key.orgs))
+        for name in sorted(key.people | key.orgs):
+            col = self._names.setdefault(name, len(self._names))
+            if col == len(self._name_words):
+                self._name_words.append(name)
+            if col >= len(self._name_df):
+                self._name_df = np.concatenate((self._name_df, np.zeros_like(self._name_df)))
+            self._name_df[col] += 1
+            self._name_ids.append(col)
+            self._name_person.append(name not in key.orgs)
         if not alive:
             return
         weights = self._weights(cols, counts.astype(np.float64), False)

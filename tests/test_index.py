@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from dedup import Document, InputError, cluster_documents
@@ -311,3 +312,40 @@ def test_held_stories_are_the_batch_clustering_of_the_pairs_scored():
         held.setdefault(story, set()).add(doc_id)
     assert {frozenset(members) for members in held.values()} == batch
     assert any(len(members) > 1 for members in batch)
+
+
+def test_people_overlap_of_all_candidates_at_once_is_the_pairwise_rule():
+    """The index scores the people overlap of an article with all its candidates in one
+    numpy pass; it must be scoring.people_similarity with the weights of now (the new
+    article's names counted once more), pair by pair, common words dropped."""
+    from dedup.events import drop_common_names
+    from dedup.scoring import entity_weight, people_similarity
+
+    names = ["Dana Whitfield", "Priya Raman", "Marcus Delgado", "Alana Whitcombe"]
+    docs = [
+        Document(id=f"d{k}", title=f"Report {k}",
+                 text=f"{names[k % 4]} met {names[(k + 1) % 4]} in Millbrook on Tuesday. "
+                      f"The council said Whitfield and the mayor spoke. {STORY if k % 2 else OTHER}")
+        for k in range(12)
+    ]
+    docs[3:5] = [Document(id=f"rain{k}", title="Rain", text="heavy rain fell across the region "
+                          "on tuesday and several roads were closed for hours.") for k in (3, 4)]
+    index = DedupIndex()
+    index.add_many(docs[:-1])
+    a = index._analyse(docs[-1], learn=False)
+    key = drop_common_names(a.record.key, index._corpus.common_words)
+    rows = np.arange(len(index._corpus.records))
+    n = len(rows) + 1
+    got = index._people(key, rows, n)
+    df: dict[str, int] = {}
+    for record in index._corpus.records:
+        for name in record.key.people | record.key.orgs:
+            df[name] = df.get(name, 0) + 1
+    expected = []
+    for r in rows.tolist():
+        other = drop_common_names(index._corpus.records[r].key, index._corpus.common_words)
+        weight = {k: entity_weight(df.get(k, 0) + (k in key.people | key.orgs), n)
+                  for k in key.people | key.orgs | other.people | other.orgs}
+        expected.append(people_similarity(key, other, weight)[0])
+    assert got == pytest.approx(expected, abs=1e-12)
+    assert any(value > 0 for value in expected) and any(value == 0 for value in expected)
