@@ -212,6 +212,8 @@ class Growth:
     region: list[int]  # the rows re-settled, the new one included
     group_of: dict[int, int]  # per region row: the first row of its duplicate group
     story_of: dict[int, int]  # per region row: the first row of its story
+    links: dict[int, float]  # its duplicate group's sums of pair scores with the others
+    strong: set[int]  # the groups its duplicate group averages cluster_threshold with
 
     @property
     def group(self) -> int:
@@ -220,6 +222,11 @@ class Growth:
     @property
     def story(self) -> int:
         return self.story_of[self.row]
+
+
+SETTLE_ROWS = 200
+"""The most rows the crawler index settles again for one article (:class:`StoryGraph`):
+past it, only the stories the article touches are."""
 
 
 class StoryGraph:
@@ -254,6 +261,7 @@ class StoryGraph:
         self.group_members: dict[int, list[int]] = {}
         self.story_members: dict[int, list[int]] = {}
         self.links: dict[int, dict[int, float]] = {}  # group -> {group: sum of pair scores}
+        self.strong: dict[int, set[int]] = {}  # group -> the groups it averages enough with
 
     def __len__(self) -> int:
         return len(self.story)
@@ -265,16 +273,18 @@ class StoryGraph:
     def _strong(self, total: float, a: int, b: int) -> bool:
         return total >= (self.cluster_threshold - self._SLACK) * a * b
 
-    def _component(self, starts: Iterable[int], links: Any, size: Any) -> set[int]:
-        """The groups joined to ``starts`` by strong pairs (``links(g)``: g's group sums,
-        ``size(g)``: its rows)."""
+    def _component(self, starts: Iterable[int], strong: Any, rows: int) -> set[int] | None:
+        """The groups joined to ``starts`` by strong pairs (``strong(g)``: g's strong
+        neighbours), or None once they hold more than :data:`SETTLE_ROWS` rows (``rows``:
+        those of ``starts``)."""
         seen = set(starts)
         todo = list(seen)
         while todo:
-            g = todo.pop()
-            n = size(g)
-            for h, total in links(g).items():
-                if h not in seen and self._strong(total, n, size(h)):
+            for h in strong(todo.pop()):
+                if h not in seen:
+                    rows += len(self.group_members[h])
+                    if rows > SETTLE_ROWS:
+                        return None
                     seen.add(h)
                     todo.append(h)
         return seen
@@ -285,6 +295,7 @@ class StoryGraph:
         row = len(self.story)
         groups = sorted({self.group[o] for o, e in edges.items() if e.copy > 0})
         merged = set(groups)
+        sizes = self.group_members
         # The new group's sums with the others: its copies' sums, and the article's pairs.
         mine: dict[int, float] = {}
         for g in groups:
@@ -295,32 +306,33 @@ class StoryGraph:
             h = self.group[o]
             if h not in merged:
                 mine[h] = mine.get(h, 0.0) + e.score
+        size = 1 + sum(len(sizes[g]) for g in groups)
+        strong = {h for h, total in mine.items() if self._strong(total, size, len(sizes[h]))}
         new = -1  # the new group, while it has no number
-        new_size = 1 + sum(len(self.group_members[g]) for g in groups)
-        sizes = self.group_members
 
-        def old_links(g: int) -> dict[int, float]:
-            return self.links[g]
-
-        def new_links(g: int) -> dict[int, float]:
+        def now(g: int) -> Iterable[int]:
             if g == new:
-                return mine
-            out = self.links[g]
-            if merged.isdisjoint(out) and g not in mine:
-                return out
-            out = {h: t for h, t in out.items() if h not in merged}
-            if g in mine:
-                out[new] = mine[g]
-            return out
+                return strong
+            theirs = self.strong[g]
+            if merged.isdisjoint(theirs) and g not in strong:
+                return theirs
+            return (theirs - merged) | ({new} if g in strong else set())
 
-        def new_size_of(g: int) -> int:
-            return new_size if g == new else len(sizes[g])
-
-        before = self._component(groups, old_links, lambda g: len(sizes[g])) if groups else set()
-        region_groups = self._component({new} | (before - merged), new_links, new_size_of)
-        region = [row] + [r for g in region_groups if g != new for r in sizes[g]] \
-            + [r for g in groups for r in sizes[g]]
-        return self._settle(Growth(row, doc_id, edges, span, groups, region, {}, {}))
+        # The components its copies were in (its copy may split them), and the one it joins.
+        before = self._component(groups, self.strong.__getitem__, size - 1) if groups else set()
+        found = None if before is None else self._component(
+            {new} | (before - merged), now, size + sum(len(sizes[g]) for g in before - merged))
+        if found is None:  # too large to settle whole: the stories it touches
+            stories = {self.story[g] for g in strong | merged}
+            region = [row, *(r for s in stories for r in self.story_members[s])]
+        else:
+            region = [row, *(r for g in found if g != new for r in sizes[g]),
+                      *(r for g in groups for r in sizes[g])]
+        growth = Growth(row, doc_id, edges, span, groups, region, {}, {}, mine, strong)
+        if len(region) == 1:  # alone: nothing to settle
+            growth.group_of[row] = growth.story_of[row] = row
+            return growth
+        return self._settle(growth)
 
     def _settle(self, growth: Growth) -> Growth:
         """Settle the region's rows with the batch's :func:`settle` (rows in id order)."""
@@ -369,21 +381,19 @@ class StoryGraph:
         # The new group's sums, under its first row; its copies' sums leave.
         merged = set(growth.groups)
         members = sorted([row, *(r for g in growth.groups for r in self.group_members.pop(g))])
-        mine: dict[int, float] = {}
         for g in growth.groups:
-            for h, total in self.links.pop(g).items():
+            for h in self.links.pop(g):
                 if h not in merged:
-                    mine[h] = mine.get(h, 0.0) + total
-        for o, e in growth.edges.items():
-            h = self.group[o]
-            if h not in merged:
-                mine[h] = mine.get(h, 0.0) + e.score
-        for h, total in mine.items():
-            theirs = self.links[h]
-            for g in merged:
-                theirs.pop(g, None)
-            theirs[group] = total
-        self.links[group] = mine
+                    self.links[h].pop(g, None)
+            for h in self.strong.pop(g):
+                if h not in merged:
+                    self.strong[h].discard(g)
+        for h, total in growth.links.items():
+            self.links[h][group] = total
+        for h in growth.strong:
+            self.strong[h].add(group)
+        self.links[group] = dict(growth.links)
+        self.strong[group] = set(growth.strong)
         self.group_members[group] = members
         for r in members:
             self.group[r] = group
@@ -411,6 +421,9 @@ class StoryGraph:
             if a != b:
                 self.links[a][b] = self.links[a].get(b, 0.0) + edge.score
                 self.links[b][a] = self.links[b].get(a, 0.0) + edge.score
+        size = {root: len(members) for root, members in self.group_members.items()}
+        self.strong = {g: {h for h, total in linked.items() if self._strong(total, size[g], size[h])}
+                       for g, linked in self.links.items()}
 
 
 def settle(

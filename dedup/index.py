@@ -161,8 +161,9 @@ class DedupIndex:
         self._dates = _Column(np.int64, 6)
         self._venues = _Column(np.bool_)
         self._names: dict[str, int] = {}
-        self._name_words: list[str] = []
         self._name_df = np.zeros(1024, dtype=np.int64)  # articles naming each name
+        self._name_common = np.zeros(1024, dtype=bool)  # see _common_names
+        self._common_seen = 0
         self._name_ids = _Column(np.int64)
         self._name_person = _Column(np.bool_)
         self._name_start = _Column(np.int64)
@@ -454,6 +455,24 @@ class DedupIndex:
         col = self._names.get(name)
         return 0 if col is None else int(self._name_df[col])
 
+    def _common_names(self) -> np.ndarray:
+        """Per name number, whether the name is a common word now (the corpus's common words
+        only grow: those that became so since the last call are looked up)."""
+        if len(self._name_common) < len(self._name_df):
+            grown = np.zeros(len(self._name_df), dtype=bool)
+            grown[: len(self._name_common)] = self._name_common
+            self._name_common = grown
+        order = self._corpus.common_order
+        if self._common_seen > len(order):  # the corpus restored another set
+            self._name_common[:] = False
+            self._common_seen = 0
+        for word in order[self._common_seen:]:
+            col = self._names.get(word)
+            if col is not None:
+                self._name_common[col] = True
+        self._common_seen = len(order)
+        return self._name_common
+
     def _people(self, key: EventKey, rows: np.ndarray, n: int) -> np.ndarray:
         """The people overlap (:func:`~dedup.pairs.weighted_dice`) of ``key`` (as scored) with
         each of ``rows``, the rows' names as scored (without the people that are common words
@@ -466,9 +485,7 @@ class DedupIndex:
             return np.zeros(len(rows))
         slots = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
         names, person = self._name_ids.values[slots], self._name_person.values[slots]
-        if person.any():  # a "person" that articles write as a common word is no name
-            common, words = self._corpus.common_words, self._name_words
-            person[person] = [words[c] in common for c in names[person].tolist()]
+        person &= self._common_names()[names]  # a "person" written as a common word is no name
         known = np.array([c for c in query if c >= 0], dtype=np.int64)
         held = np.isin(names, known)
         df = self._name_df[names] + held
@@ -581,10 +598,11 @@ class DedupIndex:
         self._name_count_of.append(len(key.people | key.orgs))
         for name in sorted(key.people | key.orgs):
             col = self._names.setdefault(name, len(self._names))
-            if col == len(self._name_words):
-                self._name_words.append(name)
             if col >= len(self._name_df):
                 self._name_df = np.concatenate((self._name_df, np.zeros_like(self._name_df)))
+            if col >= len(self._name_common):
+                self._common_names()  # grown to the size of _name_df
+            self._name_common[col] = name in self._corpus.common_words
             self._name_df[col] += 1
             self._name_ids.append(col)
             self._name_person.append(name not in key.orgs)
