@@ -248,6 +248,14 @@ class QueryCandidates:
         for column in salient.tolist():
             self._postings.setdefault(column, []).append(row)
 
+    def reblock(self, rows: list[int], salient: list[np.ndarray]) -> None:
+        """Block documents ``rows`` on ``salient`` (each one's terms, chosen again) instead of
+        the terms they were added with; other documents are forgotten by the blocking."""
+        self._postings = {}
+        for row, columns in zip(rows, salient):
+            for column in columns.tolist():
+                self._postings.setdefault(column, []).append(row)
+
     def remove(self, rows: list[int], exact: list[str]) -> None:
         """Forget documents (``exact``: their exact-copy keys), so that no later query finds
         them."""

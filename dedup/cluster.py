@@ -425,6 +425,18 @@ class StoryGraph:
         self.strong = {g: {h for h, total in linked.items() if self._strong(total, size[g], size[h])}
                        for g, linked in self.links.items()}
 
+    def resettle(self, edges: Iterable[tuple[int, int, Any]]) -> None:
+        """Replace every scored pair with ``edges`` (``(row, other, edge)``) and settle all
+        rows from them, as the batch does."""
+        growth = Growth(-1, "", {}, NO_SPAN, [], list(range(len(self.ids))), {}, {}, {}, set())
+        self.restore(self.ids, list(range(len(self.ids))), list(range(len(self.ids))), edges,
+                     self.spans)
+        self._settle(growth)
+        self.restore(self.ids, [growth.group_of[r] for r in range(len(self.ids))],
+                     [growth.story_of[r] for r in range(len(self.ids))],
+                     [(r, o, e) for r, mine in enumerate(self.edges) for o, e in mine.items()
+                      if o < r], self.spans)
+
 
 def settle(
     n: int, left: np.ndarray, right: np.ndarray, scores: np.ndarray, is_copy: np.ndarray,

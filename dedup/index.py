@@ -46,8 +46,8 @@ from .documents import Document
 from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import pair_containments, pair_jaccards, shingle_count
-from .pairs import date_arrays, date_relations, place_relations, weighted_dice
-from .pipeline import cluster_corpus
+from .pairs import date_arrays, date_relations, place_relations, score_candidates, weighted_dice
+from .pipeline import cluster_corpus, scored_keys
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import (
     DATE_CODES,
@@ -67,6 +67,14 @@ NEW = "new"
 # inflated, a same-event verdict also needs the date or the venue to agree. The batch view
 # (result()) is not affected.
 WARM_UP_DOCUMENTS = 50
+# While the index is small its statistics move fast: each time it reaches WARM_UP_DOCUMENTS
+# times a power of two articles (50, 100, 200, ...), up to RESETTLE_UNTIL, every pair is
+# chosen and scored again as the batch run chooses and scores them (dedup.pairs, over
+# everything indexed, with the statistics of now), the blocking terms are chosen again, and
+# the stories are settled from those pairs: the index is then the batch over its analyses.
+# Past RESETTLE_UNTIL (where one such pass would stall a crawler for seconds), pairs keep the
+# statistics of the day they were scored.
+RESETTLE_UNTIL = 6_400
 
 
 @dataclass(frozen=True)
@@ -227,7 +235,48 @@ class DedupIndex:
             self._insert(a, sig, plan)
             best = self._by_id[verdict.matches[0]] if verdict.matches else -1
             self._given.append((verdict.status, best))
+            self._settle_statistics()
             return verdict
+
+    def _settle_statistics(self) -> None:
+        """:meth:`settle`, when the index has just reached a size where the streaming
+        statistics settle (see RESETTLE_UNTIL)."""
+        n = len(self._corpus.records)
+        steps = n // WARM_UP_DOCUMENTS
+        if not (n > RESETTLE_UNTIL or n % WARM_UP_DOCUMENTS or steps & (steps - 1)):
+            self.settle()
+
+    def settle(self) -> None:
+        """Choose and score every pair again as the batch run does (its candidates and
+        scores over everything indexed, with the statistics of now), choose each article's
+        blocking terms again, and settle the stories from those pairs: the stories held are
+        then the batch clustering of the analyses the index made (:meth:`result`'s). The
+        index does it by itself at 50, 100, 200, ... articles up to 6,400; past that it costs
+        a batch run's scoring, which a crawler may spend when idle. Verdicts already given
+        stay as they were."""
+        with self._lock:
+            self._settle_all()
+
+    def _settle_all(self) -> None:
+        corpus = self._corpus
+        keys = scored_keys(corpus)
+        table, _ = score_candidates(corpus, corpus.records, keys, self.config,
+                                    lambda stage, done, total: None)
+        exact = self._exact.values
+        same = exact[table.left] == exact[table.right]
+        copies = np.where(same, 2, copy_rule(same, table.jaccard, table.containment,
+                                             table.shorter, table.head_cosine, self.config))
+        self._stories.resettle(
+            (j, i, Edge(score, jaccard, copy)) for i, j, score, jaccard, copy in zip(
+                table.left.tolist(), table.right.tolist(), table.score.tolist(),
+                table.jaccard.tolist(), copies.tolist()))
+        alive = np.flatnonzero(self._alive.values).tolist()
+        salient = []
+        for row in alive:
+            cols, counts = corpus.terms.row(row)
+            salient.append(self._rules.salient(cols, self._weights(cols, counts.astype(np.float64),
+                                                                   False)))
+        self._sources.reblock(alive, salient)
 
     # -- the log protocol: one entry per added article, for a shared index's replicas -------
 
@@ -274,6 +323,7 @@ class DedupIndex:
             self._given.append(e["given"])
             if e["site"]:
                 self._site_chrome.count(e["site"], e["lines"])
+            self._settle_statistics()
 
     def add_many(self, documents: Iterable[Document]) -> list[Verdict]:
         """:meth:`add` for each article, in order."""

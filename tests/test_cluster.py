@@ -492,6 +492,7 @@ def test_a_story_graph_restored_from_its_pairs_is_the_same(seed: int) -> None:
         k: sorted(v) for k, v in graph.story_members.items()}
     assert {a: {b: round(t, 9) for b, t in linked.items()} for a, linked in again.links.items()} \
         == {a: {b: round(t, 9) for b, t in linked.items()} for a, linked in graph.links.items()}
+    assert again.strong == graph.strong
     extra = {0: _random_graph(seed)[1].get(0) or _random_graph(seed + 1)[1].get(0)}
     extra = {k: v for k, v in extra.items() if v is not None}
     assert again.plan("zz", extra).story_of == graph.plan("zz", extra).story_of

@@ -349,3 +349,44 @@ def test_people_overlap_of_all_candidates_at_once_is_the_pairwise_rule():
         expected.append(people_similarity(key, other, weight)[0])
     assert got == pytest.approx(expected, abs=1e-12)
     assert any(value > 0 for value in expected) and any(value == 0 for value in expected)
+
+
+def _gvc_docs() -> list[Document]:
+    records = [json.loads(line) for line in GVC.open(encoding="utf-8")]
+    records.sort(key=lambda r: (r["date"] or "", r["id"]))
+    return [Document(id=r["id"], text=r["text"], title=r["title"], published=r["date"])
+            for r in records]
+
+
+@pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
+def test_after_settle_the_held_stories_are_the_batch_clusters():
+    """settle(): every pair chosen and scored again with the statistics of now, so the
+    stories held are the batch's (without sources, the analyses are the batch's too). Fed
+    in publication order, GVC dev ends 36 articles past its last automatic settling (at 400) with
+    stories the batch did not make."""
+    docs = _gvc_docs()
+    index = DedupIndex()
+    index.add_many(docs)
+    index.settle()
+    held: dict[str, set[str]] = {}
+    for doc_id, story in index.stories().items():
+        held.setdefault(story, set()).add(doc_id)
+    batch = cluster_documents(docs)
+    assert sorted(map(sorted, held.values())) == sorted(c.members for c in batch.clusters)
+    verdict = index.add(Document(id="late", text=docs[0].text, title=docs[0].title))
+    assert verdict.status == "exact" and verdict.original == docs[0].id
+
+
+@pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
+def test_streaming_statistics_settle_as_the_index_doubles():
+    """At 50, 100, 200 ... articles the index re-chooses and re-scores every pair as the
+    batch does: right after the 400th article, the stories held are the batch's clusters
+    of those 400 articles."""
+    docs = _gvc_docs()[:400]
+    index = DedupIndex()
+    index.add_many(docs)
+    held: dict[str, set[str]] = {}
+    for doc_id, story in index.stories().items():
+        held.setdefault(story, set()).add(doc_id)
+    assert sorted(map(sorted, held.values())) == sorted(
+        c.members for c in cluster_documents(docs).clusters)
