@@ -5,7 +5,7 @@
 batch call:
 
 * exact copies by the hash of the cleaned text;
-* near-duplicates by MinHash-LSH (datasketch) over word shingles, verified by the signatures
+* near-duplicates by MinHash-LSH (datasketch's bands) over word shingles, verified by the signatures
   with the batch's copy rule (:func:`dedup.copies.copy_rule`: Jaccard, or the shorter text
   contained in the longer);
 * same-event write-ups by blocking on distinctive terms (an inverted index of each article's
@@ -365,7 +365,8 @@ class DedupIndex:
             alive, days = self._alive.values, self._days.values
             rows = np.flatnonzero(alive & (days >= 0) & (days < limit)).tolist()
             alive[rows] = False
-            self._sources.remove(rows, [self._corpus.records[r].exact for r in rows])
+            self._sources.remove(rows, [self._corpus.records[r].exact for r in rows],
+                                 self._signatures.values[rows, :self.config.num_perm])
         return len(rows)
 
     def stats(self) -> dict[str, int]:
