@@ -224,7 +224,7 @@ class Growth:
         return self.story_of[self.row]
 
 
-SETTLE_ROWS = 200
+SETTLE_ROWS = 64
 """The most rows the crawler index settles again for one article (:class:`StoryGraph`):
 past it, only the stories the article touches are."""
 
@@ -343,9 +343,11 @@ class StoryGraph:
         for r in rows:
             k = rank[r]
             new = r == row  # the new row's pairs are not in the older rows' yet
-            for o, e in (growth.edges if new else self.edges[r]).items():
-                j = rank.get(o)
-                if j is not None and (new or j > k):
+            mine = growth.edges if new else self.edges[r]
+            for o in mine.keys() & rank.keys():  # a set intersection, in C
+                j = rank[o]
+                if new or j > k:
+                    e = mine[o]
                     left.append(min(j, k))
                     right.append(max(j, k))
                     scores.append(e.score)
