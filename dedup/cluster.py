@@ -226,7 +226,7 @@ class Growth:
 
 SETTLE_ROWS = 64
 """The most rows the crawler index settles again for one article (:class:`StoryGraph`):
-past it, only the stories the article touches are."""
+past it, only the stories the article touches are, as many as fit (its copies' first)."""
 
 
 class StoryGraph:
@@ -322,8 +322,18 @@ class StoryGraph:
         before = self._component(groups, self.strong.__getitem__, size - 1) if groups else set()
         found = None if before is None else self._component(
             {new} | (before - merged), now, size + sum(len(sizes[g]) for g in before - merged))
-        if found is None:  # too large to settle whole: the stories it touches
-            stories = {self.story[g] for g in strong | merged}
+        if found is None:  # too large to settle whole: the stories it touches, at most
+            # SETTLE_ROWS rows of them (its copies' stories first, then those it links to
+            # most strongly); the others stay as they are
+            stories = sorted({self.story[g] for g in merged})
+            rows = 1 + sum(len(self.story_members[s]) for s in stories)
+            linked: dict[int, float] = {}
+            for h in strong:
+                linked[self.story[h]] = linked.get(self.story[h], 0.0) + mine[h]
+            for s in sorted(linked, key=lambda s: (-linked[s], s)):
+                if s not in stories and rows + len(self.story_members[s]) <= SETTLE_ROWS:
+                    stories.append(s)
+                    rows += len(self.story_members[s])
             region = [row, *(r for s in stories for r in self.story_members[s])]
         else:
             region = [row, *(r for g in found if g != new for r in sizes[g]),
