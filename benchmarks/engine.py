@@ -11,6 +11,19 @@ Reported per file: the ARI of the index's story ids against the batch clusters, 
 verdict gave them (``at add``) and as the index holds them once every article is in
 (``settled``); the ARI of each against the gold stories; and the copy verdicts whose
 ``original`` belongs to another gold story (a copy a crawler would drop by mistake).
+
+``--why`` says where the held stories and the batch's differ, in pairs of articles one puts
+in one story and the other does not, step by step from the index to the batch:
+
+* ``settling``: the held stories against the batch's clustering (``cluster.settle``) of the
+  very pairs the index scored (0 when every story was settled whole; the index settles at
+  most ``cluster.SETTLE_ROWS`` rows per article);
+* ``statistics``: those pairs scored as the index scored them (each with the IDF, name
+  weights and common words of the moment its later article came, the warm-up rule for the
+  first articles, and its site's chrome as known then) against the same pairs scored by the
+  batch (the final statistics, the batch's analyses);
+* ``candidates``: the pairs the index compared (chosen with the statistics of their day)
+  against the pairs the batch compares, both scored by the batch.
 """
 
 from __future__ import annotations
@@ -19,13 +32,23 @@ import argparse
 import sys
 import time
 from collections.abc import Sequence
+from itertools import combinations
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from benchmarks.labeled import _day, read_records
 from benchmarks.metrics import adjusted_rand_index
 from benchmarks.sets import default_files
-from dedup import DedupIndex, Document, cluster_documents
+from dedup import Config, DedupIndex, Document, cluster_documents
+from dedup.cluster import settle
+from dedup.copies import copy_rule
+from dedup.events import sure_span
+from dedup.fingerprint import pair_containments
+from dedup.pairs import pair_measures, score_candidates, score_pairs
+from dedup.pipeline import build_corpus, scored_keys
+from dedup.similarity import tfidf
 
 SITES = 12
 
@@ -75,15 +98,102 @@ def compare(path: Path) -> dict[str, Any]:
     }
 
 
+def _together(labels: dict[str, str]) -> set[tuple[str, str]]:
+    groups: dict[str, list[str]] = {}
+    for doc_id, label in labels.items():
+        groups.setdefault(label, []).append(doc_id)
+    return {pair for members in groups.values() for pair in combinations(sorted(members), 2)}
+
+
+def _apart(a: dict[str, str], b: dict[str, str]) -> tuple[int, int]:
+    """Pairs of articles in one story in ``a`` but not in ``b``, and the other way round."""
+    pa, pb = _together(a), _together(b)
+    return len(pa - pb), len(pb - pa)
+
+
+def _settled(ids: list[str], pairs: list[tuple[str, str]], scores: Any, copies: Any,
+             keys: list[Any], config: Config) -> dict[str, str]:
+    """The batch's clustering (``cluster.settle``, rows in id order) of scored pairs."""
+    order = sorted(range(len(ids)), key=lambda i: ids[i])
+    rank = {ids[i]: k for k, i in enumerate(order)}
+    left = np.array([min(rank[a], rank[b]) for a, b in pairs], dtype=np.int64)
+    right = np.array([max(rank[a], rank[b]) for a, b in pairs], dtype=np.int64)
+    at = np.lexsort((right, left))
+    _, stories, _ = settle(len(ids), left[at], right[at], np.asarray(scores, dtype=float)[at],
+                           np.asarray(copies, dtype=bool)[at], config.cluster_threshold,
+                           config.same_event_threshold, [sure_span(keys[i]) for i in order])
+    return {ids[i]: ids[order[stories.find(k)]] for k, i in enumerate(order)}
+
+
+def why(path: Path) -> dict[str, Any]:
+    """Where the held stories and the batch's differ, step by step (see the module doc)."""
+    config = Config()
+    docs = crawled_documents(read_records(path))
+    corpus, _ = build_corpus(docs, config, lambda *a: None)
+    keys = scored_keys(corpus)
+    table, _ = score_candidates(corpus, corpus.records, keys, config, lambda *a: None)
+    ids = [p.id for p in corpus.records]
+    exact = np.unique([p.exact for p in corpus.records], return_inverse=True)[1].ravel()
+    copy = copy_rule(exact[table.left] == exact[table.right], table.jaccard, table.containment,
+                     table.shorter, table.head_cosine, config)
+    batch_pairs = [(ids[i], ids[j]) for i, j in zip(table.left.tolist(), table.right.tolist())]
+    batch = _settled(ids, batch_pairs, table.score, copy, keys, config)
+    index = DedupIndex(config)
+    for doc in docs:
+        index.add(doc)
+    state = index.state()
+    index_ids = [r.record.id for r in state.rows]
+    pairs = [(index_ids[o], index_ids[r]) for r, o, _ in state.edges]
+    as_scored = _settled(index_ids, pairs, [e.score for _, _, e in state.edges],
+                         [e.copy > 0 for _, _, e in state.edges],
+                         [r.record.key for r in state.rows], config)
+    # The index's pairs, scored by the batch.
+    row = {doc_id: i for i, doc_id in enumerate(ids)}
+    left = np.array([row[a] for a, _ in pairs], dtype=np.int64)
+    right = np.array([row[b] for _, b in pairs], dtype=np.int64)
+    signatures, shingles = corpus.finish()
+    body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix())
+    jaccard, cosine, head = pair_measures(signatures, shingles, body, heads, left, right)
+    rescored, _ = score_pairs(keys, left, right, jaccard, cosine, head, config)
+    contained, shorter = pair_containments(signatures, corpus.leads(), shingles, left, right)
+    by_batch = _settled(ids, pairs, rescored.score,
+                        copy_rule(exact[left] == exact[right], jaccard, contained, shorter, head,
+                                  config), keys, config)
+    held = index.stories()
+    batch_set = {tuple(sorted(p)) for p in batch_pairs}
+    index_set = {tuple(sorted(p)) for p in pairs}
+    return {
+        "file": path.name, "settling": _apart(held, as_scored),
+        "statistics": _apart(as_scored, by_batch), "candidates": _apart(by_batch, batch),
+        "total": _apart(held, batch), "only_index": len(index_set - batch_set),
+        "only_batch": len(batch_set - index_set), "both": len(index_set & batch_set),
+        "analysed_apart": sum(
+            index._corpus.terms.row(i)[1].sum() != corpus.terms.row(row[doc_id])[1].sum()
+            for i, doc_id in enumerate(index_ids)),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.engine", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--why", action="store_true",
+                        help="where the held stories and the batch's differ, step by step")
     args = parser.parse_args(argv)
     files = args.files or default_files()
     if not files:
         print("no labeled files (../shared/data/ is absent)", file=sys.stderr)
         return 2
+    if args.why:
+        print("pairs of articles in one story on one side only (index side, batch side):")
+        print(f"{'file':<20}{'settling':>11}{'statistics':>12}{'candidates':>12}{'total':>12}"
+              f"{'pairs both':>11}{'index only':>11}{'batch only':>11}{'analysed apart':>15}")
+        for path in files:
+            r = why(path)
+            print(f"{r['file']:<20}{str(r['settling']):>11}{str(r['statistics']):>12}"
+                  f"{str(r['candidates']):>12}{str(r['total']):>12}{r['both']:>11}"
+                  f"{r['only_index']:>11}{r['only_batch']:>11}{r['analysed_apart']:>15}")
+        return 0
     print(f"{'file':<20}{'docs':>6}{'ARI add':>9}{'settled':>9}{'gold:batch':>11}"
           f"{'gold:add':>9}{'gold:set':>9}{'wrong copies':>13}{'batch s':>8}{'index s':>8}")
     for path in files:

@@ -227,8 +227,8 @@ def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config:
 class QueryCandidates:
     """The candidates of one new document among the documents indexed so far (the crawler
     index's candidate source), by the rules the batch run uses (:class:`CandidateRules`):
-    the first indexed document of the same text, datasketch's ``MinHashLSH`` over the same
-    bands, and the documents sharing ``min_shared`` salient terms that are not too common.
+    the first indexed document of the same text, one hash table per LSH band (the pairs
+    datasketch's ``MinHashLSH`` over the same bands finds), and the documents sharing ``min_shared`` salient terms that are not too common.
 
     Where streaming differs: a term's documents are those indexed so far, the new one
     counted (the batch counts the whole corpus).
@@ -236,24 +236,47 @@ class QueryCandidates:
 
     def __init__(self, rules: CandidateRules) -> None:
         self.rules = rules
-        first, stop = rules.bands[0]
-        self._lsh = MinHashLSH(num_perm=rules.num_perm, params=(len(rules.bands), stop - first))
+        # One hash table per LSH band (datasketch's MinHashLSH tables, without its per-band
+        # Python calls): the band's values, as bytes -> the rows holding them.
+        self._tables: list[dict[bytes, list[int]]] = [{} for _ in rules.bands]
         self._exact: dict[str, int] = {}
         self._postings: dict[int, list[int]] = {}
+
+    def _band_keys(self, signature: np.ndarray) -> list[bytes]:
+        values = np.ascontiguousarray(signature, dtype=np.uint32)
+        return [values[start:stop].tobytes() for start, stop in self.rules.bands]
 
     def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray) -> None:
         """Index document ``row`` (rows are numbered in the order they are added)."""
         self._exact.setdefault(exact, row)
-        self._lsh.insert(row, Sketch(signature), check_duplication=False)
+        for table, key in zip(self._tables, self._band_keys(signature)):
+            held = table.get(key)
+            if held is None:
+                table[key] = [row]
+            else:
+                held.append(row)
         for column in salient.tolist():
             self._postings.setdefault(column, []).append(row)
 
-    def remove(self, rows: list[int], exact: list[str]) -> None:
-        """Forget documents (``exact``: their exact-copy keys), so that no later query finds
-        them."""
+    def reblock(self, rows: list[int], salient: list[np.ndarray]) -> None:
+        """Block documents ``rows`` on ``salient`` (each one's terms, chosen again) instead of
+        the terms they were added with; other documents are forgotten by the blocking."""
+        self._postings = {}
+        for row, columns in zip(rows, salient):
+            for column in columns.tolist():
+                self._postings.setdefault(column, []).append(row)
+
+    def remove(self, rows: list[int], exact: list[str], signatures: np.ndarray) -> None:
+        """Forget documents (``exact``: their exact-copy keys; ``signatures``: their MinHash
+        signatures, a row each), so that no later query finds them."""
         gone = set(rows)
-        for row, key in zip(rows, exact):
-            self._lsh.remove(row)
+        for row, key, signature in zip(rows, exact, signatures):
+            for table, band in zip(self._tables, self._band_keys(signature)):
+                held = table.get(band)
+                if held is not None and row in held:
+                    held.remove(row)
+                    if not held:
+                        del table[band]
             if self._exact.get(key) == row:
                 del self._exact[key]
         for column, held in self._postings.items():
@@ -274,6 +297,8 @@ class QueryCandidates:
             shared = np.array([r for r, c in counts.items() if c >= self.rules.min_shared])
         return {
             SAME_TEXT: np.array([] if first is None else [first], dtype=np.int64),
-            LSH: np.array(sorted(self._lsh.query(Sketch(signature))), dtype=np.int64),
+            LSH: distinct(np.fromiter(chain.from_iterable(
+                table.get(key, ()) for table, key in zip(self._tables, self._band_keys(signature))),
+                dtype=np.int64)),
             BLOCKING: distinct(shared.astype(np.int64)),
         }

@@ -14,6 +14,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -200,32 +201,49 @@ def average_linkage(
 
 @dataclass
 class Growth:
-    """What adding one article does to the stories (see :meth:`StoryGraph.plan`)."""
+    """What adding one article does to the groups and stories (see :meth:`StoryGraph.plan`):
+    the region it re-settles, and where each of the region's rows goes."""
 
-    group: int  # the first row of its duplicate group
-    story: int  # the first row of its story
-    groups: list[int]  # the duplicate groups it joins (their first rows)
-    stories: list[int]  # the stories it joins, in merge order (their first rows)
-    links: dict[int, list]  # its story's links to the others: root -> [sum, best pair]
-    size: int
-    copy_groups: int
-    span: Span = NO_SPAN  # what its story states with confidence (see events.sure_span)
+    row: int  # the new article's row
+    id: str  # its id (rows are settled in id order, as the batch settles them)
+    edges: dict[int, Any]  # its pairs: {row: edge with .score and .copy}
+    span: Span  # what it states with confidence (see events.sure_span)
+    groups: list[int]  # the duplicate groups it copies (their first rows before it came)
+    region: list[int]  # the rows re-settled, the new one included
+    group_of: dict[int, int]  # per region row: the first row of its duplicate group
+    story_of: dict[int, int]  # per region row: the first row of its story
+    links: dict[int, float]  # its duplicate group's sums of pair scores with the others
+    strong: set[int]  # the groups its duplicate group averages cluster_threshold with
+
+    @property
+    def group(self) -> int:
+        return self.group_of[self.row]
+
+    @property
+    def story(self) -> int:
+        return self.story_of[self.row]
+
+
+SETTLE_ROWS = 64
+"""The most rows the crawler index settles again for one article (:class:`StoryGraph`):
+past it, only the stories the article touches are, as many as fit (its copies' first)."""
 
 
 class StoryGraph:
-    """Duplicate groups and stories grown one article at a time, for the crawler index, with
-    the batch's merge rule (:func:`mergeable`).
+    """The crawler index's duplicate groups and stories, kept settled: after each article
+    they are what the batch's clustering (:func:`settle`) makes of the pairs scored so far.
 
-    Per story it keeps its members, how many duplicate groups it holds, and its links: for
-    each story it has pairs with, the sum of their scores and its best pair. A new article
-    first joins the groups it copies (and so their stories); then its story merges, one at a
-    time, with the linked story of the highest average while the rule allows. Stories it does
-    not touch keep their averages, so they have nothing new to merge: the work per article is
-    its pairs and the links of the stories it joins, never a pass over a whole story.
+    Clusters only ever merge along *strong* group pairs (an average score between the two
+    duplicate groups of ``cluster_threshold`` or more: the average between two clusters is a
+    weighted mean of their groups' averages), so :func:`average_linkage` over all rows is,
+    story for story, :func:`average_linkage` over each component of the strong pairs alone
+    (rows in id order, the batch's tie-breaking). A new article changes the averages of its
+    own duplicate group only; :meth:`plan` finds the components it touches (the one it joins,
+    and those the groups it copies belonged to, which its copy may split) and settles them
+    again with :func:`settle`: its work is that region's pairs, never the whole index.
 
-    The batch (:func:`average_linkage`) takes merges in order of average over all clusters at
-    once; here they come in arrival order, so the two can differ where an article arrives
-    before the ones that would have joined it otherwise (``benchmarks.engine`` measures it).
+    ``edges``: per row, its scored pairs ``{other: edge}`` (an edge has ``.score`` and
+    ``.copy``, a copy when above 0), in both directions; :meth:`grow` appends to it.
     """
 
     def __init__(
@@ -235,135 +253,201 @@ class StoryGraph:
         self.cluster_threshold = cluster_threshold
         self.pair_threshold = pair_threshold
         self.tolerance = tolerance
-        self.span: dict[int, Span] = {}  # story -> what it states with confidence, if any
+        self.ids: list[str] = []  # row -> id (the batch settles rows in id order)
+        self.spans: list[Span] = []  # row -> what it states with confidence
+        self.edges: list[dict[int, Any]] = []
         self.group: list[int] = []  # row -> first row of its duplicate group
         self.story: list[int] = []  # row -> first row of its story
         self.group_members: dict[int, list[int]] = {}
         self.story_members: dict[int, list[int]] = {}
-        self.copy_groups: dict[int, int] = {}  # story -> its duplicate groups
-        self.links: dict[int, dict[int, list]] = {}  # story -> {story: [sum, (score, a, b)]}
+        self.links: dict[int, dict[int, float]] = {}  # group -> {group: sum of pair scores}
+        self.strong: dict[int, set[int]] = {}  # group -> the groups it averages enough with
 
     def __len__(self) -> int:
         return len(self.story)
 
-    def plan(
-        self, edges: dict[int, tuple[float, bool]], span: Span = NO_SPAN
-    ) -> Growth:
-        """What adding the next row with ``edges`` ({row: (score, is copy)}) and confident
-        facts ``span`` (:func:`dedup.events.sure_span`) would do; nothing changes."""
+    # Borderline averages may round differently here and in settle(): the search for the
+    # region counts as strong a pair a hair below the threshold (a larger region settles the same).
+    _SLACK = 1e-9
+
+    def _strong(self, total: float, a: int, b: int) -> bool:
+        return total >= (self.cluster_threshold - self._SLACK) * a * b
+
+    def _component(self, starts: Iterable[int], strong: Any, rows: int) -> set[int] | None:
+        """The groups joined to ``starts`` by strong pairs (``strong(g)``: g's strong
+        neighbours), or None once they hold more than :data:`SETTLE_ROWS` rows (``rows``:
+        those of ``starts``)."""
+        seen = set(starts)
+        todo = list(seen)
+        while todo:
+            for h in strong(todo.pop()):
+                if h not in seen:
+                    rows += len(self.group_members[h])
+                    if rows > SETTLE_ROWS:
+                        return None
+                    seen.add(h)
+                    todo.append(h)
+        return seen
+
+    def plan(self, doc_id: str, edges: dict[int, Any], span: Span = NO_SPAN) -> Growth:
+        """What adding the next row, ``doc_id`` with pairs ``edges`` ({row: edge}) and
+        confident facts ``span`` (:func:`dedup.events.sure_span`), would do; nothing changes."""
         row = len(self.story)
-        groups = sorted({self.group[o] for o, (_, copy) in edges.items() if copy})
-        joined = sorted({self.story[g] for g in groups})
-        for s in joined:  # the copies it joins come what may
-            span = joined_span(span, self.span.get(s, NO_SPAN))
-        inside = set(joined)
-        size = 1 + sum(len(self.story_members[s]) for s in joined)
-        copy_groups = 1 + sum(self.copy_groups[s] for s in joined) - len(groups)
-        acc: dict[int, list] = {}
-        for s in joined:
-            for other, (total, best) in self.links[s].items():
-                if other not in inside:
-                    _add_link(acc, other, total, best)
-        for other, (score, _) in edges.items():
-            s = self.story[other]
-            if s not in inside:
-                _add_link(acc, s, score, (score, other, row))
-        merged: list[int] = []
-        while acc:
-            pick = None
-            for s, (total, best) in acc.items():
-                average = total / (size * len(self.story_members[s]))
-                conflict = spans_conflict(span, self.span.get(s, NO_SPAN), self.tolerance)
-                if mergeable(average, copy_groups, self.copy_groups[s], best[0],
-                             self.cluster_threshold, self.pair_threshold, conflict=conflict):
-                    if pick is None or (average, -s) > (pick[0], -pick[1]):
-                        pick = (average, s)
-            if pick is None:
-                break
-            s = pick[1]
-            merged.append(s)
-            inside.add(s)
-            size += len(self.story_members[s])
-            copy_groups += self.copy_groups[s]
-            span = joined_span(span, self.span.get(s, NO_SPAN))
-            del acc[s]
-            for other, (total, best) in self.links[s].items():
-                if other not in inside:
-                    _add_link(acc, other, total, best)
-        stories = joined + merged
-        return Growth(
-            group=min([*groups, row]), story=min([*stories, row]), groups=groups,
-            stories=stories, links=acc, size=size, copy_groups=copy_groups, span=span,
+        groups = sorted({self.group[o] for o, e in edges.items() if e.copy > 0})
+        merged = set(groups)
+        sizes = self.group_members
+        # The new group's sums with the others: its copies' sums, and the article's pairs.
+        mine: dict[int, float] = {}
+        for g in groups:
+            for h, total in self.links[g].items():
+                if h not in merged:
+                    mine[h] = mine.get(h, 0.0) + total
+        for o, e in edges.items():
+            h = self.group[o]
+            if h not in merged:
+                mine[h] = mine.get(h, 0.0) + e.score
+        size = 1 + sum(len(sizes[g]) for g in groups)
+        strong = {h for h, total in mine.items() if self._strong(total, size, len(sizes[h]))}
+        new = -1  # the new group, while it has no number
+
+        def now(g: int) -> Iterable[int]:
+            if g == new:
+                return strong
+            theirs = self.strong[g]
+            if merged.isdisjoint(theirs) and g not in strong:
+                return theirs
+            return (theirs - merged) | ({new} if g in strong else set())
+
+        # The components its copies were in (its copy may split them), and the one it joins.
+        before = self._component(groups, self.strong.__getitem__, size - 1) if groups else set()
+        found = None if before is None else self._component(
+            {new} | (before - merged), now, size + sum(len(sizes[g]) for g in before - merged))
+        if found is None:  # too large to settle whole: the stories it touches, at most
+            # SETTLE_ROWS rows of them (its copies' stories first, then those it links to
+            # most strongly); the others stay as they are
+            stories = sorted({self.story[g] for g in merged})
+            rows = 1 + sum(len(self.story_members[s]) for s in stories)
+            linked: dict[int, float] = {}
+            for h in strong:
+                linked[self.story[h]] = linked.get(self.story[h], 0.0) + mine[h]
+            for s in sorted(linked, key=lambda s: (-linked[s], s)):
+                if s not in stories and rows + len(self.story_members[s]) <= SETTLE_ROWS:
+                    stories.append(s)
+                    rows += len(self.story_members[s])
+            region = [row, *(r for s in stories for r in self.story_members[s])]
+        else:
+            region = [row, *(r for g in found if g != new for r in sizes[g]),
+                      *(r for g in groups for r in sizes[g])]
+        growth = Growth(row, doc_id, edges, span, groups, region, {}, {}, mine, strong)
+        if len(region) == 1:  # alone: nothing to settle
+            growth.group_of[row] = growth.story_of[row] = row
+            return growth
+        return self._settle(growth)
+
+    def _settle(self, growth: Growth) -> Growth:
+        """Settle the region's rows with the batch's :func:`settle` (rows in id order)."""
+        row, ids = growth.row, self.ids
+        rows = sorted(growth.region, key=lambda r: (growth.id if r == row else ids[r], r))
+        rank = {r: k for k, r in enumerate(rows)}
+        left, right, scores, copies = [], [], [], []
+        for r in rows:
+            k = rank[r]
+            new = r == row  # the new row's pairs are not in the older rows' yet
+            mine = growth.edges if new else self.edges[r]
+            for o in mine.keys() & rank.keys():  # a set intersection, in C
+                j = rank[o]
+                if new or j > k:
+                    e = mine[o]
+                    left.append(min(j, k))
+                    right.append(max(j, k))
+                    scores.append(e.score)
+                    copies.append(e.copy > 0)
+        lo, hi = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
+        order = np.lexsort((hi, lo))
+        spans = [growth.span if r == row else self.spans[r] for r in rows]
+        copy_sets, stories, _ = settle(
+            len(rows), lo[order], hi[order], np.array(scores, dtype=np.float64)[order],
+            np.array(copies, dtype=bool)[order], self.cluster_threshold, self.pair_threshold,
+            spans, self.tolerance,
         )
+        for find, into in ((copy_sets.find, growth.group_of), (stories.find, growth.story_of)):
+            first: dict[int, int] = {}
+            for k, r in enumerate(rows):
+                root = find(k)
+                first[root] = min(first.get(root, r), r)
+            for k, r in enumerate(rows):
+                into[r] = first[find(k)]
+        return growth
 
     def grow(self, growth: Growth) -> None:
         """Add the next row as ``growth`` (from :meth:`plan`, with nothing added since) says."""
-        row = len(self.story)
+        row = growth.row
+        self.ids.append(growth.id)
+        self.spans.append(growth.span)
+        self.edges.append(dict(growth.edges))
+        for o, e in growth.edges.items():
+            self.edges[o][row] = e
         self.group.append(row)
         self.story.append(row)
-        self.group_members[row] = [row]
-        self.story_members[row] = [row]
-        self.copy_groups[row] = 1
-        self.links[row] = {}
-        for roots, members, into, joined in (
-            (self.group, self.group_members, growth.group, growth.groups),
-            (self.story, self.story_members, growth.story, growth.stories),
-        ):
-            for old in [*joined, row]:
-                if old == into:
-                    continue
-                for member in members[old]:
-                    roots[member] = into
-                members[into].extend(members.pop(old))
-        gone = {*growth.stories, row} - {growth.story}
-        for old in gone:
-            self.copy_groups.pop(old, None)
-            self.links.pop(old, None)
-            self.span.pop(old, None)
-        if growth.span != NO_SPAN:
-            self.span[growth.story] = growth.span
-        self.copy_groups[growth.story] = growth.copy_groups
-        self.links[growth.story] = growth.links
-        for other, link in growth.links.items():
-            theirs = self.links[other]
-            for old in gone | {growth.story}:
-                theirs.pop(old, None)
-            theirs[growth.story] = link
+        group = growth.group
+        # The new group's sums, under its first row; its copies' sums leave.
+        merged = set(growth.groups)
+        members = sorted([row, *(r for g in growth.groups for r in self.group_members.pop(g))])
+        for g in growth.groups:
+            for h in self.links.pop(g):
+                if h not in merged:
+                    self.links[h].pop(g, None)
+            for h in self.strong.pop(g):
+                if h not in merged:
+                    self.strong[h].discard(g)
+        for h, total in growth.links.items():
+            self.links[h][group] = total
+        for h in growth.strong:
+            self.strong[h].add(group)
+        self.links[group] = dict(growth.links)
+        self.strong[group] = set(growth.strong)
+        self.group_members[group] = members
+        for r in members:
+            self.group[r] = group
+        for r in growth.region:  # the region holds whole stories: they are settled anew
+            self.story_members.pop(self.story[r], None)
+        for r in sorted(growth.region):
+            s = self.story[r] = growth.story_of[r]
+            self.story_members.setdefault(s, []).append(r)
 
-    def restore(self, group: list[int], story: list[int],
-                edges: Iterable[tuple[int, int, float]],
-                spans: Sequence[Span] = ()) -> None:
-        """Take back a saved state: each row's group and story roots, every scored pair
-        ``(row, other, score)`` and each row's confident days (none where not given)."""
-        self.group, self.story = list(group), list(story)
-        self.span = {}
-        for row, days in enumerate(spans):
-            if days != NO_SPAN:
-                root = self.story[row]
-                self.span[root] = joined_span(self.span.get(root, NO_SPAN), days)
+    def restore(self, ids: list[str], group: list[int], story: list[int],
+                edges: Iterable[tuple[int, int, Any]], spans: Sequence[Span] = ()) -> None:
+        """Take back a saved state: each row's id, group and story roots, every scored pair
+        ``(row, other, edge)`` and each row's confident facts (none where not given)."""
+        self.ids, self.group, self.story = list(ids), list(group), list(story)
+        self.spans = list(spans) or [NO_SPAN] * len(ids)
+        self.edges = [{} for _ in ids]
         for roots, members in ((self.group, self.group_members), (self.story, self.story_members)):
             members.clear()
             for row, root in enumerate(roots):
                 members.setdefault(root, []).append(row)
-        self.copy_groups = {root: len({self.group[r] for r in rows})
-                            for root, rows in self.story_members.items()}
-        self.links = {root: {} for root in self.story_members}
-        for row, other, score in edges:
-            a, b = self.story[row], self.story[other]
+        self.links = {root: {} for root in self.group_members}
+        for row, other, edge in edges:
+            self.edges[row][other] = self.edges[other][row] = edge
+            a, b = self.group[row], self.group[other]
             if a != b:
-                pair = (score, min(row, other), max(row, other))
-                _add_link(self.links[a], b, score, pair)
-                _add_link(self.links[b], a, score, pair)
+                self.links[a][b] = self.links[a].get(b, 0.0) + edge.score
+                self.links[b][a] = self.links[b].get(a, 0.0) + edge.score
+        size = {root: len(members) for root, members in self.group_members.items()}
+        self.strong = {g: {h for h, total in linked.items() if self._strong(total, size[g], size[h])}
+                       for g, linked in self.links.items()}
 
-
-def _add_link(links: dict[int, list], story: int, total: float, best: tuple) -> None:
-    link = links.get(story)
-    if link is None:
-        links[story] = [total, best]
-    else:
-        link[0] += total
-        if best > link[1]:
-            link[1] = best
+    def resettle(self, edges: Iterable[tuple[int, int, Any]]) -> None:
+        """Replace every scored pair with ``edges`` (``(row, other, edge)``) and settle all
+        rows from them, as the batch does."""
+        growth = Growth(-1, "", {}, NO_SPAN, [], list(range(len(self.ids))), {}, {}, {}, set())
+        self.restore(self.ids, list(range(len(self.ids))), list(range(len(self.ids))), edges,
+                     self.spans)
+        self._settle(growth)
+        self.restore(self.ids, [growth.group_of[r] for r in range(len(self.ids))],
+                     [growth.story_of[r] for r in range(len(self.ids))],
+                     [(r, o, e) for r, mine in enumerate(self.edges) for o, e in mine.items()
+                      if o < r], self.spans)
 
 
 def settle(

@@ -31,6 +31,7 @@ class Corpus:
         # Per token id, how many documents write it in lower case (0, 1, or 2 for two or
         # more); the words at 2 are the common words, kept as a set for the name checks.
         self.common_words: set[str] = set()
+        self.common_order: list[str] = []  # the common words in the order they became so
         self._lower_docs = np.zeros(0, dtype=np.uint8)
         self._minhasher = MinHasher(config.num_perm, config.seed)
         self._pending: list[np.ndarray] = []
@@ -151,7 +152,9 @@ class Corpus:
         after = np.minimum(before.astype(np.int64) + docs, 2)
         self._lower_docs[ids] = after
         words = self.vocabulary.words
-        self.common_words.update(words[i] for i in ids[(before < 2) & (after == 2)].tolist())
+        new = [words[i] for i in ids[(before < 2) & (after == 2)].tolist()]
+        self.common_words.update(new)
+        self.common_order.extend(new)
 
     def seen_once(self) -> set[str]:
         """The words one document or more writes in lower case (a saved index keeps them)."""
@@ -162,6 +165,7 @@ class Corpus:
         """Set the lower-case word counts of a saved index (``seen``: written so once or more;
         ``common``: twice or more)."""
         self.common_words = set(common)
+        self.common_order = sorted(common)
         add = self.vocabulary.add
         ids = np.array([add(w) for w in seen | common], dtype=np.int64)
         twice = np.array([add(w) for w in common], dtype=np.int64)

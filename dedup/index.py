@@ -5,7 +5,7 @@
 batch call:
 
 * exact copies by the hash of the cleaned text;
-* near-duplicates by MinHash-LSH (datasketch) over word shingles, verified by the signatures
+* near-duplicates by MinHash-LSH (datasketch's bands) over word shingles, verified by the signatures
   with the batch's copy rule (:func:`dedup.copies.copy_rule`: Jaccard, or the shorter text
   contained in the longer);
 * same-event write-ups by blocking on distinctive terms (an inverted index of each article's
@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -45,9 +44,10 @@ from .corpus import Corpus
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
-from .events import EventKey, compare_dates, drop_common_names, sure_span
+from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import pair_containments, pair_jaccards, shingle_count
-from .pipeline import cluster_corpus
+from .pairs import date_arrays, date_relations, place_relations, score_candidates, weighted_dice
+from .pipeline import cluster_corpus, scored_keys
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import (
     AGE_CODES,
@@ -55,12 +55,10 @@ from .scoring import (
     PLACE_CODES,
     PairFeatures,
     compare_ages,
-    compare_places,
     entity_weight,
     event_scores,
     evidence,
     pair_features,
-    people_similarity,
 )
 from .similarity import TermCounts, tfidf_weights
 from .store import Edge, IndexState, RowState, decode_entry, encode_entry
@@ -71,6 +69,14 @@ NEW = "new"
 # inflated, a same-event verdict also needs the date or the venue to agree. The batch view
 # (result()) is not affected.
 WARM_UP_DOCUMENTS = 50
+# While the index is small its statistics move fast: each time it reaches WARM_UP_DOCUMENTS
+# times a power of two articles (50, 100, 200, ...), up to RESETTLE_UNTIL, every pair is
+# chosen and scored again as the batch run chooses and scores them (dedup.pairs, over
+# everything indexed, with the statistics of now), the blocking terms are chosen again, and
+# the stories are settled from those pairs: the index is then the batch over its analyses.
+# Past RESETTLE_UNTIL (where one such pass would stall a crawler for seconds), pairs keep the
+# statistics of the day they were scored.
+RESETTLE_UNTIL = 6_400
 
 
 @dataclass(frozen=True)
@@ -155,10 +161,24 @@ class DedupIndex:
         self._alive = _Column(np.bool_)
         self._by_id: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
-        self._entity_df: Counter[str] = Counter()
         self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
-        self._scored_keys: dict[int, tuple[frozenset[str], EventKey, frozenset[str]]] = {}
-        self._edges: list[dict[int, Edge]] = []
+        # What pairs compare of each row's event key, as columns: the exact-text number,
+        # the date (pairs.date_arrays), whether it names a venue, a street, and its names (people and
+        # organisations: numbered, flat, ``_name_count_of`` of them from ``_name_start``;
+        # ``_name_person``: a person only, dropped while the name is a common word).
+        self._exact_ids: dict[str, int] = {}
+        self._exact = _Column(np.int64)
+        self._dates = _Column(np.int64, 7)
+        self._venues = _Column(np.bool_)
+        self._streets = _Column(np.bool_)
+        self._names: dict[str, int] = {}
+        self._name_df = np.zeros(1024, dtype=np.int64)  # articles naming each name
+        self._name_common = np.zeros(1024, dtype=bool)  # see _common_names
+        self._common_seen = 0
+        self._name_ids = _Column(np.int64)
+        self._name_person = _Column(np.bool_)
+        self._name_start = _Column(np.int64)
+        self._name_count_of = _Column(np.int64)
         self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
         self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
 
@@ -218,7 +238,48 @@ class DedupIndex:
             self._insert(a, sig, plan)
             best = self._by_id[verdict.matches[0]] if verdict.matches else -1
             self._given.append((verdict.status, best))
+            self._settle_statistics()
             return verdict
+
+    def _settle_statistics(self) -> None:
+        """:meth:`settle`, when the index has just reached a size where the streaming
+        statistics settle (see RESETTLE_UNTIL)."""
+        n = len(self._corpus.records)
+        steps = n // WARM_UP_DOCUMENTS
+        if not (n > RESETTLE_UNTIL or n % WARM_UP_DOCUMENTS or steps & (steps - 1)):
+            self.settle()
+
+    def settle(self) -> None:
+        """Choose and score every pair again as the batch run does (its candidates and
+        scores over everything indexed, with the statistics of now), choose each article's
+        blocking terms again, and settle the stories from those pairs: the stories held are
+        then the batch clustering of the analyses the index made (:meth:`result`'s). The
+        index does it by itself at 50, 100, 200, ... articles up to 6,400; past that it costs
+        a batch run's scoring, which a crawler may spend when idle. Verdicts already given
+        stay as they were."""
+        with self._lock:
+            self._settle_all()
+
+    def _settle_all(self) -> None:
+        corpus = self._corpus
+        keys = scored_keys(corpus)
+        table, _ = score_candidates(corpus, corpus.records, keys, self.config,
+                                    lambda stage, done, total: None)
+        exact = self._exact.values
+        same = exact[table.left] == exact[table.right]
+        copies = np.where(same, 2, copy_rule(same, table.jaccard, table.containment,
+                                             table.shorter, table.head_cosine, self.config))
+        self._stories.resettle(
+            (j, i, Edge(score, jaccard, copy)) for i, j, score, jaccard, copy in zip(
+                table.left.tolist(), table.right.tolist(), table.score.tolist(),
+                table.jaccard.tolist(), copies.tolist()))
+        alive = np.flatnonzero(self._alive.values).tolist()
+        salient = []
+        for row in alive:
+            cols, counts = corpus.terms.row(row)
+            salient.append(self._rules.salient(cols, self._weights(cols, counts.astype(np.float64),
+                                                                   False)))
+        self._sources.reblock(alive, salient)
 
     # -- the log protocol: one entry per added article, for a shared index's replicas -------
 
@@ -257,15 +318,15 @@ class DedupIndex:
         e = decode_entry(entry)
         with self._lock:
             row = len(self._corpus.records)
-            growth = self._grow(e["edges"], e["record"].key)
+            growth = self._grow(e["edges"], e["record"])
             self._corpus.restore_counts(e["record"], e["terms"], e["heads"], e["signature"],
                                         e["shingles"], e["lower"])
             self._index_row(row, e["record"], e["signature"], e["shingles"], alive=True)
-            self._connect(row, e["edges"])
             self._stories.grow(growth)
             self._given.append(e["given"])
             if e["site"]:
                 self._site_chrome.count(e["site"], e["lines"])
+            self._settle_statistics()
 
     def add_many(self, documents: Iterable[Document]) -> list[Verdict]:
         """:meth:`add` for each article, in order."""
@@ -307,7 +368,8 @@ class DedupIndex:
             alive, days = self._alive.values, self._days.values
             rows = np.flatnonzero(alive & (days >= 0) & (days < limit)).tolist()
             alive[rows] = False
-            self._sources.remove(rows, [self._corpus.records[r].exact for r in rows])
+            self._sources.remove(rows, [self._corpus.records[r].exact for r in rows],
+                                 self._signatures.values[rows, :self.config.num_perm])
         return len(rows)
 
     def stats(self) -> dict[str, int]:
@@ -384,31 +446,27 @@ class DedupIndex:
         jaccards, containment, shorter = self._copy_measures(a, sig, rows)
         cosines = self._cosines(self._corpus.terms, rows, body)
         head_cosines = self._cosines(self._corpus.heads, rows, head)
-        same = np.array([self._corpus.records[r].exact == a.record.exact for r in rows.tolist()],
-                        dtype=bool)
+        same = self._exact.values[rows] == self._exact_ids.get(a.record.exact, -1)
         copies = np.where(same, 2, copy_rule(same, jaccards, containment, shorter, head_cosines,
                                              self.config))
         key = drop_common_names(a.record.key, self._corpus.common_words)
-        names = key.people | key.orgs
-        n, df = len(self._corpus.records) + 1, self._entity_df
-        weight = {k: entity_weight(df.get(k, 0) + 1, n) for k in names}
-        tolerance = self.config.date_tolerance_days
-        keys, people, dates, places, ages = [], [], [], [], []
-        for row in rows.tolist():
-            other, other_names = self._scored_key(row)
-            keys.append(other)
-            if names.isdisjoint(other_names):
-                people.append(0.0)  # what people_similarity gives: nothing shared
-            else:
-                for k in other_names:
-                    if k not in weight:
-                        weight[k] = entity_weight(df.get(k, 0), n)
-                people.append(people_similarity(key, other, weight)[0])
-            dates.append(DATE_CODES.index(compare_dates(key.date, other.date, tolerance)[0]))
-            places.append(PLACE_CODES.index(compare_places(key, other)[0]))
-            ages.append(AGE_CODES.index(compare_ages(key, other)[0]))
-        people_, date, place = np.array(people), np.array(dates, np.int64), np.array(places, np.int64)
-        age = np.array(ages, np.int64)
+        n = len(self._corpus.records) + 1
+        people_ = self._people(key, rows, n)
+        dates = self._dates.values
+        date = date_relations(np.broadcast_to(date_arrays([key]), (len(rows), dates.shape[1])),
+                              dates[rows], self.config.date_tolerance_days)
+        records = self._corpus.records
+        place = np.zeros(len(rows), dtype=np.int64)  # pairs.place_column's pairs
+        compared = np.zeros(len(rows), dtype=bool)
+        if key.venue is not None:
+            compared |= self._venues.values[rows]
+        if key.streets:
+            compared |= self._streets.values[rows]
+        place[compared] = place_relations((key, records[r].key) for r in rows[compared].tolist())
+        age = np.zeros(len(rows), dtype=np.int64)  # pairs.age_column's codes
+        if key.ages:
+            age[:] = [AGE_CODES.index(compare_ages(key, records[r].key)[0])
+                      for r in rows.tolist()]
         if n - 1 < WARM_UP_DOCUMENTS:
             # Warm-up: scores are inflated while few articles are indexed, so a pair links as
             # one event only where the date or the venue agrees too.
@@ -417,16 +475,20 @@ class DedupIndex:
             cosines, head_cosines, people_ = cosines * agree, head_cosines * agree, people_ * agree
         scores = event_scores(cosines, head_cosines, people_, date, place, age)
         at = {row: k for k, row in enumerate(rows.tolist())}
+        query = key.people | key.orgs
         edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
                  zip(rows.tolist(), scores.tolist(), jaccards.tolist(), copies.tolist())}
 
         def features(row: int) -> PairFeatures:
             k = at[row]
-            f = pair_features(key, keys[k], float(jaccards[k]), float(cosines[k]),
+            other = drop_common_names(self._corpus.records[row].key, self._corpus.common_words)
+            weight = {name: entity_weight(self._name_count(name) + (name in query), n)
+                      for name in query | other.people | other.orgs}
+            f = pair_features(key, other, float(jaccards[k]), float(cosines[k]),
                               float(head_cosines[k]), weight, self.config)
             return replace(f, people=float(people_[k]))  # zero where warm-up zeroed it
 
-        return _Plan(edges, features, self._grow(edges, a.record.key))
+        return _Plan(edges, features, self._grow(edges, a.record))
 
     def _copy_measures(self, a: Analysis, sig: np.ndarray, rows: np.ndarray
                        ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -448,17 +510,54 @@ class DedupIndex:
             prints[:, :width], prints[:, width:], counts, query, others)
         return jaccards, containment, shorter
 
-    def _scored_key(self, row: int) -> tuple[EventKey, frozenset[str]]:
-        """Row ``row``'s event key as pairs score it (:func:`drop_common_names` with the
-        common words of now) and its names (people and organisations), kept from one article
-        to the next while the dropped people stay the same."""
-        key = self._corpus.records[row].key
-        kept = key.people - self._corpus.common_words
-        cached = self._scored_keys.get(row)
-        if cached is None or cached[0] != kept:
-            scored = drop_common_names(key, self._corpus.common_words)
-            cached = self._scored_keys[row] = (kept, scored, scored.people | scored.orgs)
-        return cached[1], cached[2]
+    def _name_count(self, name: str) -> int:
+        """How many indexed articles name ``name`` (a person or an organisation)."""
+        col = self._names.get(name)
+        return 0 if col is None else int(self._name_df[col])
+
+    def _common_names(self) -> np.ndarray:
+        """Per name number, whether the name is a common word now (the corpus's common words
+        only grow: those that became so since the last call are looked up)."""
+        if len(self._name_common) < len(self._name_df):
+            grown = np.zeros(len(self._name_df), dtype=bool)
+            grown[: len(self._name_common)] = self._name_common
+            self._name_common = grown
+        order = self._corpus.common_order
+        if self._common_seen > len(order):  # the corpus restored another set
+            self._name_common[:] = False
+            self._common_seen = 0
+        for word in order[self._common_seen:]:
+            col = self._names.get(word)
+            if col is not None:
+                self._name_common[col] = True
+        self._common_seen = len(order)
+        return self._name_common
+
+    def _people(self, key: EventKey, rows: np.ndarray, n: int) -> np.ndarray:
+        """The people overlap (:func:`~dedup.pairs.weighted_dice`) of ``key`` (as scored) with
+        each of ``rows``, the rows' names as scored (without the people that are common words
+        now) and weighted with :func:`~dedup.scoring.entity_weight` over ``n`` articles (the
+        new one counted: its names are held once more), all rows together."""
+        starts, counts = self._name_start.values[rows], self._name_count_of.values[rows]
+        total = int(counts.sum())
+        query = [self._names.get(name, -1) for name in key.people | key.orgs]
+        if not total or not query:
+            return np.zeros(len(rows))
+        slots = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
+        names, person = self._name_ids.values[slots], self._name_person.values[slots]
+        person &= self._common_names()[names]  # a "person" written as a common word is no name
+        known = np.array([c for c in query if c >= 0], dtype=np.int64)
+        held = np.isin(names, known)
+        df = self._name_df[names] + held
+        distinct = np.unique(np.concatenate((df, self._name_df[known] + 1, [1])))
+        table = np.array([entity_weight(int(d), n) for d in distinct.tolist()])
+        weights = np.where(person, 0.0, table[np.searchsorted(distinct, df)])
+        owner = np.repeat(np.arange(len(rows)), counts)
+        totals = np.bincount(owner, weights, minlength=len(rows))
+        shared = np.bincount(owner, weights * held, minlength=len(rows))
+        mine = sum(table[np.searchsorted(distinct, self._name_df[c] + 1 if c >= 0 else 1)]
+                   for c in query)
+        return weighted_dice(np.full(len(rows), float(mine)), totals, shared)
 
     def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple) -> np.ndarray:
         """TF-IDF cosine of the query vector with each of ``rows`` (weights of now)."""
@@ -477,11 +576,16 @@ class DedupIndex:
             self._dense[qcols] = 0.0
         return np.divide(dots, norms, out=np.zeros(len(rows)), where=norms > 0)
 
-    def _grow(self, edges: dict[int, Edge], key: EventKey) -> Growth:
-        """How the next row, with ``edges`` and event key ``key``, grows the groups and
-        stories (never joining confident dates that conflict: :func:`dedup.events.sure_span`)."""
-        return self._stories.plan({row: (e.score, e.copy > 0) for row, e in edges.items()},
-                                  sure_span(key))
+    @property
+    def _edges(self) -> list[dict[int, Edge]]:
+        """Per row, its scored pairs (both ways), as the story graph keeps them."""
+        return self._stories.edges
+
+    def _grow(self, edges: dict[int, Edge], record: Prepared) -> Growth:
+        """How the next row, ``record`` with ``edges``, changes the groups and stories: the
+        stories it touches settled again by the batch's rule (never joining confident dates
+        that conflict: :func:`dedup.events.sure_span`)."""
+        return self._stories.plan(record.id, edges, sure_span(record.key))
 
     def _verdict(self, record: Prepared, plan: _Plan) -> Verdict:
         new = len(self._corpus.records)
@@ -496,8 +600,8 @@ class DedupIndex:
             original = ids[self._earliest(members)].id
             group = ids[growth.group].id
         else:
-            joined = set(growth.stories)
-            matched = [(row, e) for row, e in plan.edges.items() if self._stories.story[row] in joined]
+            matched = [(row, e) for row, e in plan.edges.items()
+                       if growth.story_of.get(row) == growth.story]
             if not matched:
                 return Verdict(record.id, NEW, story=record.id, group=record.id)
             status = EVENT
@@ -526,13 +630,7 @@ class DedupIndex:
         self._corpus.add_analysis(a, signature=sig)
         self._index_row(row, a.record, sig, shingle_count(len(a.ids), self.config.shingle_size),
                         alive=True)
-        self._connect(row, plan.edges)
         self._stories.grow(plan.growth)
-
-    def _connect(self, row: int, edges: dict[int, Edge]) -> None:
-        self._edges[row] = dict(edges)
-        for other, edge in edges.items():
-            self._edges[other][row] = edge
 
     def _index_row(self, row: int, record: Prepared, sig: np.ndarray, shingles: int,
                    alive: bool) -> None:
@@ -546,14 +644,29 @@ class DedupIndex:
         self._days.append(publication_day(record.key))
         self._alive.append(alive)
         self._by_id[record.id] = row
-        self._edges.append({})
         cols, counts = self._corpus.terms.row(row)
         if len(cols) and cols.max() >= len(self._df):
             grown = np.zeros(max(2 * len(self._df), int(cols.max()) + 1), dtype=np.float64)
             grown[: len(self._df)] = self._df
             self._df = grown
         self._df[cols] += 1
-        self._entity_df.update(record.key.people | record.key.orgs)
+        key = record.key
+        self._exact.append(self._exact_ids.setdefault(record.exact, len(self._exact_ids)))
+        self._dates.append(date_arrays([key])[0])
+        self._venues.append(key.venue is not None)
+        self._streets.append(bool(key.streets))
+        self._name_start.append(len(self._name_ids))
+        self._name_count_of.append(len(key.people | key.orgs))
+        for name in sorted(key.people | key.orgs):
+            col = self._names.setdefault(name, len(self._names))
+            if col >= len(self._name_df):
+                self._name_df = np.concatenate((self._name_df, np.zeros_like(self._name_df)))
+            if col >= len(self._name_common):
+                self._common_names()  # grown to the size of _name_df
+            self._name_common[col] = name in self._corpus.common_words
+            self._name_df[col] += 1
+            self._name_ids.append(col)
+            self._name_person.append(name not in key.orgs)
         if not alive:
             return
         weights = self._weights(cols, counts.astype(np.float64), False)
@@ -620,10 +733,8 @@ class DedupIndex:
             corpus.restore(r.record, r.terms, r.heads, r.signature, r.shingles)
             index._index_row(row, r.record, np.asarray(r.signature, dtype=np.uint32),
                              r.shingles, r.alive)
-        for row, other, edge in state.edges:
-            index._edges[row][other] = index._edges[other][row] = edge
-        index._stories.restore([r.group for r in state.rows], [r.story for r in state.rows],
-                               [(row, other, edge.score) for row, other, edge in state.edges],
+        index._stories.restore([r.record.id for r in state.rows], [r.group for r in state.rows],
+                               [r.story for r in state.rows], state.edges,
                                [sure_span(r.record.key) for r in state.rows])
         return index
 

@@ -6,6 +6,7 @@ the pairs that become links."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -94,49 +95,52 @@ def people_column(
     for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
         stop = start + 50_000
         shared[start:stop] = marks[left[start:stop]].multiply(marks[right[start:stop]]) @ weights
-    denom = totals[left] + totals[right]
-    out = np.zeros(len(left))
-    np.divide(2.0 * shared, denom, out=out, where=(totals[left] > 0) & (totals[right] > 0))
+    return weighted_dice(totals[left], totals[right], shared)
+
+
+def weighted_dice(total_a: np.ndarray, total_b: np.ndarray, shared: np.ndarray) -> np.ndarray:
+    """The people overlap of pairs (:func:`dedup.scoring.people_similarity`, for all pairs at
+    once): twice the weight of the names both hold over the weights of each one's names; 0
+    where either holds none."""
+    out = np.zeros(len(shared))
+    np.divide(2.0 * shared, total_a + total_b, out=out, where=(total_a > 0) & (total_b > 0))
     return out
 
 
-def _date_arrays(keys: list[EventKey]) -> dict[str, np.ndarray]:
-    n = len(keys)
-    has = np.zeros(n, bool)
-    lo = np.zeros(n, np.int64)
-    hi = np.zeros(n, np.int64)
-    mlo = np.zeros(n, np.int64)
-    mhi = np.zeros(n, np.int64)
-    year = np.zeros(n, bool)
-    follows = np.zeros(n, bool)
+# The columns of date_arrays: has a date, its year is known, first and last day numbers, the
+# same days in one year (for dates without a year), and whether it may follow an earlier event
+# (a follow-up's guessed date: events.EventDate.may_follow).
+HAS, YEAR, LO, HI, MLO, MHI, FOLLOWS = range(7)
+
+
+def date_arrays(keys: list[EventKey]) -> np.ndarray:
+    """The event dates of ``keys`` as a (keys x 7) integer array (columns ``HAS`` ...
+    ``FOLLOWS``): what :func:`date_relations` compares."""
+    out = np.zeros((len(keys), 7), dtype=np.int64)
     for i, key in enumerate(keys):
         d = key.date
         if d is None:
             continue
-        has[i], year[i], follows[i] = True, d.year_known, d.may_follow
-        lo[i], hi[i] = d.lo.toordinal(), d.hi.toordinal()
-        mlo[i] = dt.date(2000, d.lo.month, d.lo.day).toordinal()
-        mhi[i] = dt.date(2000, d.hi.month, d.hi.day).toordinal()
-    return {"has": has, "lo": lo, "hi": hi, "mlo": mlo, "mhi": mhi, "year": year,
-            "follows": follows}
+        out[i] = (1, d.year_known, d.lo.toordinal(), d.hi.toordinal(),
+                  dt.date(2000, d.lo.month, d.lo.day).toordinal(),
+                  dt.date(2000, d.hi.month, d.hi.day).toordinal(), d.may_follow)
+    return out
 
 
-def date_column(
-    keys: list[EventKey], left: np.ndarray, right: np.ndarray, tolerance: int
-) -> np.ndarray:
-    """Date relation codes (see scoring.DATE_CODES), vectorised like events.compare_dates."""
-    d = _date_arrays(keys)
-    both_years = d["year"][left] & d["year"][right]
-    alo = np.where(both_years, d["lo"][left], d["mlo"][left])
-    ahi = np.where(both_years, d["hi"][left], d["mhi"][left])
-    blo = np.where(both_years, d["lo"][right], d["mlo"][right])
-    bhi = np.where(both_years, d["hi"][right], d["mhi"][right])
-    known = d["has"][left] & d["has"][right] & (ahi >= alo) & (bhi >= blo)
+def date_relations(a: np.ndarray, b: np.ndarray, tolerance: int) -> np.ndarray:
+    """Date relation codes (see scoring.DATE_CODES) of pairs of :func:`date_arrays` rows
+    ``a[k]``, ``b[k]``, vectorised like events.compare_dates."""
+    both_years = (a[:, YEAR] & b[:, YEAR]).astype(bool)
+    alo = np.where(both_years, a[:, LO], a[:, MLO])
+    ahi = np.where(both_years, a[:, HI], a[:, MHI])
+    blo = np.where(both_years, b[:, LO], b[:, MLO])
+    bhi = np.where(both_years, b[:, HI], b[:, MHI])
+    known = (a[:, HAS] & b[:, HAS]).astype(bool) & (ahi >= alo) & (bhi >= blo)
     gap = np.maximum(blo - ahi, alo - bhi)
     exact = (alo == ahi) & (blo == bhi)
     code = np.where(gap > tolerance, 3, np.where(exact, 1, 2))
     # A follow-up's guessed window after the other's event is no conflict (may_follow).
-    later = (d["follows"][left] & (bhi < alo)) | (d["follows"][right] & (ahi < blo))
+    later = (a[:, FOLLOWS].astype(bool) & (bhi < alo)) | (b[:, FOLLOWS].astype(bool) & (ahi < blo))
     code = np.where((code == 3) & later, 0, code)
     return np.where(known, code, 0)
 
@@ -158,16 +162,30 @@ def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.
     return np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
 
 
+def date_column(
+    keys: list[EventKey], left: np.ndarray, right: np.ndarray, tolerance: int
+) -> np.ndarray:
+    """Date relation codes (see scoring.DATE_CODES) of the pairs ``(left[k], right[k])``."""
+    d = date_arrays(keys)
+    return date_relations(d[left], d[right], tolerance)
+
+
+def place_relations(pairs: Iterable[tuple[EventKey, EventKey]]) -> list[int]:
+    """Venue relation codes (see scoring.PLACE_CODES) of pairs of keys that both name a venue
+    or a street."""
+    code = {relation: PLACE_CODES.index(relation) for relation in PLACE_CODES}
+    return [code[compare_places(a, b)[0]] for a, b in pairs]
+
+
 def place_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Venue relation codes (see scoring.PLACE_CODES); only pairs with two venues or two
     articles that name streets are compared."""
     out = np.zeros(len(left), dtype=np.int64)
     venue = np.array([k.venue is not None for k in keys], dtype=bool)
     streets = np.array([bool(k.streets) for k in keys], dtype=bool)
-    code = {relation: PLACE_CODES.index(relation) for relation in PLACE_CODES}
-    for k in np.flatnonzero((venue[left] & venue[right])
-                            | (streets[left] & streets[right])).tolist():
-        out[k] = code[compare_places(keys[left[k]], keys[right[k]])[0]]
+    both = np.flatnonzero((venue[left] & venue[right]) | (streets[left] & streets[right]))
+    out[both] = place_relations((keys[i], keys[j]) for i, j in
+                                zip(left[both].tolist(), right[both].tolist()))
     return out
 
 

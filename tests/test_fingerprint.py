@@ -493,7 +493,7 @@ def test_query_candidates_forget_removed_rows() -> None:
     terms = np.array([1, 2, 3], dtype=np.int64)
     source.add(0, "x", sig, terms)
     source.add(1, "x", sig, terms)
-    source.remove([0], ["x"])
+    source.remove([0], ["x"], sig[None, :])
     found = source.query("y", sig, terms)
     assert found["minhash-lsh"].tolist() == [1] and found["blocking"].tolist() == [1]
 
