@@ -5,7 +5,7 @@ vocabulary, and how many documents write each word in lower case (the common wor
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,12 +60,9 @@ class Corpus:
         :meth:`Vocabulary.add_all`: the worker's new tokens, numbered here in the order the
         worker first saw them, which is the order :meth:`add_batch` numbers them in). The
         corpus is the same as if :meth:`add_batch` had analysed the batch here."""
-        ids = numbering[batch.ids]
         self._append_signature(batch.signatures, batch.shingles)
-        bounds = batch.bounds.tolist()
         lower = []
-        for k, record in enumerate(batch.records):
-            title, body, lead, low = (ids[bounds[j]:bounds[j + 1]] for j in range(4 * k, 4 * k + 4))
+        for record, title, body, lead, low in batch.documents(numbering):
             self.records.append(record)
             self.terms.add_ids(title, body)
             self.heads.add_ids(title, lead)
@@ -251,6 +248,17 @@ class AnalysedBatch:
     shingles: np.ndarray
     skipped: list[Skipped]
     worker: int
+
+    def documents(self, numbering: np.ndarray | None = None) -> Iterator[
+            tuple[Prepared, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
+        """Each kept document's record and token ids: title, body, lead, the words it writes
+        in lower case; in ``numbering``'s ids where given (the batch's vocabulary's to
+        another's), else in the batch's own."""
+        ids = self.ids if numbering is None else numbering[self.ids]
+        bounds = self.bounds.tolist()
+        for k, record in enumerate(self.records):
+            title, body, lead, low = (ids[bounds[j]:bounds[j + 1]] for j in range(4 * k, 4 * k + 4))
+            yield record, title, body, lead, low
 
 
 def analyse_apart(

@@ -147,6 +147,33 @@ def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
     return out
 
 
+def idf_transformer(df: np.ndarray, n_docs: int, dtype: type = np.float32) -> TfidfTransformer:
+    """The transformer :func:`tfidf` fits, fitted from document frequencies alone (``df``: per
+    column, the documents holding the term; ``n_docs``: the documents): the same ``idf_``,
+    value for value, as scikit-learn's ``fit`` on the count matrix those figures come from (a
+    test compares them), so that rows of a corpus held in parts (the Spark engine,
+    :mod:`dedup.spark`) are weighted as the whole matrix is. Its ``transform`` of some rows
+    gives those rows of the whole matrix's ``fit_transform``."""
+    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
+    # scikit-learn's fit: the frequencies in the counts' float type, smoothed, log + 1
+    smoothed = np.asarray(df).astype(dtype) + dtype(1.0)
+    idf = np.full_like(smoothed, fill_value=n_docs + 1, dtype=dtype)
+    idf /= smoothed
+    np.log(idf, out=idf)
+    idf += 1.0
+    transformer.idf_ = idf
+    transformer.n_features_in_ = len(idf)
+    return transformer
+
+
+def tfidf_rows(transformer: TfidfTransformer, *counts: sp.csr_matrix) -> list[sp.csr_matrix]:
+    """Rows of count matrices weighted as :func:`tfidf` weighs them, by a fitted ``transformer``
+    (:func:`idf_transformer`)."""
+    width = len(transformer.idf_)
+    return [transformer.transform(sp.csr_matrix(m, shape=(m.shape[0], width)))
+            .astype(np.float32).tocsr() for m in counts]
+
+
 def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
     """Sublinear TF-IDF weights of terms counted ``counts`` times in a document and held by
     ``df`` of ``n_docs`` documents, not normalised: ``(1 + ln tf) * (ln((1 + n) / (1 + df)) + 1)``.
