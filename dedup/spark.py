@@ -90,7 +90,7 @@ from .corpus import analyse_apart
 from .documents import Document, Progress, Skipped
 from .errors import ConfigError, InputError, describe
 from .events import EventKey, drop_common_names
-from .fingerprint import MinHasher, pair_containments
+from .fingerprint import MinHasher, id_fingerprints, pair_containments
 from .pairs import PairTable, pair_measures, score_pairs
 from .pipeline import BATCH_CHARS, BATCH_DOCUMENTS, ChromeSchedule, checked_arguments, page_keys_of
 from .result import ClusterResult
@@ -175,7 +175,8 @@ class Features:
     exact: str
     key: EventKey  # as scored: common words dropped from the people
     day: int  # publication day (candidates.publication_day)
-    fingerprint: np.ndarray  # whole text's MinHash signature, then its lead's
+    fingerprint: np.ndarray | None  # whole text's MinHash signature, then its lead's;
+    # None for a text without shingles (all have the one of :func:`empty_fingerprint`)
     shingles: int
     body: tuple[np.ndarray, np.ndarray]  # TF-IDF row: columns, values
     head: tuple[np.ndarray, np.ndarray]
@@ -370,8 +371,9 @@ class _Run:
                 .flatMap(lambda t: _first_pairs(t[1])))
         self.stage("candidates: LSH rows routed by (band, band hash)")
         bands = rules.bands
+        empty = empty_fingerprint(self.config)
         buckets = (featured.flatMap(lambda f: (
-            ((b, f[0].fingerprint[start:stop].tobytes()), (f[0].row, f[0].shingles == 0))
+            ((b, _print(f[0], empty)[start:stop].tobytes()), (f[0].row, f[0].shingles == 0))
             for b, (start, stop) in enumerate(bands)))
             .groupByKey(parts).mapValues(sorted).filter(lambda t: len(t[1]) > 1))
         split = self.sc.accumulator(0)
@@ -580,7 +582,8 @@ def _features_of(transformer: Any, common: Any, salient: int, width: int) -> Any
         for k, (row, record, _, _, fingerprint, shingles) in enumerate(items):
             key = drop_common_names(record.key, common.value)
             yield (Features(row, record.id, record.exact, key, publication_day(key),
-                            fingerprint, shingles, _row(body, k), _row(head, k)),
+                            fingerprint if shingles else None, shingles, _row(body, k),
+                            _row(head, k)),
                    record, _row(marks, k)[0])
 
     return features
@@ -611,8 +614,20 @@ def _chunk_pairs(band: int, first: list, second: list, same: bool) -> Iterator[t
                 yield a, b
 
 
+def empty_fingerprint(config: Config) -> np.ndarray:
+    """The fingerprint of every text without shingles (:func:`~dedup.fingerprint.
+    id_fingerprints` of no tokens): one value for all, so not shipped with each."""
+    return id_fingerprints([np.zeros(0, dtype=np.int32)], np.zeros(0, dtype=np.uint64),
+                           config.shingle_size, MinHasher(config.num_perm, config.seed))[0][0]
+
+
+def _print(f: Features, empty: np.ndarray) -> np.ndarray:
+    return empty if f.fingerprint is None else f.fingerprint
+
+
 def _score_partition(config: Config, weight: Any) -> Any:
     rules = CandidateRules.of(config)
+    empty = empty_fingerprint(config)
 
     def score(items: Iterator[tuple[Features, Features]]) -> Iterator[tuple]:
         items = list(items)
@@ -631,7 +646,7 @@ def _score_partition(config: Config, weight: Any) -> Any:
         left, right = left[inside], right[inside]
         if not len(left):
             return
-        prints = np.vstack([f.fingerprint for f in feats])
+        prints = np.vstack([_print(f, empty) for f in feats])
         width = config.num_perm
         signatures, leads = prints[:, :width], prints[:, width:]
         shingles = np.array([f.shingles for f in feats], dtype=np.int64)
@@ -699,6 +714,7 @@ def connected_components(edges: Any, partitions: int) -> Any:
     when every edge joins a vertex to its component's smallest."""
     current = edges.filter(lambda e: e[0] != e[1]).map(lambda e: (max(e), min(e))) \
         .distinct(partitions).persist()
+    before = None
     while True:
         large = (current.flatMap(lambda e: (e, (e[1], e[0]))).groupByKey(partitions)
                  .flatMap(_large_star))
@@ -708,10 +724,10 @@ def connected_components(edges: Any, partitions: int) -> Any:
         marked = (current.map(lambda e: (e, 1)).union(small.map(lambda e: (e, 2)))
                   .reduceByKey(lambda a, b: a | b, partitions).persist())
         settled = marked.filter(lambda t: t[1] != 3).isEmpty()
-        current.unpersist()
-        current = marked.filter(lambda t: t[1] & 2).keys().persist()
-        current.count()
-        marked.unpersist()
+        if before is not None:
+            before.unpersist()
+        before = marked
+        current = marked.filter(lambda t: t[1] & 2).keys()
         if settled:
             break
     labels = current.union(current.values().distinct(partitions).map(lambda v: (v, v)))
