@@ -150,3 +150,15 @@ def test_a_bucket_of_texts_without_shingles(spark, monkeypatch):
     assert stats["empty texts"] == 500
     assert stats["buckets split"] >= 1
     assert stats["candidates"] >= 500 * 499 // 2
+
+
+def test_the_command(spark, capsys):
+    """dedup cluster --engine spark prints the default engine's JSON (the session the
+    command asks for is the one running: Spark's builder returns it)."""
+    from dedup.cli import main
+
+    assert main(["cluster", str(SEEDS), "--format", "json", "--jobs", "1"]) == 0
+    want = capsys.readouterr().out
+    assert main(["cluster", str(SEEDS), "--format", "json", "--engine", "spark",
+                 "--master", "local[2]"]) == 0
+    assert capsys.readouterr().out == want
