@@ -123,17 +123,14 @@ def cluster_spark(
         partitions: partitions of every stage (default: the context's default parallelism).
         skipped: inputs the caller could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)`` with the default engine's stages.
-        stats: a dict to fill with the guard rails' counts (empty-signature bucket, buckets
-            split, salient terms over the cap, pairs per source and stage).
+        stats: a dict to fill with the run's counts: documents, texts without shingles
+            (the one bucket they share), buckets split into tasks, salient terms over the
+            cap, candidate pairs, scored pairs (in the date window).
     """
     sc = getattr(spark, "sparkContext", spark)
-    if isinstance(data, (str, os.PathLike)):
-        config = checked_arguments((), config)
-    elif _is_frame(data):
-        config = checked_arguments((), config)
-    else:
-        config = checked_arguments(data, config)
-    parts = partitions or sc.defaultParallelism
+    given = () if isinstance(data, (str, os.PathLike)) or _is_frame(data) else data
+    config = checked_arguments(given, config)
+    parts = sc.defaultParallelism if partitions is None else partitions
     if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
         raise ConfigError(f"The 'partitions' parameter must be a whole number of 1 or more. "
                           f"Got {partitions!r} instead.")

@@ -167,3 +167,52 @@ def test_the_command(spark, capsys):
     assert main(["cluster", str(SEEDS), "--format", "json", "--engine", "spark",
                  "--master", "local[2]"]) == 0
     assert capsys.readouterr().out == want
+
+
+# -- without Spark: the functions the executors run -------------------------------------------
+
+
+def test_site_plan_gives_the_default_engines_analysis_order():
+    """Pages of sites with 8 pages or more, with fewer, and without a site, interleaved:
+    sorted by the positions of _site_plan, they are in the order build_corpus keeps them,
+    and each page gets the chrome the default engine analyses it with."""
+    from dedup.boilerplate import source_of
+    from dedup.pipeline import ChromeSchedule, build_corpus, page_keys_of
+    from dedup.spark import _site_plan
+
+    rng = random.Random(3)
+    sites = ["big.example"] * 12 + ["mid.example"] * 8 + ["small.example"] * 3 + [None] * 6
+    rng.shuffle(sites)
+    docs = [Document(f"d{k:02d}", f"Menu line of {site}\nStory {k} about {rng.random()}.\n"
+                     f"Follow {site} on social media", source=site)
+            for k, site in enumerate(sites)]
+    corpus, _ = build_corpus(docs, Config(), lambda *a: None)
+    by_site: dict[str, list] = {}
+    for ordinal, doc in enumerate(docs):
+        if source_of(doc) is not None:
+            by_site.setdefault(source_of(doc), []).append((ordinal, page_keys_of(doc)))
+    planned = {ordinal: plan for site in by_site.items() for ordinal, plan in _site_plan(site)}
+    positions = [planned[k][0] if k in planned else (0, k, 0) for k in range(len(docs))]
+    order = sorted(range(len(docs)), key=lambda k: positions[k])
+    assert [docs[k].id for k in order] == [r.id for r in corpus.records]
+    # the chrome: what the schedule hands out, fed the documents one by one
+    schedule = ChromeSchedule()
+    chrome = {}
+    for doc in docs:
+        chrome.update((d.id, own) for d, own in schedule.offer(doc, source_of(doc), page_keys_of(doc)))
+    chrome.update((d.id, own) for d, own in schedule.rest())
+    assert {docs[k].id: planned[k][1] for k in planned} == {
+        d.id: chrome[d.id] for d in docs if d.source}
+    assert any(chrome.values())  # some chrome was learned
+
+
+def test_bucket_chunks_make_every_pair_once():
+    from dedup.spark import _chunk_pairs, _chunk_tasks
+
+    members = [(row, row % 3 == 0) for row in range(0, 1000, 2)]  # 500 rows, a third empty
+    for band in (0, 4):
+        pairs = [p for task in _chunk_tasks(((band, b""), members)) for p in _chunk_pairs(*task)]
+        assert len(pairs) == len(set(pairs))
+        expected = {(a, b) for k, (a, ea) in enumerate(members) for b, eb in members[k + 1:]
+                    if band == 0 or not (ea and eb)}
+        assert set(pairs) == expected
