@@ -23,7 +23,7 @@ from .normalize import TextPass, clean_report, clean_text, first_sentences
 from .vocabulary import LowerWords, Vocabulary
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Prepared:
     """What the pipeline keeps of one document after the single text pass (no text)."""
 
@@ -37,7 +37,7 @@ class Prepared:
     text: TextRecord | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TextRecord:
     """What the text pass did to one document: its words (whitespace separated) and the words
     each rule removed, most first (see :mod:`dedup.chrome`; ``site chrome`` is the lines its

@@ -176,7 +176,13 @@ def line_rule(line: str) -> str | None:
     if not stripped or len(stripped) > MAX_LINE:
         return None
     lowered = stripped.lower()
-    if _maybe(lowered, stripped):
+    return _line_rule(stripped, lowered, _maybe(lowered, stripped))
+
+
+def _line_rule(stripped: str, lowered: str, maybe: bool) -> str | None:
+    """:func:`line_rule` of a stripped line of at most MAX_LINE characters, given its lower
+    case and its :func:`_maybe`."""
+    if maybe:
         m = _CHROME_LINE.match(stripped)
         if m is not None and not (m.lastgroup in _UNLESS_PROSE and _is_prose(stripped)):
             return m.lastgroup
@@ -211,6 +217,11 @@ def marker_kind(line: str) -> str | None:
     lowered = stripped.lower()
     if not _maybe(lowered, stripped):
         return None
+    return _marker_kind(stripped)
+
+
+def _marker_kind(stripped: str) -> str | None:
+    """:func:`marker_kind` of a stripped line that passed :func:`_maybe`."""
     m = _TAIL_MARKER.match(stripped)
     if m is None:
         return None
@@ -219,8 +230,15 @@ def marker_kind(line: str) -> str | None:
     return m.lastgroup
 
 
+# The first characters a _LEADING match can have (its words' first letters in either case, and
+# the non-ASCII letters that match them under IGNORECASE): the pattern is asked only then.
+_LEADING_FIRST = frozenset("aAfFiIpPsS\u0130\u0131\u017f")
+
+
 def _leading(line: str) -> tuple[str, int, str] | None:
     """(rule, words removed, the rest) where chrome leads a prose paragraph."""
+    if line[:1] not in _LEADING_FIRST:
+        return None
     m = _LEADING.match(line)
     if m is None:
         return None
@@ -251,12 +269,13 @@ def text_pass(text: str) -> TextPass:
     """Take the generic site chrome off ``text`` (see the module doc), counting what each rule
     removed."""
     lines = text.split("\n")
-    counts = [_words(line) for line in lines]
+    counts = [len(line.split()) for line in lines]
     total = sum(counts)
     after = [0] * (len(lines) + 1)  # words from line i on
     for i in range(len(lines) - 1, -1, -1):
         after[i] = after[i + 1] + counts[i]
     done = TextPass("", total)
+    removed = done.removed
     out: list[str] = []
     kept = 0  # words kept so far
     for i, line in enumerate(lines):
@@ -264,30 +283,38 @@ def text_pass(text: str) -> TextPass:
             if out and out[-1]:
                 out.append(line)
             continue
+        words = counts[i]  # the words of ``line`` as it stands
         if line[0] == "(":
             bare = _WIRE_PREFIX.sub("", line)
             if bare != line:
-                done.removed["wire_id"] += counts[i] - _words(bare)
+                words = _words(bare)
+                removed["wire_id"] += counts[i] - words
                 line = bare
         lead = _leading(line)
         if lead is not None:
-            rule, words, line = lead
-            done.removed[rule] += words
+            rule, cut, line = lead
+            removed[rule] += cut
+            words -= cut
         elif len(line) <= MAX_LINE:
-            kind = marker_kind(line)
-            if kind is not None:
-                if kept and _cuts(lines, i, kept, after, done):
-                    done.removed[f"tail: {kind}"] += after[i]
-                    break
-                done.removed[f"marker: {kind}"] += _words(line)
-                continue
-            rule = line_rule(line)
-            if rule is not None:
-                done.removed[rule] += _words(line)
-                continue
+            stripped = line.strip()
+            if stripped:
+                # marker_kind, then line_rule, with the line stripped and lowered once
+                lowered = stripped.lower()
+                maybe = _maybe(lowered, stripped)
+                kind = _marker_kind(stripped) if maybe else None
+                if kind is not None:
+                    if kept and _cuts(lines, i, kept, after, done):
+                        removed[f"tail: {kind}"] += after[i]
+                        break
+                    removed[f"marker: {kind}"] += words
+                    continue
+                rule = _line_rule(stripped, lowered, maybe)
+                if rule is not None:
+                    removed[rule] += words
+                    continue
         if line or (out and out[-1]):
             out.append(line)
-            kept += _words(line)
+            kept += words
     done.text = "\n".join(out).strip()
     return done
 

@@ -43,7 +43,7 @@ if TYPE_CHECKING:
         render_explanation,
         render_table,
         render_verdicts,
-        to_json,
+        write_json,
         write_jsonl,
     )
 
@@ -64,7 +64,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "cluster_documents": ("dedup.pipeline", "cluster_documents"),
     **{name: ("dedup.report", name) for name in (
         "Selection", "plural", "render_explanation", "render_table", "render_verdicts",
-        "to_json", "write_jsonl")},
+        "write_json", "write_jsonl")},
 }
 
 
@@ -517,7 +517,7 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
                                        progress=_reporter(progress, documents), jobs=args.jobs)
 
     if args.format == "json":
-        sys.stdout.write(to_json(result) + "\n")  # a valid document even when nothing was read
+        write_json(result, sys.stdout)  # a valid document even when nothing was read
     elif args.format == "jsonl":
         write_jsonl(result, sys.stdout)
     elif result.documents:

@@ -28,7 +28,7 @@ from .events import (
     EventKey,
     Span,
     joined_span,
-    span_conflict,
+    self_conflict,
     spans_conflict,
     sure_span,
 )
@@ -152,7 +152,7 @@ def average_linkage(
             if days != NO_SPAN and root in total:
                 span[root] = joined_span(span.get(root, NO_SPAN), days)
         for root, days in list(span.items()):
-            if span_conflict(days, days, tolerance):  # copies that disagree decide nothing
+            if self_conflict(days, tolerance):  # copies that disagree decide nothing
                 del span[root]
 
     def average(a: int, b: int) -> float:

@@ -5,7 +5,7 @@ vocabulary, and how many documents write each word in lower case (the common wor
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +14,7 @@ from .analysis import Analysis, Prepared, analyse_batch
 from .config import Config
 from .documents import Document, Skipped
 from .fingerprint import MinHasher, id_fingerprints, shingle_count
-from .similarity import TermCounts, distinct_counts
+from .similarity import TermCounts, count_rows, distinct_counts
 from .vocabulary import Vocabulary
 
 
@@ -61,13 +61,13 @@ class Corpus:
         worker first saw them, which is the order :meth:`add_batch` numbers them in). The
         corpus is the same as if :meth:`add_batch` had analysed the batch here."""
         self._append_signature(batch.signatures, batch.shingles)
-        lower = []
-        for record, title, body, lead, low in batch.documents(numbering):
-            self.records.append(record)
-            self.terms.add_ids(title, body)
-            self.heads.add_ids(title, lead)
-            lower.append(np.sort(low))
-        self._count_lower(lower)
+        self.records.extend(batch.records)
+        for counts, rows in ((self.terms, batch.terms), (self.heads, batch.heads)):
+            indptr, cols, values = rows
+            counts.add_counted(indptr, numbering[cols], values)
+        lower = numbering[batch.lower]
+        bounds = batch.lower_bounds.tolist()
+        self._count_lower([lower[bounds[k]:bounds[k + 1]] for k in range(len(bounds) - 1)])
         return list(batch.skipped)
 
     def add_analysis(
@@ -185,10 +185,10 @@ class Corpus:
 
     def leads(self) -> np.ndarray:
         """The lead signatures of all documents, in order (rows as :meth:`finish`'s)."""
-        self.flush()
+        self._stack()
         if not self._leads:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32)
-        return np.vstack(self._leads)
+        return self._leads[0]
 
     def fingerprints(self) -> np.ndarray:
         """Every document's fingerprint (:meth:`fingerprints_of`), in order."""
@@ -197,10 +197,19 @@ class Corpus:
 
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
         """Signatures and shingle counts of all documents, in order."""
-        self.flush()
+        self._stack()
         if not self._signatures:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
-        return np.vstack(self._signatures), np.concatenate(self._shingle_counts)
+        return self._signatures[0], self._shingle_counts[0]
+
+    def _stack(self) -> None:
+        """Keep the fingerprints as one array each (signatures, leads, shingle counts), in
+        place of the pieces they were kept in: asked for again, they are not copied again, and
+        the pieces (one array of both signatures per batch) are let go."""
+        self.flush()
+        for pieces in (self._signatures, self._leads, self._shingle_counts):
+            if len(pieces) > 1 or (pieces and not pieces[0].flags.c_contiguous):
+                pieces[:] = [np.concatenate(pieces)]
 
 
 def analyse_isolated(
@@ -231,34 +240,27 @@ class AnalysedBatch:
     """A batch of documents analysed with a vocabulary kept apart (:func:`analyse_apart`), as
     a worker process sends it back: small to pickle (no text, no Python object per token).
 
-    ``ids``: the token ids (of that vocabulary) of the kept documents, four arrays a document
-    (title, body, lead, the words written in lower case) one after the other, array ``j``
-    being ``ids[bounds[j]:bounds[j + 1]]``; ``new_words``: the tokens the vocabulary numbered
-    while analysing the batch (from id ``first_new`` on), in that order; ``signatures`` and
-    ``shingles``: the fingerprints (whole text, then lead) and shingle counts of the kept documents;
-    ``skipped``: the documents whose analysis failed; ``worker``: the process (its
-    vocabulary's numbering is its own)."""
+    ``terms`` and ``heads``: the kept documents' term-count rows (of title and body; of title
+    and lead sentence) as CSR arrays (row pointers, columns: token ids of that vocabulary,
+    counts; :func:`~dedup.similarity.count_rows`); ``lower``: the ids of the words each
+    writes in lower case, document ``k``'s being ``lower[lower_bounds[k]:lower_bounds[k +
+    1]]``; ``new_words``: the tokens the vocabulary numbered while analysing the batch (from
+    id ``first_new`` on), in that order; ``signatures`` and ``shingles``: the fingerprints
+    (whole text, then lead) and shingle counts of the kept documents; ``skipped``: the
+    documents whose analysis failed; ``worker``: the process (its vocabulary's numbering is
+    its own). The token ids themselves are not sent: the worker counts them."""
 
     records: list[Prepared]
-    ids: np.ndarray
-    bounds: np.ndarray
+    terms: tuple[np.ndarray, np.ndarray, np.ndarray]
+    heads: tuple[np.ndarray, np.ndarray, np.ndarray]
+    lower: np.ndarray
+    lower_bounds: np.ndarray
     new_words: list[str]
     first_new: int
     signatures: np.ndarray
     shingles: np.ndarray
     skipped: list[Skipped]
     worker: int
-
-    def documents(self, numbering: np.ndarray | None = None) -> Iterator[
-            tuple[Prepared, np.ndarray, np.ndarray, np.ndarray, np.ndarray]]:
-        """Each kept document's record and token ids: title, body, lead, the words it writes
-        in lower case; in ``numbering``'s ids where given (the batch's vocabulary's to
-        another's), else in the batch's own."""
-        ids = self.ids if numbering is None else numbering[self.ids]
-        bounds = self.bounds.tolist()
-        for k, record in enumerate(self.records):
-            title, body, lead, low = (ids[bounds[j]:bounds[j + 1]] for j in range(4 * k, 4 * k + 4))
-            yield record, title, body, lead, low
 
 
 def analyse_apart(
@@ -269,13 +271,16 @@ def analyse_apart(
     kept from batch to batch), for :meth:`Corpus.add_analysed` to keep."""
     first_new = len(vocabulary)
     analysed, skipped = analyse_isolated(docs, vocabulary, site_chrome)
-    arrays = [ids for a in analysed for ids in (a.title_ids, a.ids, a.lead_ids, a.lower_words.ids)]
-    bounds = np.zeros(len(arrays) + 1, dtype=np.int64)
-    np.cumsum([len(ids) for ids in arrays], out=bounds[1:])
-    flat = np.concatenate(arrays).astype(np.int32) if arrays else np.zeros(0, np.int32)
+    lower = [a.lower_words.ids for a in analysed]
+    lower_bounds = np.zeros(len(lower) + 1, dtype=np.int64)
+    np.cumsum([len(ids) for ids in lower], out=lower_bounds[1:])
+    flat = np.concatenate(lower).astype(np.int32) if lower else np.zeros(0, np.int32)
+    content = vocabulary.content()
+    terms = count_rows([(a.title_ids, a.ids) for a in analysed], content)
+    heads = count_rows([(a.title_ids, a.lead_ids) for a in analysed], content)
     signatures, shingles = id_fingerprints(
         [a.ids for a in analysed], vocabulary.hashes(), config.shingle_size, minhasher
     )
-    return AnalysedBatch([a.record for a in analysed], flat, bounds,
+    return AnalysedBatch([a.record for a in analysed], terms, heads, flat, lower_bounds,
                          vocabulary.words[first_new:], first_new, signatures, shingles, skipped,
                          worker)

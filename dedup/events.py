@@ -94,7 +94,7 @@ _FUTURE_CUE = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventDate:
     """Interval of days in which the event happened. ``year`` is None for a partial date: then
     ``lo``/``hi`` are placed in a leap year (2000) and only month and day mean anything."""
@@ -106,10 +106,26 @@ class EventDate:
     # Whether the lead states this day as the event's without doubt (see extract_date): only
     # then does a conflict with another confident date keep two articles apart.
     confident: bool = field(default=False, compare=False)
+    # Whether the headline or lead is about a later step of a story (an arrest, a charge, a
+    # name released, a funeral: _LATER_STEP) while naming no day for the event itself: the
+    # article may follow an event older than its publication (see compare_dates).
+    follow_up: bool = field(default=False, compare=False)
 
     @property
     def exact(self) -> bool:
         return self.lo == self.hi
+
+    @property
+    def guessed(self) -> bool:
+        """Whether the text names no day for its event and the interval is the few days
+        before publication (:data:`GUESSED`), a guess."""
+        return self.source in GUESSED
+
+    @property
+    def may_follow(self) -> bool:
+        """Whether this is a guess (:attr:`guessed`) by an article about a later step
+        (:attr:`follow_up`): it says nothing against an event earlier than it."""
+        return self.follow_up and self.source in GUESSED
 
     def human(self) -> str:
         """"2023-05-04", "May 4" (no year), "Apr 29–May 5"; a range is what the text allows."""
@@ -129,6 +145,10 @@ class EventDate:
         fmt = (lambda d: d.isoformat()) if self.year_known else (lambda d: d.strftime("--%m-%d"))
         return {"from": fmt(self.lo), "to": fmt(self.hi), "year_known": self.year_known,
                 "basis": self.source, "confident": self.confident}
+
+
+# Where an event date is only the few days before the publication or dateline date.
+GUESSED = ("metadata", "dateline")
 
 
 def _mk(year: int | None, month: int, day: int) -> dt.date | None:
@@ -412,6 +432,8 @@ def compare_dates(a: EventDate | None, b: EventDate | None, tolerance: int) -> t
             return "unknown", ""
     gap = max((blo - ahi).days, (alo - bhi).days)
     if gap > tolerance:
+        if (a.may_follow and bhi < alo) or (b.may_follow and ahi < blo):
+            return "unknown", ""  # a later step of the other's event, reported after it
         return "conflict", ""
     kind = "same" if a.exact and b.exact else "overlap"
     lo, hi = max(alo, blo), min(ahi, bhi)
@@ -432,6 +454,8 @@ class Span(NamedTuple):
     lo: int
     hi: int
     blocks: frozenset[tuple[int, frozenset[str]]] = frozenset()
+    # Whether a member is a round-up of several incidents (see is_roundup).
+    roundup: bool = False
 
 
 NO_SPAN = Span(-(1 << 40), 1 << 40)
@@ -451,27 +475,40 @@ def sure_span(key: EventKey) -> Span:
     days = (d.lo.toordinal(), d.hi.toordinal()) if (
         d is not None and d.confident and d.year_known) else NO_SPAN[:2]
     blocks = frozenset((key.block,)) if key.block is not None else frozenset()
-    return Span(days[0], days[1], blocks)
+    return Span(days[0], days[1], blocks, key.roundup)
 
 
 def joined_span(a: Span, b: Span) -> Span:
     """The span of a cluster made of two: the latest first day, the earliest last day, and
     the block addresses of both."""
-    return Span(max(a.lo, b.lo), min(a.hi, b.hi), a.blocks | b.blocks)
+    return Span(max(a.lo, b.lo), min(a.hi, b.hi), a.blocks | b.blocks, a.roundup or b.roundup)
 
 
 def span_conflict(a: Span, b: Span, tolerance: int) -> str | None:
     """Why no article of one cluster may join an article of the other, whatever their texts
     share, or None: ``"dates"`` when they hold confident dates more than ``tolerance`` days
     apart, ``"address"`` when they give block addresses that cannot be one place
-    (:func:`blocks_conflict`)."""
+    (:func:`blocks_conflict`), ``"round-up"`` when both hold a round-up of several
+    incidents (:func:`is_roundup`): two digests of a city's shootings share the city, the
+    kind of event and the weekend, and are never one story (a round-up may still join one
+    of the incidents it lists)."""
     if max(a.lo, b.lo) - min(a.hi, b.hi) > tolerance:
         return "dates"
     if a.blocks and b.blocks and any(
         blocks_conflict(x, y) for x in a.blocks for y in b.blocks
     ):
         return "address"
+    if a.roundup and b.roundup:
+        return "round-up"
     return None
+
+
+def self_conflict(span: Span, tolerance: int) -> bool:
+    """Whether a story's own members disagree on what they state with confidence (copies
+    whose dates or block addresses conflict): then the span decides nothing. A round-up is
+    no disagreement."""
+    return span_conflict(span._replace(roundup=False), span._replace(roundup=False),
+                         tolerance) is not None
 
 
 def spans_conflict(a: Span, b: Span, tolerance: int) -> bool:
@@ -513,6 +550,78 @@ def blocks_conflict(a: tuple[int, frozenset[str]], b: tuple[int, frozenset[str]]
     :data:`BLOCK_NEAR` apart and no street word in common (a misspelt street keeps its
     number, and "Northwest 7th Lane" its "7th")."""
     return abs(a[0] - b[0]) > BLOCK_NEAR and not a[1] & b[1]
+
+
+# A round-up of several incidents: "Six shot in three separate incidents", "5 Dead, 17
+# Wounded In Weekend Shootings", "shootings across Chicago", "wounded citywide". Wording of
+# the news genre (a digest of a city's or a weekend's incidents), not of one story. Read in
+# the headline and the opening of the body, where a digest says what it is.
+_INCIDENTS = (r"(?:incidents|shootings|attacks|stabbings|crashes|accidents|fires|robberies"
+              r"|homicides|killings|explosions|bombings|blasts)")
+_ROUNDUP = re2.compile(
+    rf"(?i)\b(?:separate|unrelated)\s+{_INCIDENTS}\b"
+    rf"|\b{_INCIDENTS}\s+(?:across|around|throughout)\s+(?:the\s+)?(?:city|area|region|county"
+    r"|state|country|town|(?-i:[A-Z][a-z]+))\b"
+    r"|\bcitywide\b|\bacross the city\b"
+    r"|\bweekend\s+(?:of\s+)?(?:violence|shootings|gunfire|bloodshed|crashes|stabbings)\b"
+)
+ROUNDUP_CHARS = 400
+
+
+def is_roundup(title: str, body: str) -> bool:
+    """Whether the headline or the opening of the body (:data:`ROUNDUP_CHARS`) says the
+    article is a round-up of several incidents (:data:`_ROUNDUP`)."""
+    return _ROUNDUP.search(f"{title}\n{body[:ROUNDUP_CHARS]}") is not None
+
+
+# A named street, as local news places an incident ("on Lemonwood Road", "at Sherman Street
+# and Walters", "near Holly Ave."): one to three capitalised words and a street word. The
+# street word is kept, canonical ("St." as "street"): Lewis Street and Lewis Avenue are two.
+_STREET_TYPES = {
+    "street": "street", "st": "street", "avenue": "avenue", "ave": "avenue", "av": "avenue",
+    "road": "road", "rd": "road", "drive": "drive", "dr": "drive", "lane": "lane",
+    "ln": "lane", "boulevard": "boulevard", "blvd": "boulevard", "court": "court",
+    "ct": "court", "parkway": "parkway", "pkwy": "parkway", "highway": "highway",
+    "hwy": "highway", "terrace": "terrace", "circle": "circle", "trail": "trail",
+    "pike": "pike", "place": "place", "way": "way",
+}
+# The street word first (a literal, so the scan jumps from one to the next), then the one to
+# three words of the name before it.
+_STREET_WORD = re.compile(
+    r"(?:Street|St|Avenue|Ave|Av|Road|Rd|Drive|Dr|Lane|Ln|Boulevard|Blvd|Court|Ct|Parkway"
+    r"|Pkwy|Highway|Hwy|Terrace|Circle|Trail|Pike|Place|Way)\b"
+)
+_ORDINAL_WORD = re.compile(r"\d+(?:st|nd|rd|th)$")
+STREET_CHARS = 600
+
+
+def lead_streets(title: str, body: str) -> frozenset[str]:
+    """The streets the headline and the opening of the body (:data:`STREET_CHARS`) name, as
+    "lemonwood road": the name's words folded, directions left out, ordinals as digits, and
+    the street word canonical. A finer venue than a town: two reports that name one street
+    place their incident there (see :func:`dedup.scoring.compare_places`)."""
+    text = f"{title}\n{body[:STREET_CHARS]}" if title else body[:STREET_CHARS]
+    found = set()
+    for m in _STREET_WORD.finditer(text):
+        start = m.start()
+        if start < 2 or text[start - 1] != " " or not text[start - 2].isalnum() or \
+                text[m.end():m.end() + 1] == "-":
+            continue  # a word of its own after a word ("Way-" is part of a longer one)
+        # The name: up to three capitalised words (or ordinals, "3rd") right before it.
+        before = text[max(0, start - 48):start - 1].split(" ")
+        name: list[str] = []
+        for w in reversed(before[-3:]):
+            if not w or not (w[0].isupper() or _ORDINAL_WORD.match(w)) or not w[-1].isalnum():
+                break
+            name.append(w)
+        words = [fold(w) for w in reversed(name)]
+        while words and (words[0] in _NOT_NAMES or words[0] in _TITLES):
+            words = words[1:]  # "On Main Street", "Officer"
+        words = [_ORDINALS.get(w, w) for w in words if w not in _STREET_NOISE]
+        if not words or any(w in _ORG_WORDS for w in words):
+            continue
+        found.add(" ".join([*words, _STREET_TYPES[m.group().lower()]]))
+    return frozenset(found)
 
 
 def _md(day: dt.date) -> dt.date:
@@ -622,7 +731,7 @@ _REGION_AFTER = re.compile(
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EventKey:
     """What an article says about its event. Sets hold folded keys; ``names`` maps each key to
     the form printed in evidence."""
@@ -638,6 +747,12 @@ class EventKey:
     dateline_place: str | None = None
     # The one block address the article gives (see block_address).
     block: tuple[int, frozenset[str]] | None = None
+    # The ages its headline and lead give people ("a 9-year-old boy"; see lead_ages).
+    ages: frozenset[int] = frozenset()
+    # Whether it is a round-up of several incidents (see is_roundup).
+    roundup: bool = False
+    # The streets its headline and lead name (see lead_streets).
+    streets: frozenset[str] = frozenset()
 
     def to_dict(self) -> dict[str, Any]:
         """The key as people read it: the date interval, the people and organisations, the
@@ -657,8 +772,13 @@ class EventKey:
         """The same key with other people: ``dataclasses.replace`` without re-running
         ``__init__`` (a quarter of its cost; the pipeline does this for most articles)."""
         key = object.__new__(EventKey)
-        key.__dict__.update(self.__dict__, people=people)
+        for name in _KEY_FIELDS:
+            object.__setattr__(key, name, getattr(self, name))
+        object.__setattr__(key, "people", people)
         return key
+
+
+_KEY_FIELDS = tuple(EventKey.__dataclass_fields__)
 
 
 _LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
@@ -887,6 +1007,38 @@ def _name_runs(text: str, span: tuple[int, int], ex: _Extractor) -> None:
 
 
 LEAD_CHARS = 2500
+# How much of the body may say that an article is about a later step (EventDate.follow_up),
+# and the later-step words in any case, with RE2 (one pass for all the words).
+FOLLOW_UP_CHARS = 400
+_LATER_STEP_ANYCASE = re2.compile("(?i)" + _LATER_STEP.pattern)
+# Ages as news gives them: "a 9-year-old boy", "the 25-year-old", "Miguel Garcia, 25, of",
+# "a boy, 9, was", "aged 85". Read in the headline and the first AGE_CHARS of the body, where
+# the people of the event are introduced (further down come other cases, relatives, earlier
+# victims). Each pattern starts with a literal or is tried only where its word stands, so
+# the scan is quick.
+_AGE_YEARS = re.compile(r"years?[- ]old\b")  # the number before it is read by hand
+_AGE_NUMBER = re.compile(r"(?<![\w,.])(\d{1,3})[- ]$")
+_AGE_COMMA = re.compile(r", (\d{1,3}),")  # after a word: "Garcia, 25," and "boy, 9,"
+_AGED = re.compile(r"\baged (\d{1,3})\b")
+AGE_CHARS = 600
+
+
+def lead_ages(title: str, body: str) -> frozenset[int]:
+    """The ages the headline and lead give people (see :data:`_AGE_COMMA`): an event fact
+    that two reports of one incident share ("Boy, 11, accidentally shoots" and "An
+    11-year-old boy accidentally shot himself"), and two incidents of one kind on one day
+    rarely do."""
+    text = f"{title}\n{body[:AGE_CHARS]}" if title else body[:AGE_CHARS]
+    found = {int(m.group(1)) for m in _AGE_COMMA.finditer(text)
+             if text[m.start() - 2:m.start()].isalpha()}
+    if "year" in text:
+        for m in _AGE_YEARS.finditer(text):
+            number = _AGE_NUMBER.search(text, max(0, m.start() - 5), m.start())
+            if number is not None:
+                found.add(int(number.group(1)))
+    if "aged " in text:
+        found.update(int(n) for n in _AGED.findall(text))
+    return frozenset(age for age in found if 0 < age <= 120)
 
 
 def extract_event_key(
@@ -901,6 +1053,10 @@ def extract_event_key(
         # A headline about a later step ("Teen charged in ...", "Trial begins for ..."): the
         # day the lead names may be that step's, not the event's.
         date = EventDate(date.lo, date.hi, date.year_known, date.source)
+    elif date is not None and date.guessed and _LATER_STEP_ANYCASE.search(
+        f"{title}\n{body[:FOLLOW_UP_CHARS]}"
+    ):
+        date = EventDate(date.lo, date.hi, date.year_known, date.source, follow_up=True)
     # News puts who, where and when first (the inverted pyramid): names are read from the
     # headline and the opening of the body only, which also bounds the cost per article.
     head = body[:LEAD_CHARS]
@@ -959,4 +1115,7 @@ def extract_event_key(
         names=ex.names,
         dateline_place=dateline_place,
         block=block_address(body),
+        ages=lead_ages(title, body),
+        roundup=is_roundup(title, body),
+        streets=lead_streets(title, body),
     )

@@ -175,7 +175,7 @@ def explain_pair(
     scores, facts = evidence(feats, kind)
     date, place = np.array([DATE_CODES.index(feats.date)]), np.array([PLACE_CODES.index(feats.place)])
     parts = {name: round(float(v[0]), 3) for name, v in score_parts(
-        cosine, head_cosine, one.people, date, place).items()}
+        cosine, head_cosine, one.people, date, place, one.ages).items()}
 
     day = {doc: publication_day(keys[row[doc]]) for doc in (a, b)}
     shared = np.intersect1d(salient[lo].indices, salient[hi].indices)
@@ -270,6 +270,8 @@ def _placement(
     elif conflict == "address":
         held_by = "address"  # each story gives a block address, and they cannot be one
         addresses = {"a": _blocks_label(span_a), "b": _blocks_label(span_b)}
+    elif conflict == "round-up":
+        held_by = "round-up"  # each story holds a round-up of several incidents
     elif average < config.cluster_threshold:
         held_by = "average"  # the stories' average score stays below the cluster threshold
     elif single_texts and (best is None or best < config.same_event_threshold):
@@ -367,6 +369,9 @@ def _verdict(
         places = clustering["addresses"]
         why = (f"{not_copies}; kept apart by their addresses: "
                f"{', '.join(places['a'])} ≠ {', '.join(places['b'])}")
+    elif clustering["held_apart_by"] == "round-up":
+        why = (f"{not_copies}; kept apart as round-ups: each story holds an article that "
+               "reports several incidents, and two round-ups are never one story")
     elif clustering["held_apart_by"] == "average":
         why = (f"{not_copies}; the average score between their stories, "
                f"{clustering['average']:.3f} over {clustering['pairs']} document pairs, is below "

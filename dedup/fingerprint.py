@@ -210,7 +210,7 @@ def _batch(
 
 
 def pair_jaccards(
-    signatures: np.ndarray, left: np.ndarray, right: np.ndarray, chunk: int = 50_000
+    signatures: np.ndarray, left: np.ndarray, right: np.ndarray, chunk: int = 16_384
 ) -> np.ndarray:
     """Estimated Jaccard of rows ``left[k]`` and ``right[k]``, a block of pairs at a time (the
     rows of all pairs at once would take pairs x num_perm x 8 bytes)."""

@@ -50,9 +50,11 @@ from .fingerprint import pair_containments, pair_jaccards, shingle_count
 from .pipeline import cluster_corpus
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import (
+    AGE_CODES,
     DATE_CODES,
     PLACE_CODES,
     PairFeatures,
+    compare_ages,
     compare_places,
     entity_weight,
     event_scores,
@@ -391,7 +393,7 @@ class DedupIndex:
         n, df = len(self._corpus.records) + 1, self._entity_df
         weight = {k: entity_weight(df.get(k, 0) + 1, n) for k in names}
         tolerance = self.config.date_tolerance_days
-        keys, people, dates, places = [], [], [], []
+        keys, people, dates, places, ages = [], [], [], [], []
         for row in rows.tolist():
             other, other_names = self._scored_key(row)
             keys.append(other)
@@ -404,14 +406,16 @@ class DedupIndex:
                 people.append(people_similarity(key, other, weight)[0])
             dates.append(DATE_CODES.index(compare_dates(key.date, other.date, tolerance)[0]))
             places.append(PLACE_CODES.index(compare_places(key, other)[0]))
+            ages.append(AGE_CODES.index(compare_ages(key, other)[0]))
         people_, date, place = np.array(people), np.array(dates, np.int64), np.array(places, np.int64)
+        age = np.array(ages, np.int64)
         if n - 1 < WARM_UP_DOCUMENTS:
             # Warm-up: scores are inflated while few articles are indexed, so a pair links as
             # one event only where the date or the venue agrees too.
             agree = (date == DATE_CODES.index("same")) | (date == DATE_CODES.index("overlap")) \
                 | (place == PLACE_CODES.index("match"))
             cosines, head_cosines, people_ = cosines * agree, head_cosines * agree, people_ * agree
-        scores = event_scores(cosines, head_cosines, people_, date, place)
+        scores = event_scores(cosines, head_cosines, people_, date, place, age)
         at = {row: k for k, row in enumerate(rows.tolist())}
         edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
                  zip(rows.tolist(), scores.tolist(), jaccards.tolist(), copies.tolist())}

@@ -41,6 +41,8 @@ class PairTable:
     # (fingerprint.pair_containments): the containment part of the copy rule (dedup.copies).
     containment: np.ndarray | None = None
     shorter: np.ndarray | None = None
+    # Age relation codes (scoring.AGE_CODES; see age_column).
+    ages: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.left)
@@ -56,6 +58,7 @@ class PairTable:
             self.score[order],
             None if self.containment is None else self.containment[order],
             None if self.shorter is None else self.shorter[order],
+            None if self.ages is None else self.ages[order],
         )
 
 
@@ -110,15 +113,17 @@ def _date_arrays(keys: list[EventKey]) -> dict[str, np.ndarray]:
     mlo = np.zeros(n, np.int64)
     mhi = np.zeros(n, np.int64)
     year = np.zeros(n, bool)
+    follows = np.zeros(n, bool)
     for i, key in enumerate(keys):
         d = key.date
         if d is None:
             continue
-        has[i], year[i] = True, d.year_known
+        has[i], year[i], follows[i] = True, d.year_known, d.may_follow
         lo[i], hi[i] = d.lo.toordinal(), d.hi.toordinal()
         mlo[i] = dt.date(2000, d.lo.month, d.lo.day).toordinal()
         mhi[i] = dt.date(2000, d.hi.month, d.hi.day).toordinal()
-    return {"has": has, "lo": lo, "hi": hi, "mlo": mlo, "mhi": mhi, "year": year}
+    return {"has": has, "lo": lo, "hi": hi, "mlo": mlo, "mhi": mhi, "year": year,
+            "follows": follows}
 
 
 def date_column(
@@ -135,15 +140,38 @@ def date_column(
     gap = np.maximum(blo - ahi, alo - bhi)
     exact = (alo == ahi) & (blo == bhi)
     code = np.where(gap > tolerance, 3, np.where(exact, 1, 2))
+    # A follow-up's guessed window after the other's event is no conflict (may_follow).
+    later = (d["follows"][left] & (bhi < alo)) | (d["follows"][right] & (ahi < blo))
+    code = np.where((code == 3) & later, 0, code)
     return np.where(known, code, 0)
 
 
+def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Age relation codes (see scoring.AGE_CODES), vectorised like scoring.compare_ages."""
+    ages = [key.ages for key in keys]
+    indptr = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in ages], out=indptr[1:])
+    cols = np.fromiter((n for a in ages for n in a), dtype=np.int64, count=int(indptr[-1]))
+    marks = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(keys), 128))
+    given = np.diff(indptr) > 0
+    both = given[left] & given[right]
+    shared = np.zeros(len(left))
+    for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
+        stop = start + 50_000
+        shared[start:stop] = np.asarray(
+            marks[left[start:stop]].multiply(marks[right[start:stop]]).sum(axis=1)).ravel()
+    return np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
+
+
 def place_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Venue relation codes (see scoring.PLACE_CODES); only pairs with two venues are compared."""
+    """Venue relation codes (see scoring.PLACE_CODES); only pairs with two venues or two
+    articles that name streets are compared."""
     out = np.zeros(len(left), dtype=np.int64)
     venue = np.array([k.venue is not None for k in keys], dtype=bool)
+    streets = np.array([bool(k.streets) for k in keys], dtype=bool)
     code = {relation: PLACE_CODES.index(relation) for relation in PLACE_CODES}
-    for k in np.flatnonzero(venue[left] & venue[right]).tolist():
+    for k in np.flatnonzero((venue[left] & venue[right])
+                            | (streets[left] & streets[right])).tolist():
         out[k] = code[compare_places(keys[left[k]], keys[right[k]])[0]]
     return out
 
@@ -161,8 +189,10 @@ def score_pairs(
     people = people_column(marks, weights, left, right)
     date = date_column(keys, left, right, config.date_tolerance_days)
     place = place_column(keys, left, right)
-    score = event_scores(cosine, head_cosine, people, date, place)
-    table = PairTable(left, right, jaccard, cosine, head_cosine, people, date, place, score)
+    ages = age_column(keys, left, right)
+    score = event_scores(cosine, head_cosine, people, date, place, ages)
+    table = PairTable(left, right, jaccard, cosine, head_cosine, people, date, place, score,
+                      ages=ages)
     return table, weight
 
 
@@ -202,7 +232,8 @@ def score_candidates(
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
-    body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix()) if n else (None, None)
+    body, heads = (tfidf(corpus.terms.matrix(), corpus.heads.matrix(), in_place=True) if n
+                   else (None, None))
 
     both = np.concatenate(list(candidate_sources(prepared, signatures, body, config).values()))
     both = unique_pairs(both[:, 0], both[:, 1], n)

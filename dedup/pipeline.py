@@ -50,8 +50,8 @@ def cluster_documents(
         progress: optional ``callback(stage, done, total)``; the library itself never prints.
         jobs: processes for the text pass (cleaning, the token scan, event keys, MinHash
             signatures), the larger part of a run: 1 (the default) analyses in this process;
-            N starts N worker processes once the input passes a few batches (about a
-            thousand documents; ``fork`` on Linux); None, one per core.
+            N starts N worker processes once the input passes one batch (512
+            documents; ``fork`` on Linux); None, one per core.
             The result is the same for every value. A library call starts no process unless
             asked; the ``dedup`` command uses every core.
     """

@@ -30,6 +30,11 @@ W_PEOPLE = 0.35
 W_PEOPLE_UNCORROBORATED = 0.2
 DATE_POINTS = {"same": 0.2, "overlap": 0.1, "unknown": 0.0, "conflict": -0.1}
 PLACE_POINTS = {"match": 0.1, "related": 0.0, "unknown": 0.0, "conflict": -0.15}
+# Ages in the headlines and leads (events.lead_ages): one in common is a specific fact of
+# the event; none in common, where both give some, a weak sign of two (reports name
+# different victims, relatives, suspects). Chosen leaving one labeled set out
+# (docs/event-key.md).
+AGE_POINTS = {"unknown": 0.0, "match": 0.1, "differ": -0.1}
 
 
 @dataclass(frozen=True)
@@ -43,29 +48,47 @@ class PairFeatures:
     date_label: str
     place: str
     place_label: str
+    ages: str = "unknown"
+    age_label: str = ""
 
     @property
     def event_score(self) -> float:
         return float(event_scores(
             np.array([self.cosine]), np.array([self.head_cosine]), np.array([self.people]),
             np.array([DATE_CODES.index(self.date)]), np.array([PLACE_CODES.index(self.place)]),
+            np.array([AGE_CODES.index(self.ages)]),
         )[0])
 
 
 DATE_CODES = ("unknown", "same", "overlap", "conflict")
 PLACE_CODES = ("unknown", "match", "related", "conflict")
+AGE_CODES = ("unknown", "match", "differ")
 _DATE_POINTS = np.array([DATE_POINTS[c] for c in DATE_CODES])
 _PLACE_POINTS = np.array([PLACE_POINTS[c] for c in PLACE_CODES])
 
 
 def event_scores(
     cosine: np.ndarray, head_cosine: np.ndarray, people: np.ndarray,
-    date: np.ndarray, place: np.ndarray,
+    date: np.ndarray, place: np.ndarray, ages: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The same-event score of many pairs at once (``date``/``place`` are indices into
-    DATE_CODES/PLACE_CODES): the sum of :func:`score_parts`."""
-    parts = score_parts(cosine, head_cosine, people, date, place)
-    return parts["cosine"] + parts["head_cosine"] + parts["people"] + parts["date"] + parts["place"]
+    """The same-event score of many pairs at once (``date``/``place``/``ages`` are indices
+    into DATE_CODES/PLACE_CODES/AGE_CODES; no ``ages``: all unknown): the sum of
+    :func:`score_parts`."""
+    parts = score_parts(cosine, head_cosine, people, date, place, ages)
+    return (parts["cosine"] + parts["head_cosine"] + parts["people"] + parts["date"]
+            + parts["place"] + parts["ages"])
+
+
+def compare_ages(a: EventKey, b: EventKey) -> tuple[str, str]:
+    """('match'|'differ'|'unknown', label) for the ages two articles' leads give
+    (:func:`dedup.events.lead_ages`): an age in common, ages but none in common, or none
+    given by one of them."""
+    if not a.ages or not b.ages:
+        return "unknown", ""
+    shared = a.ages & b.ages
+    if shared:
+        return "match", ", ".join(str(n) for n in sorted(shared))
+    return "differ", ""
 
 
 def corroborated(date: np.ndarray, place: np.ndarray) -> np.ndarray:
@@ -76,15 +99,17 @@ def corroborated(date: np.ndarray, place: np.ndarray) -> np.ndarray:
 
 def score_parts(
     cosine: np.ndarray, head_cosine: np.ndarray, people: np.ndarray,
-    date: np.ndarray, place: np.ndarray,
+    date: np.ndarray, place: np.ndarray, ages: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """What each part adds to the same-event score: the weighted body and headline-and-lead
     cosines, the weighted people overlap (full weight when :func:`corroborated`), and the
-    date and venue points."""
+    date, venue and age points."""
+    age_points = np.array([AGE_POINTS[c] for c in AGE_CODES])
     return {
         "cosine": W_COSINE * cosine, "head_cosine": W_HEAD * head_cosine,
         "people": people_weight(date, place) * people, "date": _DATE_POINTS[date],
         "place": _PLACE_POINTS[place],
+        "ages": age_points[ages] if ages is not None else np.zeros(len(cosine)),
     }
 
 
@@ -122,11 +147,15 @@ def people_similarity(
 def compare_places(a: EventKey, b: EventKey) -> tuple[str, str]:
     """('match'|'related'|'conflict'|'unknown', label) for the venues of two articles.
 
-    Venues match when one article's venue is the other's, is named in the other, or contains or
+    Two articles that name one street match, whatever their towns (a town the gazetteer
+    does not place is no conflict then). Venues match when one article's venue is the other's, is named in the other, or contains or
     lies in one of its places, below country level ("Goa ⊃ Benaulim"): countries alone are too
     wide to place an event. Articles that share a smaller place otherwise are related; two known
     venues with nothing below country level in common conflict.
     """
+    streets = a.streets & b.streets
+    if streets:  # the finest venue both give: one street (see events.lead_streets)
+        return "match", ", ".join(sorted(streets)[:2])
     if a.venue is None or b.venue is None:
         return "unknown", ""
     national = countries()
@@ -165,8 +194,10 @@ def pair_features(
     people, shared = people_similarity(a, b, weight)
     date, date_label = compare_dates(a.date, b.date, config.date_tolerance_days)
     place, place_label = compare_places(a, b)
+    ages, age_label = compare_ages(a, b)
     return PairFeatures(
-        jaccard, cosine, head_cosine, people, shared, date, date_label, place, place_label
+        jaccard, cosine, head_cosine, people, shared, date, date_label, place, place_label,
+        ages, age_label,
     )
 
 
@@ -183,6 +214,7 @@ def evidence(features: PairFeatures, kind: str) -> tuple[dict[str, float], dict[
         "date": {"relation": features.date, "value": features.date_label or None},
         "people": list(features.shared_people),
         "place": {"relation": features.place, "value": features.place_label or None},
+        "ages": {"relation": features.ages, "value": features.age_label or None},
     }
     if kind == EXACT:
         why = "exact: same text after normalization"
@@ -196,6 +228,8 @@ def evidence(features: PairFeatures, kind: str) -> tuple[dict[str, float], dict[
             parts.append(", ".join(features.shared_people[:4]))
         if features.place_label and features.place == "match":
             parts.append(features.place_label)
+        if features.ages == "match":
+            parts.append(f"aged {features.age_label}")
         parts.append(f"cosine {features.cosine:.2f}")
         why = parts[0] + " " + " · ".join(parts[1:])
     facts["why"] = why

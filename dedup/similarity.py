@@ -3,7 +3,7 @@ candidate pairs only, and each document's most distinctive terms.
 
 Term counts are collected one document at a time (:class:`TermCounts`), so the text need not
 be kept; scikit-learn's :class:`~sklearn.feature_extraction.text.TfidfTransformer` weighs them
-once the corpus is read.
+once the corpus is read (:func:`tfidf`, imported at that stage).
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfTransformer
 
 if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     from .vocabulary import Vocabulary
 
 class TermCounts:
@@ -63,25 +64,24 @@ class TermCounts:
         if len(pending) == 1:  # one row (the crawler index adds one at a time): no matrix
             self._append_ids(np.concatenate(pending[0]) if pending[0] else np.zeros(0, np.int32))
             return
-        arrays = [ids for parts in pending for ids in parts]
-        flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
-        bounds = np.zeros(len(pending) + 1, dtype=np.int64)
-        np.cumsum([sum(len(ids) for ids in parts) for parts in pending], out=bounds[1:])
-        content = self.vocabulary.content()
-        keep = content[flat]
-        rows = np.repeat(np.arange(len(pending)), np.diff(bounds))[keep]
-        flat = flat[keep]
-        indptr = np.zeros(len(pending) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=len(pending)), out=indptr[1:])
-        batch = sp.csr_matrix(
-            (np.ones(len(flat), dtype=np.float32), flat, indptr),
-            shape=(len(pending), max(len(self.vocabulary), 1)),
-        )
-        batch.sum_duplicates()  # sorts each row's columns and adds up repeated terms
+        self._extend(*count_rows(pending, self.vocabulary.content()))
+
+    def add_counted(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> None:
+        """Append rows counted elsewhere (:func:`count_rows`), as CSR arrays whose columns are
+        this vocabulary's ids (each row's columns distinct, in any order: they are sorted
+        here, as :meth:`add_ids` keeps them)."""
+        self._settle()
+        rows = sp.csr_matrix((counts, cols, indptr),
+                             shape=(len(indptr) - 1, max(len(self.vocabulary), 1)))
+        rows.has_sorted_indices = False  # scipy's sort of each row (C), twenty times lexsort's
+        rows.sort_indices()
+        self._extend(rows.indptr, rows.indices, rows.data)
+
+    def _extend(self, indptr: np.ndarray, cols: np.ndarray, counts: np.ndarray) -> None:
         offset = len(self._indices)
-        self._indices.frombytes(batch.indices.astype(np.int32).tobytes())
-        self._counts.frombytes(batch.data.astype(np.float32).tobytes())
-        self._indptr.extend((batch.indptr[1:] + offset).tolist())
+        self._indices.frombytes(cols.astype(np.int32).tobytes())
+        self._counts.frombytes(counts.astype(np.float32).tobytes())
+        self._indptr.extend((np.asarray(indptr[1:], dtype=np.int64) + offset).tolist())
 
     def _append_ids(self, ids: np.ndarray) -> None:
         """Count one row of token ids (as :meth:`_settle` counts a batch)."""
@@ -130,20 +130,59 @@ class TermCounts:
         )
 
 
+def count_rows(
+    rows: list[tuple[np.ndarray, ...]], content: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Term-count rows of several documents at once, as CSR arrays (row pointers, columns
+    increasing within each row, float32 counts): each row the content terms (``content``:
+    per token id) among the token-id arrays of its tuple (such as its title and its body),
+    counted by one sparse duplicate-summing pass."""
+    arrays = [ids for parts in rows for ids in parts]
+    flat = np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int32)
+    bounds = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([sum(len(ids) for ids in parts) for parts in rows], out=bounds[1:])
+    keep = content[flat]
+    row_of = np.repeat(np.arange(len(rows)), np.diff(bounds))[keep]
+    flat = flat[keep]
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(row_of, minlength=len(rows)), out=indptr[1:])
+    batch = sp.csr_matrix(
+        (np.ones(len(flat), dtype=np.float32), flat, indptr),
+        shape=(len(rows), max(len(content), 1)),
+    )
+    batch.sum_duplicates()  # sorts each row's columns and adds up repeated terms
+    return batch.indptr.astype(np.int64), batch.indices.astype(np.int32), batch.data
+
+
 def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The distinct values of ``ids`` (non-negative), increasing, and how often each occurs."""
     values, counts = np.unique(ids, return_counts=True)
     return values.astype(np.int64), counts.astype(np.int64)
 
 
-def tfidf(counts: sp.csr_matrix, *others: sp.csr_matrix) -> list[sp.csr_matrix]:
-    """Sublinear TF-IDF of ``counts`` (IDF fitted on it) and of ``others`` with the same IDF;
-    rows are L2-normalised."""
-    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
-    out = [transformer.fit_transform(counts).astype(np.float32).tocsr()]
-    for other in others:
-        other = sp.csr_matrix(other, shape=(other.shape[0], counts.shape[1]))
-        out.append(transformer.transform(other).astype(np.float32).tocsr())
+def tfidf(
+    counts: sp.csr_matrix, *others: sp.csr_matrix, in_place: bool = False
+) -> list[sp.csr_matrix]:
+    """Sublinear TF-IDF of ``counts`` (IDF fitted on it) and of ``others`` with the same IDF,
+    by scikit-learn's ``TfidfTransformer(sublinear_tf=True, norm="l2")`` (smoothed IDF); rows
+    are L2-normalised. ``in_place``: the float32 CSR matrices given become the result (the
+    transformer's ``copy=False``: no copy of the largest arrays of a run; for matrices nobody
+    else holds).
+
+    The transformer is :func:`idf_transformer` of the counts' document frequencies (what
+    scikit-learn's ``fit`` computes, value for value): the one path the Spark engine weighs
+    its partitions' rows by too."""
+    counts = sp.csr_matrix(counts)
+    # scikit-learn's fit: document frequencies by a bincount of the columns, in the counts'
+    # float type (float64 for others)
+    dtype = counts.dtype.type if counts.dtype in (np.float32, np.float64) else np.float64
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    transformer = idf_transformer(df, counts.shape[0], dtype)
+    out = []
+    for matrix in (counts, *others):
+        matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], counts.shape[1]))
+        weighted = transformer.transform(matrix, copy=not in_place)
+        out.append(sp.csr_matrix(weighted).astype(np.float32, copy=False))
     return out
 
 
@@ -154,6 +193,8 @@ def idf_transformer(df: np.ndarray, n_docs: int, dtype: type = np.float32) -> Tf
     test compares them), so that rows of a corpus held in parts (the Spark engine,
     :mod:`dedup.spark`) are weighted as the whole matrix is. Its ``transform`` of some rows
     gives those rows of the whole matrix's ``fit_transform``."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # at the scoring stage only
+
     transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
     # scikit-learn's fit: the frequencies in the counts' float type, smoothed, log + 1
     smoothed = np.asarray(df).astype(dtype) + dtype(1.0)
@@ -184,7 +225,7 @@ def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray
 
 
 def pair_cosines(
-    matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 20_000
+    matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 8_000
 ) -> np.ndarray:
     """Cosine of rows ``left[k]`` and ``right[k]`` for every k (rows are L2-normalised): scipy
     multiplies row copies, a block of pairs at a time."""
@@ -217,9 +258,9 @@ def top_terms(matrix: sp.csr_matrix, k: int) -> sp.csr_matrix:
     for i in range(len(indptr) - 1):
         start, stop = indptr[i], indptr[i + 1]
         keep[start + heaviest(indices[start:stop], data[start:stop], k)] = True
-    marks = np.zeros(len(keep) + 1, dtype=np.int64)
-    np.cumsum(keep, out=marks[1:])
-    kept = marks[indptr]  # the marks' row pointers: the rows keep their order
+    # heaviest() marks min(k, terms) of each row: the marks' row pointers, rows in order
+    kept = np.zeros(len(indptr), dtype=np.int64)
+    np.cumsum(np.minimum(np.diff(indptr), k), out=kept[1:])
     return sp.csr_matrix(
         (np.ones(int(kept[-1]), dtype=np.float32), indices[keep], kept), shape=matrix.shape
     )

@@ -21,8 +21,9 @@ Design (each stage, what moves, and why the result is the default engine's):
 2. **Text pass in ``mapPartitions``**: documents sorted by analysis position into range
    partitions, each partition analysed by :func:`dedup.corpus.analyse_apart` with a
    vocabulary of its own, in the batches the default engine uses (exactly as a worker
-   process of :mod:`dedup.workers` does); term counts of title+body and title+lead counted
-   per partition (:class:`~dedup.similarity.TermCounts`).
+   process of :mod:`dedup.workers` does): the batch's term-count rows of title+body and
+   title+lead (:func:`dedup.similarity.count_rows`) and the words each document writes in
+   lower case, read as :meth:`dedup.corpus.Corpus.add_analysed` reads a worker's.
 3. **One vocabulary, in the default engine's order**: a token's global id is its rank by
    first sight, ``(partition, id in the partition)``, a ``reduceByKey(min)`` and a sort:
    the order one process numbers tokens in. Term ids matter (salient-term ties go to the
@@ -95,7 +96,7 @@ from .pairs import PairTable, pair_measures, score_pairs
 from .pipeline import BATCH_CHARS, BATCH_DOCUMENTS, ChromeSchedule, checked_arguments, page_keys_of
 from .result import ClusterResult
 from .scoring import entity_weight
-from .similarity import TermCounts, idf_transformer, tfidf_rows, top_terms
+from .similarity import idf_transformer, tfidf_rows, top_terms
 from .vocabulary import Vocabulary
 
 log = logging.getLogger("dedup.spark")
@@ -477,23 +478,25 @@ def _analyse_partition(config: Config) -> Any:
     def analyse(part: int, items: Iterator[Any]) -> Iterator[tuple]:
         vocabulary = Vocabulary()
         minhasher = MinHasher(config.num_perm, config.seed)
-        terms, heads = TermCounts(vocabulary), TermCounts(vocabulary)
         kept: list[tuple] = []
         lower: list[np.ndarray] = []
         batch: list[tuple[Any, Document, frozenset[str]]] = []
         chars = 0
 
         def send() -> Iterator[tuple]:
+            # the batch as a worker process sends it (dedup.workers): counted term rows of
+            # title+body and title+lead, the words each writes in lower case; read as
+            # Corpus.add_analysed reads them (the partition's own ids, mapped later)
             done = analyse_apart([d for _, d, _ in batch], [o for _, _, o in batch],
                                  vocabulary, config, minhasher, part)
             positions = {d.id: p for p, d, _ in batch}
             for skip in done.skipped:
                 yield ("skip", positions[skip.id], skip)
-            for k, (record, title, body, lead, low) in enumerate(done.documents()):
-                terms.add_ids(title, body)
-                heads.add_ids(title, lead)
-                kept.append((record, done.signatures[k], int(done.shingles[k])))
-                lower.append(low)
+            bounds = done.lower_bounds.tolist()
+            for k, record in enumerate(done.records):
+                kept.append((record, _counted_row(done.terms, k), _counted_row(done.heads, k),
+                             done.signatures[k], int(done.shingles[k])))
+            lower.append(done.lower[:bounds[-1]])
 
         for position, (doc, own) in items:
             batch.append((position, doc, own))
@@ -503,17 +506,26 @@ def _analyse_partition(config: Config) -> Any:
                 batch, chars = [], 0
         if batch:
             yield from send()
-        t, h = terms.matrix(), heads.matrix()
-        for k, (record, fingerprint, shingles) in enumerate(kept):
-            yield ("doc", (part, record, _row(t, k), _row(h, k), fingerprint, shingles))
+        for record, terms, heads, fingerprint, shingles in kept:
+            yield ("doc", (part, record, terms, heads, fingerprint, shingles))
         yield ("words", part, list(vocabulary.words))
-        if lower:  # documents writing each word in lower case, counted up to 2
+        if lower:  # documents writing each word in lower case (distinct ids a document),
+            # counted up to 2
             held = np.minimum(np.bincount(np.concatenate(lower).astype(np.int64),
                                           minlength=len(vocabulary)), 2)
             for i in np.flatnonzero(held).tolist():
                 yield ("lower", vocabulary.words[i], int(held[i]))
 
     return analyse
+
+
+def _counted_row(rows: tuple[np.ndarray, np.ndarray, np.ndarray], k: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Row ``k`` of counted term rows (:func:`~dedup.similarity.count_rows`'s CSR arrays):
+    columns (increasing), counts; copies, so the batch's arrays are let go."""
+    indptr, cols, values = rows
+    start, stop = int(indptr[k]), int(indptr[k + 1])
+    return cols[start:stop].copy(), values[start:stop].astype(np.float32)
 
 
 def _row(matrix: sp.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -553,7 +565,7 @@ def _renumber(group: tuple[int, tuple[Iterable[Any], Iterable[Any]]]) -> Iterato
 
 def _global(row: tuple[np.ndarray, np.ndarray], numbering: np.ndarray
             ) -> tuple[np.ndarray, np.ndarray]:
-    """A counts row in global ids, its columns increasing (as TermCounts keeps them)."""
+    """A counts row in global ids, its columns increasing (as :class:`~dedup.similarity.TermCounts` keeps them)."""
     cols = numbering[row[0]]
     order = np.argsort(cols, kind="stable")
     return cols[order].astype(np.int32), row[1][order]
@@ -665,7 +677,8 @@ def _score_partition(config: Config, weight: Any) -> Any:
             yield (order[left[k]], order[right[k]], float(table.jaccard[k]),
                    table.cosine[k], table.head_cosine[k], float(table.people[k]),
                    int(table.date[k]), int(table.place[k]), float(table.score[k]),
-                   float(containment[k]), int(shorter[k]), bool(same[k]), bool(copy[k]))
+                   float(containment[k]), int(shorter[k]), int(table.ages[k]), bool(same[k]),
+                   bool(copy[k]))
 
     return score
 
@@ -690,7 +703,7 @@ def _link_component(config: Config, weight: Any) -> Any:
             np.array(columns[4], dtype=np.float32), np.array(columns[5], dtype=np.float64),
             np.array(columns[6], dtype=np.int64), np.array(columns[7], dtype=np.int64),
             np.array(columns[8], dtype=np.float64), np.array(columns[9], dtype=np.float64),
-            np.array(columns[10], dtype=np.int64),
+            np.array(columns[10], dtype=np.int64), np.array(columns[11], dtype=np.int64),
         ).renumbered(rank)
         ordered = [members[k] for k in by_id]
         stories, links = link_rows([m[1] for m in ordered], [m[2] for m in ordered],

@@ -110,7 +110,7 @@ def _date_json(d: EventDate | None) -> Any:
     if d is None:
         return None
     return {"lo": d.lo.isoformat(), "hi": d.hi.isoformat(), "year_known": d.year_known,
-            "source": d.source, "confident": d.confident}
+            "source": d.source, "confident": d.confident, "follow_up": d.follow_up}
 
 
 def _key_json(key: EventKey) -> dict[str, Any]:
@@ -122,6 +122,9 @@ def _key_json(key: EventKey) -> dict[str, Any]:
         "place_parents": {k: sorted(v) for k, v in key.place_parents.items()},
         "names": key.names, "dateline_place": key.dateline_place,
         "block": [key.block[0], sorted(key.block[1])] if key.block else None,
+        "ages": sorted(key.ages),
+        "roundup": key.roundup,
+        "streets": sorted(key.streets),
     }
 
 
@@ -153,6 +156,7 @@ def _key_from(data: dict[str, Any]) -> EventKey:
     date = None if d is None else EventDate(
         dt.date.fromisoformat(d["lo"]), dt.date.fromisoformat(d["hi"]), d["year_known"], d["source"],
         d.get("confident", False),  # files saved before confidence was kept: none confident
+        d.get("follow_up", False),
     )
     return EventKey(
         date=date,
@@ -162,6 +166,9 @@ def _key_from(data: dict[str, Any]) -> EventKey:
         place_parents={k: frozenset(v) for k, v in data["place_parents"].items()},
         names=dict(data["names"]), dateline_place=data["dateline_place"],
         block=(data["block"][0], frozenset(data["block"][1])) if data.get("block") else None,
+        ages=frozenset(data.get("ages", ())),  # files saved before ages were kept: none
+        roundup=data.get("roundup", False),
+        streets=frozenset(data.get("streets", ())),
     )
 
 

@@ -23,7 +23,7 @@ from ._compiled import scan as _compiled_scan
 from .fingerprint import token_hash
 from .normalize import _WORD
 
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {"said", "says", "told", "mr", "mrs", "ms", "just"}
+_STOP = ENGLISH_STOP_WORDS | {"said", "says", "told", "mr", "mrs", "ms", "just"}
 
 
 def is_content_term(token: str) -> bool:

@@ -3,12 +3,13 @@ in the corpus in the order they were read, so that the corpus, and every result,
 one a single process makes (see :meth:`dedup.corpus.Corpus.add_analysed`).
 
 A worker analyses batches with a vocabulary of its own, kept from batch to batch, and sends
-back token ids of its vocabulary, the tokens it numbered while analysing the batch (in the
-order it first saw them), the records and the MinHash signatures
-(:class:`~dedup.corpus.AnalysedBatch`). The main process reads the inputs, learns each site's
+back the records, the term-count rows (counted in the worker, columns in its vocabulary's
+ids), the ids of the words each document writes in lower case, the tokens it numbered while
+analysing the batch (in the order it first saw them) and the MinHash signatures
+(:class:`~dedup.corpus.AnalysedBatch`); no token-id array of a text. The main process reads the inputs, learns each site's
 chrome (which needs every page in order), and keeps the batches in order: it numbers each
 worker's new tokens in the corpus vocabulary, in the order the worker saw them, and maps the
-worker's ids to the corpus's. Every token a worker knew before a batch was in a batch kept
+worker's ids to the corpus's (the rows' columns sorted again in the corpus's ids). Every token a worker knew before a batch was in a batch kept
 before it, so the tokens new to the corpus are numbered in the order one process would
 number them in. A document whose analysis fails in a worker is skipped with
 ``internal error: ...``, as in one process.
@@ -38,8 +39,8 @@ from .fingerprint import MinHasher
 from .vocabulary import Vocabulary
 
 # The batches analysed in this process before a pool starts (a batch: up to
-# pipeline.BATCH_DOCUMENTS documents).
-POOL_AFTER = 2
+# pipeline.BATCH_DOCUMENTS documents): a run of one batch stays in one process.
+POOL_AFTER = 1
 
 
 def checked_jobs(jobs: int | None) -> int:

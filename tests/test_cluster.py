@@ -610,3 +610,48 @@ def test_a_block_address_survives_a_saved_record() -> None:
     again = record_from(record_json(record))
     assert again.key.block == record.key.block == (700, frozenset({"lancer", "drive"}))
     assert again.key.date.confident == record.key.date.confident
+
+
+_ROUNDUPS = [
+    ("sat", "5 Dead, 17 Wounded In Weekend Shootings", "2014-05-31",
+     "CHICAGO - Five people were killed and at least 17 others wounded in separate shootings "
+     "across the city since Friday evening, police said. The latest fatal shooting happened "
+     "early Saturday in the Austin neighborhood on the West Side."),
+    ("sun", "3 Dead, 22 Wounded In Weekend Shootings", "2014-06-01",
+     "CHICAGO - Gunfire left three men dead and 22 people hurt over the weekend in separate "
+     "shootings across the city, according to police. A man was found dead Sunday morning "
+     "in the Austin neighborhood on the West Side after shots rang out."),
+]
+
+
+def test_two_round_ups_are_never_one_story_in_the_batch_and_the_index() -> None:
+    from dedup import DedupIndex, Document, cluster_documents
+    from dedup.explain import explain_pair
+
+    docs = [Document(id=i, title=t, published=p, text=x) for i, t, p, x in _ROUNDUPS]
+    assert all(d.key.roundup for d in _prepared(docs))
+    of = cluster_documents(docs).cluster_of()
+    assert of["sat"].id != of["sun"].id
+    index = DedupIndex()
+    first, second = index.add_many(docs)
+    assert first.story != second.story
+    e = explain_pair(docs, "sat", "sun")
+    assert e.clustering["held_apart_by"] == "round-up"
+    assert "round-ups" in e.verdict["why"]
+
+
+def _prepared(docs):
+    from dedup.analysis import prepare
+
+    return [prepare(d) for d in docs]
+
+
+def test_a_round_up_survives_a_saved_record() -> None:
+    from dedup import Document
+    from dedup.analysis import prepare
+    from dedup.store import record_from, record_json
+
+    i, t, p, x = _ROUNDUPS[0]
+    record = prepare(Document(id=i, title=t, published=p, text=x))
+    assert record.key.roundup and record_from(record_json(record)).key.roundup
+    assert record_from(record_json(record)).key.streets == record.key.streets

@@ -531,3 +531,59 @@ def test_sure_span_holds_the_block_address() -> None:
     a = sure_span(key("A boy was shot in the 700 block of Lancer Drive.", "2016-02-28"))
     b = sure_span(key("A teen was shot in the 4200 block of Moregate Lane.", "2016-02-28"))
     assert span_conflict(a, b, SURE_CONFLICT_DAYS) == "address"
+
+
+def test_a_round_up_of_several_incidents_is_read_from_its_headline_and_lead() -> None:
+    from dedup.events import is_roundup
+
+    assert is_roundup("Six shot in three separate incidents", "")
+    assert is_roundup("5 Dead, 17 Wounded In Weekend Shootings", "")
+    assert is_roundup("", "At least 15 people were shot in shootings across Chicago since Friday.")
+    assert is_roundup("", "A man was killed and five wounded citywide, police said.")
+    assert not is_roundup("Boy, 11, shot in his home", "A boy was shot on Friday night.")
+    assert not is_roundup("", "Firefighters put out several fires around midnight.")
+    # the opening only: a story that mentions other shootings far down is not a digest
+    assert not is_roundup("Man shot", "A man was shot. " + "x " * 300 + "in separate shootings")
+
+
+def test_two_round_ups_conflict_and_a_round_up_and_an_incident_do_not() -> None:
+    from dedup.events import (
+        SURE_CONFLICT_DAYS,
+        joined_span,
+        self_conflict,
+        span_conflict,
+        sure_span,
+    )
+
+    one = sure_span(key("Six people were shot in three separate incidents on Friday.",
+                        "2016-04-23"))
+    two = sure_span(key("Four were wounded in weekend shootings across the city.",
+                        "2016-04-25"))
+    incident = sure_span(key("A man was shot on Friday night outside a bar.", "2016-04-23"))
+    assert one.roundup and two.roundup and not incident.roundup
+    assert span_conflict(one, two, SURE_CONFLICT_DAYS) == "round-up"
+    assert span_conflict(one, incident, SURE_CONFLICT_DAYS) is None
+    # a story holding a round-up is no story at odds with itself
+    assert not self_conflict(joined_span(one, incident), SURE_CONFLICT_DAYS)
+
+
+def test_streets_are_read_from_the_headline_and_lead() -> None:
+    from dedup.events import lead_streets
+
+    assert lead_streets("Man shot on Lemonwood Road", "It happened at Sherman Street near "
+                        "Holly Ave. and in the 400 block of Northeast Sixth Street.") == {
+        "lemonwood road", "sherman street", "holly avenue", "6th street"}
+    # "On Main St." opens a sentence; "in St. Louis" names no street; "Way-" is a longer word
+    assert lead_streets("", "On Main St. a man was shot. He lived in St. Louis, a Way-side "
+                        "town.") == {"main street"}
+    assert lead_streets("", "A man was shot " + "x " * 400 + "on Oak Street.") == frozenset()
+
+
+def test_one_street_is_a_venue_match_whatever_the_towns() -> None:
+    from dedup.scoring import compare_places
+
+    a = key("A man was shot on Lemonwood Road in Southwest Baltimore on Friday.", "2016-04-23")
+    b = key("Police found a wounded man on Lemonwood Road early Saturday.", "2016-04-23")
+    c = key("A man was shot on Briarcrest Lane on Friday.", "2016-04-23")
+    assert compare_places(a, b) == ("match", "lemonwood road")
+    assert compare_places(a, c)[0] != "match"

@@ -513,3 +513,50 @@ def test_index_weights_are_the_batch_tfidf() -> None:
         row = np.zeros(9)
         row[cols] = weights / np.linalg.norm(weights)
         np.testing.assert_allclose(row, batch[i], rtol=1e-6, atol=1e-7)
+
+
+def test_tfidf_in_place_is_scikit_learns_bit_for_bit() -> None:
+    """similarity.tfidf, copying or in place (the batch run's), gives
+    TfidfTransformer(sublinear_tf=True)'s numbers bit for bit: fitted on one matrix, applied
+    to another, with an empty row, repeated terms and an empty column."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.similarity import tfidf
+
+    rng = np.random.default_rng(7)
+    counts = rng.integers(0, 6, size=(40, 300)) * (rng.random((40, 300)) < 0.1)
+    counts[3] = 0
+    counts[:, 7] = 0
+    other = rng.integers(0, 3, size=(9, 300)) * (rng.random((9, 300)) < 0.2)
+    fit, applied = (sp.csr_matrix(m.astype(np.float32)) for m in (counts, other))
+    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
+    expected = [transformer.fit_transform(fit).astype(np.float32).tocsr(),
+                transformer.transform(applied).astype(np.float32).tocsr()]
+    copied = tfidf(fit, applied)
+    assert fit.data.max() > 1.0  # the inputs were left as they were
+    in_place = tfidf(fit, applied, in_place=True)
+    for want, got in [*zip(expected, copied), *zip(expected, in_place)]:
+        assert type(got) is type(want) and got.dtype == want.dtype == np.float32
+        assert got.indptr.tolist() == want.indptr.tolist()
+        assert got.indices.tolist() == want.indices.tolist()
+        assert got.data.tobytes() == want.data.tobytes()
+
+
+def test_idf_from_document_frequencies_is_scikit_learns_fit() -> None:
+    """similarity.idf_transformer (document frequencies alone: tfidf's path, and the Spark
+    engine's, whose corpus is held in parts) has the idf_ of scikit-learn's fit on the whole
+    matrix, bit for bit; its rows of parts of the matrix are the whole matrix's rows."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.similarity import idf_transformer, tfidf, tfidf_rows
+
+    rng = np.random.default_rng(11)
+    counts = rng.integers(0, 5, size=(50, 200)) * (rng.random((50, 200)) < 0.15)
+    counts[:, 3] = 0
+    matrix = sp.csr_matrix(counts.astype(np.float32))
+    fitted = TfidfTransformer(sublinear_tf=True, norm="l2").fit(matrix)
+    df = np.bincount(matrix.indices, minlength=200)
+    assert idf_transformer(df, 50).idf_.tobytes() == fitted.idf_.tobytes()
+    whole = tfidf(matrix)[0]
+    top, bottom = tfidf_rows(idf_transformer(df, 50), matrix[:20], matrix[20:])
+    assert sp.vstack([top, bottom]).tocsr().data.tobytes() == whole.data.tobytes()

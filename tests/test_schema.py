@@ -14,7 +14,7 @@ from schemas import SCHEMAS, check
 from dedup import Cluster, ClusterResult, cluster_documents
 from dedup.cli import main
 from dedup.loaders import load
-from dedup.report import dumps, jsonl_records, to_json, write_jsonl
+from dedup.report import dumps, jsonl_records, to_json, write_json, write_jsonl
 from dedup.result import SCHEMA_VERSION
 
 DATA = Path(__file__).parent.parent / "data"
@@ -85,6 +85,24 @@ def test_the_seed_result_is_written_as_the_json_module_writes_it() -> None:
     out = io.StringIO()
     write_jsonl(result, out)
     assert out.getvalue() == "".join(_json_module(r, False) + "\n" for r in jsonl_records(result))
+
+
+def test_the_json_document_is_the_same_written_as_bytes_or_as_text() -> None:
+    """write_json sends orjson's bytes straight to a UTF-8 stream's buffer (the command's
+    standard output) and writes text elsewhere: the same document, with its line end."""
+    result = cluster_documents(load(str(DATA))[0])
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    stream.write("")  # text written before stays before the document
+    write_json(result, stream)
+    stream.flush()
+    text = io.StringIO()
+    write_json(result, text)
+    latin = io.TextIOWrapper(io.BytesIO(), encoding="latin-1", errors="replace")
+    write_json(result, latin)
+    latin.flush()
+    assert raw.getvalue() == (to_json(result) + "\n").encode() == text.getvalue().encode()
+    assert latin.buffer.getvalue() == (to_json(result) + "\n").encode("latin-1", "replace")
 
 
 @pytest.mark.parametrize("value", [

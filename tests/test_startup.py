@@ -62,3 +62,4 @@ def test_a_command_loads_what_it_needs() -> None:
             "with contextlib.redirect_stdout(io.StringIO()):\n"
             "    main(['cluster', 'data', '--format', 'json', '--quiet'])")
     assert {"numpy", "rich"} <= set(heavy_modules_after(code))
+

@@ -128,3 +128,35 @@ def test_jobs_none_is_one_per_core() -> None:
 def test_the_command_checks_jobs(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["cluster", str(DATA), "--jobs", "0"]) == 2
     assert "argument --jobs/-j: must be 1 or more, got 0" in capsys.readouterr().err
+
+
+def test_rows_counted_in_a_worker_are_the_rows_counted_here() -> None:
+    """A worker counts its documents' terms with its own vocabulary (similarity.count_rows);
+    kept through another numbering (TermCounts.add_counted), they are the rows add_ids makes
+    of the same words: same columns in the same order, same counts."""
+    import numpy as np
+
+    from dedup.similarity import TermCounts, count_rows
+    from dedup.vocabulary import Vocabulary
+
+    texts = [("Storm hits coast", "The storm hit the coast and the storm moved north."),
+             ("", "Rain, rain and more rain in the north."),
+             ("Coast road closed", "Police closed the coast road after the storm.")]
+    here, apart = Vocabulary(), Vocabulary()
+    apart.ids("north zebra rain police")  # the worker numbers words in another order
+    direct = TermCounts(here)
+    parts = []
+    for title, body in texts:
+        direct.add_ids(here.ids(title), here.ids(body))
+        parts.append((apart.ids(title), apart.ids(body)))
+    direct.add_ids(here.ids("Storm"), here.ids("storm storm"))  # settled with a batch of rows
+    parts.append((apart.ids("Storm"), apart.ids("storm storm")))
+    indptr, cols, counts = count_rows(parts, apart.content())
+    numbering = here.add_all(apart.words)
+    kept = TermCounts(here)
+    kept.add_counted(indptr, numbering[cols], counts)
+    want, got = direct.matrix(), kept.matrix()
+    assert got.indptr.tolist() == want.indptr.tolist()
+    assert got.indices.tolist() == want.indices.tolist()
+    assert got.data.tolist() == want.data.tolist()
+    assert np.diff(got.indices[got.indptr[0]:got.indptr[1]]).min() > 0

@@ -1,0 +1,134 @@
+"""``python -m benchmarks.loso``: the points of the age relation (``scoring.AGE_POINTS``)
+chosen leaving one labeled set out; ``--rules``: each event-key rule without a parameter
+(the round-up conflict, street venues) kept or dropped, the same way.
+
+Each file of ``../shared/data/`` is scored once (:func:`benchmarks.pair_model.load`); for
+each pair of points (an age in common, ages but none in common) its score column is redone
+with them and the file clustered as the default run does. For each file held out, the points
+with the best mean figure on the two others are chosen and the held-out file is reported with
+them. A file's figure is its target measure: ARI for ECB+ (no dates), pairwise F1 over the
+pairs published within 30 days for gva-dev, pairwise F1 for the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import itertools
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from benchmarks.pair_model import Scored, cluster_with, load
+from benchmarks.sets import default_files
+from dedup import Config
+from dedup.pairs import place_column
+from dedup.scoring import AGE_CODES, AGE_POINTS, event_scores
+
+MATCH = (0.0, 0.05, 0.1, 0.15, 0.2)
+DIFFER = (0.0, -0.05, -0.1, -0.15)
+
+
+def figure(name: str, scores: dict[str, float]) -> float:
+    """The file's target measure (see the module doc)."""
+    if name.startswith("ecbplus"):
+        return scores["ari"]
+    if name.startswith("gva"):
+        return scores["f1_30"]
+    return scores["pairwise_f1"]
+
+
+def rescored(s: Scored, match: float, differ: float) -> np.ndarray:
+    """The file's score column with other age points."""
+    now = np.array([AGE_POINTS[c] for c in AGE_CODES])
+    new = np.array([0.0, match, differ])
+    return s.table.score - now[s.table.ages] + new[s.table.ages]
+
+
+# The rules --rules keeps or drops: what each takes out of the event keys when dropped.
+RULES = {
+    "round-up": lambda key: dataclasses.replace(key, roundup=False),
+    "streets": lambda key: dataclasses.replace(key, streets=frozenset()),
+}
+
+
+def without(s: Scored, rules: Sequence[str]) -> Scored:
+    """The scored file with ``rules`` (names in :data:`RULES`) dropped from its keys, the
+    venue relations and scores redone."""
+    keys = s.keys
+    for rule in rules:
+        keys = [RULES[rule](key) for key in keys]
+    table = s.table
+    place = place_column(keys, table.left, table.right)
+    # the people weight depends on the venue relation too: redo the score from its parts
+    score = event_scores(table.cosine, table.head_cosine, table.people, table.date, place,
+                         table.ages)
+    return dataclasses.replace(s, keys=keys, table=dataclasses.replace(table, place=place,
+                                                                          score=score))
+
+
+def rules_main(sets: list[Scored], config: Config) -> None:
+    """Each subset of :data:`RULES` kept; for each file held out, the subset with the best
+    mean figure on the others (ties: fewer rules), and the held-out figure with it."""
+    subsets = [tuple(r for r, keep in zip(RULES, bits) if keep)
+               for bits in itertools.product((False, True), repeat=len(RULES))]
+    table = {}
+    for s in sets:
+        for kept in subsets:
+            dropped = [r for r in RULES if r not in kept]
+            variant = without(s, dropped)
+            r = cluster_with(variant, variant.table.score, config.same_event_threshold,
+                             config.cluster_threshold)
+            table[s.name, kept] = figure(s.name, r)
+    print(f"{'held out':<20}{'rules chosen on the others':>34}{'held-out figure':>17}"
+          f"{'no rule':>9}{'all rules':>11}")
+    for held in sets:
+        train = [s.name for s in sets if s is not held]
+        best = max(subsets, key=lambda k: (np.mean([table[n, k] for n in train]), -len(k)))
+        print(f"{held.name:<20}{', '.join(best) or 'none':>34}{table[held.name, best]:>17.3f}"
+              f"{table[held.name, ()]:>9.3f}{table[held.name, subsets[-1]]:>11.3f}")
+    print("all subsets: " + "; ".join(
+        f"{', '.join(k) or 'none'}: " + " ".join(f"{table[s.name, k]:.3f}" for s in sets)
+        for k in subsets))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.loso", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--rules", action="store_true",
+                        help="keep or drop each event-key rule (round-up, streets) instead")
+    args = parser.parse_args(argv)
+    files = args.files or default_files()
+    if len(files) < 2:
+        print("needs two labeled files or more (../shared/data/)", file=sys.stderr)
+        return 2
+    config = Config()
+    sets = [load(f, config) for f in files]
+    if args.rules:
+        rules_main(sets, config)
+        return 0
+    grid = list(itertools.product(MATCH, DIFFER))
+    table = {}
+    for s in sets:
+        for match, differ in grid:
+            r = cluster_with(s, rescored(s, match, differ), config.same_event_threshold,
+                             config.cluster_threshold)
+            table[s.name, match, differ] = figure(s.name, r)
+    print(f"{'held out':<20}{'chosen (match, differ)':>24}{'held-out figure':>17}"
+          f"{'without ages':>14}")
+    for held in sets:
+        train = [s.name for s in sets if s is not held]
+        best = max(grid, key=lambda g: (np.mean([table[(n, *g)] for n in train]), -abs(g[0]),
+                                         -abs(g[1])))
+        print(f"{held.name:<20}{str(best):>24}{table[(held.name, *best)]:>17.3f}"
+              f"{table[held.name, 0.0, 0.0]:>14.3f}")
+    print("all points (match, differ): " + "; ".join(
+        f"{g}: " + " ".join(f"{table[(s.name, *g)]:.3f}" for s in sets) for g in grid))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
