@@ -216,6 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
     cluster.add_argument("--jobs", "-j", type=_count, metavar="N",
                          help="processes that analyse the texts (default: one per core; 1: this "
                               "process only); the result is the same")
+    cluster.add_argument("--engine", choices=("default", "spark"), default="default",
+                         help="default: this machine; spark: Apache Spark (pip install "
+                              "'dedup[spark]'), the same result")
+    cluster.add_argument("--master", metavar="URL",
+                         help="with --engine spark: the Spark master (default local[*])")
     shown = cluster.add_argument_group("what the table lists (json and jsonl hold everything)")
     shown.add_argument("--kind", type=_kinds, action="append", metavar="KIND",
                        help="list only stories of this kind: exact, near-duplicate, "
@@ -294,6 +299,8 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None)
             leaf.error(_flag_message(exc))
     if args.command == "cluster":
         _check_filters(args)
+        if args.master and args.engine != "spark":
+            leaf.error("--master is for --engine spark")
     return args
 
 
@@ -496,8 +503,18 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     skipped: list[Skipped] = []
     with _progress(err, args.quiet) as progress:
         documents = _Inputs(args.path, skipped, progress)
-        result = cluster_documents(documents, args.config, skipped=skipped,
-                                   progress=_reporter(progress, documents), jobs=args.jobs)
+        if args.engine == "spark":
+            from .spark import cluster_spark, spark_session
+
+            # the inputs are read here, on the driver, as the default engine reads them
+            # (a library call can give cluster_spark a path that the executors read)
+            docs = list(documents)
+            result = cluster_spark(spark_session(args.master), docs,
+                                   args.config, skipped=skipped,
+                                   progress=_reporter(progress, documents))
+        else:
+            result = cluster_documents(documents, args.config, skipped=skipped,
+                                       progress=_reporter(progress, documents), jobs=args.jobs)
 
     if args.format == "json":
         write_json(result, sys.stdout)  # a valid document even when nothing was read

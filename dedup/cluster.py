@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from .analysis import Prepared
+from .config import Config
 from .copies import copy_rule
 from .corpus import Corpus
 from .documents import Progress, Skipped
@@ -512,6 +514,39 @@ def _link(a: str, b: str, kind: str, feats: PairFeatures) -> Link:
     return Link(first, second, kind, scores, facts)
 
 
+def link_rows(
+    ids: list[str], exact: list[str], keys: list[EventKey], table: PairTable,
+    weight: dict[str, float], config: Config,
+) -> tuple[UnionFind, list[Link]]:
+    """The links and stories of rows ``0..n-1`` in id order (``ids``, their exact-copy keys
+    ``exact``, their scored event keys ``keys``) and their scored pairs ``table`` (rows in
+    that order): copies by :func:`dedup.copies.copy_rule`, stories by :func:`settle`; the
+    links sorted by id. Rows whose pairs never reach the merge threshold nor the copy rule
+    with any row outside them (a connected component of such pairs: :mod:`dedup.spark`)
+    come out the same when given alone as among all rows."""
+    n = len(ids)
+    exact_ids = np.unique(exact, return_inverse=True)[1] if n else np.zeros(0, dtype=np.int64)
+    same_text = exact_ids[table.left] == exact_ids[table.right]
+    copy = copy_rule(same_text, table.jaccard, table.containment, table.shorter,
+                     table.head_cosine, config)
+    _, stories, merges = settle(
+        n, table.left, table.right, table.score, copy,
+        config.cluster_threshold, config.same_event_threshold,
+        [sure_span(key) for key in keys],
+    )
+    links: list[Link] = []
+    for k in np.flatnonzero(copy):
+        i, j = int(table.left[k]), int(table.right[k])
+        feats = features(table, k, keys, weight, config)
+        links.append(_link(ids[i], ids[j], EXACT if same_text[k] else NEAR, feats))
+    pair_index = table.left * max(n, 1) + table.right
+    for i, j in merges:
+        k = int(np.searchsorted(pair_index, i * max(n, 1) + j))
+        links.append(_link(ids[i], ids[j], EVENT, features(table, k, keys, weight, config)))
+    links.sort(key=lambda link: (link.a, link.b))
+    return stories, links
+
+
 def cluster_scored(
     corpus: Corpus, keys: list[EventKey], table: PairTable, weight: dict[str, float], *,
     skipped: Sequence[Skipped] = (), report: Progress | None = None,
@@ -531,27 +566,20 @@ def cluster_scored(
     prepared = [prepared[i] for i in order]
     ids = [p.id for p in prepared]
     keys = [keys[i] for i in order]
-    exact_ids = np.unique([p.exact for p in prepared], return_inverse=True)[1] if n else np.zeros(0)
-    same_text = exact_ids[table.left] == exact_ids[table.right]
-    copy = copy_rule(same_text, table.jaccard, table.containment, table.shorter,
-                     table.head_cosine, config)
-    _, stories, merges = settle(
-        n, table.left, table.right, table.score, copy,
-        config.cluster_threshold, config.same_event_threshold,
-        [sure_span(key) for key in keys],
-    )
-    links: list[Link] = []
-    for k in np.flatnonzero(copy):
-        i, j = int(table.left[k]), int(table.right[k])
-        feats = features(table, k, keys, weight, config)
-        links.append(_link(prepared[i].id, prepared[j].id, EXACT if same_text[k] else NEAR, feats))
-    pair_index = table.left * max(n, 1) + table.right
-    for i, j in merges:
-        k = int(np.searchsorted(pair_index, i * max(n, 1) + j))
-        links.append(_link(prepared[i].id, prepared[j].id, EVENT, features(table, k, keys, weight, config)))
-    links.sort(key=lambda link: (link.a, link.b))
-    clusters = build_clusters(ids, links, stories)
+    stories, links = link_rows(ids, [p.exact for p in prepared], keys, table, weight, config)
+    result = cluster_result(prepared, keys, links, stories, config, skipped)
     report("clustering", n, n)
+    return result
+
+
+def cluster_result(
+    prepared: Sequence[Prepared], keys: Sequence[EventKey], links: list[Link],
+    stories: UnionFind, config: Config, skipped: Sequence[Skipped] = (),
+) -> ClusterResult:
+    """The result of a run: the records ``prepared`` and their scored ``keys`` in id order,
+    the ``links`` (sorted by id) and the ``stories`` over those rows."""
+    ids = [p.id for p in prepared]
+    clusters = build_clusters(ids, links, stories)
     details = {
         p.id: {
             "source": p.source,
@@ -562,7 +590,7 @@ def cluster_scored(
         for p, key in zip(prepared, keys)
     }
     return ClusterResult(
-        documents=n,
+        documents=len(prepared),
         clusters=clusters,
         links=links,
         skipped=list(skipped),

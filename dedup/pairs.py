@@ -63,26 +63,31 @@ class PairTable:
         )
 
 
-def entity_marks(keys: list[EventKey]) -> tuple[sp.csr_matrix, list[str], np.ndarray]:
+def entity_marks(
+    keys: list[EventKey], weight: dict[str, float] | None = None
+) -> tuple[sp.csr_matrix, list[str], np.ndarray]:
     """Which people and organisations each key names: a binary (keys x names) matrix, the
-    name of each column, and each name's IDF over the keys (:func:`entity_weight`)."""
-    columns: dict[str, int] = {}
+    name of each column, and each name's IDF over the keys (:func:`entity_weight`), or its
+    value in ``weight`` where given (the weights of a whole corpus, for keys that are a part
+    of it: :mod:`dedup.spark`). The columns are the names in sorted order, so that every
+    row's sums run in one order whatever the keys around it (and whatever the hash seed)."""
     named = [key.people | key.orgs for key in keys]
-    cols = np.array(
-        [columns.setdefault(name, len(columns)) for names in named for name in names],
-        dtype=np.int64,
-    )
+    names = sorted(set().union(*named))
+    columns = {name: k for k, name in enumerate(names)}
+    rows = [sorted(columns[name] for name in held) for held in named]
+    cols = np.array([c for row in rows for c in row], dtype=np.int64)
     indptr = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.cumsum([len(names) for names in named], out=indptr[1:])
+    np.cumsum([len(row) for row in rows], out=indptr[1:])
     width = max(len(columns), 1)
     marks = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(keys), width))
-    marks.sort_indices()  # each row's names in column order, as sums ran before
+    if weight is not None:
+        return marks, names, np.array([weight[name] for name in names], dtype=np.float64)
     df = np.bincount(cols, minlength=width)
     # math.log through a table of the distinct counts: the same floats as entity_weight.
     distinct = np.unique(df)
     table = np.array([entity_weight(int(d), len(keys)) for d in distinct])
     weights = table[np.searchsorted(distinct, df)]
-    return marks, list(columns), weights
+    return marks, names, weights
 
 
 def people_column(
@@ -192,9 +197,12 @@ def place_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> n
 def score_pairs(
     keys: list[EventKey], left: np.ndarray, right: np.ndarray, jaccard: np.ndarray,
     cosine: np.ndarray, head_cosine: np.ndarray, config: Config,
+    weight: dict[str, float] | None = None,
 ) -> tuple[PairTable, dict[str, float]]:
-    """All columns of the candidate pairs and their same-event scores."""
-    marks, names, weights = entity_marks(keys)
+    """All columns of the candidate pairs and their same-event scores (``weight``: the name
+    weights of the whole corpus, where ``keys`` are a part of it; else they are computed
+    over ``keys``)."""
+    marks, names, weights = entity_marks(keys, weight)
     weight = dict(zip(names, weights.tolist()))
     people = people_column(marks, weights, left, right)
     date = date_column(keys, left, right, config.date_tolerance_days)

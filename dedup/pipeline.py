@@ -10,8 +10,9 @@ from __future__ import annotations
 import contextlib
 import gc
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Generic, TypeVar
 
-from .boilerplate import SiteChrome, source_of
+from .boilerplate import SiteChrome, page_keys, source_of
 from .cluster import cluster_scored
 from .config import Config
 from .corpus import Corpus
@@ -21,6 +22,8 @@ from .events import EventKey, drop_common_names
 from .pairs import score_candidates
 from .result import ClusterResult
 from .workers import TextPass, checked_jobs
+
+T = TypeVar("T")
 
 # The stages a run reports to its ``progress`` callback, in order: ``reading`` as the texts
 # are analysed (done: documents so far; total: 0 until the pass ends), each later one once,
@@ -107,9 +110,7 @@ def build_corpus(
     and a generator of the same documents give the same result. ``jobs``: the processes that
     analyse the batches (:class:`~dedup.workers.TextPass`; the corpus is the same)."""
     corpus = Corpus(config)
-    learner = SiteChrome()
-    held: dict[str, list[Document]] = {}  # a site's first pages, waiting
-    settled: set[str] = set()  # sites past their first pages
+    schedule = ChromeSchedule()
     failed: list[list[Skipped]] = []  # in the order one process finds them
     batch: list[tuple[Document, frozenset[str]]] = []
     chars = 0
@@ -136,22 +137,61 @@ def build_corpus(
                 failed.append([Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id)])
                 continue
             seen.add(doc.id)
-            source = source_of(doc)
-            own = learner.add(doc)
-            if source is None or source in settled:
-                analyse([(doc, own)])
-                continue
-            waiting = held.setdefault(source, [])
-            waiting.append(doc)
-            if len(waiting) == HOLD_PAGES:
-                analyse([(d, own) for d in held.pop(source)])
-                settled.add(source)
-        for source, waiting in held.items():  # sites with fewer pages than HOLD_PAGES
-            analyse([(d, learner.chrome(source)) for d in waiting])
+            analyse(schedule.offer(doc, source_of(doc), page_keys_of(doc)))
+        analyse(schedule.rest())
         if batch:
             send()
     report("reading", len(corpus.records), len(corpus.records))
     return corpus, [skip for part in failed for skip in part]
+
+
+class ChromeSchedule(Generic[T]):
+    """When each page is analysed, and with which site chrome (the one rule, for the batch
+    run and for the Spark engine, which runs it on each site's pages apart): pages without a
+    site at once, with none; a site's first :data:`HOLD_PAGES` pages wait until they are all
+    in, then go with the chrome those pages show; every later page at once, with the chrome
+    learned so far; the pages of sites with fewer pages go at the end (:meth:`rest`), site
+    by site in the order of their first page, with all their pages' chrome."""
+
+    def __init__(self) -> None:
+        self.learner = SiteChrome()
+        self.held: dict[str, list[T]] = {}  # a site's first pages, waiting
+        self.settled: set[str] = set()  # sites past their first pages
+
+    def offer(self, item: T, source: str | None, keys: set[str] | None
+              ) -> list[tuple[T, frozenset[str]]]:
+        """The pages to analyse now that ``item`` (of site ``source``, with its lines'
+        :func:`~dedup.boilerplate.page_keys`, None where they could not be read) is read."""
+        if source is None:
+            return [(item, frozenset())]
+        own = (self.learner.chrome(source) if keys is None
+               else self.learner.count(source, keys))
+        if source in self.settled:
+            return [(item, own)]
+        waiting = self.held.setdefault(source, [])
+        waiting.append(item)
+        if len(waiting) < HOLD_PAGES:
+            return []
+        self.settled.add(source)
+        return [(page, own) for page in self.held.pop(source)]
+
+    def rest(self) -> list[tuple[T, frozenset[str]]]:
+        """The pages still waiting (sites with fewer than :data:`HOLD_PAGES` pages)."""
+        out = [(page, self.learner.chrome(source))
+               for source, waiting in self.held.items() for page in waiting]
+        self.held.clear()
+        return out
+
+
+def page_keys_of(doc: Document) -> set[str] | None:
+    """The :func:`~dedup.boilerplate.page_keys` of a page, None where reading them fails (a
+    bug on one page: it teaches nothing; its analysis reports it)."""
+    if source_of(doc) is None:
+        return None
+    try:
+        return page_keys(doc)
+    except Exception:
+        return None
 
 
 # A site's first pages wait for each other, so that the chrome they share is known before

@@ -15,6 +15,8 @@ import numpy as np
 import scipy.sparse as sp
 
 if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfTransformer
+
     from .vocabulary import Vocabulary
 
 class TermCounts:
@@ -165,17 +167,52 @@ def tfidf(
     by scikit-learn's ``TfidfTransformer(sublinear_tf=True, norm="l2")`` (smoothed IDF); rows
     are L2-normalised. ``in_place``: the float32 CSR matrices given become the result (the
     transformer's ``copy=False``: no copy of the largest arrays of a run; for matrices nobody
-    else holds)."""
-    from sklearn.feature_extraction.text import TfidfTransformer  # at the scoring stage only
+    else holds).
 
+    The transformer is :func:`idf_transformer` of the counts' document frequencies (what
+    scikit-learn's ``fit`` computes, value for value): the one path the Spark engine weighs
+    its partitions' rows by too."""
     counts = sp.csr_matrix(counts)
-    transformer = TfidfTransformer(sublinear_tf=True, norm="l2").fit(counts)
+    # scikit-learn's fit: document frequencies by a bincount of the columns, in the counts'
+    # float type (float64 for others)
+    dtype = counts.dtype.type if counts.dtype in (np.float32, np.float64) else np.float64
+    df = np.bincount(counts.indices, minlength=counts.shape[1])
+    transformer = idf_transformer(df, counts.shape[0], dtype)
     out = []
     for matrix in (counts, *others):
         matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], counts.shape[1]))
         weighted = transformer.transform(matrix, copy=not in_place)
         out.append(sp.csr_matrix(weighted).astype(np.float32, copy=False))
     return out
+
+
+def idf_transformer(df: np.ndarray, n_docs: int, dtype: type = np.float32) -> TfidfTransformer:
+    """The transformer :func:`tfidf` fits, fitted from document frequencies alone (``df``: per
+    column, the documents holding the term; ``n_docs``: the documents): the same ``idf_``,
+    value for value, as scikit-learn's ``fit`` on the count matrix those figures come from (a
+    test compares them), so that rows of a corpus held in parts (the Spark engine,
+    :mod:`dedup.spark`) are weighted as the whole matrix is. Its ``transform`` of some rows
+    gives those rows of the whole matrix's ``fit_transform``."""
+    from sklearn.feature_extraction.text import TfidfTransformer  # at the scoring stage only
+
+    transformer = TfidfTransformer(sublinear_tf=True, norm="l2")
+    # scikit-learn's fit: the frequencies in the counts' float type, smoothed, log + 1
+    smoothed = np.asarray(df).astype(dtype) + dtype(1.0)
+    idf = np.full_like(smoothed, fill_value=n_docs + 1, dtype=dtype)
+    idf /= smoothed
+    np.log(idf, out=idf)
+    idf += 1.0
+    transformer.idf_ = idf
+    transformer.n_features_in_ = len(idf)
+    return transformer
+
+
+def tfidf_rows(transformer: TfidfTransformer, *counts: sp.csr_matrix) -> list[sp.csr_matrix]:
+    """Rows of count matrices weighted as :func:`tfidf` weighs them, by a fitted ``transformer``
+    (:func:`idf_transformer`)."""
+    width = len(transformer.idf_)
+    return [transformer.transform(sp.csr_matrix(m, shape=(m.shape[0], width)))
+            .astype(np.float32).tocsr() for m in counts]
 
 
 def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:

@@ -540,3 +540,23 @@ def test_tfidf_in_place_is_scikit_learns_bit_for_bit() -> None:
         assert got.indptr.tolist() == want.indptr.tolist()
         assert got.indices.tolist() == want.indices.tolist()
         assert got.data.tobytes() == want.data.tobytes()
+
+
+def test_idf_from_document_frequencies_is_scikit_learns_fit() -> None:
+    """similarity.idf_transformer (document frequencies alone: tfidf's path, and the Spark
+    engine's, whose corpus is held in parts) has the idf_ of scikit-learn's fit on the whole
+    matrix, bit for bit; its rows of parts of the matrix are the whole matrix's rows."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.similarity import idf_transformer, tfidf, tfidf_rows
+
+    rng = np.random.default_rng(11)
+    counts = rng.integers(0, 5, size=(50, 200)) * (rng.random((50, 200)) < 0.15)
+    counts[:, 3] = 0
+    matrix = sp.csr_matrix(counts.astype(np.float32))
+    fitted = TfidfTransformer(sublinear_tf=True, norm="l2").fit(matrix)
+    df = np.bincount(matrix.indices, minlength=200)
+    assert idf_transformer(df, 50).idf_.tobytes() == fitted.idf_.tobytes()
+    whole = tfidf(matrix)[0]
+    top, bottom = tfidf_rows(idf_transformer(df, 50), matrix[:20], matrix[20:])
+    assert sp.vstack([top, bottom]).tocsr().data.tobytes() == whole.data.tobytes()

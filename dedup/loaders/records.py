@@ -41,7 +41,7 @@ from dedup.loaders.decode import (
 )
 from dedup.loaders.walk import Item, Run, Source
 
-__all__ = ["date_value", "read_json", "read_jsonl"]
+__all__ = ["date_value", "read_json", "read_jsonl", "record_line", "record_value"]
 
 _KNOWN_FIELDS = ("id", "text", "title", "source", "url")
 
@@ -61,6 +61,19 @@ def read_jsonl(source: Source, run: Run) -> Iterator[Item]:
         yield from _iter_jsonl_handle(source.stream, source.shown, run, source.id_prefix)
     else:
         yield from _iter_jsonl(source.path, source.shown, run, source.id_prefix)
+
+
+def record_line(raw: bytes, shown: str, lineno: int) -> Item | None:
+    """One line of JSON Lines read apart from its file (the Spark engine reads a file's lines
+    in parallel, :mod:`dedup.spark`): None when blank, else a document or a skipped record,
+    as :func:`read_jsonl` reads it; ids met twice are the caller's to find."""
+    return _jsonl_line(raw, shown, lineno, Run())
+
+
+def record_value(value: Any, shown: str, line: int | None) -> Item:
+    """One record given as a parsed value (a row of a table), as :func:`read_jsonl` reads
+    the same record from a line; ids met twice are the caller's to find."""
+    return _record_item(value, shown, line, Run())
 
 
 def _iter_json(

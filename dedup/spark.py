@@ -1,0 +1,764 @@
+"""The batch run on Apache Spark: the same stages, the same rules (the functions of
+:mod:`analysis`, :mod:`corpus`, :mod:`candidates`, :mod:`pairs`, :mod:`cluster`), the same
+result as :func:`dedup.pipeline.cluster_documents`, whatever the partitioning.
+
+Design (each stage, what moves, and why the result is the default engine's):
+
+0. **Read, with stable ordinals.** A JSONL path (gzipped too, any file system Spark reads) is
+   read as lines, numbered by ``zipWithIndex`` (never ``monotonically_increasing_id``) and
+   parsed by the loader's own line reader (:func:`dedup.loaders.records.record_line`); a
+   DataFrame's rows likewise (:func:`~dedup.loaders.records.record_value`); documents given
+   in Python (the ``dedup cluster --engine spark`` command, which reads folders, text, web
+   pages and several files through :mod:`dedup.loaders` as the default engine does) are read
+   **on the driver** and shipped in slices. Ids met twice: the first stays (found by grouping
+   ids; only the few duplicates come back to the driver).
+1. **Site chrome, grouped by site** (:class:`~dedup.pipeline.ChromeSchedule`, the default
+   engine's rule): each page's line keys (small: hashes of lines, not the text) are grouped
+   by site and run through the schedule in input order. It gives each page its chrome and
+   its *analysis position*: the place where the default engine analyses it (a site's first
+   8 pages wait for the 8th; sites of fewer pages come last). One task per site: a site of
+   millions of pages is the skew point of this stage (keys only, sorted once).
+2. **Text pass in ``mapPartitions``**: documents sorted by analysis position into range
+   partitions, each partition analysed by :func:`dedup.corpus.analyse_apart` with a
+   vocabulary of its own, in the batches the default engine uses (exactly as a worker
+   process of :mod:`dedup.workers` does): the batch's term-count rows of title+body and
+   title+lead (:func:`dedup.similarity.count_rows`) and the words each document writes in
+   lower case, read as :meth:`dedup.corpus.Corpus.add_analysed` reads a worker's.
+3. **One vocabulary, in the default engine's order**: a token's global id is its rank by
+   first sight, ``(partition, id in the partition)``, a ``reduceByKey(min)`` and a sort:
+   the order one process numbers tokens in. Term ids matter (salient-term ties go to the
+   lower id; the TF-IDF sums run in id order), so this is the canonical term order, and no
+   partitioning changes a tie. Each partition's ids are mapped to global ones (a cogroup by
+   partition, as :meth:`dedup.corpus.Corpus.add_analysed` maps a worker's).
+4. **Global statistics as aggregations**: document frequencies of terms (``reduceByKey``;
+   the IDF from them is scikit-learn's, value for value: :func:`dedup.similarity.
+   idf_transformer`), the common words (written in lower case by two documents or more),
+   name weights (:func:`dedup.scoring.entity_weight` of each name's document count, after
+   common words are dropped from the people). They are broadcast.
+5. **Per-document features** (TF-IDF rows of body and head, salient terms by
+   :func:`dedup.similarity.top_terms`, scored event key, publication day), in the
+   partitions of step 3, keyed by row (the default engine's corpus row).
+6. **Candidates** (:class:`dedup.candidates.CandidateRules`): exact copies grouped by key
+   (each paired with the first of its text); LSH rows routed by ``(band, band values)`` and
+   grouped; salient terms grouped, a term held by more than ``max_block_size`` documents
+   dropped (the same cap), pairs sharing ``min_shared`` terms counted by ``reduceByKey``.
+   Guard rails: texts without shingles all share one signature, so in bands after the first
+   their pairs with each other are not made again (one bucket of k² pairs, not one per
+   band); a bucket of more than :data:`BUCKET_SPLIT` documents has its pairs made by several
+   tasks, chunk by chunk. Both are counted (``stats``) and named in the job descriptions.
+7. **Pair features, scored by the existing code**: each pair joined with its two rows'
+   features; per partition, :func:`dedup.pairs.pair_measures`,
+   :func:`dedup.pairs.score_pairs` (with the broadcast name weights),
+   :func:`dedup.fingerprint.pair_containments` and :func:`dedup.copies.copy_rule` on the rows
+   the partition's pairs need (the date window of :func:`dedup.candidates.in_window` first).
+8. **Connected components** of the copy links and of the pairs scoring ``cluster_threshold``
+   or more (all pairs when it is 0 or less), by large-star/small-star in plain Spark.
+   Average linkage only merges two stories whose average reaches the threshold, so through
+   a pair that does: every story lies in one component.
+9. **Stories per component**: :func:`dedup.cluster.link_rows` (copy rule, :func:`settle`,
+   links with their evidence) on each component's rows in id order and all its pairs;
+   rows and pairs outside a component cannot change what happens inside it (see
+   :func:`link_rows`), so this is exact.
+10. **Result, on the driver**: the records, links and stories are collected and made into a
+   :class:`~dedup.result.ClusterResult` by :func:`dedup.cluster.cluster_result`, as the
+   default engine makes it. This stage holds every record (no text) on the driver: fine for
+   millions, not for a hundred million (docs/spark.md: the plan writes them as Parquet
+   from the executors instead; not built).
+
+Named driver-side parts: the read of documents given in Python (and so the command's read),
+the duplicate ids, the broadcast statistics (IDF vector, common words, name weights) and the
+result assembly of step 10.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .analysis import Prepared
+from .boilerplate import source_of
+from .candidates import CandidateRules, publication_day
+from .cluster import UnionFind, cluster_result, link_rows
+from .config import Config
+from .copies import copy_rule
+from .corpus import analyse_apart
+from .documents import Document, Progress, Skipped
+from .errors import ConfigError, InputError, describe
+from .events import EventKey, drop_common_names
+from .fingerprint import MinHasher, id_fingerprints, pair_containments
+from .pairs import PairTable, pair_measures, score_pairs
+from .pipeline import BATCH_CHARS, BATCH_DOCUMENTS, ChromeSchedule, checked_arguments, page_keys_of
+from .result import ClusterResult
+from .scoring import entity_weight
+from .similarity import idf_transformer, tfidf_rows, top_terms
+from .vocabulary import Vocabulary
+
+log = logging.getLogger("dedup.spark")
+
+# A bucket (LSH band value, or the texts without shingles) of more documents than this has its
+# pairs made by several tasks, CHUNK documents against CHUNK at a time.
+BUCKET_SPLIT = 256
+CHUNK = 128
+
+
+def cluster_spark(
+    spark: Any, data: Any, config: Config | None = None, *, partitions: int | None = None,
+    skipped: Iterable[Skipped] = (), progress: Progress | None = None,
+    stats: dict[str, int] | None = None,
+) -> ClusterResult:
+    """:func:`dedup.pipeline.cluster_documents` on Spark: the same result.
+
+    Args:
+        spark: a ``SparkSession`` (or ``SparkContext``).
+        data: a path Spark reads (JSON Lines, gzipped too: local, HDFS, S3 through the
+            session's configuration), a DataFrame with ``id`` and ``text`` columns (and
+            optional ``title``, ``published``/``date``, ``source``, ``url``), or documents
+            (an iterable of :class:`~dedup.documents.Document`, read on the driver).
+        config: settings; ``Config()`` by default.
+        partitions: partitions of every stage (default: the context's default parallelism).
+        skipped: inputs the caller could not use, passed through to the result.
+        progress: optional ``callback(stage, done, total)`` with the default engine's stages.
+        stats: a dict to fill with the run's counts: documents, texts without shingles
+            (the one bucket they share), buckets split into tasks, salient terms over the
+            cap, candidate pairs, scored pairs (in the date window).
+    """
+    sc = getattr(spark, "sparkContext", spark)
+    given = () if isinstance(data, (str, os.PathLike)) or _is_frame(data) else data
+    config = checked_arguments(given, config)
+    parts = sc.defaultParallelism if partitions is None else partitions
+    if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+        raise ConfigError(f"The 'partitions' parameter must be a whole number of 1 or more. "
+                          f"Got {partitions!r} instead.")
+    report = progress or (lambda stage, done, total: None)
+    counts: dict[str, int] = {} if stats is None else stats
+    return _Run(sc, config, parts, report, counts).run(data, list(skipped))
+
+
+def spark_session(master: str | None = None) -> Any:
+    """A ``SparkSession`` for the command (``master``: a Spark master URL, ``local[*]`` by
+    default; an existing session's settings win, as Spark's builder does). Raises
+    :class:`~dedup.errors.ConfigError` when pyspark or Java is missing."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ConfigError("--engine spark needs pyspark: pip install 'dedup[spark]' "
+                          f"({exc})") from exc
+    builder = SparkSession.builder.appName("dedup").master(master or "local[*]")
+    builder = builder.config("spark.ui.showConsoleProgress", "false")
+    try:
+        spark = builder.getOrCreate()
+    except Exception as exc:  # no Java, a master that cannot be reached
+        raise ConfigError(f"Spark did not start (is Java installed? is the master "
+                          f"{master or 'local[*]'} reachable?): {describe(exc)}") from exc
+    spark.sparkContext.setLogLevel("ERROR")
+    return spark
+
+
+def _is_frame(data: Any) -> bool:
+    return hasattr(data, "rdd") and hasattr(data, "columns")
+
+
+@dataclass
+class Features:
+    """What pair scoring and clustering need of one document (corpus row ``row``)."""
+
+    row: int
+    id: str
+    exact: str
+    key: EventKey  # as scored: common words dropped from the people
+    day: int  # publication day (candidates.publication_day)
+    fingerprint: np.ndarray | None  # whole text's MinHash signature, then its lead's;
+    # None for a text without shingles (all have the one of :func:`empty_fingerprint`)
+    shingles: int
+    body: tuple[np.ndarray, np.ndarray]  # TF-IDF row: columns, values
+    head: tuple[np.ndarray, np.ndarray]
+
+
+class _Run:
+    def __init__(self, sc: Any, config: Config, parts: int, report: Progress,
+                 stats: dict[str, int]) -> None:
+        self.sc, self.config, self.parts, self.report, self.stats = sc, config, parts, report, stats
+
+    def stage(self, text: str) -> None:
+        """Name the jobs that follow in the Spark UI (the job's progress shows each stage)."""
+        self.sc.setJobDescription(f"dedup: {text}")
+        log.info(text)
+
+    def run(self, data: Any, skipped: list[Skipped]) -> ClusterResult:
+        sc, config, parts = self.sc, self.config, self.parts
+        self.stage("read")
+        items = self.read(data)  # (ordinal, Document | Skipped)
+        items.persist()
+        read_skips = items.filter(lambda it: isinstance(it[1], Skipped))
+        docs = items.filter(lambda it: isinstance(it[1], Document))
+        duplicates = self.duplicates(docs)
+        skipped = [*skipped, *[s for _, s in sorted(read_skips.collect(), key=lambda t: t[0])]]
+        if duplicates:
+            dropped = sc.broadcast(set(duplicates))
+            docs = docs.filter(lambda it: it[0] not in dropped.value)
+        dup_skips = [s for _, s in sorted(duplicates.items())]
+
+        self.stage("site chrome: each site's pages in order")
+        ordered = self.scheduled(docs)  # (position, (Document, chrome)), sorted
+        self.stage("text pass")
+        analysed = ordered.mapPartitionsWithIndex(_analyse_partition(config)).persist()
+        # one job: each partition's kept documents, its texts without shingles, its failures
+        tally = analysed.mapPartitionsWithIndex(_tally).collect()
+        failed = [s for _, s in sorted(skip for _, _, _, skips in tally for skip in skips)]
+        offsets = _offsets({part: kept for part, kept, _, _ in tally})
+        n = sum(kept for _, kept, _, _ in tally)
+        self.stats["documents"] = n
+        self.stats["empty texts"] = sum(empty for _, _, empty, _ in tally)
+        self.report("reading", n, n)
+        start = sc.broadcast(offsets)
+        # corpus rows: the kept documents in analysis order; (part, (row, data))
+        rows = analysed.mapPartitionsWithIndex(
+            lambda part, it: ((r[1][0], (start.value[part] + k, r[1][1:]))
+                              for k, r in enumerate(x for x in it if x[0] == "doc")))
+
+        self.stage("vocabulary: tokens numbered by first sight")
+        words = analysed.filter(lambda r: r[0] == "words").map(lambda r: (r[1], r[2]))
+        # per word: where it was first seen (partition, id there) and everywhere it was seen
+        sights = (words.flatMap(lambda pw: ((w, (pw[0], i)) for i, w in enumerate(pw[1])))
+                  .groupByKey(parts).map(lambda t: _first_sight(t[1])).persist())
+        sizes = dict(sights.map(lambda t: (t[0][0], 1)).reduceByKey(lambda a, b: a + b)
+                     .collect())  # words first seen in each partition
+        first_id = sc.broadcast(_offsets(sizes))
+        width = max(sum(sizes.values()), 1)
+        numbering = (sights.map(lambda t: (t[0][0], (t[0][1], t[1])))
+                     .groupByKey(parts).flatMap(lambda t: _number(t, first_id.value)))
+        mapped = rows.cogroup(numbering, parts).flatMap(_renumber).persist()
+        # (row, record, title+body counts row, title+lead counts row, fingerprint, shingles)
+
+        self.stage("statistics: document frequencies, common words")
+        # one shuffle: ("t", term id) -> documents holding it; ("w", word) -> documents
+        # writing it in lower case, counted up to 2
+        counted = (mapped.flatMap(lambda r: ((("t", int(c)), 1) for c in r[2][0]))
+                   .union(analysed.filter(lambda r: r[0] == "lower")
+                          .map(lambda r: (("w", r[1]), r[2])))
+                   .reduceByKey(lambda a, b: a + b, parts)
+                   .filter(lambda t: t[0][0] == "t" or t[1] >= 2).collect())
+        df = np.zeros(width, dtype=np.int64)
+        held = [(k[1], v) for k, v in counted if k[0] == "t"]
+        if held:
+            cols, docs_holding = zip(*held)
+            df[list(cols)] = docs_holding
+        common = {k[1] for k, _ in counted if k[0] == "w"}
+        transformer = sc.broadcast(idf_transformer(df, n) if n else None)
+        common_b = sc.broadcast(frozenset(common))
+        rules = CandidateRules.of(config)
+
+        self.stage("features: TF-IDF rows, salient terms, event keys")
+        featured = mapped.mapPartitions(
+            _features_of(transformer, common_b, rules.salient_terms, width)).persist()
+        self.report("fingerprints", n, n)
+        names = (featured.flatMap(lambda f: ((name, 1) for name in f[0].key.people | f[0].key.orgs))
+                 .reduceByKey(lambda a, b: a + b, parts).collect())
+        weight = {name: entity_weight(held, n) for name, held in names}
+        weight_b = sc.broadcast(weight)
+
+        pairs = self.candidates(featured, rules)
+
+        self.stage("pair features and scores")
+        feats = featured.map(lambda f: (f[0].row, f[0]))
+        compared = sc.accumulator(0)
+        scored = (pairs.join(feats, parts).map(lambda t: (t[1][0], (t[0], t[1][1])))
+                  .join(feats, parts).map(lambda t: (t[1][0][1], t[1][1]))
+                  .mapPartitions(_score_partition(config, weight_b))
+                  .map(lambda p: _counted(p, compared, True)).persist())
+
+        self.stage("connected components (large-star/small-star)")
+        threshold = config.cluster_threshold
+        edges = scored.filter(lambda p: p[-1] or threshold <= 0 or p[8] >= threshold) \
+            .map(lambda p: (p[0], p[1]))
+        component = connected_components(edges, parts).persist()  # (row, smallest row)
+        for name, counter in self.counters.items():
+            self.stats[name] = counter.value
+        self.stats["scored pairs"] = compared.value
+        self.report("candidates", self.stats["candidates"], self.stats["candidates"])
+        self.report("scoring", compared.value, compared.value)
+        if self.stats["empty texts"] > 1 or self.stats["buckets split"]:
+            log.info("guard rails: %d texts without shingles (one bucket), %d buckets split",
+                     self.stats["empty texts"], self.stats["buckets split"])
+
+        self.stage("stories per component")
+        # members and the pairs of their first rows, to their component (rows on no edge
+        # stand alone); a component keeps the pairs whose second row is its own too
+        items_of = featured.map(lambda f: (f[0].row, ("m", (f[0].row, f[0].id, f[0].exact,
+                                                            f[0].key))))
+        pairs_of = scored.map(lambda p: (p[0], ("p", p)))
+        linked = (items_of.union(pairs_of).join(component, parts)
+                  .map(lambda t: (t[1][1], t[1][0])).groupByKey(parts)
+                  .flatMap(_link_component(config, weight_b)).collect())
+
+        self.stage("result (on the driver)")
+        records = featured.map(lambda f: (f[0].id, f[1], f[0].key)).collect()
+        records.sort(key=lambda r: r[0])
+        ids = [r[0] for r in records]
+        index = {doc_id: i for i, doc_id in enumerate(ids)}
+        stories = UnionFind(len(ids))
+        links = []
+        for kind, value in linked:
+            if kind == "story":
+                first = index[value[0]]
+                for other in value[1:]:
+                    stories.union(first, index[other])
+            else:
+                links.append(value)
+        links.sort(key=lambda link: (link.a, link.b))
+        result = cluster_result([r[1] for r in records], [r[2] for r in records], links,
+                                stories, config, [*skipped, *dup_skips, *failed])
+        self.report("clustering", n, n)
+        items.unpersist()
+        for rdd in (analysed, mapped, featured, scored, component):
+            rdd.unpersist()
+        return result
+
+    # -- stage 0 ---------------------------------------------------------------------------
+
+    def read(self, data: Any) -> Any:
+        """(ordinal, Document or Skipped) of every input record, ordinals from input order."""
+        sc = self.sc
+        if isinstance(data, (str, os.PathLike)):
+            path = os.fspath(data)
+            lines = sc.textFile(path, minPartitions=self.parts).zipWithIndex()
+            return lines.flatMap(lambda t: _line_item(t[0], path, t[1]))
+        if _is_frame(data):
+            columns = set(data.columns)
+            if not {"id", "text"} <= columns:
+                raise InputError(f"The DataFrame must have 'id' and 'text' columns. Got "
+                                 f"{sorted(columns)} instead.")
+            return data.rdd.zipWithIndex().map(lambda t: (t[1], _row_item(t[0], t[1])))
+        docs = list(_checked(data))
+        return sc.parallelize(list(enumerate(docs)), self.parts)
+
+    def duplicates(self, docs: Any) -> dict[int, Skipped]:
+        """The ordinals of documents whose id an earlier one has, with their skip records."""
+        found = (docs.map(lambda it: (it[1].id, it[0])).groupByKey(self.parts)
+                 .filter(lambda t: len(t[1]) > 1)
+                 .flatMap(lambda t: ((o, t[0]) for o in sorted(t[1])[1:])).collect())
+        return {o: Skipped(i, f"duplicate id '{i}'", id=i) for o, i in found}
+
+    # -- stage 1 ---------------------------------------------------------------------------
+
+    def scheduled(self, docs: Any) -> Any:
+        """(position, (Document, chrome)) in analysis order, range-partitioned."""
+        parts = self.parts
+        plan = (docs.map(lambda it: (source_of(it[1]), (it[0], page_keys_of(it[1]))))
+                .filter(lambda t: t[0] is not None)
+                .groupByKey(parts).flatMap(_site_plan))  # (ordinal, (position, chrome))
+        sited = docs.filter(lambda it: source_of(it[1]) is not None).join(plan, parts) \
+            .map(lambda t: (t[1][1][0], (t[1][0], t[1][1][1])))
+        alone = docs.filter(lambda it: source_of(it[1]) is None) \
+            .map(lambda it: ((0, it[0], 0), (it[1], frozenset())))
+        return alone.union(sited).persist().sortByKey(numPartitions=parts)
+
+    # -- stage 6 ---------------------------------------------------------------------------
+
+    def candidates(self, featured: Any, rules: CandidateRules) -> Any:
+        """Distinct candidate pairs (row, row), lower row first, of the three sources."""
+        parts = self.parts
+        self.stage("candidates: exact copies grouped by key")
+        same = (featured.map(lambda f: (f[0].exact, f[0].row)).groupByKey(parts)
+                .flatMap(lambda t: _first_pairs(t[1])))
+        self.stage("candidates: LSH rows routed by (band, band hash)")
+        bands = rules.bands
+        empty = empty_fingerprint(self.config)
+        buckets = (featured.flatMap(lambda f: (
+            ((b, _print(f[0], empty)[start:stop].tobytes()), (f[0].row, f[0].shingles == 0))
+            for b, (start, stop) in enumerate(bands)))
+            .groupByKey(parts).mapValues(sorted).filter(lambda t: len(t[1]) > 1))
+        split = self.sc.accumulator(0)
+        lsh = self.bucket_pairs(buckets, split)
+        self.stage("candidates: salient terms grouped (same cap)")
+        capped = self.sc.accumulator(0)
+        blocks = featured.flatMap(lambda f: ((int(c), f[0].row) for c in f[2])) \
+            .groupByKey(parts).mapValues(sorted) \
+            .map(lambda t: _counted(t, capped, not rules.blockable(len(t[1]))))
+        shared = (blocks.filter(lambda t: 2 <= len(t[1]) and rules.blockable(len(t[1])))
+                  .flatMap(lambda t: (((a, b), 1) for k, a in enumerate(t[1]) for b in t[1][k + 1:]))
+                  .reduceByKey(lambda a, b: a + b, parts)
+                  .filter(lambda t: t[1] >= rules.min_shared).keys())
+        found = self.sc.accumulator(0)
+        pairs = same.union(lsh).union(shared).distinct(parts) \
+            .map(lambda pair: _counted(pair, found, True))
+        self.counters = {"buckets split": split, "salient terms over the cap": capped,
+                         "candidates": found}
+        return pairs
+
+    def bucket_pairs(self, buckets: Any, split: Any) -> Any:
+        """Pairs of rows of each bucket ((band, value), sorted [(row, empty)]); texts without
+        shingles paired with each other in the first band only; large buckets in chunks."""
+        small = buckets.filter(lambda t: len(t[1]) <= BUCKET_SPLIT).flatMap(
+            lambda t: _chunk_pairs(t[0][0], t[1], t[1], True))
+        tasks = buckets.filter(lambda t: len(t[1]) > BUCKET_SPLIT) \
+            .map(lambda t: _counted(t, split, True)).flatMap(_chunk_tasks)
+        large = tasks.repartition(self.parts).flatMap(
+            lambda t: _chunk_pairs(t[0], t[1], t[2], t[3]))
+        return small.union(large)
+
+
+# -- functions run on the executors (module level: pickled by reference) ----------------------
+
+
+def _counted(value: Any, counter: Any, when: bool) -> Any:
+    """``value``, counting it in an accumulator where ``when``."""
+    if when:
+        counter.add(1)
+    return value
+
+
+def _tally(part: int, records: Iterator[tuple]) -> list[tuple[int, int, int, list]]:
+    """A text-pass partition's kept documents, texts without shingles and failures."""
+    kept = empty = 0
+    skips = []
+    for record in records:
+        if record[0] == "doc":
+            kept += 1
+            empty += record[1][-1] == 0
+        elif record[0] == "skip":
+            skips.append((record[1], record[2]))
+    return [(part, kept, empty, skips)]
+
+
+def _offsets(sizes: dict[int, int]) -> dict[int, int]:
+    """Where each partition's items start in the numbering of all of them, in order."""
+    out, total = {}, 0
+    for part in sorted(sizes):
+        out[part] = total
+        total += sizes[part]
+    return out
+
+
+def _checked(documents: Iterable[Any]) -> Iterator[Document]:
+    for number, doc in enumerate(documents):
+        if not isinstance(doc, Document):
+            raise InputError(
+                f"Item {number} of 'documents' must be a Document. Got {type(doc).__name__} "
+                "instead (dedup.loaders.load reads files into Documents)."
+            )
+        yield doc
+
+
+def _line_item(line: str, path: str, ordinal: int) -> list[tuple[int, Any]]:
+    from .loaders.records import record_line
+
+    item = record_line(line.encode("utf-8"), path, ordinal + 1)
+    return [] if item is None else [(ordinal, item)]
+
+
+def _row_item(row: Any, ordinal: int) -> Any:
+    from .loaders.records import record_value
+
+    value = {k: v for k, v in row.asDict(recursive=True).items() if v is not None}
+    return record_value(value, "dataframe", ordinal + 1)
+
+
+def _site_plan(site: tuple[str, Iterable[tuple[int, Any]]]) -> Iterator[tuple[int, Any]]:
+    """One site's pages through the default engine's schedule: (ordinal, (position,
+    chrome)); the position sorts as the default engine analyses (pages released when
+    ``ordinal`` is read: ``(0, ordinal, k)``; at the end: ``(1, first page, k)``)."""
+    source, pages = site
+    schedule: ChromeSchedule[int] = ChromeSchedule()
+    pages = sorted(pages)
+    for ordinal, keys in pages:
+        for k, (page, own) in enumerate(schedule.offer(ordinal, source, keys)):
+            yield page, ((0, ordinal, k), own)
+    for k, (page, own) in enumerate(schedule.rest()):
+        yield page, ((1, pages[0][0], k), own)
+
+
+def _analyse_partition(config: Config) -> Any:
+    def analyse(part: int, items: Iterator[Any]) -> Iterator[tuple]:
+        vocabulary = Vocabulary()
+        minhasher = MinHasher(config.num_perm, config.seed)
+        kept: list[tuple] = []
+        lower: list[np.ndarray] = []
+        batch: list[tuple[Any, Document, frozenset[str]]] = []
+        chars = 0
+
+        def send() -> Iterator[tuple]:
+            # the batch as a worker process sends it (dedup.workers): counted term rows of
+            # title+body and title+lead, the words each writes in lower case; read as
+            # Corpus.add_analysed reads them (the partition's own ids, mapped later)
+            done = analyse_apart([d for _, d, _ in batch], [o for _, _, o in batch],
+                                 vocabulary, config, minhasher, part)
+            positions = {d.id: p for p, d, _ in batch}
+            for skip in done.skipped:
+                yield ("skip", positions[skip.id], skip)
+            bounds = done.lower_bounds.tolist()
+            for k, record in enumerate(done.records):
+                kept.append((record, _counted_row(done.terms, k), _counted_row(done.heads, k),
+                             done.signatures[k], int(done.shingles[k])))
+            lower.append(done.lower[:bounds[-1]])
+
+        for position, (doc, own) in items:
+            batch.append((position, doc, own))
+            chars += len(doc.text)
+            if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
+                yield from send()
+                batch, chars = [], 0
+        if batch:
+            yield from send()
+        for record, terms, heads, fingerprint, shingles in kept:
+            yield ("doc", (part, record, terms, heads, fingerprint, shingles))
+        yield ("words", part, list(vocabulary.words))
+        if lower:  # documents writing each word in lower case (distinct ids a document),
+            # counted up to 2
+            held = np.minimum(np.bincount(np.concatenate(lower).astype(np.int64),
+                                          minlength=len(vocabulary)), 2)
+            for i in np.flatnonzero(held).tolist():
+                yield ("lower", vocabulary.words[i], int(held[i]))
+
+    return analyse
+
+
+def _counted_row(rows: tuple[np.ndarray, np.ndarray, np.ndarray], k: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Row ``k`` of counted term rows (:func:`~dedup.similarity.count_rows`'s CSR arrays):
+    columns (increasing), counts; copies, so the batch's arrays are let go."""
+    indptr, cols, values = rows
+    start, stop = int(indptr[k]), int(indptr[k + 1])
+    return cols[start:stop].copy(), values[start:stop].astype(np.float32)
+
+
+def _row(matrix: sp.csr_matrix, k: int) -> tuple[np.ndarray, np.ndarray]:
+    start, stop = matrix.indptr[k], matrix.indptr[k + 1]
+    return matrix.indices[start:stop].copy(), matrix.data[start:stop].copy()
+
+
+def _first_sight(sights: Iterable[tuple[int, int]]) -> tuple[tuple[int, int], list]:
+    """A word's first sight (partition, id there) and all its sights."""
+    sights = list(sights)
+    return min(sights), sights
+
+
+def _number(group: tuple[int, Iterable[tuple[int, list]]], first_id: dict[int, int]
+            ) -> Iterator[tuple[int, tuple[int, int]]]:
+    """The global ids of the words first seen in one partition (after all words first seen
+    in partitions before it, in the order seen), as (partition, (id there, global id)) for
+    every partition that saw each."""
+    part, words = group
+    for rank, (_, sights) in enumerate(sorted(words, key=lambda w: w[0])):
+        gid = first_id[part] + rank
+        for where, lid in sights:
+            yield where, (lid, gid)
+
+
+def _renumber(group: tuple[int, tuple[Iterable[Any], Iterable[Any]]]) -> Iterator[tuple]:
+    """A partition's documents in global token ids: (row, record, counts row, head counts
+    row, fingerprint, shingles)."""
+    _, (docs, numbering) = group
+    pairs = list(numbering)
+    local = np.zeros(len(pairs), dtype=np.int64)
+    for lid, gid in pairs:
+        local[lid] = gid
+    for row, (record, counts, head, fingerprint, shingles) in docs:
+        yield (row, record, _global(counts, local), _global(head, local), fingerprint, shingles)
+
+
+def _global(row: tuple[np.ndarray, np.ndarray], numbering: np.ndarray
+            ) -> tuple[np.ndarray, np.ndarray]:
+    """A counts row in global ids, its columns increasing (as :class:`~dedup.similarity.TermCounts` keeps them)."""
+    cols = numbering[row[0]]
+    order = np.argsort(cols, kind="stable")
+    return cols[order].astype(np.int32), row[1][order]
+
+
+def _csr(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix:
+    indptr = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum([len(c) for c, _ in rows], out=indptr[1:])
+    cols = np.concatenate([c for c, _ in rows]) if rows else np.zeros(0, np.int32)
+    vals = np.concatenate([v for _, v in rows]) if rows else np.zeros(0, np.float32)
+    return sp.csr_matrix((vals.astype(np.float32), cols.astype(np.int32), indptr),
+                         shape=(len(rows), width))
+
+
+def _features_of(transformer: Any, common: Any, salient: int, width: int) -> Any:
+    def features(items: Iterator[tuple]) -> Iterator[tuple[Features, Prepared, np.ndarray]]:
+        items = list(items)
+        if not items:
+            return
+        body, head = tfidf_rows(transformer.value, _csr([r[2] for r in items], width),
+                                _csr([r[3] for r in items], width))
+        marks = top_terms(body, salient)
+        for k, (row, record, _, _, fingerprint, shingles) in enumerate(items):
+            key = drop_common_names(record.key, common.value)
+            yield (Features(row, record.id, record.exact, key, publication_day(key),
+                            fingerprint if shingles else None, shingles, _row(body, k),
+                            _row(head, k)),
+                   record, _row(marks, k)[0])
+
+    return features
+
+
+def _first_pairs(rows: Iterable[int]) -> Iterator[tuple[int, int]]:
+    """Each row of a text paired with the first row of that text."""
+    rows = sorted(rows)
+    return ((rows[0], r) for r in rows[1:])
+
+
+def _chunk_tasks(bucket: tuple[tuple[int, bytes], list]) -> Iterator[tuple]:
+    """A large bucket's pairs as tasks of CHUNK rows against CHUNK rows."""
+    (band, _), members = bucket
+    chunks = [members[k:k + CHUNK] for k in range(0, len(members), CHUNK)]
+    for a, first in enumerate(chunks):
+        for b in range(a, len(chunks)):
+            yield band, first, chunks[b], a == b
+
+
+def _chunk_pairs(band: int, first: list, second: list, same: bool) -> Iterator[tuple[int, int]]:
+    """Pairs of a bucket's rows (``same``: within ``first``; else ``first`` x ``second``, all
+    of whose rows are higher), lower row first; two texts without shingles (all in one
+    bucket in every band) are paired in the first band only."""
+    for k, (a, empty_a) in enumerate(first):
+        for b, empty_b in (first[k + 1:] if same else second):
+            if band == 0 or not (empty_a and empty_b):
+                yield a, b
+
+
+def empty_fingerprint(config: Config) -> np.ndarray:
+    """The fingerprint of every text without shingles (:func:`~dedup.fingerprint.
+    id_fingerprints` of no tokens): one value for all, so not shipped with each."""
+    return id_fingerprints([np.zeros(0, dtype=np.int32)], np.zeros(0, dtype=np.uint64),
+                           config.shingle_size, MinHasher(config.num_perm, config.seed))[0][0]
+
+
+def _print(f: Features, empty: np.ndarray) -> np.ndarray:
+    return empty if f.fingerprint is None else f.fingerprint
+
+
+def _score_partition(config: Config, weight: Any) -> Any:
+    rules = CandidateRules.of(config)
+    empty = empty_fingerprint(config)
+
+    def score(items: Iterator[tuple[Features, Features]]) -> Iterator[tuple]:
+        items = list(items)
+        if not items:
+            return
+        found = {f.row: f for pair in items for f in pair}
+        order = sorted(found)
+        local = {row: k for k, row in enumerate(order)}
+        feats = [found[row] for row in order]
+        left = np.array([local[a.row] for a, _ in items], dtype=np.int64)
+        right = np.array([local[b.row] for _, b in items], dtype=np.int64)
+        sort = np.lexsort((right, left))
+        left, right = left[sort], right[sort]
+        day = np.array([f.day for f in feats], dtype=np.int64)
+        inside = rules.in_window(day[left], day[right])
+        left, right = left[inside], right[inside]
+        if not len(left):
+            return
+        prints = np.vstack([_print(f, empty) for f in feats])
+        width = config.num_perm
+        signatures, leads = prints[:, :width], prints[:, width:]
+        shingles = np.array([f.shingles for f in feats], dtype=np.int64)
+        columns = max(max((int(c.max()) for f in feats for c in (f.body[0], f.head[0])
+                           if len(c)), default=0) + 1, 1)
+        body = _csr([f.body for f in feats], columns)
+        head = _csr([f.head for f in feats], columns)
+        jaccards, cosines, head_cosines = pair_measures(
+            signatures, shingles, body, head, left, right)
+        keys = [f.key for f in feats]
+        table, _ = score_pairs(keys, left, right, jaccards, cosines, head_cosines, config,
+                               weight.value)
+        containment, shorter = pair_containments(signatures, leads, shingles, left, right)
+        exact = [f.exact for f in feats]
+        same = np.array([exact[a] == exact[b] for a, b in zip(left.tolist(), right.tolist())],
+                        dtype=bool)
+        copy = copy_rule(same, jaccards, containment, shorter, head_cosines, config)
+        for k in range(len(left)):
+            yield (order[left[k]], order[right[k]], float(table.jaccard[k]),
+                   table.cosine[k], table.head_cosine[k], float(table.people[k]),
+                   int(table.date[k]), int(table.place[k]), float(table.score[k]),
+                   float(containment[k]), int(shorter[k]), int(table.ages[k]), bool(same[k]),
+                   bool(copy[k]))
+
+    return score
+
+
+def _link_component(config: Config, weight: Any) -> Any:
+    def link(group: tuple[int, Iterable[tuple[str, Any]]]) -> Iterator[tuple]:
+        _, items = group
+        members = sorted((m for kind, m in items if kind == "m"), key=lambda m: m[0])
+        inside = {m[0] for m in members}
+        pairs = sorted(p for kind, p in items if kind == "p" and p[1] in inside)
+        if len(members) < 2 or not pairs:
+            return
+        local = {m[0]: k for k, m in enumerate(members)}
+        by_id = sorted(range(len(members)), key=lambda k: members[k][1])
+        rank = np.empty(len(members), dtype=np.int64)
+        rank[by_id] = np.arange(len(members))
+        columns = list(zip(*pairs))
+        table = PairTable(
+            np.array([local[a] for a in columns[0]], dtype=np.int64),
+            np.array([local[b] for b in columns[1]], dtype=np.int64),
+            np.array(columns[2], dtype=np.float64), np.array(columns[3], dtype=np.float32),
+            np.array(columns[4], dtype=np.float32), np.array(columns[5], dtype=np.float64),
+            np.array(columns[6], dtype=np.int64), np.array(columns[7], dtype=np.int64),
+            np.array(columns[8], dtype=np.float64), np.array(columns[9], dtype=np.float64),
+            np.array(columns[10], dtype=np.int64), np.array(columns[11], dtype=np.int64),
+        ).renumbered(rank)
+        ordered = [members[k] for k in by_id]
+        stories, links = link_rows([m[1] for m in ordered], [m[2] for m in ordered],
+                                   [m[3] for m in ordered], table, weight.value, config)
+        for link in links:
+            yield ("link", link)
+        for story in stories.components():
+            if len(story) > 1:
+                yield ("story", sorted(ordered[k][1] for k in story))
+
+    return link
+
+
+def connected_components(edges: Any, partitions: int) -> Any:
+    """(vertex, the smallest vertex of its component) for every vertex of ``edges`` (an RDD
+    of pairs of integers), by large-star/small-star (Kiveris et al., "Connected Components
+    in MapReduce and Beyond", 2014), in plain Spark: repeated until a round changes nothing,
+    when every edge joins a vertex to its component's smallest."""
+    current = edges.filter(lambda e: e[0] != e[1]).map(lambda e: (max(e), min(e))) \
+        .distinct(partitions).persist()
+    before = None
+    while True:
+        large = (current.flatMap(lambda e: (e, (e[1], e[0]))).groupByKey(partitions)
+                 .flatMap(_large_star))
+        small = large.groupByKey(partitions).flatMap(_small_star)
+        # one shuffle: the new edges, distinct, each marked 1 (was there before), 2 (is
+        # there now) or 3 (both); the round changed nothing when all are 3
+        marked = (current.map(lambda e: (e, 1)).union(small.map(lambda e: (e, 2)))
+                  .reduceByKey(lambda a, b: a | b, partitions).persist())
+        settled = marked.filter(lambda t: t[1] != 3).isEmpty()
+        if before is not None:
+            before.unpersist()
+        before = marked
+        current = marked.filter(lambda t: t[1] & 2).keys()
+        if settled:
+            break
+    labels = current.union(current.values().distinct(partitions).map(lambda v: (v, v)))
+    return labels.reduceByKey(min, partitions)
+
+
+def _large_star(node: tuple[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
+    """Every larger neighbour of ``u`` linked to the smallest of ``u`` and its neighbours
+    (edges as (larger, smaller))."""
+    u, neighbours = node
+    neighbours = set(neighbours)
+    low = min(min(neighbours), u)
+    return ((v, low) for v in neighbours if v > u)
+
+
+def _small_star(node: tuple[int, Iterable[int]]) -> Iterator[tuple[int, int]]:
+    """``u`` and its smaller neighbours linked to the smallest of them."""
+    u, neighbours = node
+    neighbours = set(neighbours)
+    low = min(neighbours)
+    yield (u, low)
+    for v in neighbours:
+        if v != low:
+            yield (v, low)

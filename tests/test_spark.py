@@ -1,0 +1,230 @@
+"""The Spark engine (dedup.spark): the same JSON as the default engine, whatever the
+partitioning and the input order; connected components by large-star/small-star; the
+bucket of texts without shingles.
+
+Spark starts once for the module (a local[2] session, about 10 s); every test skips, saying
+why, without pyspark or Java, and in CI's pure-Python pass. The default run (CI) keeps the
+seeds at 1, 3 and 7 partitions shuffled, the smallest labeled file shuffled at 3, the
+components and the bucket of texts without shingles; DEDUP_SLOW=1 adds the full matrix
+(every labeled file at 1, 3 and 7 partitions, in order and shuffled), a path read by the
+executors and the command.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dedup.cluster import UnionFind
+from dedup.config import Config
+from dedup.documents import Document
+from dedup.loaders import load
+from dedup.pipeline import cluster_documents
+from dedup.report import to_json
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "data"
+SHARED = ROOT.parent / "shared" / "data"
+SLOW = os.environ.get("DEDUP_SLOW") == "1"
+slow = pytest.mark.skipif(not SLOW, reason="DEDUP_SLOW=1 runs it (CI's time budget)")
+
+
+@pytest.fixture(scope="session")
+def spark():
+    if os.environ.get("DEDUP_PURE_PYTHON") and not SLOW:
+        # CI's second pass: the Spark engine calls the kernels the default engine calls, and
+        # each test compares the two, so this pass would check nothing new at its cost
+        pytest.skip("DEDUP_PURE_PYTHON: the Spark tests run in the compiled pass "
+                    "(DEDUP_SLOW=1 runs them here too)")
+    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install 'dedup[spark]')")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("no Java: Spark needs a JVM (java on PATH or JAVA_HOME)")
+    from pyspark.sql import SparkSession
+
+    session = (SparkSession.builder.master("local[2]").appName("dedup-tests")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.sql.shuffle.partitions", "2")
+               .config("spark.default.parallelism", "2")
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.python.worker.reuse", "true")
+               .config("spark.shuffle.compress", "false")
+               .config("spark.rdd.compress", "false")
+               .getOrCreate())
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def both_engines(spark, docs, partitions, skipped=(), config=None):
+    from dedup.spark import cluster_spark
+
+    stats: dict[str, int] = {}
+    want = to_json(cluster_documents(docs, config, skipped=list(skipped)))
+    got = to_json(cluster_spark(spark, docs, config, partitions=partitions,
+                                skipped=list(skipped), stats=stats))
+    return want, got, stats
+
+
+def shuffled(docs, seed):
+    docs = list(docs)
+    random.Random(seed).shuffle(docs)
+    return docs
+
+
+@pytest.mark.parametrize("partitions", [1, 3, 7])
+def test_seeds_as_the_default_engine(spark, partitions):
+    docs, skipped = load(SEEDS)
+    want, got, stats = both_engines(spark, shuffled(docs, partitions), partitions, skipped)
+    assert got == want
+    assert stats["documents"] == len(docs)
+    assert json.loads(got)["links"], "the seeds hold one same-event link"
+
+
+def _shared_cases():
+    files = sorted(SHARED.glob("*.jsonl")) if SHARED.is_dir() else []
+    if SLOW:
+        return [(f, p, s) for f in files for p in (1, 3, 7) for s in (None, p)]
+    # quick: the smallest file, shuffled, at 3 partitions
+    return [(min(files, key=lambda f: f.stat().st_size), 3, 3)] if files else []
+
+
+@pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/ is absent")
+@pytest.mark.parametrize("path,partitions,seed", _shared_cases(),
+                         ids=lambda v: v.name if isinstance(v, Path) else str(v))
+def test_labeled_files_as_the_default_engine(spark, path, partitions, seed):
+    docs, skipped = load(path)
+    if seed is not None:
+        docs = shuffled(docs, seed)
+    want, got, stats = both_engines(spark, docs, partitions, skipped)
+    assert got == want
+    assert stats["candidates"] >= stats["scored pairs"] > 0
+
+
+@slow
+def test_a_path_read_by_the_executors(spark, tmp_path):
+    """A JSONL file given as a path: its lines are read and numbered by Spark, with settings
+    other than the defaults (they reach the executors)."""
+    from dedup.spark import cluster_spark
+
+    config = Config(same_event_threshold=0.2, cluster_threshold=0.1, shingle_size=3)
+    docs, _ = load(SEEDS)
+    path = tmp_path / "seeds.jsonl"
+    records = [{"id": d.id, "text": d.text, "title": d.title} for d in docs]
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n{not json}\n")
+    got = cluster_spark(spark, str(path), config, partitions=2)
+    want = cluster_documents(load(path)[0], config)
+    assert got.clusters == want.clusters and got.links == want.links
+    assert got.details == want.details
+    assert [s.reason for s in got.skipped] == [s.reason for s in load(path)[1]]
+
+
+def test_components_by_large_star_small_star(spark):
+    from dedup.spark import connected_components
+
+    path = [(k, k + 1) for k in range(10, 30)]  # a path 10-11-...-30, given in order
+    star = [(100, leaf) for leaf in (90, 95, 101, 150, 99)]  # centre 100, smallest leaf 90
+    spokes = [(leaf, 200) for leaf in range(201, 240)]  # a star centred on its smallest
+    reversed_path = [(k + 1, k) for k in range(500, 460, -1)]
+    edges = path + star + spokes + reversed_path + [(7, 7)]  # a loop: vertex 7 stands alone
+    sc = spark.sparkContext
+    got = dict(connected_components(sc.parallelize(random.Random(1).sample(edges, len(edges)), 3),
+                                    4).collect())
+    vertices = sorted({v for e in edges for v in e if e[0] != e[1]})
+    union = UnionFind(max(vertices) + 1)
+    for a, b in edges:
+        union.union(a, b)
+    smallest: dict[int, int] = {}
+    for v in vertices:
+        smallest.setdefault(union.find(v), v)
+    assert got == {v: smallest[union.find(v)] for v in vertices}
+    assert 7 not in got  # an isolated vertex is on no edge: it is its own component
+    assert {got[10], got[30], got[90], got[150], got[239], got[461]} == {10, 90, 200, 461}
+
+
+def test_a_bucket_of_texts_without_shingles(spark, monkeypatch):
+    """500 texts with no word (one signature, one LSH bucket in every band: 124,750 pairs)
+    beside a few articles: the pairs are made once, by several tasks, and counted."""
+    from dedup import spark as engine
+
+    monkeypatch.setattr(engine, "BUCKET_SPLIT", 100)
+    rng = random.Random(5)
+    words = ["alpha", "bravo", "delta", "echo", "golf", "hotel", "india", "kilo", "lima"]
+    docs = [Document(f"empty-{k:03d}", rng.choice(["", "—", "* * *", "...", "\n\n"]),
+                     title=" ".join(rng.sample(words, 2)) + f" {k}")
+            for k in range(500)]
+    seeds, _ = load(SEEDS)
+    docs = shuffled(docs + seeds, 2)
+    want, got, stats = both_engines(spark, docs, 3)
+    assert got == want
+    assert stats["empty texts"] == 500
+    assert stats["buckets split"] >= 1
+    assert stats["candidates"] >= 500 * 499 // 2
+
+
+@slow
+def test_the_command(spark, capsys):
+    """dedup cluster --engine spark prints the default engine's JSON (the session the
+    command asks for is the one running: Spark's builder returns it)."""
+    from dedup.cli import main
+
+    assert main(["cluster", str(SEEDS), "--format", "json", "--jobs", "1"]) == 0
+    want = capsys.readouterr().out
+    assert main(["cluster", str(SEEDS), "--format", "json", "--engine", "spark",
+                 "--master", "local[2]"]) == 0
+    assert capsys.readouterr().out == want
+
+
+# -- without Spark: the functions the executors run -------------------------------------------
+
+
+def test_site_plan_gives_the_default_engines_analysis_order():
+    """Pages of sites with 8 pages or more, with fewer, and without a site, interleaved:
+    sorted by the positions of _site_plan, they are in the order build_corpus keeps them,
+    and each page gets the chrome the default engine analyses it with."""
+    from dedup.boilerplate import source_of
+    from dedup.pipeline import ChromeSchedule, build_corpus, page_keys_of
+    from dedup.spark import _site_plan
+
+    rng = random.Random(3)
+    sites = ["big.example"] * 12 + ["mid.example"] * 8 + ["small.example"] * 3 + [None] * 6
+    rng.shuffle(sites)
+    docs = [Document(f"d{k:02d}", f"Menu line of {site}\nStory {k} about {rng.random()}.\n"
+                     f"Follow {site} on social media", source=site)
+            for k, site in enumerate(sites)]
+    corpus, _ = build_corpus(docs, Config(), lambda *a: None)
+    by_site: dict[str, list] = {}
+    for ordinal, doc in enumerate(docs):
+        if source_of(doc) is not None:
+            by_site.setdefault(source_of(doc), []).append((ordinal, page_keys_of(doc)))
+    planned = {ordinal: plan for site in by_site.items() for ordinal, plan in _site_plan(site)}
+    positions = [planned[k][0] if k in planned else (0, k, 0) for k in range(len(docs))]
+    order = sorted(range(len(docs)), key=lambda k: positions[k])
+    assert [docs[k].id for k in order] == [r.id for r in corpus.records]
+    # the chrome: what the schedule hands out, fed the documents one by one
+    schedule = ChromeSchedule()
+    chrome = {}
+    for doc in docs:
+        chrome.update((d.id, own) for d, own in schedule.offer(doc, source_of(doc), page_keys_of(doc)))
+    chrome.update((d.id, own) for d, own in schedule.rest())
+    assert {docs[k].id: planned[k][1] for k in planned} == {
+        d.id: chrome[d.id] for d in docs if d.source}
+    assert any(chrome.values())  # some chrome was learned
+
+
+def test_bucket_chunks_make_every_pair_once():
+    from dedup.spark import _chunk_pairs, _chunk_tasks
+
+    members = [(row, row % 3 == 0) for row in range(0, 1000, 2)]  # 500 rows, a third empty
+    for band in (0, 4):
+        pairs = [p for task in _chunk_tasks(((band, b""), members)) for p in _chunk_pairs(*task)]
+        assert len(pairs) == len(set(pairs))
+        expected = {(a, b) for k, (a, ea) in enumerate(members) for b, eb in members[k + 1:]
+                    if band == 0 or not (ea and eb)}
+        assert set(pairs) == expected
