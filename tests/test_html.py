@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from dedup import Config, Document, cluster_documents
@@ -127,15 +128,20 @@ def load_one(folder: Path, name: str, html: str) -> Document:
     return docs[0]
 
 
+def assert_story_alone(doc: Document, paragraphs: list[str], absent: Iterable[str]) -> None:
+    """Every paragraph of the story is in the text, and none of the ``absent`` phrases."""
+    for paragraph in paragraphs:
+        assert paragraph in doc.text
+    for phrase in absent:
+        assert phrase not in doc.text, phrase
+
+
 # ---- chrome around the story never reaches the text ------------------------------------------
 
 
 def test_chrome_on_a_page_without_article_or_main_stays_out(tmp_path: Path) -> None:
     doc = load_one(tmp_path, "bridge.html", div_soup_page(BRIDGE))
-    for paragraph in BRIDGE[1]:
-        assert paragraph in doc.text
-    for phrase in CHROME_PHRASES:
-        assert phrase not in doc.text, phrase
+    assert_story_alone(doc, BRIDGE[1], CHROME_PHRASES)
     assert doc.title == BRIDGE[0]
     assert doc.source == "Valley Gazette"
 
@@ -159,10 +165,7 @@ def test_two_stories_on_one_template_are_not_linked(tmp_path: Path) -> None:
 
 def test_teaser_cards_are_not_taken_for_the_story(tmp_path: Path) -> None:
     doc = load_one(tmp_path, "bridge.html", teaser_page(BRIDGE))
-    for paragraph in BRIDGE[1]:
-        assert paragraph in doc.text
-    for phrase in ("crane", "science", "Harbour", "laboratories"):
-        assert phrase not in doc.text, phrase
+    assert_story_alone(doc, BRIDGE[1], ("crane", "science", "Harbour", "laboratories"))
 
 
 def test_two_stories_with_the_same_teasers_are_not_copies(tmp_path: Path) -> None:
@@ -331,11 +334,8 @@ def hashed_page(story: tuple[str, list[str]]) -> str:
 
 def test_comments_with_meaningless_class_names_stay_out(tmp_path: Path) -> None:
     doc = load_one(tmp_path, "bridge.html", hashed_page(BRIDGE))
-    for paragraph in BRIDGE[1]:
-        assert paragraph in doc.text
-    for phrase in ("Harold", "Greta", "bigdave", "Unbelievable", "hours ago", "Reply",
-                   "Conversation"):
-        assert phrase not in doc.text, phrase
+    assert_story_alone(doc, BRIDGE[1], ("Harold", "Greta", "bigdave", "Unbelievable",
+                                        "hours ago", "Reply", "Conversation"))
 
 
 def test_a_read_also_line_among_the_paragraphs_stays_out(tmp_path: Path) -> None:
@@ -384,11 +384,8 @@ def table_page(story: tuple[str, list[str]]) -> str:
 
 def test_a_story_in_a_table_layout_is_read_without_the_furniture(tmp_path: Path) -> None:
     doc = load_one(tmp_path, "bridge.html", table_page(BRIDGE))
-    for paragraph in BRIDGE[1]:
-        assert paragraph in doc.text
-    for phrase in ("Harold", "Greta", "wrote", "crane", "science", "Pruitt", "Bakery",
-                   "Reader comments", "Also on"):
-        assert phrase not in doc.text, phrase
+    assert_story_alone(doc, BRIDGE[1], ("Harold", "Greta", "wrote", "crane", "science",
+                                        "Pruitt", "Bakery", "Reader comments", "Also on"))
 
 
 def test_a_one_sentence_story_in_a_table_layout_is_kept(tmp_path: Path) -> None:
