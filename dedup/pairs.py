@@ -260,14 +260,28 @@ def score_candidates(
     left, right = both[:, 0], both[:, 1]
     inside = in_window(keys, left, right, config)
     left, right = left[inside], right[inside]
+    table, weight = measured_pairs(signatures, corpus.leads(), shingle_counts, body, heads, keys,
+                                   left, right, config)
+    report("scoring", len(left), len(left))
+    return table, weight
+
+
+def measured_pairs(
+    signatures: np.ndarray, leads: np.ndarray, shingle_counts: np.ndarray,
+    body: sp.csr_matrix, heads: sp.csr_matrix, keys: list[EventKey], left: np.ndarray,
+    right: np.ndarray, config: Config, weight: dict[str, float] | None = None,
+) -> tuple[PairTable, dict[str, float]]:
+    """Every column of the pairs ``(left[k], right[k])`` of rows: the text measures
+    (:func:`pair_measures`), the event-key columns and scores (:func:`score_pairs`, with
+    ``weight`` as there) and the containment of the shorter text
+    (:func:`~dedup.fingerprint.pair_containments`)."""
     jaccards, cosines, head_cosines = pair_measures(
         signatures, shingle_counts, body, heads, left, right
     )
     table, weight = score_pairs(
-        keys, left, right, jaccards, cosines, head_cosines, config
+        keys, left, right, jaccards, cosines, head_cosines, config, weight
     )
     table.containment, table.shorter = pair_containments(
-        signatures, corpus.leads(), shingle_counts, left, right
+        signatures, leads, shingle_counts, left, right
     )
-    report("scoring", len(left), len(left))
     return table, weight

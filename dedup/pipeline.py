@@ -132,7 +132,7 @@ def build_corpus(
                 if len(batch) >= BATCH_DOCUMENTS or chars >= BATCH_CHARS:
                     send()
 
-        for doc in _checked(documents):
+        for doc in checked_documents(documents):
             if doc.id in seen:  # the first one stays; a loader reports duplicates itself
                 failed.append([Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id)])
                 continue
@@ -199,7 +199,7 @@ def page_keys_of(doc: Document) -> set[str] | None:
 HOLD_PAGES = 8
 
 
-def _checked(documents: Iterable[Document]) -> Iterator[Document]:
+def checked_documents(documents: Iterable[Document]) -> Iterator[Document]:
     """``documents``, raising InputError for an item that is not a Document."""
     for number, doc in enumerate(documents):
         if not isinstance(doc, Document):

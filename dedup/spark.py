@@ -47,9 +47,9 @@ Design (each stage, what moves, and why the result is the default engine's):
    band); a bucket of more than :data:`BUCKET_SPLIT` documents has its pairs made by several
    tasks, chunk by chunk. Both are counted (``stats``) and named in the job descriptions.
 7. **Pair features, scored by the existing code**: each pair joined with its two rows'
-   features; per partition, :func:`dedup.pairs.pair_measures`,
-   :func:`dedup.pairs.score_pairs` (with the broadcast name weights),
-   :func:`dedup.fingerprint.pair_containments` and :func:`dedup.copies.copy_rule` on the rows
+   features; per partition, :func:`dedup.pairs.measured_pairs` (the batch's text measures,
+   event-key columns and containment, with the broadcast name weights) and
+   :func:`dedup.copies.copy_rule` on the rows
    the partition's pairs need (the date window of :func:`dedup.candidates.in_window` first).
 8. **Connected components** of the copy links and of the pairs scoring ``cluster_threshold``
    or more (all pairs when it is 0 or less), by large-star/small-star in plain Spark.
@@ -91,9 +91,16 @@ from .corpus import analyse_apart
 from .documents import Document, Progress, Skipped
 from .errors import ConfigError, InputError, describe
 from .events import EventKey, drop_common_names
-from .fingerprint import MinHasher, id_fingerprints, pair_containments
-from .pairs import PairTable, pair_measures, score_pairs
-from .pipeline import BATCH_CHARS, BATCH_DOCUMENTS, ChromeSchedule, checked_arguments, page_keys_of
+from .fingerprint import MinHasher, id_fingerprints
+from .pairs import PairTable, measured_pairs
+from .pipeline import (
+    BATCH_CHARS,
+    BATCH_DOCUMENTS,
+    ChromeSchedule,
+    checked_arguments,
+    checked_documents,
+    page_keys_of,
+)
 from .result import ClusterResult
 from .scoring import entity_weight
 from .similarity import idf_transformer, tfidf_rows, top_terms
@@ -335,7 +342,7 @@ class _Run:
                 raise InputError(f"The DataFrame must have 'id' and 'text' columns. Got "
                                  f"{sorted(columns)} instead.")
             return data.rdd.zipWithIndex().map(lambda t: (t[1], _row_item(t[0], t[1])))
-        docs = list(_checked(data))
+        docs = list(checked_documents(data))
         return sc.parallelize(list(enumerate(docs)), self.parts)
 
     def duplicates(self, docs: Any) -> dict[int, Skipped]:
@@ -434,16 +441,6 @@ def _offsets(sizes: dict[int, int]) -> dict[int, int]:
         out[part] = total
         total += sizes[part]
     return out
-
-
-def _checked(documents: Iterable[Any]) -> Iterator[Document]:
-    for number, doc in enumerate(documents):
-        if not isinstance(doc, Document):
-            raise InputError(
-                f"Item {number} of 'documents' must be a Document. Got {type(doc).__name__} "
-                "instead (dedup.loaders.load reads files into Documents)."
-            )
-        yield doc
 
 
 def _line_item(line: str, path: str, ordinal: int) -> list[tuple[int, Any]]:
@@ -663,16 +660,14 @@ def _score_partition(config: Config, weight: Any) -> Any:
                            if len(c)), default=0) + 1, 1)
         body = _csr([f.body for f in feats], columns)
         head = _csr([f.head for f in feats], columns)
-        jaccards, cosines, head_cosines = pair_measures(
-            signatures, shingles, body, head, left, right)
         keys = [f.key for f in feats]
-        table, _ = score_pairs(keys, left, right, jaccards, cosines, head_cosines, config,
-                               weight.value)
-        containment, shorter = pair_containments(signatures, leads, shingles, left, right)
+        table, _ = measured_pairs(signatures, leads, shingles, body, head, keys, left, right,
+                                  config, weight.value)
+        containment, shorter = table.containment, table.shorter
         exact = [f.exact for f in feats]
         same = np.array([exact[a] == exact[b] for a, b in zip(left.tolist(), right.tolist())],
                         dtype=bool)
-        copy = copy_rule(same, jaccards, containment, shorter, head_cosines, config)
+        copy = copy_rule(same, table.jaccard, containment, shorter, table.head_cosine, config)
         for k in range(len(left)):
             yield (order[left[k]], order[right[k]], float(table.jaccard[k]),
                    table.cosine[k], table.head_cosine[k], float(table.people[k]),
