@@ -46,15 +46,20 @@ from .documents import Document
 from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import pair_containments, pair_jaccards, shingle_count
-from .pairs import date_arrays, date_relations, place_relations, score_candidates, weighted_dice
+from .pairs import (
+    age_column,
+    date_arrays,
+    date_relations,
+    place_relations,
+    score_candidates,
+    weighted_dice,
+)
 from .pipeline import cluster_corpus, scored_keys
 from .result import EVENT, EXACT, NEAR, ClusterResult
 from .scoring import (
-    AGE_CODES,
     DATE_CODES,
     PLACE_CODES,
     PairFeatures,
-    compare_ages,
     entity_weight,
     event_scores,
     evidence,
@@ -463,10 +468,10 @@ class DedupIndex:
         if key.streets:
             compared |= self._streets.values[rows]
         place[compared] = place_relations((key, records[r].key) for r in rows[compared].tolist())
-        age = np.zeros(len(rows), dtype=np.int64)  # pairs.age_column's codes
-        if key.ages:
-            age[:] = [AGE_CODES.index(compare_ages(key, records[r].key)[0])
-                      for r in rows.tolist()]
+        age = np.zeros(len(rows), dtype=np.int64)
+        if key.ages:  # the article (key 0) against each candidate, by the batch's column
+            age = age_column([key, *(records[r].key for r in rows.tolist())],
+                             np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1))
         if n - 1 < WARM_UP_DOCUMENTS:
             # Warm-up: scores are inflated while few articles are indexed, so a pair links as
             # one event only where the date or the venue agrees too.

@@ -178,12 +178,7 @@ def tfidf(
     dtype = counts.dtype.type if counts.dtype in (np.float32, np.float64) else np.float64
     df = np.bincount(counts.indices, minlength=counts.shape[1])
     transformer = idf_transformer(df, counts.shape[0], dtype)
-    out = []
-    for matrix in (counts, *others):
-        matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], counts.shape[1]))
-        weighted = transformer.transform(matrix, copy=not in_place)
-        out.append(sp.csr_matrix(weighted).astype(np.float32, copy=False))
-    return out
+    return tfidf_rows(transformer, counts, *others, in_place=in_place)
 
 
 def idf_transformer(df: np.ndarray, n_docs: int, dtype: type = np.float32) -> TfidfTransformer:
@@ -207,12 +202,18 @@ def idf_transformer(df: np.ndarray, n_docs: int, dtype: type = np.float32) -> Tf
     return transformer
 
 
-def tfidf_rows(transformer: TfidfTransformer, *counts: sp.csr_matrix) -> list[sp.csr_matrix]:
+def tfidf_rows(
+    transformer: TfidfTransformer, *counts: sp.csr_matrix, in_place: bool = False
+) -> list[sp.csr_matrix]:
     """Rows of count matrices weighted as :func:`tfidf` weighs them, by a fitted ``transformer``
-    (:func:`idf_transformer`)."""
+    (:func:`idf_transformer`), as float32 CSR. ``in_place``: as for :func:`tfidf`."""
     width = len(transformer.idf_)
-    return [transformer.transform(sp.csr_matrix(m, shape=(m.shape[0], width)))
-            .astype(np.float32).tocsr() for m in counts]
+    out = []
+    for matrix in counts:
+        matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], width))
+        weighted = transformer.transform(matrix, copy=not in_place)
+        out.append(sp.csr_matrix(weighted).astype(np.float32, copy=False))
+    return out
 
 
 def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:
