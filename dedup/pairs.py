@@ -150,21 +150,35 @@ def date_relations(a: np.ndarray, b: np.ndarray, tolerance: int) -> np.ndarray:
     return np.where(known, code, 0)
 
 
+def age_arrays(keys: list[EventKey]) -> np.ndarray:
+    """The ages of ``keys`` (:func:`dedup.events.lead_ages`: 1 to 120) as a (keys x 2)
+    array of bit masks, age ``n`` at bit ``n % 64`` of word ``n // 64``: what
+    :func:`age_relations` compares."""
+    out = np.zeros((len(keys), 2), dtype=np.uint64)
+    for i, key in enumerate(keys):
+        if key.ages:
+            mask = sum(1 << n for n in key.ages)
+            out[i] = (mask & 0xFFFF_FFFF_FFFF_FFFF, mask >> 64)
+    return out
+
+
+def age_relations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Age relation codes (see scoring.AGE_CODES) of pairs of :func:`age_arrays` rows
+    ``a[k]``, ``b[k]``, vectorised like scoring.compare_ages: an age in common, ages but
+    none in common, or none given by one of them."""
+    both = (a[:, 0] | a[:, 1]).astype(bool) & (b[:, 0] | b[:, 1]).astype(bool)
+    shared = ((a[:, 0] & b[:, 0]) | (a[:, 1] & b[:, 1])).astype(bool)
+    return np.where(both, np.where(shared, 1, 2), 0).astype(np.int64)
+
+
 def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Age relation codes (see scoring.AGE_CODES), vectorised like scoring.compare_ages."""
-    ages = [key.ages for key in keys]
-    indptr = np.zeros(len(keys) + 1, dtype=np.int64)
-    np.cumsum([len(a) for a in ages], out=indptr[1:])
-    cols = np.fromiter((n for a in ages for n in a), dtype=np.int64, count=int(indptr[-1]))
-    marks = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(keys), 128))
-    given = np.diff(indptr) > 0
-    both = given[left] & given[right]
-    shared = np.zeros(len(left))
+    """Age relation codes (see scoring.AGE_CODES) of the pairs ``(left[k], right[k])``."""
+    ages = age_arrays(keys)
+    out = np.zeros(len(left), dtype=np.int64)
     for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
         stop = start + 50_000
-        shared[start:stop] = np.asarray(
-            marks[left[start:stop]].multiply(marks[right[start:stop]]).sum(axis=1)).ravel()
-    return np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
+        out[start:stop] = age_relations(ages[left[start:stop]], ages[right[start:stop]])
+    return out
 
 
 def date_column(
