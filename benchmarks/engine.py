@@ -38,6 +38,7 @@ from typing import Any
 
 import numpy as np
 
+import dedup.index
 from benchmarks.labeled import _day, read_records
 from benchmarks.metrics import adjusted_rand_index
 from benchmarks.sets import default_files
@@ -96,6 +97,23 @@ def compare(path: Path) -> dict[str, Any]:
         "gold_settled": adjusted_rand_index(gold, {k: settled[k] for k in ids}),
         "wrong_copies": wrong_copies, "batch_s": batch_s, "index_s": index_s,
     }
+
+
+def batch_drift(path: Path, fractions: Sequence[float] = (0.5, 0.75, 0.9, 0.95, 0.98)
+                ) -> list[tuple[int, int, float]]:
+    """How far the batch run itself moves as articles arrive: for the first ``k`` articles
+    (publication order), the ARI of ``cluster_documents`` of those ``k`` against the batch of
+    every article, restricted to those ``k``. It bounds what any index can hold between two
+    re-scorings of all pairs: one made at ``k`` articles is at best this far from the batch
+    once all are in."""
+    docs = crawled_documents(read_records(path))
+    full = {m: c.id for c in cluster_documents(docs).clusters for m in c.members}
+    out = []
+    for f in fractions:
+        k = round(f * len(docs))
+        part = {m: c.id for c in cluster_documents(docs[:k]).clusters for m in c.members}
+        out.append((k, len(docs), adjusted_rand_index({i: full[i] for i in part}, part)))
+    return out
 
 
 def _together(labels: dict[str, str]) -> set[tuple[str, str]]:
@@ -179,11 +197,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--why", action="store_true",
                         help="where the held stories and the batch's differ, step by step")
+    parser.add_argument("--batch-drift", action="store_true",
+                        help="ARI of the batch of the first k articles against the batch of all")
+    parser.add_argument("--resettle-growth", type=float, metavar="G",
+                        help="settle the streaming statistics each time the index grows by a "
+                        "factor G (dedup.index.RESETTLE_GROWTH; an experiment, default 2)")
     args = parser.parse_args(argv)
     files = args.files or default_files()
     if not files:
         print("no labeled files (../shared/data/ is absent)", file=sys.stderr)
         return 2
+    if args.resettle_growth is not None:
+        if args.resettle_growth <= 1:
+            parser.error("--resettle-growth must be above 1")
+        dedup.index.RESETTLE_GROWTH = args.resettle_growth
+    if args.batch_drift:
+        print(f"{'file':<20}{'first k':>8}{'of':>6}{'ARI batch(k) vs batch(all)':>28}")
+        for path in files:
+            for k, n, ari in batch_drift(path):
+                print(f"{path.name:<20}{k:>8}{n:>6}{ari:>28.3f}")
+        return 0
     if args.why:
         print("pairs of articles in one story on one side only (index side, batch side):")
         print(f"{'file':<20}{'settling':>11}{'statistics':>12}{'candidates':>12}{'total':>12}"

@@ -75,14 +75,26 @@ NEW = "new"
 # inflated, a same-event verdict also needs the date or the venue to agree. The batch view
 # (result()) is not affected.
 WARM_UP_DOCUMENTS = 50
-# While the index is small its statistics move fast: each time it reaches WARM_UP_DOCUMENTS
-# times a power of two articles (50, 100, 200, ...), up to RESETTLE_UNTIL, every pair is
-# chosen and scored again as the batch run chooses and scores them (dedup.pairs, over
-# everything indexed, with the statistics of now), the blocking terms are chosen again, and
-# the stories are settled from those pairs: the index is then the batch over its analyses.
-# Past RESETTLE_UNTIL (where one such pass would stall a crawler for seconds), pairs keep the
-# statistics of the day they were scored.
+# While the index is small its statistics move fast: each time it has grown by a factor of
+# RESETTLE_GROWTH since the last time, from WARM_UP_DOCUMENTS articles on (50, 100, 200, ...
+# for a factor of 2), up to RESETTLE_UNTIL, every pair is chosen and scored again as the batch
+# run chooses and scores them (dedup.pairs, over everything indexed, with the statistics of
+# now), the blocking terms are chosen again, and the stories are settled from those pairs: the
+# index is then the batch over its analyses. Past RESETTLE_UNTIL (where one such pass would
+# stall a crawler for seconds), pairs keep the statistics of the day they were scored.
+# Doubling: a denser schedule brings the held stories no closer to the batch on the labeled
+# sets, whose batch clustering itself moves as its last articles come (docs/architecture.md).
+RESETTLE_GROWTH = 2.0
 RESETTLE_UNTIL = 6_400
+
+
+def resettle_sizes() -> frozenset[int]:
+    """The index sizes at which the streaming statistics settle (see RESETTLE_GROWTH)."""
+    sizes, n = set(), WARM_UP_DOCUMENTS
+    while n <= RESETTLE_UNTIL:
+        sizes.add(n)
+        n = max(n + 1, round(n * RESETTLE_GROWTH))
+    return frozenset(sizes)
 
 
 @dataclass(frozen=True)
@@ -188,6 +200,7 @@ class DedupIndex:
         self._name_count_of = _Column(np.int64)
         self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
         self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
+        self._resettle_sizes = resettle_sizes()
 
     # -- public API ------------------------------------------------------------------------
 
@@ -250,10 +263,8 @@ class DedupIndex:
 
     def _settle_statistics(self) -> None:
         """:meth:`settle`, when the index has just reached a size where the streaming
-        statistics settle (see RESETTLE_UNTIL)."""
-        n = len(self._corpus.records)
-        steps = n // WARM_UP_DOCUMENTS
-        if not (n > RESETTLE_UNTIL or n % WARM_UP_DOCUMENTS or steps & (steps - 1)):
+        statistics settle (see RESETTLE_GROWTH)."""
+        if len(self._corpus.records) in self._resettle_sizes:
             self.settle()
 
     def settle(self) -> None:

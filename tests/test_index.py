@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from dedup import Document, InputError, cluster_documents
+from dedup import index as index_module
 from dedup.index import DedupIndex
 from dedup.loaders import load
 
@@ -375,6 +376,13 @@ def test_after_settle_the_held_stories_are_the_batch_clusters():
     assert sorted(map(sorted, held.values())) == sorted(c.members for c in batch.clusters)
     verdict = index.add(Document(id="late", text=docs[0].text, title=docs[0].title))
     assert verdict.status == "exact" and verdict.original == docs[0].id
+
+
+def test_resettle_sizes_grow_by_the_named_factor(monkeypatch):
+    assert sorted(index_module.resettle_sizes()) == [50, 100, 200, 400, 800, 1600, 3200, 6400]
+    monkeypatch.setattr(index_module, "RESETTLE_GROWTH", 1.5)
+    monkeypatch.setattr(index_module, "RESETTLE_UNTIL", 400)
+    assert sorted(index_module.resettle_sizes()) == [50, 75, 112, 168, 252, 378]
 
 
 @pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
