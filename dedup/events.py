@@ -753,6 +753,9 @@ class EventKey:
     roundup: bool = False
     # The streets its headline and lead name (see lead_streets).
     streets: frozenset[str] = frozenset()
+    # What its headline and lead say became of the victims: "fatal", "survived" or None
+    # (see lead_outcome).
+    outcome: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The key as people read it: the date interval, the people and organisations, the
@@ -1041,6 +1044,36 @@ def lead_ages(title: str, body: str) -> frozenset[int]:
     return frozenset(age for age in found if 0 < age <= 120)
 
 
+# What became of the victims, as the headline and lead say it: someone died ("killed", "dies",
+# "fatally"), or the victims live ("in stable condition", "non-life-threatening", "expected to
+# survive"). A report that says both (one killed, one in stable condition) or neither says
+# nothing. Read where the lead introduces the event (further down come other cases).
+_FATAL = re.compile(
+    r"\b(?:killed|dead|dies|died|fatal|fatally|death|homicide|murder|murdered|slain)\b",
+    re.IGNORECASE,
+)
+_SURVIVED = re.compile(
+    r"\b(?:(?:stable|good|fair|satisfactory)[ \t]+condition|non-life-threatening"
+    r"|not[ \t]+life-threatening|minor[ \t]+injur(?:y|ies)"
+    r"|expected[ \t]+to[ \t]+(?:survive|recover|live)|treated[ \t]+and[ \t]+released)\b",
+    re.IGNORECASE,
+)
+OUTCOME_CHARS = 500
+
+
+def lead_outcome(title: str, body: str) -> str | None:
+    """``"fatal"`` when the headline and lead say that someone died and that no one lives on
+    from it, ``"survived"`` when they say the victims live and that no one died, else
+    ``None``. Two reports of one incident rarely disagree on it; a death after an early "in
+    stable condition" does happen, so the disagreement costs points and decides nothing
+    (:data:`dedup.scoring.OUTCOME_POINTS`)."""
+    text = f"{title}\n{body[:OUTCOME_CHARS]}" if title else body[:OUTCOME_CHARS]
+    fatal = _FATAL.search(text) is not None
+    if fatal == (_SURVIVED.search(text) is not None):
+        return None
+    return "fatal" if fatal else "survived"
+
+
 def extract_event_key(
     title: str, body: str, published: dt.date | str | None,
     lower_words: AbstractSet[str] | None = None,
@@ -1118,4 +1151,5 @@ def extract_event_key(
         ages=lead_ages(title, body),
         roundup=is_roundup(title, body),
         streets=lead_streets(title, body),
+        outcome=lead_outcome(title, body),
     )

@@ -44,6 +44,8 @@ class PairTable:
     shorter: np.ndarray | None = None
     # Age relation codes (scoring.AGE_CODES; see age_column).
     ages: np.ndarray | None = None
+    # Outcome relation codes (scoring.OUTCOME_CODES; see outcome_column).
+    outcome: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.left)
@@ -60,6 +62,7 @@ class PairTable:
             None if self.containment is None else self.containment[order],
             None if self.shorter is None else self.shorter[order],
             None if self.ages is None else self.ages[order],
+            None if self.outcome is None else self.outcome[order],
         )
 
 
@@ -167,6 +170,19 @@ def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.
     return np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
 
 
+_FATES = {"fatal": 1, "survived": 2}
+
+
+def outcome_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Outcome relation codes (see scoring.OUTCOME_CODES), vectorised like
+    scoring.compare_outcomes: 1 where one lead says someone died and the other that the
+    victims live."""
+    fate = np.array([_FATES.get(key.outcome, 0) for key in keys], dtype=np.int64)
+    if not len(fate):
+        return np.zeros(len(left), dtype=np.int64)
+    return (fate[left] * fate[right] == 2).astype(np.int64)
+
+
 def date_column(
     keys: list[EventKey], left: np.ndarray, right: np.ndarray, tolerance: int
 ) -> np.ndarray:
@@ -208,9 +224,10 @@ def score_pairs(
     date = date_column(keys, left, right, config.date_tolerance_days)
     place = place_column(keys, left, right)
     ages = age_column(keys, left, right)
-    score = event_scores(cosine, head_cosine, people, date, place, ages)
+    outcome = outcome_column(keys, left, right)
+    score = event_scores(cosine, head_cosine, people, date, place, ages, outcome)
     table = PairTable(left, right, jaccard, cosine, head_cosine, people, date, place, score,
-                      ages=ages)
+                      ages=ages, outcome=outcome)
     return table, weight
 
 

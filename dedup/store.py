@@ -125,6 +125,7 @@ def _key_json(key: EventKey) -> dict[str, Any]:
         "ages": sorted(key.ages),
         "roundup": key.roundup,
         "streets": sorted(key.streets),
+        "outcome": key.outcome,
     }
 
 
@@ -169,6 +170,7 @@ def _key_from(data: dict[str, Any]) -> EventKey:
         ages=frozenset(data.get("ages", ())),  # files saved before ages were kept: none
         roundup=data.get("roundup", False),
         streets=frozenset(data.get("streets", ())),
+        outcome=data.get("outcome"),  # files saved before outcomes were kept: none
     )
 
 
