@@ -5,15 +5,19 @@ agree; the evidence names it."""
 
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from dedup import Config, DedupIndex, Document, cluster_documents
 from dedup.events import OUTCOME_CHARS, extract_event_key, lead_outcome
 from dedup.explain import explain_pair
 from dedup.normalize import clean_text
 from dedup.pairs import outcome_column
+from dedup.report import render_explanation
 from dedup.scoring import OUTCOME_CODES, OUTCOME_POINTS, compare_outcomes, pair_features
 from dedup.store import _key_from, _key_json
 
@@ -123,3 +127,6 @@ def test_the_conflict_lowers_the_score_by_its_points() -> None:
     assert died.event["parts"]["outcome"] == OUTCOME_POINTS["conflict"]
     assert plain.event["parts"]["outcome"] == 0.0
     assert died.event["evidence"]["outcome"]["relation"] == "conflict"
+    console = Console(file=io.StringIO(), width=200)
+    render_explanation(died, console)
+    assert "outcome" in console.file.getvalue()
