@@ -1,7 +1,8 @@
 """``python -m benchmarks.loso``: the points of the age relation (``scoring.AGE_POINTS``)
 chosen leaving one labeled set out; ``--outcome``: the points of an outcome conflict
 (``scoring.OUTCOME_POINTS``), the same way; ``--rules``: each event-key rule without a
-parameter (the round-up conflict, street venues, outcomes) kept or dropped, the same way.
+parameter (the round-up conflict, street venues, outcomes, the sex of an age) kept or
+dropped, the same way.
 
 Each file of ``../shared/data/`` is scored once (:func:`benchmarks.pair_model.load`); for
 each pair of points (an age in common, ages but none in common) its score column is redone
@@ -25,7 +26,7 @@ import numpy as np
 from benchmarks.pair_model import Scored, cluster_with, load
 from benchmarks.sets import default_files
 from dedup import Config
-from dedup.pairs import outcome_column, place_column
+from dedup.pairs import age_column, outcome_column, place_column
 from dedup.scoring import AGE_CODES, AGE_POINTS, OUTCOME_CODES, OUTCOME_POINTS, event_scores
 
 MATCH = (0.0, 0.05, 0.1, 0.15, 0.2)
@@ -61,6 +62,7 @@ RULES = {
     "round-up": lambda key: dataclasses.replace(key, roundup=False),
     "streets": lambda key: dataclasses.replace(key, streets=frozenset()),
     "outcome": lambda key: dataclasses.replace(key, outcome=None),
+    "age sexes": lambda key: dataclasses.replace(key, age_sexes=frozenset()),
 }
 
 
@@ -73,11 +75,12 @@ def without(s: Scored, rules: Sequence[str]) -> Scored:
     table = s.table
     place = place_column(keys, table.left, table.right)
     outcome = outcome_column(keys, table.left, table.right)
+    ages = age_column(keys, table.left, table.right)
     # the people weight depends on the venue relation too: redo the score from its parts
     score = event_scores(table.cosine, table.head_cosine, table.people, table.date, place,
-                         table.ages, outcome)
+                         ages, outcome)
     return dataclasses.replace(s, keys=keys, table=dataclasses.replace(
-        table, place=place, outcome=outcome, score=score))
+        table, place=place, outcome=outcome, ages=ages, score=score))
 
 
 def rules_main(sets: list[Scored], config: Config) -> None:
@@ -130,8 +133,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--rules", action="store_true",
-                        help="keep or drop each event-key rule (round-up, streets, outcome) "
-                        "instead")
+                        help="keep or drop each event-key rule (round-up, streets, outcome, "
+                        "age sexes) instead")
     parser.add_argument("--outcome", action="store_true",
                         help="choose the points of an outcome conflict instead")
     args = parser.parse_args(argv)

@@ -749,6 +749,8 @@ class EventKey:
     block: tuple[int, frozenset[str]] | None = None
     # The ages its headline and lead give people ("a 9-year-old boy"; see lead_ages).
     ages: frozenset[int] = frozenset()
+    # Those ages given with a sex, (age, "m" or "f") ("a 3-year-old girl"; see lead_age_sexes).
+    age_sexes: frozenset[tuple[int, str]] = frozenset()
     # Whether it is a round-up of several incidents (see is_roundup).
     roundup: bool = False
     # The streets its headline and lead name (see lead_streets).
@@ -1044,6 +1046,37 @@ def lead_ages(title: str, body: str) -> frozenset[int]:
     return frozenset(age for age in found if 0 < age <= 120)
 
 
+# An age with the word for the person it belongs to: "a 3-year-old girl", "the 21-year-old
+# man", "his 2-year-old nephew", "Boy, 11,", "Girl, 4, dies". Two reports of one incident
+# that give a victim's age agree on the victim's sex; a boy and a girl of one age on one day
+# are two incidents.
+_SEXES = {
+    "boy": "m", "man": "m", "son": "m", "male": "m", "brother": "m", "father": "m",
+    "husband": "m", "grandson": "m", "nephew": "m", "grandfather": "m", "uncle": "m",
+    "girl": "f", "woman": "f", "daughter": "f", "female": "f", "sister": "f", "mother": "f",
+    "wife": "f", "granddaughter": "f", "niece": "f", "grandmother": "f", "aunt": "f",
+}
+_SEX_WORD = "|".join(_SEXES)
+_AGE_THEN_SEX = re.compile(
+    r"(?<![\w,.])(\d{1,3})[- ]years?[- ]old[ \t]+(?:[a-z]+[ \t]+)?(" + _SEX_WORD + r")\b",
+    re.IGNORECASE,
+)
+_SEX_THEN_AGE = re.compile(r"\b(" + _SEX_WORD + r"), (\d{1,3}),", re.IGNORECASE)
+
+
+def lead_age_sexes(title: str, body: str) -> frozenset[tuple[int, str]]:
+    """The ages of :func:`lead_ages` that the headline and lead give with the person's sex,
+    as ``(age, "m" | "f")``."""
+    text = f"{title}\n{body[:AGE_CHARS]}" if title else body[:AGE_CHARS]
+    if "year" not in text and "," not in text:
+        return frozenset()
+    found = {(int(m.group(1)), _SEXES[m.group(2).lower()])
+             for m in _AGE_THEN_SEX.finditer(text)}
+    found.update((int(m.group(2)), _SEXES[m.group(1).lower()])
+                 for m in _SEX_THEN_AGE.finditer(text))
+    return frozenset((age, sex) for age, sex in found if 0 < age <= 120)
+
+
 # What became of the victims, as the headline and lead say it: someone died ("killed", "dies",
 # "fatally"), or the victims live ("in stable condition", "non-life-threatening", "expected to
 # survive"). A report that says both (one killed, one in stable condition) or neither says
@@ -1149,6 +1182,7 @@ def extract_event_key(
         dateline_place=dateline_place,
         block=block_address(body),
         ages=lead_ages(title, body),
+        age_sexes=lead_age_sexes(title, body),
         roundup=is_roundup(title, body),
         streets=lead_streets(title, body),
         outcome=lead_outcome(title, body),

@@ -20,7 +20,15 @@ from .corpus import Corpus
 from .documents import Progress
 from .events import EventKey
 from .fingerprint import pair_containments, pair_jaccards
-from .scoring import PLACE_CODES, PairFeatures, compare_places, entity_weight, event_scores
+from .scoring import (
+    AGE_CODES,
+    PLACE_CODES,
+    PairFeatures,
+    compare_ages,
+    compare_places,
+    entity_weight,
+    event_scores,
+)
 from .scoring import pair_features as _pair_features
 from .similarity import pair_cosines, tfidf
 
@@ -167,7 +175,15 @@ def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.
         stop = start + 50_000
         shared[start:stop] = np.asarray(
             marks[left[start:stop]].multiply(marks[right[start:stop]]).sum(axis=1)).ravel()
-    return np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
+    code = np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
+    # An age in common given with the other sex by each is none (scoring.compare_ages): the
+    # few pairs with an age in common whose keys both give sexes are compared one by one.
+    sexed = np.array([bool(key.age_sexes) for key in keys], dtype=bool)
+    check = np.flatnonzero((code == 1) & sexed[left] & sexed[right]) if len(keys) else ()
+    for k in check:
+        relation = compare_ages(keys[int(left[k])], keys[int(right[k])])[0]
+        code[k] = AGE_CODES.index(relation)
+    return code
 
 
 _FATES = {"fatal": 1, "survived": 2}

@@ -91,13 +91,23 @@ def event_scores(
 def compare_ages(a: EventKey, b: EventKey) -> tuple[str, str]:
     """('match'|'differ'|'unknown', label) for the ages two articles' leads give
     (:func:`dedup.events.lead_ages`): an age in common, ages but none in common, or none
-    given by one of them."""
+    given by one of them. An age both give, each only with the other sex ("a 3-year-old boy",
+    "a 3-year-old girl": :func:`dedup.events.lead_age_sexes`), is not in common."""
     if not a.ages or not b.ages:
         return "unknown", ""
     shared = a.ages & b.ages
+    if shared and a.age_sexes and b.age_sexes:
+        shared = {age for age in shared if not _other_sex(a, b, age)}
     if shared:
         return "match", ", ".join(str(n) for n in sorted(shared))
     return "differ", ""
+
+
+def _other_sex(a: EventKey, b: EventKey, age: int) -> bool:
+    """Whether ``a`` and ``b`` both give ``age`` with a sex, and with no sex in common."""
+    sa = {sex for n, sex in a.age_sexes if n == age}
+    sb = {sex for n, sex in b.age_sexes if n == age}
+    return bool(sa) and bool(sb) and sa.isdisjoint(sb)
 
 
 def compare_outcomes(a: EventKey, b: EventKey) -> tuple[str, str]:
