@@ -173,7 +173,7 @@ def explain_pair(
     scores, facts = evidence(feats, kind)
     date, place = np.array([DATE_CODES.index(feats.date)]), np.array([PLACE_CODES.index(feats.place)])
     parts = {name: round(float(v[0]), 3) for name, v in score_parts(
-        cosine, head_cosine, one.people, date, place, one.ages).items()}
+        cosine, head_cosine, one.people, date, place, one.ages, one.outcome).items()}
 
     day = {doc: publication_day(keys[row[doc]]) for doc in (a, b)}
     shared = np.intersect1d(salient[lo].indices, salient[hi].indices)
