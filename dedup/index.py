@@ -47,10 +47,10 @@ from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import pair_containments, pair_jaccards, shingle_count
 from .pairs import (
-    age_arrays,
-    age_relations,
+    age_column,
     date_arrays,
     date_relations,
+    outcome_column,
     place_relations,
     score_candidates,
     weighted_dice,
@@ -187,7 +187,6 @@ class DedupIndex:
         self._exact_ids: dict[str, int] = {}
         self._exact = _Column(np.int64)
         self._dates = _Column(np.int64, 7)
-        self._ages = _Column(np.uint64, 2)  # pairs.age_arrays
         self._venues = _Column(np.bool_)
         self._streets = _Column(np.bool_)
         self._names: dict[str, int] = {}
@@ -482,16 +481,21 @@ class DedupIndex:
             compared |= self._streets.values[rows]
         place[compared] = place_relations((key, records[r].key) for r in rows[compared].tolist())
         age = np.zeros(len(rows), dtype=np.int64)
-        if key.ages:  # the article against each candidate, as the batch's column compares
-            ages = self._ages.values
-            age = age_relations(np.broadcast_to(age_arrays([key]), (len(rows), 2)), ages[rows])
+        if key.ages:  # the article (key 0) against each candidate, by the batch's column
+            age = age_column([key, *(records[r].key for r in rows.tolist())],
+                             np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1))
+        outcome = np.zeros(len(rows), dtype=np.int64)
+        if key.outcome:  # as age: the article (key 0) against each candidate
+            outcome = outcome_column([key, *(records[r].key for r in rows.tolist())],
+                                     np.zeros(len(rows), dtype=np.int64),
+                                     np.arange(1, len(rows) + 1))
         if n - 1 < WARM_UP_DOCUMENTS:
             # Warm-up: scores are inflated while few articles are indexed, so a pair links as
             # one event only where the date or the venue agrees too.
             agree = (date == DATE_CODES.index("same")) | (date == DATE_CODES.index("overlap")) \
                 | (place == PLACE_CODES.index("match"))
             cosines, head_cosines, people_ = cosines * agree, head_cosines * agree, people_ * agree
-        scores = event_scores(cosines, head_cosines, people_, date, place, age)
+        scores = event_scores(cosines, head_cosines, people_, date, place, age, outcome)
         at = {row: k for k, row in enumerate(rows.tolist())}
         query = key.people | key.orgs
         edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
@@ -671,7 +675,6 @@ class DedupIndex:
         key = record.key
         self._exact.append(self._exact_ids.setdefault(record.exact, len(self._exact_ids)))
         self._dates.append(date_arrays([key])[0])
-        self._ages.append(age_arrays([key])[0])
         self._venues.append(key.venue is not None)
         self._streets.append(bool(key.streets))
         self._name_start.append(len(self._name_ids))
