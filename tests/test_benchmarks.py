@@ -298,3 +298,13 @@ def test_densest_month_is_the_month_most_records_were_published_in() -> None:
     month, members = densest_month(records)
     assert month == "2016-04" and [r["id"] for r in members] == ["a", "e"]  # tie: earlier
     assert densest_month([{"id": "x"}]) is None
+
+
+@pytest.mark.skipif(not (DATA / "gvc-dev.jsonl").exists(), reason=NO_DATA)
+def test_batch_drift_compares_the_batch_of_a_prefix_with_the_batch_of_all() -> None:
+    from benchmarks.engine import batch_drift
+
+    (half, n, drift), (k, _, whole) = batch_drift(DATA / "gvc-dev.jsonl", (0.5, 1.0))
+    assert (half, k) == (round(n / 2), n)
+    assert whole == pytest.approx(1.0)  # all of them: the same batch
+    assert -1.0 <= drift <= 1.0
