@@ -422,10 +422,21 @@ class _Run:
         """Stage 10 without the driver: each component's article rows (those of ``--format
         jsonl``, by :func:`dedup.report.jsonl_rows` of the component) and links, and a row
         for each article on no edge, written as Parquet by the executors."""
+        from pyspark.errors import AnalysisException
         from pyspark.sql import SparkSession
 
         self.stage("stories per component, written as Parquet")
         session = SparkSession.builder.getOrCreate()
+        out = self.output
+        try:
+            return self.write_tables(session, grouped, featured, component, labels, weight,
+                                     skipped)
+        except AnalysisException as exc:  # the folder is there already, cannot be written
+            raise InputError(f"Spark could not write the Parquet output {out}: "
+                             f"{describe(exc)}") from exc
+
+    def write_tables(self, session: Any, grouped: Any, featured: Any, component: Any,
+                     labels: Any, weight: Any, skipped: list[Skipped]) -> Written:
         out = self.output
         linked = grouped.groupByKey(self.parts).flatMap(
             _component_rows(self.config, weight)).persist()

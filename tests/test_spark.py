@@ -228,6 +228,33 @@ def test_parquet_written_by_the_executors(spark, small_partitions, tmp_path):
     assert any("duplicate id" in r.reason for r in gone)
 
 
+def test_the_command_writes_parquet(spark, tmp_path, capsys):
+    from dedup.cli import main
+
+    out = tmp_path / "stories"
+    assert main(["cluster", str(SEEDS), "--engine", "spark", "--master", "local[2]",
+                 "--parquet", str(out)]) == 0
+    docs, _ = load(SEEDS)
+    articles = spark.read.parquet(str(out / "articles")).collect()
+    assert sorted(r.id for r in articles) == sorted(d.id for d in docs)
+    assert "written as Parquet" in capsys.readouterr().err
+    # the folder is there now: Spark does not write over it, and says so
+    assert main(["cluster", str(SEEDS), "--engine", "spark", "--master", "local[2]",
+                 "--parquet", str(out)]) == 2
+    assert "could not write the Parquet output" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--parquet", "out"], "--parquet is for --engine spark"),
+    (["--engine", "spark", "--parquet", "out", "--format", "json"], "no --format"),
+])
+def test_parquet_flag_usage(capsys, args, message):
+    from dedup.cli import main
+
+    assert main(["cluster", str(SEEDS), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
 @slow
 def test_the_command(spark, capsys):
     """dedup cluster --engine spark prints the default engine's JSON (the session the
