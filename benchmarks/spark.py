@@ -56,6 +56,28 @@ def tree_cpu() -> float:
     return total
 
 
+def shuffle_bytes(spark) -> dict[str, int]:
+    """Bytes written to shuffles by the stages of each dedup stage (job description), from
+    Spark's monitoring API (the UI's REST endpoint; empty without the UI)."""
+    import json
+    from urllib.request import urlopen
+
+    url = spark.sparkContext.uiWebUrl
+    if not url:
+        return {}
+    app = spark.sparkContext.applicationId
+    try:
+        with urlopen(f"{url}/api/v1/applications/{app}/stages?status=complete", timeout=30) as f:
+            stages = json.load(f)
+    except OSError:
+        return {}
+    out: dict[str, int] = {}
+    for stage in stages:
+        name = stage.get("description") or stage.get("name", "?")
+        out[name] = out.get(name, 0) + int(stage.get("shuffleWriteBytes", 0))
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.spark", description=__doc__.split("\n")[0])
     parser.add_argument("--docs", type=int, default=20_000)
@@ -83,7 +105,10 @@ def main(argv: list[str] | None = None) -> int:
                      lambda: cluster_documents(docs, jobs=None)))
     runs.append((f"spark {args.master}, {parts} partitions",
                  lambda: cluster_spark(spark, docs, partitions=parts, stats=stats)))
+    before: dict[str, int] = {}
     for name, run in runs:
+        if name.startswith("spark"):
+            before = shuffle_bytes(spark)
         start, cpu = time.perf_counter(), tree_cpu()
         result = run()
         seconds, cpu = time.perf_counter() - start, tree_cpu() - cpu
@@ -98,6 +123,10 @@ def main(argv: list[str] | None = None) -> int:
               f"{args.docs / max(cpu, 1e-9):>10.0f} {cpu / max(rows[0][2], 1e-9):>12.2f}x",
               flush=True)
     print("spark:", ", ".join(f"{k} {v:,}" for k, v in stats.items()))
+    after = shuffle_bytes(spark)
+    for stage, size in after.items():
+        if size - before.get(stage, 0):
+            print(f"  shuffle written, {stage}: {(size - before.get(stage, 0)) / 1e6:,.1f} MB")
     same = len(set(outputs.values())) == 1
     print(f"JSON of the {len(rows)} runs:", "equal" if same else "DIFFERENT")
     spark.stop()

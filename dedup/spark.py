@@ -10,8 +10,9 @@ Design (each stage, what moves, and why the result is the default engine's):
    DataFrame's rows likewise (:func:`~dedup.loaders.records.record_value`); documents given
    in Python (the ``dedup cluster --engine spark`` command, which reads folders, text, web
    pages and several files through :mod:`dedup.loaders` as the default engine does) are read
-   **on the driver** and shipped in slices. Ids met twice: the first stays (found by grouping
-   ids; only the few duplicates come back to the driver).
+   **on the driver**, their duplicate ids dropped there, and shipped in slices. Ids met twice
+   in a path or DataFrame: the first stays (found by grouping ids, in the job that brings
+   back the records the read skipped; only the few duplicates come back to the driver).
 1. **Site chrome, grouped by site** (:class:`~dedup.pipeline.ChromeSchedule`, the default
    engine's rule): each page's line keys (small: hashes of lines, not the text) are grouped
    by site and run through the schedule in input order. It gives each page its chrome and
@@ -29,12 +30,14 @@ Design (each stage, what moves, and why the result is the default engine's):
    the order one process numbers tokens in. Term ids matter (salient-term ties go to the
    lower id; the TF-IDF sums run in id order), so this is the canonical term order, and no
    partitioning changes a tie. Each partition's ids are mapped to global ones (a cogroup by
-   partition, as :meth:`dedup.corpus.Corpus.add_analysed` maps a worker's).
+   partition, as :meth:`dedup.corpus.Corpus.add_analysed` maps a worker's); the rows are
+   then hash-partitioned by row, for good (see 7).
 4. **Global statistics as aggregations**: document frequencies of terms (``reduceByKey``;
    the IDF from them is scikit-learn's, value for value: :func:`dedup.similarity.
    idf_transformer`), the common words (written in lower case by two documents or more),
    name weights (:func:`dedup.scoring.entity_weight` of each name's document count, after
-   common words are dropped from the people). They are broadcast.
+   common words are dropped from the people: a name that is a common word counts where it
+   names an organisation). All three in one ``reduceByKey`` and one job; broadcast.
 5. **Per-document features** (TF-IDF rows of body and head, salient terms by
    :func:`dedup.similarity.top_terms`, scored event key, publication day), in the
    partitions of step 3, keyed by row (the default engine's corpus row).
@@ -47,12 +50,15 @@ Design (each stage, what moves, and why the result is the default engine's):
    band); a bucket of more than :data:`BUCKET_SPLIT` documents has its pairs made by several
    tasks, chunk by chunk. Both are counted (``stats``) and named in the job descriptions.
 7. **Pair features, scored by the existing code**: each pair joined with its two rows'
-   features; per partition, :func:`dedup.pairs.measured_pairs` (the batch's text measures,
+   features (the features stay in their partitions, by row: each join shuffles the pairs); per partition, :func:`dedup.pairs.measured_pairs` (the batch's text measures,
    event-key columns and containment, with the broadcast name weights) and
    :func:`dedup.copies.copy_rule` on the rows
    the partition's pairs need (the date window of :func:`dedup.candidates.in_window` first).
 8. **Connected components** of the copy links and of the pairs scoring ``cluster_threshold``
-   or more (all pairs when it is 0 or less), by large-star/small-star in plain Spark.
+   or more (all pairs when it is 0 or less). One job scores the pairs and counts the edges;
+   up to :data:`DRIVER_EDGES` edges come to the driver, whose union-find gives each vertex
+   its component's smallest vertex; more go through large-star/small-star in plain Spark
+   (one counting job a round), which gives the same.
    Average linkage only merges two stories whose average reaches the threshold, so through
    a pair that does: every story lies in one component.
 9. **Stories per component**: :func:`dedup.cluster.link_rows` (copy rule, :func:`settle`,
@@ -61,13 +67,19 @@ Design (each stage, what moves, and why the result is the default engine's):
    :func:`link_rows`), so this is exact.
 10. **Result, on the driver**: the records, links and stories are collected and made into a
    :class:`~dedup.result.ClusterResult` by :func:`dedup.cluster.cluster_result`, as the
-   default engine makes it. This stage holds every record (no text) on the driver: fine for
-   millions, not for a hundred million (docs/spark.md: the plan writes them as Parquet
-   from the executors instead; not built).
+   default engine makes it (the stories, links and records in one job). This stage holds
+   every record (no text) on the driver: fine for millions, not for a hundred million; there
+   ``output=`` has the executors write the rows of ``--format jsonl`` and the links as
+   Parquet instead (:func:`dedup.report.jsonl_rows` of each component).
+
+Partitions: :func:`partitions_for` gives a stage one partition per :data:`PARTITION_DOCS`
+documents, up to ``partitions``: a task costs Spark a tenth of a second or more however
+small, so a small input runs in few tasks.
 
 Named driver-side parts: the read of documents given in Python (and so the command's read),
-the duplicate ids, the broadcast statistics (IDF vector, common words, name weights) and the
-result assembly of step 10.
+the duplicate ids, the broadcast statistics (IDF vector, common words, name weights), the
+components of up to :data:`DRIVER_EDGES` edges and the result assembly of step 10 (not with
+``output=``). Each stage is a job group: ``stats`` counts the jobs, stages and tasks.
 """
 
 from __future__ import annotations
@@ -147,7 +159,8 @@ def cluster_spark(
             optional ``title``, ``published``/``date``, ``source``, ``url``), or documents
             (an iterable of :class:`~dedup.documents.Document`, read on the driver).
         config: settings; ``Config()`` by default.
-        partitions: partitions of every stage (default: the context's default parallelism).
+        partitions: the most partitions of a stage (default: the context's default
+            parallelism); a stage has one per :data:`PARTITION_DOCS` documents up to it.
         skipped: inputs the caller could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)`` with the default engine's stages.
         stats: a dict to fill with the run's counts: documents, texts without shingles
@@ -297,10 +310,11 @@ class _Run:
         width = max(sum(sizes.values()), 1)
         numbering = (sights.map(lambda t: (t[0][0], (t[0][1], t[1])))
                      .groupByKey(text_parts).flatMap(lambda t: _number(t, first_id.value)))
-        mapped = rows.cogroup(numbering, text_parts).flatMap(_renumber)
-        if text_parts > parts:
-            mapped = mapped.coalesce(parts)
-        mapped = mapped.persist()
+        # hash-partitioned by row (one shuffle of the counts rows): the features made from
+        # them stay in these partitions, so the pair join ships the pairs, not the features
+        mapped = (rows.cogroup(numbering, text_parts).flatMap(_renumber)
+                  .map(lambda r: (r[0], r)).partitionBy(parts)
+                  .map(lambda t: t[1], preservesPartitioning=True).persist())
         # (row, record, title+body counts row, title+lead counts row, fingerprint, shingles)
 
         self.stage("statistics: document frequencies, common words, names")
@@ -327,15 +341,18 @@ class _Run:
 
         self.stage("features: TF-IDF rows, salient terms, event keys")
         featured = mapped.mapPartitions(
-            _features_of(transformer, common_b, rules.salient_terms, width)).persist()
+            _features_of(transformer, common_b, rules.salient_terms, width),
+            preservesPartitioning=True).persist()  # (Features, record, marks), by row
         self.report("fingerprints", n, n)
 
         pairs = self.candidates(featured, rules)
 
         self.stage("pair features and scores")
-        feats = featured.map(lambda f: (f[0].row, f[0]))
+        # keyed by row where they are (partitioned by row): each join shuffles the pairs only
+        feats = featured.map(lambda f: (f[0].row, f[0]), preservesPartitioning=True)
         compared = sc.accumulator(0)
-        scored = (pairs.join(feats, parts).map(lambda t: (t[1][0], (t[0], t[1][1])))
+        scored = (pairs.partitionBy(parts).join(feats, parts)
+                  .map(lambda t: (t[1][0], (t[0], t[1][1]))).partitionBy(parts)
                   .join(feats, parts).map(lambda t: (t[1][0][1], t[1][1]))
                   .mapPartitions(_score_partition(config, weight_b))
                   .map(lambda p: _counted(p, compared, True)).persist())
