@@ -139,6 +139,28 @@ PARTITION_DOCS = 2000
 DRIVER_EDGES = 1_000_000
 
 
+# Pairs are scored in blocks of rows while there are no more than SCORE_BLOCKS blocks of
+# SCORE_BLOCK_ROWS rows (40,000 documents): each row is shipped once for each block, to the
+# tasks of its block with every block, instead of once for each of its pairs in the pair join
+# (twice a pair: about 50 copies at 25 candidate pairs a document, measured on the synthetic
+# corpus). Above that, the pair join: its volume grows with the pairs, the blocks' with
+# documents times blocks.
+SCORE_BLOCK_ROWS = 5000
+SCORE_BLOCKS = 8
+
+
+def _cell(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _block_pairs(group: tuple[Iterable[tuple[int, int]], Iterable[Features]]
+                 ) -> Iterator[tuple[Features, Features]]:
+    """A block task's pairs with their two rows' features."""
+    pairs, rows = group
+    found = {f.row: f for f in rows}
+    return ((found[a], found[b]) for a, b in pairs)
+
+
 def partitions_for(documents: int, limit: int) -> int:
     """Partitions of a stage over ``documents``: one per :data:`PARTITION_DOCS`, at least
     one, at most ``limit``."""
@@ -351,11 +373,25 @@ class _Run:
         # keyed by row where they are (partitioned by row): each join shuffles the pairs only
         feats = featured.map(lambda f: (f[0].row, f[0]), preservesPartitioning=True)
         compared = sc.accumulator(0)
-        scored = (pairs.partitionBy(parts).join(feats, parts)
-                  .map(lambda t: (t[1][0], (t[0], t[1][1]))).partitionBy(parts)
-                  .join(feats, parts).map(lambda t: (t[1][0][1], t[1][1]))
-                  .mapPartitions(_score_partition(config, weight_b))
-                  .map(lambda p: _counted(p, compared, True)).persist())
+        blocks = -(-n // SCORE_BLOCK_ROWS)
+        if blocks <= SCORE_BLOCKS:
+            # rows in `blocks` blocks (row % blocks); a pair is scored in the task of its two
+            # blocks, where each row is sent once for each block: `blocks` copies of a row,
+            # not one for each of its pairs (about 50 at 25 candidate pairs a document)
+            score = _score_partition(config, weight_b)
+            grid = blocks * (blocks + 1) // 2
+            shipped = feats.flatMap(lambda t: ((_cell(t[0] % blocks, other), t[1])
+                                                for other in range(blocks)))
+            wanted = pairs.map(lambda p: (_cell(p[0] % blocks, p[1] % blocks), p))
+            scored = (wanted.cogroup(shipped, max(min(grid, parts * 2), 1))
+                      .flatMap(lambda t: score(_block_pairs(t[1])))
+                      .map(lambda p: _counted(p, compared, True)).persist())
+        else:
+            scored = (pairs.partitionBy(parts).join(feats, parts)
+                      .map(lambda t: (t[1][0], (t[0], t[1][1]))).partitionBy(parts)
+                      .join(feats, parts).map(lambda t: (t[1][0][1], t[1][1]))
+                      .mapPartitions(_score_partition(config, weight_b))
+                      .map(lambda p: _counted(p, compared, True)).persist())
 
         self.stage("connected components")
         threshold = config.cluster_threshold

@@ -69,6 +69,7 @@ def small_partitions(monkeypatch):
     from dedup import spark as engine
 
     monkeypatch.setattr(engine, "PARTITION_DOCS", 2)
+    monkeypatch.setattr(engine, "SCORE_BLOCK_ROWS", 2)  # pairs scored in blocks of 2 rows
 
 
 def both_engines(spark, docs, partitions, skipped=(), config=None):
@@ -99,11 +100,12 @@ def test_seeds_as_the_default_engine(spark, small_partitions, partitions):
 
 def test_components_found_by_spark_or_on_the_driver_agree(spark, small_partitions,
                                                           monkeypatch):
-    """With no edge allowed on the driver, the components go through large-star/small-star:
-    the same JSON."""
+    """With no edge allowed on the driver, the components go through large-star/small-star;
+    with no blocks, the pairs are scored through the pair join: the same JSON."""
     from dedup import spark as engine
 
     monkeypatch.setattr(engine, "DRIVER_EDGES", 0)
+    monkeypatch.setattr(engine, "SCORE_BLOCKS", 0)
     docs, skipped = load(SEEDS)
     want, got, stats = both_engines(spark, shuffled(docs, 4), 3, skipped)
     assert got == want
