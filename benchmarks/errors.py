@@ -147,8 +147,9 @@ def missed_pairs(a: dict[str, Any], config: Config) -> Counter[str]:
                     elif t.score[k] < config.same_event_threshold:
                         parts = score_parts(t.cosine[k:k + 1], t.head_cosine[k:k + 1],
                                             t.people[k:k + 1], t.date[k:k + 1],
-                                            t.place[k:k + 1])
-                        neg = [p for p in ("date", "place") if parts[p][0] < 0]
+                                            t.place[k:k + 1], t.ages[k:k + 1],
+                                            t.outcome[k:k + 1])
+                        neg = [p for p in ("date", "place", "outcome") if parts[p][0] < 0]
                         cause = "score low: " + (" and ".join(f"{p} conflict" for p in neg)
                                                  if neg else pair_cause(a, k, config))
                     else:

@@ -1,6 +1,8 @@
 """``python -m benchmarks.loso``: the points of the age relation (``scoring.AGE_POINTS``)
-chosen leaving one labeled set out; ``--rules``: each event-key rule without a parameter
-(the round-up conflict, street venues) kept or dropped, the same way.
+chosen leaving one labeled set out; ``--outcome``: the points of an outcome conflict
+(``scoring.OUTCOME_POINTS``), the same way; ``--rules``: each event-key rule without a
+parameter (the round-up conflict, street venues, outcomes, the sex of an age) kept or
+dropped, the same way.
 
 Each file of ``../shared/data/`` is scored once (:func:`benchmarks.pair_model.load`); for
 each pair of points (an age in common, ages but none in common) its score column is redone
@@ -24,11 +26,12 @@ import numpy as np
 from benchmarks.pair_model import Scored, cluster_with, load
 from benchmarks.sets import default_files
 from dedup import Config
-from dedup.pairs import place_column
-from dedup.scoring import AGE_CODES, AGE_POINTS, event_scores
+from dedup.pairs import age_column, outcome_column, place_column
+from dedup.scoring import AGE_CODES, AGE_POINTS, OUTCOME_CODES, OUTCOME_POINTS, event_scores
 
 MATCH = (0.0, 0.05, 0.1, 0.15, 0.2)
 DIFFER = (0.0, -0.05, -0.1, -0.15)
+CONFLICT = (0.0, -0.1, -0.2, -0.3, -0.4, -0.5)
 
 
 def figure(name: str, scores: dict[str, float]) -> float:
@@ -47,10 +50,19 @@ def rescored(s: Scored, match: float, differ: float) -> np.ndarray:
     return s.table.score - now[s.table.ages] + new[s.table.ages]
 
 
+def outcome_rescored(s: Scored, conflict: float) -> np.ndarray:
+    """The file's score column with other points for an outcome conflict."""
+    now = np.array([OUTCOME_POINTS[c] for c in OUTCOME_CODES])
+    new = np.array([0.0, conflict])
+    return s.table.score - now[s.table.outcome] + new[s.table.outcome]
+
+
 # The rules --rules keeps or drops: what each takes out of the event keys when dropped.
 RULES = {
     "round-up": lambda key: dataclasses.replace(key, roundup=False),
     "streets": lambda key: dataclasses.replace(key, streets=frozenset()),
+    "outcome": lambda key: dataclasses.replace(key, outcome=None),
+    "age sexes": lambda key: dataclasses.replace(key, age_sexes=frozenset()),
 }
 
 
@@ -62,11 +74,13 @@ def without(s: Scored, rules: Sequence[str]) -> Scored:
         keys = [RULES[rule](key) for key in keys]
     table = s.table
     place = place_column(keys, table.left, table.right)
+    outcome = outcome_column(keys, table.left, table.right)
+    ages = age_column(keys, table.left, table.right)
     # the people weight depends on the venue relation too: redo the score from its parts
     score = event_scores(table.cosine, table.head_cosine, table.people, table.date, place,
-                         table.ages)
-    return dataclasses.replace(s, keys=keys, table=dataclasses.replace(table, place=place,
-                                                                          score=score))
+                         ages, outcome)
+    return dataclasses.replace(s, keys=keys, table=dataclasses.replace(
+        table, place=place, outcome=outcome, ages=ages, score=score))
 
 
 def rules_main(sets: list[Scored], config: Config) -> None:
@@ -94,12 +108,35 @@ def rules_main(sets: list[Scored], config: Config) -> None:
         for k in subsets))
 
 
+def outcome_main(sets: list[Scored], config: Config) -> None:
+    """For each file held out, the outcome-conflict points with the best mean figure on the
+    others (ties: the smaller cost), and the held-out figure with them."""
+    table = {}
+    for s in sets:
+        for points in CONFLICT:
+            r = cluster_with(s, outcome_rescored(s, points), config.same_event_threshold,
+                             config.cluster_threshold)
+            table[s.name, points] = figure(s.name, r)
+    print(f"{'held out':<20}{'chosen (conflict)':>19}{'held-out figure':>17}"
+          f"{'without':>9}")
+    for held in sets:
+        train = [s.name for s in sets if s is not held]
+        best = max(CONFLICT, key=lambda p: (np.mean([table[n, p] for n in train]), -abs(p)))
+        print(f"{held.name:<20}{best:>19}{table[held.name, best]:>17.3f}"
+              f"{table[held.name, 0.0]:>9.3f}")
+    print("all points: " + "; ".join(
+        f"{p}: " + " ".join(f"{table[s.name, p]:.3f}" for s in sets) for p in CONFLICT))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.loso", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--rules", action="store_true",
-                        help="keep or drop each event-key rule (round-up, streets) instead")
+                        help="keep or drop each event-key rule (round-up, streets, outcome, "
+                        "age sexes) instead")
+    parser.add_argument("--outcome", action="store_true",
+                        help="choose the points of an outcome conflict instead")
     args = parser.parse_args(argv)
     files = args.files or default_files()
     if len(files) < 2:
@@ -109,6 +146,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     sets = [load(f, config) for f in files]
     if args.rules:
         rules_main(sets, config)
+        return 0
+    if args.outcome:
+        outcome_main(sets, config)
         return 0
     grid = list(itertools.product(MATCH, DIFFER))
     table = {}

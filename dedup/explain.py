@@ -4,7 +4,8 @@
 then asks the pipeline's own functions about one pair: whether a candidate source proposed it
 (:func:`~dedup.pipeline.candidate_sources`), whether the date window let it through
 (:func:`~dedup.pipeline.in_window`), its Jaccard and cosines
-(:func:`~dedup.pipeline.pair_measures`), the copy rule (:func:`~dedup.copies.copy_rule`), its
+(:func:`~dedup.pairs.measured_pairs`, the batch's own measures with the run's name
+weights), the copy rule (:func:`~dedup.copies.copy_rule`), its
 same-event score part by part (:func:`~dedup.scoring.score_parts`), and how the clustering
 placed the two (the links that joined them, or the average score between their stories).
 Nothing here decides anything: every verdict is the pipeline's.
@@ -27,8 +28,7 @@ from .copies import MIN_CONTAINED_SHINGLES, MIN_LEAD_COSINE, copy_rule
 from .documents import Document, Progress, Skipped
 from .errors import InputError
 from .events import NO_SPAN, SURE_CONFLICT_DAYS, Span, joined_span, span_conflict, sure_span
-from .fingerprint import pair_containments
-from .pairs import features, pair_measures, score_candidates, score_pairs
+from .pairs import features, measured_pairs, score_candidates
 from .pipeline import build_corpus, checked_arguments, gc_paused, scored_keys
 from .result import EVENT, EXACT, NEAR, Cluster, ClusterResult, Link
 from .scoring import (
@@ -159,14 +159,12 @@ def explain_pair(
         proposed = {name: bool(np.any((pairs[:, 0] == lo) & (pairs[:, 1] == hi)))
                     for name, pairs in sources.items()}
         inside = bool(in_window(keys, left, right, config)[0])
-        jaccard, cosine, head_cosine = pair_measures(
-            signatures, shingle_counts, body, heads, left, right
-        )
-        containment, shorter = pair_containments(
-            signatures, corpus.leads(), shingle_counts, left, right)
+        one, _ = measured_pairs(signatures, corpus.leads(), shingle_counts, body, heads, keys,
+                                left, right, config, weight)
         salient = top_terms(body, config.salient_terms)
         words = corpus.vocabulary.words
-    one, _ = score_pairs(keys, left, right, jaccard, cosine, head_cosine, config)
+    jaccard, cosine, head_cosine = one.jaccard, one.cosine, one.head_cosine
+    containment, shorter = one.containment, one.shorter
     feats = features(one, 0, keys, weight, config)
     same_text = records[lo].exact == records[hi].exact
     copies = bool(copy_rule(np.array([same_text]), jaccard, containment, shorter, head_cosine,
@@ -175,7 +173,7 @@ def explain_pair(
     scores, facts = evidence(feats, kind)
     date, place = np.array([DATE_CODES.index(feats.date)]), np.array([PLACE_CODES.index(feats.place)])
     parts = {name: round(float(v[0]), 3) for name, v in score_parts(
-        cosine, head_cosine, one.people, date, place, one.ages).items()}
+        cosine, head_cosine, one.people, date, place, one.ages, one.outcome).items()}
 
     day = {doc: publication_day(keys[row[doc]]) for doc in (a, b)}
     shared = np.intersect1d(salient[lo].indices, salient[hi].indices)

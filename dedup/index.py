@@ -50,6 +50,7 @@ from .pairs import (
     age_column,
     date_arrays,
     date_relations,
+    outcome_column,
     place_relations,
     score_candidates,
     weighted_dice,
@@ -472,13 +473,18 @@ class DedupIndex:
         if key.ages:  # the article (key 0) against each candidate, by the batch's column
             age = age_column([key, *(records[r].key for r in rows.tolist())],
                              np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1))
+        outcome = np.zeros(len(rows), dtype=np.int64)
+        if key.outcome:  # as age: the article (key 0) against each candidate
+            outcome = outcome_column([key, *(records[r].key for r in rows.tolist())],
+                                     np.zeros(len(rows), dtype=np.int64),
+                                     np.arange(1, len(rows) + 1))
         if n - 1 < WARM_UP_DOCUMENTS:
             # Warm-up: scores are inflated while few articles are indexed, so a pair links as
             # one event only where the date or the venue agrees too.
             agree = (date == DATE_CODES.index("same")) | (date == DATE_CODES.index("overlap")) \
                 | (place == PLACE_CODES.index("match"))
             cosines, head_cosines, people_ = cosines * agree, head_cosines * agree, people_ * agree
-        scores = event_scores(cosines, head_cosines, people_, date, place, age)
+        scores = event_scores(cosines, head_cosines, people_, date, place, age, outcome)
         at = {row: k for k, row in enumerate(rows.tolist())}
         query = key.people | key.orgs
         edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in

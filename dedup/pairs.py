@@ -20,7 +20,15 @@ from .corpus import Corpus
 from .documents import Progress
 from .events import EventKey
 from .fingerprint import pair_containments, pair_jaccards
-from .scoring import PLACE_CODES, PairFeatures, compare_places, entity_weight, event_scores
+from .scoring import (
+    AGE_CODES,
+    PLACE_CODES,
+    PairFeatures,
+    compare_ages,
+    compare_places,
+    entity_weight,
+    event_scores,
+)
 from .scoring import pair_features as _pair_features
 from .similarity import pair_cosines, tfidf
 
@@ -44,6 +52,8 @@ class PairTable:
     shorter: np.ndarray | None = None
     # Age relation codes (scoring.AGE_CODES; see age_column).
     ages: np.ndarray | None = None
+    # Outcome relation codes (scoring.OUTCOME_CODES; see outcome_column).
+    outcome: np.ndarray | None = None
 
     def __len__(self) -> int:
         return len(self.left)
@@ -60,6 +70,7 @@ class PairTable:
             None if self.containment is None else self.containment[order],
             None if self.shorter is None else self.shorter[order],
             None if self.ages is None else self.ages[order],
+            None if self.outcome is None else self.outcome[order],
         )
 
 
@@ -164,7 +175,28 @@ def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.
         stop = start + 50_000
         shared[start:stop] = np.asarray(
             marks[left[start:stop]].multiply(marks[right[start:stop]]).sum(axis=1)).ravel()
-    return np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
+    code = np.where(both, np.where(shared > 0, 1, 2), 0).astype(np.int64)
+    # An age in common given with the other sex by each is none (scoring.compare_ages): the
+    # few pairs with an age in common whose keys both give sexes are compared one by one.
+    sexed = np.array([bool(key.age_sexes) for key in keys], dtype=bool)
+    check = np.flatnonzero((code == 1) & sexed[left] & sexed[right]) if len(keys) else ()
+    for k in check:
+        relation = compare_ages(keys[int(left[k])], keys[int(right[k])])[0]
+        code[k] = AGE_CODES.index(relation)
+    return code
+
+
+_FATES = {"fatal": 1, "survived": 2}
+
+
+def outcome_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Outcome relation codes (see scoring.OUTCOME_CODES), vectorised like
+    scoring.compare_outcomes: 1 where one lead says someone died and the other that the
+    victims live."""
+    fate = np.array([_FATES.get(key.outcome, 0) for key in keys], dtype=np.int64)
+    if not len(fate):
+        return np.zeros(len(left), dtype=np.int64)
+    return (fate[left] * fate[right] == 2).astype(np.int64)
 
 
 def date_column(
@@ -208,9 +240,10 @@ def score_pairs(
     date = date_column(keys, left, right, config.date_tolerance_days)
     place = place_column(keys, left, right)
     ages = age_column(keys, left, right)
-    score = event_scores(cosine, head_cosine, people, date, place, ages)
+    outcome = outcome_column(keys, left, right)
+    score = event_scores(cosine, head_cosine, people, date, place, ages, outcome)
     table = PairTable(left, right, jaccard, cosine, head_cosine, people, date, place, score,
-                      ages=ages)
+                      ages=ages, outcome=outcome)
     return table, weight
 
 

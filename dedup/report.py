@@ -480,6 +480,7 @@ _PART_NAMES = {
     "date": "date",
     "place": "venue",
     "ages": "ages",
+    "outcome": "outcome (died / lives)",
 }
 
 
@@ -598,14 +599,16 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
                                                if facts["place"]["value"] else ""),
         "ages": facts.get("ages", {}).get("relation", "unknown") + (
             f" ({facts['ages']['value']})" if facts.get("ages", {}).get("value") else ""),
+        "outcome": facts.get("outcome", {}).get("relation", "unknown") + (
+            f" ({facts['outcome']['value']})" if facts.get("outcome", {}).get("value") else ""),
     }
     parts = Table.grid(padding=(0, 1))
     parts.add_column(justify="right", no_wrap=True)
     parts.add_column(no_wrap=True, style="dim")
     parts.add_column(overflow="fold")
     for name, value in ev["parts"].items():
-        if name == "ages" and not value:
-            continue  # no ages in common or apart: nothing to show
+        if name in ("ages", "outcome") and not value:
+            continue  # no ages in common or apart, no outcome conflict: nothing to show
         parts.add_row(f"{value:+.3f}", _PART_NAMES[name], details[name])
     parts.add_row(Text(f"{ev['score']:.3f}", style="bold"), "score",
                   ("≥" if ev["score"] >= ev["threshold"] else "<")

@@ -35,6 +35,10 @@ PLACE_POINTS = {"match": 0.1, "related": 0.0, "unknown": 0.0, "conflict": -0.15}
 # different victims, relatives, suspects). Chosen leaving one labeled set out
 # (docs/event-key.md).
 AGE_POINTS = {"unknown": 0.0, "match": 0.1, "differ": -0.1}
+# What became of the victims (events.lead_outcome): one report says someone died, the other
+# that the victims live. Early reports change (a victim in stable condition dies days later),
+# so it costs points and decides nothing (docs/event-key.md, *Outcomes*).
+OUTCOME_POINTS = {"unknown": 0.0, "conflict": -0.3}
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,8 @@ class PairFeatures:
     place_label: str
     ages: str = "unknown"
     age_label: str = ""
+    outcome: str = "unknown"
+    outcome_label: str = ""
 
     @property
     def event_score(self) -> float:
@@ -57,12 +63,14 @@ class PairFeatures:
             np.array([self.cosine]), np.array([self.head_cosine]), np.array([self.people]),
             np.array([DATE_CODES.index(self.date)]), np.array([PLACE_CODES.index(self.place)]),
             np.array([AGE_CODES.index(self.ages)]),
+            np.array([OUTCOME_CODES.index(self.outcome)]),
         )[0])
 
 
 DATE_CODES = ("unknown", "same", "overlap", "conflict")
 PLACE_CODES = ("unknown", "match", "related", "conflict")
 AGE_CODES = ("unknown", "match", "differ")
+OUTCOME_CODES = ("unknown", "conflict")
 _DATE_POINTS = np.array([DATE_POINTS[c] for c in DATE_CODES])
 _PLACE_POINTS = np.array([PLACE_POINTS[c] for c in PLACE_CODES])
 
@@ -70,25 +78,45 @@ _PLACE_POINTS = np.array([PLACE_POINTS[c] for c in PLACE_CODES])
 def event_scores(
     cosine: np.ndarray, head_cosine: np.ndarray, people: np.ndarray,
     date: np.ndarray, place: np.ndarray, ages: np.ndarray | None = None,
+    outcome: np.ndarray | None = None,
 ) -> np.ndarray:
-    """The same-event score of many pairs at once (``date``/``place``/``ages`` are indices
-    into DATE_CODES/PLACE_CODES/AGE_CODES; no ``ages``: all unknown): the sum of
-    :func:`score_parts`."""
-    parts = score_parts(cosine, head_cosine, people, date, place, ages)
+    """The same-event score of many pairs at once (``date``/``place``/``ages``/``outcome``
+    are indices into DATE_CODES/PLACE_CODES/AGE_CODES/OUTCOME_CODES; no ``ages`` or
+    ``outcome``: all unknown): the sum of :func:`score_parts`."""
+    parts = score_parts(cosine, head_cosine, people, date, place, ages, outcome)
     return (parts["cosine"] + parts["head_cosine"] + parts["people"] + parts["date"]
-            + parts["place"] + parts["ages"])
+            + parts["place"] + parts["ages"] + parts["outcome"])
 
 
 def compare_ages(a: EventKey, b: EventKey) -> tuple[str, str]:
     """('match'|'differ'|'unknown', label) for the ages two articles' leads give
     (:func:`dedup.events.lead_ages`): an age in common, ages but none in common, or none
-    given by one of them."""
+    given by one of them. An age both give, each only with the other sex ("a 3-year-old boy",
+    "a 3-year-old girl": :func:`dedup.events.lead_age_sexes`), is not in common."""
     if not a.ages or not b.ages:
         return "unknown", ""
     shared = a.ages & b.ages
+    if shared and a.age_sexes and b.age_sexes:
+        shared = {age for age in shared if not _other_sex(a, b, age)}
     if shared:
         return "match", ", ".join(str(n) for n in sorted(shared))
     return "differ", ""
+
+
+def _other_sex(a: EventKey, b: EventKey, age: int) -> bool:
+    """Whether ``a`` and ``b`` both give ``age`` with a sex, and with no sex in common."""
+    sa = {sex for n, sex in a.age_sexes if n == age}
+    sb = {sex for n, sex in b.age_sexes if n == age}
+    return bool(sa) and bool(sb) and sa.isdisjoint(sb)
+
+
+def compare_outcomes(a: EventKey, b: EventKey) -> tuple[str, str]:
+    """('conflict'|'unknown', label) for what two articles' leads say became of the victims
+    (:func:`dedup.events.lead_outcome`): a conflict when one says someone died and the other
+    that the victims live."""
+    if {a.outcome, b.outcome} == {"fatal", "survived"}:
+        return "conflict", f"{a.outcome} ≠ {b.outcome}"
+    return "unknown", ""
 
 
 def corroborated(date: np.ndarray, place: np.ndarray) -> np.ndarray:
@@ -100,16 +128,19 @@ def corroborated(date: np.ndarray, place: np.ndarray) -> np.ndarray:
 def score_parts(
     cosine: np.ndarray, head_cosine: np.ndarray, people: np.ndarray,
     date: np.ndarray, place: np.ndarray, ages: np.ndarray | None = None,
+    outcome: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """What each part adds to the same-event score: the weighted body and headline-and-lead
     cosines, the weighted people overlap (full weight when :func:`corroborated`), and the
-    date, venue and age points."""
+    date, venue, age and outcome points."""
     age_points = np.array([AGE_POINTS[c] for c in AGE_CODES])
+    outcome_points = np.array([OUTCOME_POINTS[c] for c in OUTCOME_CODES])
     return {
         "cosine": W_COSINE * cosine, "head_cosine": W_HEAD * head_cosine,
         "people": people_weight(date, place) * people, "date": _DATE_POINTS[date],
         "place": _PLACE_POINTS[place],
         "ages": age_points[ages] if ages is not None else np.zeros(len(cosine)),
+        "outcome": outcome_points[outcome] if outcome is not None else np.zeros(len(cosine)),
     }
 
 
@@ -195,9 +226,10 @@ def pair_features(
     date, date_label = compare_dates(a.date, b.date, config.date_tolerance_days)
     place, place_label = compare_places(a, b)
     ages, age_label = compare_ages(a, b)
+    outcome, outcome_label = compare_outcomes(a, b)
     return PairFeatures(
         jaccard, cosine, head_cosine, people, shared, date, date_label, place, place_label,
-        ages, age_label,
+        ages, age_label, outcome, outcome_label,
     )
 
 
@@ -215,6 +247,7 @@ def evidence(features: PairFeatures, kind: str) -> tuple[dict[str, float], dict[
         "people": list(features.shared_people),
         "place": {"relation": features.place, "value": features.place_label or None},
         "ages": {"relation": features.ages, "value": features.age_label or None},
+        "outcome": {"relation": features.outcome, "value": features.outcome_label or None},
     }
     if kind == EXACT:
         why = "exact: same text after normalization"

@@ -943,8 +943,8 @@ def _score_partition(config: Config, weight: Any) -> Any:
             yield (order[left[k]], order[right[k]], float(table.jaccard[k]),
                    table.cosine[k], table.head_cosine[k], float(table.people[k]),
                    int(table.date[k]), int(table.place[k]), float(table.score[k]),
-                   float(containment[k]), int(shorter[k]), int(table.ages[k]), bool(same[k]),
-                   bool(copy[k]))
+                   float(containment[k]), int(shorter[k]), int(table.ages[k]),
+                   int(table.outcome[k]), bool(same[k]), bool(copy[k]))
 
     return score
 
@@ -973,6 +973,7 @@ def _linked(config: Config, weight: Any, group: tuple[int, Iterable[tuple[str, A
         np.array(columns[6], dtype=np.int64), np.array(columns[7], dtype=np.int64),
         np.array(columns[8], dtype=np.float64), np.array(columns[9], dtype=np.float64),
         np.array(columns[10], dtype=np.int64), np.array(columns[11], dtype=np.int64),
+        np.array(columns[12], dtype=np.int64),
     ).renumbered(rank)
     ordered = [members[k] for k in by_id]
     stories, links = link_rows([m[1] for m in ordered], [m[2] for m in ordered],

@@ -123,8 +123,10 @@ def _key_json(key: EventKey) -> dict[str, Any]:
         "names": key.names, "dateline_place": key.dateline_place,
         "block": [key.block[0], sorted(key.block[1])] if key.block else None,
         "ages": sorted(key.ages),
+        "age_sexes": sorted(key.age_sexes),
         "roundup": key.roundup,
         "streets": sorted(key.streets),
+        "outcome": key.outcome,
     }
 
 
@@ -167,8 +169,10 @@ def _key_from(data: dict[str, Any]) -> EventKey:
         names=dict(data["names"]), dateline_place=data["dateline_place"],
         block=(data["block"][0], frozenset(data["block"][1])) if data.get("block") else None,
         ages=frozenset(data.get("ages", ())),  # files saved before ages were kept: none
+        age_sexes=frozenset((age, sex) for age, sex in data.get("age_sexes", ())),
         roundup=data.get("roundup", False),
         streets=frozenset(data.get("streets", ())),
+        outcome=data.get("outcome"),  # files saved before outcomes were kept: none
     )
 
 
