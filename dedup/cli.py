@@ -221,6 +221,10 @@ def build_parser() -> argparse.ArgumentParser:
                               "'dedup[spark]'), the same result")
     cluster.add_argument("--master", metavar="URL",
                          help="with --engine spark: the Spark master (default local[*])")
+    cluster.add_argument("--parquet", metavar="DIR",
+                         help="with --engine spark: write the result as Parquet to DIR (any "
+                              "path Spark writes; articles/, links/, skipped/), from the "
+                              "executors, instead of printing it")
     shown = cluster.add_argument_group("what the table lists (json and jsonl hold everything)")
     shown.add_argument("--kind", type=_kinds, action="append", metavar="KIND",
                        help="list only stories of this kind: exact, near-duplicate, "
@@ -301,6 +305,10 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None)
         _check_filters(args)
         if args.master and args.engine != "spark":
             leaf.error("--master is for --engine spark")
+        if args.parquet and args.engine != "spark":
+            leaf.error("--parquet is for --engine spark")
+        if args.parquet and args.format != "table":
+            leaf.error("--parquet writes the result: no --format to print it in")
     return args
 
 
@@ -511,11 +519,14 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
             docs = list(documents)
             result = cluster_spark(spark_session(args.master), docs,
                                    args.config, skipped=skipped,
-                                   progress=_reporter(progress, documents))
+                                   progress=_reporter(progress, documents),
+                                   output=args.parquet)
         else:
             result = cluster_documents(documents, args.config, skipped=skipped,
                                        progress=_reporter(progress, documents), jobs=args.jobs)
 
+    if args.parquet:
+        return _written(args, result, err)
     if args.format == "json":
         write_json(result, sys.stdout)  # a valid document even when nothing was read
     elif args.format == "jsonl":
@@ -534,6 +545,18 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
         err.print(f"dedup: {plural(len(result.warnings), 'warning')} (listed under "
                   "\"warnings\")", markup=False, highlight=False)
     return EXIT_SKIPPED if result.skipped else EXIT_OK
+
+
+def _written(args: argparse.Namespace, written: Any, err: Console) -> int:
+    """The end of ``--parquet``: what was written where, on stderr."""
+    if written.documents == 0:
+        _nothing_readable(args.path, written.skipped, err)
+        return EXIT_USAGE
+    err.print(f"dedup: {plural(written.documents, 'article')} clustered, written as Parquet to "
+              f"{written.path} (articles/, links/, skipped/"
+              f"{': ' + plural(len(written.skipped), 'input') + ' skipped' if written.skipped else ''})",
+              markup=False, highlight=False)
+    return EXIT_SKIPPED if written.skipped else EXIT_OK
 
 
 def _nothing_readable(paths: Sequence[str], skipped: list[Skipped], err: Console) -> None:

@@ -10,8 +10,9 @@ Design (each stage, what moves, and why the result is the default engine's):
    DataFrame's rows likewise (:func:`~dedup.loaders.records.record_value`); documents given
    in Python (the ``dedup cluster --engine spark`` command, which reads folders, text, web
    pages and several files through :mod:`dedup.loaders` as the default engine does) are read
-   **on the driver** and shipped in slices. Ids met twice: the first stays (found by grouping
-   ids; only the few duplicates come back to the driver).
+   **on the driver**, their duplicate ids dropped there, and shipped in slices. Ids met twice
+   in a path or DataFrame: the first stays (found by grouping ids, in the job that brings
+   back the records the read skipped; only the few duplicates come back to the driver).
 1. **Site chrome, grouped by site** (:class:`~dedup.pipeline.ChromeSchedule`, the default
    engine's rule): each page's line keys (small: hashes of lines, not the text) are grouped
    by site and run through the schedule in input order. It gives each page its chrome and
@@ -29,12 +30,14 @@ Design (each stage, what moves, and why the result is the default engine's):
    the order one process numbers tokens in. Term ids matter (salient-term ties go to the
    lower id; the TF-IDF sums run in id order), so this is the canonical term order, and no
    partitioning changes a tie. Each partition's ids are mapped to global ones (a cogroup by
-   partition, as :meth:`dedup.corpus.Corpus.add_analysed` maps a worker's).
+   partition, as :meth:`dedup.corpus.Corpus.add_analysed` maps a worker's); the rows are
+   then hash-partitioned by row, for good (see 7).
 4. **Global statistics as aggregations**: document frequencies of terms (``reduceByKey``;
    the IDF from them is scikit-learn's, value for value: :func:`dedup.similarity.
    idf_transformer`), the common words (written in lower case by two documents or more),
    name weights (:func:`dedup.scoring.entity_weight` of each name's document count, after
-   common words are dropped from the people). They are broadcast.
+   common words are dropped from the people: a name that is a common word counts where it
+   names an organisation). All three in one ``reduceByKey`` and one job; broadcast.
 5. **Per-document features** (TF-IDF rows of body and head, salient terms by
    :func:`dedup.similarity.top_terms`, scored event key, publication day), in the
    partitions of step 3, keyed by row (the default engine's corpus row).
@@ -47,12 +50,15 @@ Design (each stage, what moves, and why the result is the default engine's):
    band); a bucket of more than :data:`BUCKET_SPLIT` documents has its pairs made by several
    tasks, chunk by chunk. Both are counted (``stats``) and named in the job descriptions.
 7. **Pair features, scored by the existing code**: each pair joined with its two rows'
-   features; per partition, :func:`dedup.pairs.measured_pairs` (the batch's text measures,
+   features (the features stay in their partitions, by row: each join shuffles the pairs); per partition, :func:`dedup.pairs.measured_pairs` (the batch's text measures,
    event-key columns and containment, with the broadcast name weights) and
    :func:`dedup.copies.copy_rule` on the rows
    the partition's pairs need (the date window of :func:`dedup.candidates.in_window` first).
 8. **Connected components** of the copy links and of the pairs scoring ``cluster_threshold``
-   or more (all pairs when it is 0 or less), by large-star/small-star in plain Spark.
+   or more (all pairs when it is 0 or less). One job scores the pairs and counts the edges;
+   up to :data:`DRIVER_EDGES` edges come to the driver, whose union-find gives each vertex
+   its component's smallest vertex; more go through large-star/small-star in plain Spark
+   (one counting job a round), which gives the same.
    Average linkage only merges two stories whose average reaches the threshold, so through
    a pair that does: every story lies in one component.
 9. **Stories per component**: :func:`dedup.cluster.link_rows` (copy rule, :func:`settle`,
@@ -61,19 +67,26 @@ Design (each stage, what moves, and why the result is the default engine's):
    :func:`link_rows`), so this is exact.
 10. **Result, on the driver**: the records, links and stories are collected and made into a
    :class:`~dedup.result.ClusterResult` by :func:`dedup.cluster.cluster_result`, as the
-   default engine makes it. This stage holds every record (no text) on the driver: fine for
-   millions, not for a hundred million (docs/spark.md: the plan writes them as Parquet
-   from the executors instead; not built).
+   default engine makes it (the stories, links and records in one job). This stage holds
+   every record (no text) on the driver: fine for millions, not for a hundred million; there
+   ``output=`` has the executors write the rows of ``--format jsonl`` and the links as
+   Parquet instead (:func:`dedup.report.jsonl_rows` of each component).
+
+Partitions: :func:`partitions_for` gives a stage one partition per :data:`PARTITION_DOCS`
+documents, up to ``partitions``: a task costs Spark a tenth of a second or more however
+small, so a small input runs in few tasks.
 
 Named driver-side parts: the read of documents given in Python (and so the command's read),
-the duplicate ids, the broadcast statistics (IDF vector, common words, name weights) and the
-result assembly of step 10.
+the duplicate ids, the broadcast statistics (IDF vector, common words, name weights), the
+components of up to :data:`DRIVER_EDGES` edges and the result assembly of step 10 (not with
+``output=``). Each stage is a job group: ``stats`` counts the jobs, stages and tasks.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -113,12 +126,52 @@ log = logging.getLogger("dedup.spark")
 BUCKET_SPLIT = 256
 CHUNK = 128
 
+# Documents a partition of a stage is given (up to the ``partitions`` of the call): a task
+# costs Spark about 0.1-0.2 s however small, so small inputs run in few partitions. At
+# about 5 KB of features a document, and the pair join's two feature rows for each of about
+# 20 pairs a document, 2,000 documents make partitions of about 10 MB (features) to 100 MB
+# (the pair join): Spark's 128-200 MB.
+PARTITION_DOCS = 2000
+
+# The connected components of the pairs that merge are found on the driver (a union-find)
+# when there are no more edges than this (about 100 MB of Python pairs at most); more go
+# through large-star/small-star. Both give each vertex its component's smallest vertex.
+DRIVER_EDGES = 1_000_000
+
+
+# Pairs are scored in blocks of rows while there are no more than SCORE_BLOCKS blocks of
+# SCORE_BLOCK_ROWS rows (40,000 documents): each row is shipped once for each block, to the
+# tasks of its block with every block, instead of once for each of its pairs in the pair join
+# (twice a pair: about 50 copies at 25 candidate pairs a document, measured on the synthetic
+# corpus). Above that, the pair join: its volume grows with the pairs, the blocks' with
+# documents times blocks.
+SCORE_BLOCK_ROWS = 5000
+SCORE_BLOCKS = 8
+
+
+def _cell(a: int, b: int) -> tuple[int, int]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _block_pairs(group: tuple[Iterable[tuple[int, int]], Iterable[Features]]
+                 ) -> Iterator[tuple[Features, Features]]:
+    """A block task's pairs with their two rows' features."""
+    pairs, rows = group
+    found = {f.row: f for f in rows}
+    return ((found[a], found[b]) for a, b in pairs)
+
+
+def partitions_for(documents: int, limit: int) -> int:
+    """Partitions of a stage over ``documents``: one per :data:`PARTITION_DOCS`, at least
+    one, at most ``limit``."""
+    return max(1, min(limit, -(-documents // PARTITION_DOCS)))
+
 
 def cluster_spark(
     spark: Any, data: Any, config: Config | None = None, *, partitions: int | None = None,
     skipped: Iterable[Skipped] = (), progress: Progress | None = None,
-    stats: dict[str, int] | None = None,
-) -> ClusterResult:
+    stats: dict[str, int] | None = None, output: str | os.PathLike | None = None,
+) -> Any:
     """:func:`dedup.pipeline.cluster_documents` on Spark: the same result.
 
     Args:
@@ -128,12 +181,22 @@ def cluster_spark(
             optional ``title``, ``published``/``date``, ``source``, ``url``), or documents
             (an iterable of :class:`~dedup.documents.Document`, read on the driver).
         config: settings; ``Config()`` by default.
-        partitions: partitions of every stage (default: the context's default parallelism).
+        partitions: the most partitions of a stage (default: the context's default
+            parallelism); a stage has one per :data:`PARTITION_DOCS` documents up to it.
         skipped: inputs the caller could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)`` with the default engine's stages.
         stats: a dict to fill with the run's counts: documents, texts without shingles
             (the one bucket they share), buckets split into tasks, salient terms over the
-            cap, candidate pairs, scored pairs (in the date window).
+            cap, candidate pairs, scored pairs (in the date window), edges of the
+            components, and the Spark jobs, stages and tasks the run took.
+        output: a folder (any path Spark writes) to write the result to as Parquet, from
+            the executors, instead of returning it: ``articles/`` (the rows of ``--format
+            jsonl``: id, cluster, group, kind, tier, cluster_size, group_size), ``links/``
+            (a, b, kind, and scores and evidence as JSON text) and ``skipped/`` (path,
+            reason, line, id). Returns a :class:`Written` then, no record on the driver.
+
+    Returns:
+        the :class:`~dedup.result.ClusterResult`, or with ``output`` a :class:`Written`.
     """
     sc = getattr(spark, "sparkContext", spark)
     given = () if isinstance(data, (str, os.PathLike)) or _is_frame(data) else data
@@ -144,7 +207,9 @@ def cluster_spark(
                           f"Got {partitions!r} instead.")
     report = progress or (lambda stage, done, total: None)
     counts: dict[str, int] = {} if stats is None else stats
-    return _Run(sc, config, parts, report, counts).run(data, list(skipped))
+    run = _Run(sc, config, parts, report, counts)
+    run.output = None if output is None else os.fspath(output)
+    return run.run(data, list(skipped))
 
 
 def spark_session(master: str | None = None) -> Any:
@@ -190,36 +255,71 @@ class Features:
 class _Run:
     def __init__(self, sc: Any, config: Config, parts: int, report: Progress,
                  stats: dict[str, int]) -> None:
-        self.sc, self.config, self.parts, self.report, self.stats = sc, config, parts, report, stats
+        self.sc, self.config, self.report, self.stats = sc, config, report, stats
+        # the most partitions of a stage; the stages after the text pass have partitions_for
+        # the documents kept (the text pass too, for documents given in Python)
+        self.limit = self.parts = parts
+        self.output: str | None = None
+        self.groups: list[str] = []
 
     def stage(self, text: str) -> None:
-        """Name the jobs that follow in the Spark UI (the job's progress shows each stage)."""
-        self.sc.setJobDescription(f"dedup: {text}")
+        """Name the jobs that follow in the Spark UI (the job's progress shows each stage);
+        they are counted by :meth:`tally_jobs` through their group."""
+        self.groups.append((f"dedup-{id(self)}-{len(self.groups)}", text, time.perf_counter()))
+        self.sc.setJobGroup(self.groups[-1][0], f"dedup: {text}")
         log.info(text)
 
+    def tally_jobs(self) -> None:
+        """The Spark jobs, stages run (not those skipped: shuffle output reused) and tasks of
+        this run, from the status tracker, into ``stats``."""
+        tracker = self.sc.statusTracker()
+        jobs = stages = tasks = 0
+        seen: set[int] = set()
+        ends = [start for _, _, start in self.groups[1:]] + [time.perf_counter()]
+        for (group, text, start), end in zip(self.groups, ends):
+            counts = [0, 0, 0]
+            for job in tracker.getJobIdsForGroup(group):
+                counts[0] += 1
+                info = tracker.getJobInfo(job)
+                for stage in (info.stageIds if info else ()):
+                    found = tracker.getStageInfo(stage)
+                    if stage not in seen and found is not None and found.numCompletedTasks:
+                        seen.add(stage)
+                        counts[1] += 1
+                        counts[2] += found.numCompletedTasks
+            log.info("%-55s %3d jobs %3d stages %5d tasks %8.1f s", text, *counts, end - start)
+            jobs, stages, tasks = jobs + counts[0], stages + counts[1], tasks + counts[2]
+        self.stats.update({"spark jobs": jobs, "spark stages": stages, "spark tasks": tasks})
+        self.sc.setJobGroup("dedup-done", "dedup: done")
+
     def run(self, data: Any, skipped: list[Skipped]) -> ClusterResult:
-        sc, config, parts = self.sc, self.config, self.parts
+        sc, config = self.sc, self.config
         self.stage("read")
-        items = self.read(data)  # (ordinal, Document | Skipped)
-        items.persist()
-        read_skips = items.filter(lambda it: isinstance(it[1], Skipped))
-        docs = items.filter(lambda it: isinstance(it[1], Document))
-        duplicates = self.duplicates(docs)
-        skipped = [*skipped, *[s for _, s in sorted(read_skips.collect(), key=lambda t: t[0])]]
-        if duplicates:
-            dropped = sc.broadcast(set(duplicates))
-            docs = docs.filter(lambda it: it[0] not in dropped.value)
-        dup_skips = [s for _, s in sorted(duplicates.items())]
+        docs, skipped, dup_skips = self.read(data, skipped)  # docs: (ordinal, Document)
 
         self.stage("site chrome: each site's pages in order")
         ordered = self.scheduled(docs)  # (position, (Document, chrome)), sorted
         self.stage("text pass")
         analysed = ordered.mapPartitionsWithIndex(_analyse_partition(config)).persist()
-        # one job: each partition's kept documents, its texts without shingles, its failures
-        tally = analysed.mapPartitionsWithIndex(_tally).collect()
+        text_parts = analysed.getNumPartitions()
+
+        self.stage("vocabulary: tokens numbered by first sight; documents kept")
+        words = analysed.filter(lambda r: r[0] == "words").map(lambda r: (r[1], r[2]))
+        # per word: where it was first seen (partition, id there) and everywhere it was seen
+        sights = (words.flatMap(lambda pw: ((w, (pw[0], i)) for i, w in enumerate(pw[1])))
+                  .groupByKey(text_parts).map(lambda t: _first_sight(t[1])).persist())
+        # one job: each text-pass partition's kept documents, texts without shingles and
+        # failures, and the words first seen in each partition (counted where they are)
+        counts = (analysed.mapPartitionsWithIndex(_tally)
+                  .union(sights.mapPartitions(_first_seen)).collect())
+        tally = [c[1:] for c in counts if c[0] == "tally"]
+        sizes: dict[int, int] = {}
+        for _, part, seen in (c for c in counts if c[0] == "seen"):
+            sizes[part] = sizes.get(part, 0) + seen
         failed = [s for _, s in sorted(skip for _, _, _, skips in tally for skip in skips)]
         offsets = _offsets({part: kept for part, kept, _, _ in tally})
         n = sum(kept for _, kept, _, _ in tally)
+        parts = self.parts = partitions_for(n, self.limit)
         self.stats["documents"] = n
         self.stats["empty texts"] = sum(empty for _, _, empty, _ in tally)
         self.report("reading", n, n)
@@ -228,63 +328,89 @@ class _Run:
         rows = analysed.mapPartitionsWithIndex(
             lambda part, it: ((r[1][0], (start.value[part] + k, r[1][1:]))
                               for k, r in enumerate(x for x in it if x[0] == "doc")))
-
-        self.stage("vocabulary: tokens numbered by first sight")
-        words = analysed.filter(lambda r: r[0] == "words").map(lambda r: (r[1], r[2]))
-        # per word: where it was first seen (partition, id there) and everywhere it was seen
-        sights = (words.flatMap(lambda pw: ((w, (pw[0], i)) for i, w in enumerate(pw[1])))
-                  .groupByKey(parts).map(lambda t: _first_sight(t[1])).persist())
-        sizes = dict(sights.map(lambda t: (t[0][0], 1)).reduceByKey(lambda a, b: a + b)
-                     .collect())  # words first seen in each partition
         first_id = sc.broadcast(_offsets(sizes))
         width = max(sum(sizes.values()), 1)
         numbering = (sights.map(lambda t: (t[0][0], (t[0][1], t[1])))
-                     .groupByKey(parts).flatMap(lambda t: _number(t, first_id.value)))
-        mapped = rows.cogroup(numbering, parts).flatMap(_renumber).persist()
+                     .groupByKey(text_parts).flatMap(lambda t: _number(t, first_id.value)))
+        # hash-partitioned by row (one shuffle of the counts rows): the features made from
+        # them stay in these partitions, so the pair join ships the pairs, not the features
+        mapped = (rows.cogroup(numbering, text_parts).flatMap(_renumber)
+                  .map(lambda r: (r[0], r)).partitionBy(parts)
+                  .map(lambda t: t[1], preservesPartitioning=True).persist())
         # (row, record, title+body counts row, title+lead counts row, fingerprint, shingles)
 
-        self.stage("statistics: document frequencies, common words")
+        self.stage("statistics: document frequencies, common words, names")
         # one shuffle: ("t", term id) -> documents holding it; ("w", word) -> documents
-        # writing it in lower case, counted up to 2
-        counted = (mapped.flatMap(lambda r: ((("t", int(c)), 1) for c in r[2][0]))
+        # writing it in lower case, counted up to 2; ("n", name) -> documents naming it
+        # (as a person or an organisation), documents naming it as an organisation
+        counted = (mapped.flatMap(_term_and_name_counts)
                    .union(analysed.filter(lambda r: r[0] == "lower")
-                          .map(lambda r: (("w", r[1]), r[2])))
-                   .reduceByKey(lambda a, b: a + b, parts)
-                   .filter(lambda t: t[0][0] == "t" or t[1] >= 2).collect())
+                          .map(lambda r: (("w", r[1]), (r[2], 0))))
+                   .reduceByKey(_add_pairs, parts)
+                   .filter(lambda t: t[0][0] != "w" or t[1][0] >= 2).collect())
+        sights.unpersist()
         df = np.zeros(width, dtype=np.int64)
-        held = [(k[1], v) for k, v in counted if k[0] == "t"]
+        held = [(k[1], v[0]) for k, v in counted if k[0] == "t"]
         if held:
             cols, docs_holding = zip(*held)
             df[list(cols)] = docs_holding
-        common = {k[1] for k, _ in counted if k[0] == "w"}
+        common = frozenset(k[1] for k, _ in counted if k[0] == "w")
+        weight = name_weights(((k[1], v) for k, v in counted if k[0] == "n"), common, n)
         transformer = sc.broadcast(idf_transformer(df, n) if n else None)
-        common_b = sc.broadcast(frozenset(common))
+        common_b = sc.broadcast(common)
+        weight_b = sc.broadcast(weight)
         rules = CandidateRules.of(config)
 
         self.stage("features: TF-IDF rows, salient terms, event keys")
         featured = mapped.mapPartitions(
-            _features_of(transformer, common_b, rules.salient_terms, width)).persist()
+            _features_of(transformer, common_b, rules.salient_terms, width),
+            preservesPartitioning=True).persist()  # (Features, record, marks), by row
         self.report("fingerprints", n, n)
-        names = (featured.flatMap(lambda f: ((name, 1) for name in f[0].key.people | f[0].key.orgs))
-                 .reduceByKey(lambda a, b: a + b, parts).collect())
-        weight = {name: entity_weight(held, n) for name, held in names}
-        weight_b = sc.broadcast(weight)
 
         pairs = self.candidates(featured, rules)
 
         self.stage("pair features and scores")
-        feats = featured.map(lambda f: (f[0].row, f[0]))
+        # keyed by row where they are (partitioned by row): each join shuffles the pairs only
+        feats = featured.map(lambda f: (f[0].row, f[0]), preservesPartitioning=True)
         compared = sc.accumulator(0)
-        scored = (pairs.join(feats, parts).map(lambda t: (t[1][0], (t[0], t[1][1])))
-                  .join(feats, parts).map(lambda t: (t[1][0][1], t[1][1]))
-                  .mapPartitions(_score_partition(config, weight_b))
-                  .map(lambda p: _counted(p, compared, True)).persist())
+        blocks = -(-n // SCORE_BLOCK_ROWS)
+        if blocks <= SCORE_BLOCKS:
+            # rows in `blocks` blocks (row % blocks); a pair is scored in the task of its two
+            # blocks, where each row is sent once for each block: `blocks` copies of a row,
+            # not one for each of its pairs (about 50 at 25 candidate pairs a document)
+            score = _score_partition(config, weight_b)
+            grid = blocks * (blocks + 1) // 2
+            shipped = feats.flatMap(lambda t: ((_cell(t[0] % blocks, other), t[1])
+                                                for other in range(blocks)))
+            wanted = pairs.map(lambda p: (_cell(p[0] % blocks, p[1] % blocks), p))
+            scored = (wanted.cogroup(shipped, max(min(grid, parts * 2), 1))
+                      .flatMap(lambda t: score(_block_pairs(t[1])))
+                      .map(lambda p: _counted(p, compared, True)).persist())
+        else:
+            scored = (pairs.partitionBy(parts).join(feats, parts)
+                      .map(lambda t: (t[1][0], (t[0], t[1][1]))).partitionBy(parts)
+                      .join(feats, parts).map(lambda t: (t[1][0][1], t[1][1]))
+                      .mapPartitions(_score_partition(config, weight_b))
+                      .map(lambda p: _counted(p, compared, True)).persist())
 
-        self.stage("connected components (large-star/small-star)")
+        self.stage("connected components")
         threshold = config.cluster_threshold
         edges = scored.filter(lambda p: p[-1] or threshold <= 0 or p[8] >= threshold) \
             .map(lambda p: (p[0], p[1]))
-        component = connected_components(edges, parts).persist()  # (row, smallest row)
+        # one job scores the pairs and counts the edges; a partition's edges come back with
+        # its count while it has no more than DRIVER_EDGES (then the components are found
+        # here, as large-star/small-star would find them: each vertex, its smallest)
+        bound = DRIVER_EDGES
+        found = edges.mapPartitions(lambda it: _edges_up_to(it, bound)).collect()
+        total = sum(count for count, _ in found)
+        self.stats["edges"] = total
+        if total <= bound:
+            labels = _smallest_of_components(e for _, part in found for e in part)
+            label_b = sc.broadcast(labels)
+            component = None
+        else:
+            component = connected_components(edges, parts).persist()  # (row, smallest row)
+        del found
         for name, counter in self.counters.items():
             self.stats[name] = counter.value
         self.stats["scored pairs"] = compared.value
@@ -294,69 +420,147 @@ class _Run:
             log.info("guard rails: %d texts without shingles (one bucket), %d buckets split",
                      self.stats["empty texts"], self.stats["buckets split"])
 
-        self.stage("stories per component")
+        self.stage("stories per component; the records")
         # members and the pairs of their first rows, to their component (rows on no edge
         # stand alone); a component keeps the pairs whose second row is its own too
         items_of = featured.map(lambda f: (f[0].row, ("m", (f[0].row, f[0].id, f[0].exact,
                                                             f[0].key))))
         pairs_of = scored.map(lambda p: (p[0], ("p", p)))
-        linked = (items_of.union(pairs_of).join(component, parts)
-                  .map(lambda t: (t[1][1], t[1][0])).groupByKey(parts)
-                  .flatMap(_link_component(config, weight_b)).collect())
+        if component is None:
+            grouped = items_of.union(pairs_of).filter(lambda t: t[0] in label_b.value) \
+                .map(lambda t: (label_b.value[t[0]], t[1]))
+        else:
+            grouped = items_of.union(pairs_of).join(component, parts) \
+                .map(lambda t: (t[1][1], t[1][0]))
+        if self.output is not None:
+            written = self.write(grouped, featured, component, label_b if component is None
+                                 else None, weight_b, [*skipped, *dup_skips, *failed])
+            self.report("clustering", n, n)
+            for rdd in (docs, analysed, mapped, featured, scored, component):
+                if rdd is not None:
+                    rdd.unpersist()
+            self.tally_jobs()
+            return written
+        linked = grouped.groupByKey(parts).flatMap(_link_component(config, weight_b))
+        # one job: the stories and links, and every record (no text)
+        records = featured.map(lambda f: ("record", (f[0].id, f[1], f[0].key)))
+        collected = linked.union(records).collect()
 
         self.stage("result (on the driver)")
-        records = featured.map(lambda f: (f[0].id, f[1], f[0].key)).collect()
-        records.sort(key=lambda r: r[0])
+        records = sorted((value for kind, value in collected if kind == "record"),
+                         key=lambda r: r[0])
         ids = [r[0] for r in records]
         index = {doc_id: i for i, doc_id in enumerate(ids)}
         stories = UnionFind(len(ids))
         links = []
-        for kind, value in linked:
+        for kind, value in collected:
             if kind == "story":
                 first = index[value[0]]
                 for other in value[1:]:
                     stories.union(first, index[other])
-            else:
+            elif kind == "link":
                 links.append(value)
         links.sort(key=lambda link: (link.a, link.b))
         result = cluster_result([r[1] for r in records], [r[2] for r in records], links,
                                 stories, config, [*skipped, *dup_skips, *failed])
         self.report("clustering", n, n)
-        items.unpersist()
-        for rdd in (analysed, mapped, featured, scored, component):
-            rdd.unpersist()
+        for rdd in (docs, analysed, mapped, featured, scored, component):
+            if rdd is not None:
+                rdd.unpersist()
+        self.tally_jobs()
         return result
+
+    def write(self, grouped: Any, featured: Any, component: Any, labels: Any, weight: Any,
+              skipped: list[Skipped]) -> Written:
+        """Stage 10 without the driver: each component's article rows (those of ``--format
+        jsonl``, by :func:`dedup.report.jsonl_rows` of the component) and links, and a row
+        for each article on no edge, written as Parquet by the executors."""
+        from pyspark.errors import AnalysisException
+        from pyspark.sql import SparkSession
+
+        self.stage("stories per component, written as Parquet")
+        session = SparkSession.builder.getOrCreate()
+        out = self.output
+        try:
+            return self.write_tables(session, grouped, featured, component, labels, weight,
+                                     skipped)
+        except AnalysisException as exc:  # the folder is there already, cannot be written
+            raise InputError(f"Spark could not write the Parquet output {out}: "
+                             f"{describe(exc)}") from exc
+
+    def write_tables(self, session: Any, grouped: Any, featured: Any, component: Any,
+                     labels: Any, weight: Any, skipped: list[Skipped]) -> Written:
+        out = self.output
+        linked = grouped.groupByKey(self.parts).flatMap(
+            _component_rows(self.config, weight)).persist()
+        if component is None:
+            alone = featured.map(lambda f: f[0]).filter(lambda f: f.row not in labels.value) \
+                .map(lambda f: f.id)
+        else:
+            alone = featured.map(lambda f: (f[0].row, f[0].id)).leftOuterJoin(component) \
+                .filter(lambda t: t[1][1] is None).map(lambda t: t[1][0])
+        articles = linked.filter(lambda t: t[0] == "article").map(lambda t: t[1]) \
+            .union(alone.mapPartitions(_alone_rows))
+        session.createDataFrame(articles, ARTICLE_SCHEMA).write.parquet(f"{out}/articles")
+        links = linked.filter(lambda t: t[0] == "link").map(lambda t: t[1])
+        session.createDataFrame(links, LINK_SCHEMA).write.parquet(f"{out}/links")
+        linked.unpersist()
+        rows = [(s.path, s.reason, s.line, s.id) for s in skipped]
+        session.createDataFrame(rows, SKIPPED_SCHEMA).coalesce(1).write.parquet(f"{out}/skipped")
+        return Written(out, self.stats["documents"], list(skipped))
 
     # -- stage 0 ---------------------------------------------------------------------------
 
-    def read(self, data: Any) -> Any:
-        """(ordinal, Document or Skipped) of every input record, ordinals from input order."""
+    def read(self, data: Any, skipped: list[Skipped]
+             ) -> tuple[Any, list[Skipped], list[Skipped]]:
+        """(ordinal, Document) of every usable input record, ordinals from input order,
+        with the inputs skipped (those given, then the read's) and the duplicate ids."""
         sc = self.sc
+        if not isinstance(data, (str, os.PathLike)) and not _is_frame(data):
+            # documents given in Python: read here, so checked here (no Spark job)
+            docs, dups, seen = [], [], set()
+            for ordinal, doc in enumerate(checked_documents(data)):
+                if doc.id in seen:
+                    dups.append(Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id))
+                else:
+                    seen.add(doc.id)
+                    docs.append((ordinal, doc))
+            slices = min(partitions_for(len(docs), self.limit), max(len(docs), 1))
+            return sc.parallelize(docs, slices), skipped, dups
         if isinstance(data, (str, os.PathLike)):
             path = os.fspath(data)
-            lines = sc.textFile(path, minPartitions=self.parts).zipWithIndex()
-            return lines.flatMap(lambda t: _line_item(t[0], path, t[1]))
-        if _is_frame(data):
+            lines = sc.textFile(path, minPartitions=self.limit).zipWithIndex()
+            items = lines.flatMap(lambda t: _line_item(t[0], path, t[1]))
+        else:
             columns = set(data.columns)
             if not {"id", "text"} <= columns:
                 raise InputError(f"The DataFrame must have 'id' and 'text' columns. Got "
                                  f"{sorted(columns)} instead.")
-            return data.rdd.zipWithIndex().map(lambda t: (t[1], _row_item(t[0], t[1])))
-        docs = list(checked_documents(data))
-        return sc.parallelize(list(enumerate(docs)), self.parts)
-
-    def duplicates(self, docs: Any) -> dict[int, Skipped]:
-        """The ordinals of documents whose id an earlier one has, with their skip records."""
-        found = (docs.map(lambda it: (it[1].id, it[0])).groupByKey(self.parts)
-                 .filter(lambda t: len(t[1]) > 1)
-                 .flatMap(lambda t: ((o, t[0]) for o in sorted(t[1])[1:])).collect())
-        return {o: Skipped(i, f"duplicate id '{i}'", id=i) for o, i in found}
+            items = data.rdd.zipWithIndex().map(lambda t: (t[1], _row_item(t[0], t[1])))
+        items = items.persist()
+        docs = items.filter(lambda it: isinstance(it[1], Document))
+        # one job: the records the read skipped, and the ordinals of ids met before
+        # (grouped by id; only the duplicates come to the driver)
+        found = (items.filter(lambda it: isinstance(it[1], Skipped))
+                 .map(lambda it: ("skip", it[0], it[1]))
+                 .union(docs.map(lambda it: (it[1].id, it[0])).groupByKey(self.limit)
+                        .filter(lambda t: len(t[1]) > 1)
+                        .flatMap(lambda t: (("dup", o, t[0]) for o in sorted(t[1])[1:])))
+                 .collect())
+        skipped = [*skipped, *[s for kind, _, s in sorted(found, key=lambda t: t[1])
+                               if kind == "skip"]]
+        duplicates = {o: i for kind, o, i in found if kind == "dup"}
+        if duplicates:
+            dropped = sc.broadcast(set(duplicates))
+            docs = docs.filter(lambda it: it[0] not in dropped.value)
+        dup_skips = [Skipped(i, f"duplicate id '{i}'", id=i) for _, i in sorted(duplicates.items())]
+        return docs, skipped, dup_skips
 
     # -- stage 1 ---------------------------------------------------------------------------
 
     def scheduled(self, docs: Any) -> Any:
         """(position, (Document, chrome)) in analysis order, range-partitioned."""
-        parts = self.parts
+        parts = docs.getNumPartitions()
         plan = (docs.map(lambda it: (source_of(it[1]), (it[0], page_keys_of(it[1]))))
                 .filter(lambda t: t[0] is not None)
                 .groupByKey(parts).flatMap(_site_plan))  # (ordinal, (position, chrome))
@@ -421,7 +625,7 @@ def _counted(value: Any, counter: Any, when: bool) -> Any:
     return value
 
 
-def _tally(part: int, records: Iterator[tuple]) -> list[tuple[int, int, int, list]]:
+def _tally(part: int, records: Iterator[tuple]) -> list[tuple[str, int, int, int, list]]:
     """A text-pass partition's kept documents, texts without shingles and failures."""
     kept = empty = 0
     skips = []
@@ -431,7 +635,74 @@ def _tally(part: int, records: Iterator[tuple]) -> list[tuple[int, int, int, lis
             empty += record[1][-1] == 0
         elif record[0] == "skip":
             skips.append((record[1], record[2]))
-    return [(part, kept, empty, skips)]
+    return [("tally", part, kept, empty, skips)]
+
+
+def _first_seen(sights: Iterator[tuple[tuple[int, int], list]]) -> Iterator[tuple[str, int, int]]:
+    """How many of these words were first seen in each text-pass partition."""
+    seen: dict[int, int] = {}
+    for (part, _), _ in sights:
+        seen[part] = seen.get(part, 0) + 1
+    return (("seen", part, count) for part, count in seen.items())
+
+
+def _term_and_name_counts(row: tuple) -> Iterator[tuple[tuple[str, Any], tuple[int, int]]]:
+    """A document's terms, ``(("t", term id), (1, 0))``, and names, ``(("n", name), (1, 1
+    if an organisation else 0))``: summed, document frequencies and name counts."""
+    for c in row[2][0].tolist():
+        yield ("t", c), (1, 0)
+    key = row[1].key
+    for name in key.people | key.orgs:
+        yield ("n", name), (1, int(name in key.orgs))
+
+
+def _add_pairs(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return a[0] + b[0], a[1] + b[1]
+
+
+def name_weights(counts: Iterable[tuple[str, tuple[int, int]]], common: frozenset[str],
+                 n: int) -> dict[str, float]:
+    """:func:`~dedup.scoring.entity_weight` of each name's document count in the keys as
+    scored (:func:`~dedup.events.drop_common_names`: a common word is no person, so such a
+    name counts where it names an organisation only), from (name, (documents naming it,
+    documents naming it as an organisation))."""
+    weight = {}
+    for name, (named, as_org) in counts:
+        held = as_org if name in common else named
+        if held:
+            weight[name] = entity_weight(held, n)
+    return weight
+
+
+def _edges_up_to(edges: Iterator[tuple[int, int]], bound: int
+                 ) -> list[tuple[int, list[tuple[int, int]]]]:
+    """A partition's edge count, and its edges while they are no more than ``bound``."""
+    kept: list[tuple[int, int]] = []
+    count = 0
+    for edge in edges:
+        count += 1
+        if count <= bound:
+            kept.append(edge)
+    return [(count, kept if count <= bound else [])]
+
+
+def _smallest_of_components(edges: Iterable[tuple[int, int]]) -> dict[int, int]:
+    """Each vertex of ``edges`` with the smallest vertex of its component (what
+    :func:`connected_components` gives, found in this process)."""
+    vertices: dict[int, int] = {}
+    pairs = []
+    for a, b in edges:
+        if a != b:
+            pairs.append((vertices.setdefault(a, len(vertices)),
+                          vertices.setdefault(b, len(vertices))))
+    union = UnionFind(len(vertices))
+    for a, b in pairs:
+        union.union(a, b)
+    smallest: dict[int, int] = {}
+    for v, k in vertices.items():
+        root = union.find(k)
+        smallest[root] = min(smallest.get(root, v), v)
+    return {v: smallest[union.find(k)] for v, k in vertices.items()}
 
 
 def _offsets(sizes: dict[int, int]) -> dict[int, int]:
@@ -678,39 +949,97 @@ def _score_partition(config: Config, weight: Any) -> Any:
     return score
 
 
+def _linked(config: Config, weight: Any, group: tuple[int, Iterable[tuple[str, Any]]]
+            ) -> tuple[list[str], UnionFind | None, list]:
+    """A component's member ids (in id order), its stories over them and its links
+    (:func:`dedup.cluster.link_rows` on its rows and pairs)."""
+    _, items = group
+    members = sorted((m for kind, m in items if kind == "m"), key=lambda m: m[0])
+    inside = {m[0] for m in members}
+    pairs = sorted(p for kind, p in items if kind == "p" and p[1] in inside)
+    ids = sorted(m[1] for m in members)
+    if len(members) < 2 or not pairs:
+        return ids, None, []
+    local = {m[0]: k for k, m in enumerate(members)}
+    by_id = sorted(range(len(members)), key=lambda k: members[k][1])
+    rank = np.empty(len(members), dtype=np.int64)
+    rank[by_id] = np.arange(len(members))
+    columns = list(zip(*pairs))
+    table = PairTable(
+        np.array([local[a] for a in columns[0]], dtype=np.int64),
+        np.array([local[b] for b in columns[1]], dtype=np.int64),
+        np.array(columns[2], dtype=np.float64), np.array(columns[3], dtype=np.float32),
+        np.array(columns[4], dtype=np.float32), np.array(columns[5], dtype=np.float64),
+        np.array(columns[6], dtype=np.int64), np.array(columns[7], dtype=np.int64),
+        np.array(columns[8], dtype=np.float64), np.array(columns[9], dtype=np.float64),
+        np.array(columns[10], dtype=np.int64), np.array(columns[11], dtype=np.int64),
+        np.array(columns[12], dtype=np.int64),
+    ).renumbered(rank)
+    ordered = [members[k] for k in by_id]
+    stories, links = link_rows([m[1] for m in ordered], [m[2] for m in ordered],
+                               [m[3] for m in ordered], table, weight.value, config)
+    return ids, stories, links
+
+
 def _link_component(config: Config, weight: Any) -> Any:
     def link(group: tuple[int, Iterable[tuple[str, Any]]]) -> Iterator[tuple]:
-        _, items = group
-        members = sorted((m for kind, m in items if kind == "m"), key=lambda m: m[0])
-        inside = {m[0] for m in members}
-        pairs = sorted(p for kind, p in items if kind == "p" and p[1] in inside)
-        if len(members) < 2 or not pairs:
-            return
-        local = {m[0]: k for k, m in enumerate(members)}
-        by_id = sorted(range(len(members)), key=lambda k: members[k][1])
-        rank = np.empty(len(members), dtype=np.int64)
-        rank[by_id] = np.arange(len(members))
-        columns = list(zip(*pairs))
-        table = PairTable(
-            np.array([local[a] for a in columns[0]], dtype=np.int64),
-            np.array([local[b] for b in columns[1]], dtype=np.int64),
-            np.array(columns[2], dtype=np.float64), np.array(columns[3], dtype=np.float32),
-            np.array(columns[4], dtype=np.float32), np.array(columns[5], dtype=np.float64),
-            np.array(columns[6], dtype=np.int64), np.array(columns[7], dtype=np.int64),
-            np.array(columns[8], dtype=np.float64), np.array(columns[9], dtype=np.float64),
-            np.array(columns[10], dtype=np.int64), np.array(columns[11], dtype=np.int64),
-            np.array(columns[12], dtype=np.int64),
-        ).renumbered(rank)
-        ordered = [members[k] for k in by_id]
-        stories, links = link_rows([m[1] for m in ordered], [m[2] for m in ordered],
-                                   [m[3] for m in ordered], table, weight.value, config)
-        for link in links:
-            yield ("link", link)
-        for story in stories.components():
-            if len(story) > 1:
-                yield ("story", sorted(ordered[k][1] for k in story))
+        ids, stories, links = _linked(config, weight, group)
+        for found in links:
+            yield ("link", found)
+        if stories is not None:
+            for story in stories.components():
+                if len(story) > 1:
+                    yield ("story", sorted(ids[k] for k in story))
 
     return link
+
+
+# The Parquet tables of an output folder (cluster_spark(..., output=)): the article rows of
+# ``--format jsonl`` (dedup.report.jsonl_rows), the links (scores and evidence as the JSON
+# of --format json), the inputs skipped.
+ARTICLE_SCHEMA = ("id string, cluster string, group string, kind string, tier string, "
+                  "cluster_size int, group_size int")
+ARTICLE_COLUMNS = ("id", "cluster", "group", "kind", "tier", "cluster_size", "group_size")
+LINK_SCHEMA = "a string, b string, kind string, scores string, evidence string"
+SKIPPED_SCHEMA = "path string, reason string, line long, id string"
+
+
+@dataclass
+class Written:
+    """What :func:`cluster_spark` with ``output`` wrote: the folder (``articles/``,
+    ``links/``, ``skipped/``: Parquet), the documents clustered and the inputs skipped."""
+
+    path: str
+    documents: int
+    skipped: list[Skipped]
+
+
+def _article_rows(ids: list[str], links: list, stories: UnionFind | None) -> list[tuple]:
+    """The ``--format jsonl`` rows of these documents (their stories and links)."""
+    from .cluster import build_clusters
+    from .report import jsonl_rows
+
+    part = ClusterResult(len(ids), build_clusters(ids, links, stories), links)
+    return [tuple(row[c] for c in ARTICLE_COLUMNS) for row in jsonl_rows(part)]
+
+
+def _component_rows(config: Config, weight: Any) -> Any:
+    def rows(group: tuple[int, Iterable[tuple[str, Any]]]) -> Iterator[tuple]:
+        from .report import dumps
+
+        ids, stories, links = _linked(config, weight, group)
+        for row in _article_rows(ids, links, stories):
+            yield ("article", row)
+        for found in links:
+            yield ("link", (found.a, found.b, found.kind, dumps(found.scores),
+                            dumps(found.evidence)))
+
+    return rows
+
+
+def _alone_rows(ids: Iterator[str]) -> list[tuple]:
+    """The rows of documents on no edge: each its own story."""
+    return _article_rows(sorted(ids), [], None)
 
 
 def connected_components(edges: Any, partitions: int) -> Any:
@@ -729,7 +1058,10 @@ def connected_components(edges: Any, partitions: int) -> Any:
         # there now) or 3 (both); the round changed nothing when all are 3
         marked = (current.map(lambda e: (e, 1)).union(small.map(lambda e: (e, 2)))
                   .reduceByKey(lambda a, b: a | b, partitions).persist())
-        settled = marked.filter(lambda t: t[1] != 3).isEmpty()
+        # one job a round, which computes (and so caches) every partition of ``marked``
+        # before the round before is let go (isEmpty would stop at the first partition
+        # with a change, and the next round would compute the rest again from the start)
+        settled = marked.filter(lambda t: t[1] != 3).count() == 0
         if before is not None:
             before.unpersist()
         before = marked

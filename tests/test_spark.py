@@ -62,6 +62,16 @@ def spark():
     session.stop()
 
 
+@pytest.fixture
+def small_partitions(monkeypatch):
+    """A partition per 2 documents (the engine gives small inputs one partition, see
+    PARTITION_DOCS): so the tests' few documents are spread as a large input's are."""
+    from dedup import spark as engine
+
+    monkeypatch.setattr(engine, "PARTITION_DOCS", 2)
+    monkeypatch.setattr(engine, "SCORE_BLOCK_ROWS", 2)  # pairs scored in blocks of 2 rows
+
+
 def both_engines(spark, docs, partitions, skipped=(), config=None):
     from dedup.spark import cluster_spark
 
@@ -79,12 +89,35 @@ def shuffled(docs, seed):
 
 
 @pytest.mark.parametrize("partitions", [1, 3, 7])
-def test_seeds_as_the_default_engine(spark, partitions):
+def test_seeds_as_the_default_engine(spark, small_partitions, partitions):
     docs, skipped = load(SEEDS)
     want, got, stats = both_engines(spark, shuffled(docs, partitions), partitions, skipped)
     assert got == want
     assert stats["documents"] == len(docs)
     assert json.loads(got)["links"], "the seeds hold one same-event link"
+    assert stats["spark jobs"] >= 3 and stats["spark tasks"] >= stats["spark stages"] > 0
+
+
+def test_components_found_by_spark_or_on_the_driver_agree(spark, small_partitions,
+                                                          monkeypatch):
+    """With no edge allowed on the driver, the components go through large-star/small-star;
+    with no blocks, the pairs are scored through the pair join: the same JSON."""
+    from dedup import spark as engine
+
+    monkeypatch.setattr(engine, "DRIVER_EDGES", 0)
+    monkeypatch.setattr(engine, "SCORE_BLOCKS", 0)
+    docs, skipped = load(SEEDS)
+    want, got, stats = both_engines(spark, shuffled(docs, 4), 3, skipped)
+    assert got == want
+    assert stats["edges"] > 0
+
+
+def test_small_inputs_take_few_partitions():
+    from dedup.spark import PARTITION_DOCS, partitions_for
+
+    assert partitions_for(0, 8) == partitions_for(5, 8) == 1
+    assert partitions_for(PARTITION_DOCS + 1, 8) == 2
+    assert partitions_for(100 * PARTITION_DOCS, 8) == 8
 
 
 def _shared_cases():
@@ -98,7 +131,10 @@ def _shared_cases():
 @pytest.mark.skipif(not SHARED.is_dir(), reason="../shared/data/ is absent")
 @pytest.mark.parametrize("path,partitions,seed", _shared_cases(),
                          ids=lambda v: v.name if isinstance(v, Path) else str(v))
-def test_labeled_files_as_the_default_engine(spark, path, partitions, seed):
+def test_labeled_files_as_the_default_engine(spark, path, partitions, seed, monkeypatch):
+    from dedup import spark as engine
+
+    monkeypatch.setattr(engine, "PARTITION_DOCS", 100)
     docs, skipped = load(path)
     if seed is not None:
         docs = shuffled(docs, seed)
@@ -108,7 +144,7 @@ def test_labeled_files_as_the_default_engine(spark, path, partitions, seed):
 
 
 @slow
-def test_a_path_read_by_the_executors(spark, tmp_path):
+def test_a_path_read_by_the_executors(spark, small_partitions, tmp_path):
     """A JSONL file given as a path: its lines are read and numbered by Spark, with settings
     other than the defaults (they reach the executors)."""
     from dedup.spark import cluster_spark
@@ -148,7 +184,7 @@ def test_components_by_large_star_small_star(spark):
     assert {got[10], got[30], got[90], got[150], got[239], got[461]} == {10, 90, 200, 461}
 
 
-def test_a_bucket_of_texts_without_shingles(spark, monkeypatch):
+def test_a_bucket_of_texts_without_shingles(spark, small_partitions, monkeypatch):
     """500 texts with no word (one signature, one LSH bucket in every band: 124,750 pairs)
     beside a few articles: the pairs are made once, by several tasks, and counted."""
     from dedup import spark as engine
@@ -166,6 +202,59 @@ def test_a_bucket_of_texts_without_shingles(spark, monkeypatch):
     assert stats["empty texts"] == 500
     assert stats["buckets split"] >= 1
     assert stats["candidates"] >= 500 * 499 // 2
+
+
+def test_parquet_written_by_the_executors(spark, small_partitions, tmp_path):
+    """output=: the article rows of --format jsonl, the links of --format json and the
+    skipped inputs, as Parquet, equal to the default engine's."""
+    from dedup.report import jsonl_rows
+    from dedup.spark import ARTICLE_COLUMNS, Written, cluster_spark
+
+    docs, skipped = load(SEEDS)
+    docs = shuffled(docs, 3) + [Document(docs[0].id, "a second text with the same id")]
+    want = cluster_documents(docs, skipped=list(skipped))
+    written = cluster_spark(spark, docs, partitions=3, skipped=list(skipped),
+                            output=tmp_path / "out")
+    assert isinstance(written, Written) and written.documents == want.documents
+    assert written.skipped == want.skipped
+    articles = spark.read.parquet(str(tmp_path / "out" / "articles")).collect()
+    assert sorted((r.asDict() for r in articles), key=lambda r: r["id"]) == [
+        {c: row[c] for c in ARTICLE_COLUMNS} for row in jsonl_rows(want)]
+    links = spark.read.parquet(str(tmp_path / "out" / "links")).collect()
+    assert sorted((r.a, r.b, r.kind, json.loads(r.scores), json.loads(r.evidence))
+                  for r in links) == [(k.a, k.b, k.kind, k.scores,
+                                       json.loads(json.dumps(k.evidence))) for k in want.links]
+    assert len(want.links) >= 1
+    gone = spark.read.parquet(str(tmp_path / "out" / "skipped")).collect()
+    assert [r.reason for r in gone] == [s.reason for s in want.skipped]
+    assert any("duplicate id" in r.reason for r in gone)
+
+
+def test_the_command_writes_parquet(spark, tmp_path, capsys):
+    from dedup.cli import main
+
+    out = tmp_path / "stories"
+    assert main(["cluster", str(SEEDS), "--engine", "spark", "--master", "local[2]",
+                 "--parquet", str(out)]) == 0
+    docs, _ = load(SEEDS)
+    articles = spark.read.parquet(str(out / "articles")).collect()
+    assert sorted(r.id for r in articles) == sorted(d.id for d in docs)
+    assert "written as Parquet" in capsys.readouterr().err
+    # the folder is there now: Spark does not write over it, and says so
+    assert main(["cluster", str(SEEDS), "--engine", "spark", "--master", "local[2]",
+                 "--parquet", str(out)]) == 2
+    assert "could not write the Parquet output" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--parquet", "out"], "--parquet is for --engine spark"),
+    (["--engine", "spark", "--parquet", "out", "--format", "json"], "no --format"),
+])
+def test_parquet_flag_usage(capsys, args, message):
+    from dedup.cli import main
+
+    assert main(["cluster", str(SEEDS), *args]) == 2
+    assert message in capsys.readouterr().err
 
 
 @slow
