@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from .analysis import Prepared
 from .config import Config
@@ -105,8 +107,9 @@ def average_linkage(
 
     Only groups with a pair of groups averaging ``cluster_threshold`` or more can ever merge:
     the average between two clusters is a weighted mean of the averages between their groups,
-    so it never exceeds the best of them. The pairs of all other groups are dropped before
-    the (Python) merge loop, with numpy.
+    so it never exceeds the best of them, and clusters merge only along such strong pairs of
+    groups. The pairs of groups that no chain of strong pairs joins are dropped before the
+    (Python) merge loop, with numpy: the loop holds the components of the strong pairs.
     """
     n = len(copies.parent)
     stories = UnionFind(n)
@@ -125,9 +128,12 @@ def average_linkage(
     group_size = np.bincount(roots, minlength=n)
     key_lo, key_hi = keys // max(n, 1), keys % max(n, 1)
     strong = sums / (group_size[key_lo] * group_size[key_hi]) >= cluster_threshold
-    active = np.zeros(n, dtype=bool)
-    active[key_lo[strong]] = active[key_hi[strong]] = True
-    keep = active[key_lo] & active[key_hi]
+    # Two groups that no chain of strong pairs joins are never in one story, and the pairs
+    # between them never weigh in a merge: only pairs within one component are kept.
+    _, component = connected_components(
+        sp.coo_matrix((np.ones(int(strong.sum())), (key_lo[strong], key_hi[strong])),
+                      shape=(n, n)), directed=False)
+    keep = component[key_lo] == component[key_hi]
     # Best pair per pair of groups: the largest (score, first row, second row).
     first, second = np.minimum(left, right), np.maximum(left, right)
     order = np.lexsort((second, first, scores, inverse))

@@ -16,7 +16,6 @@ import scipy.sparse as sp
 from .analysis import Prepared
 from .candidates import CandidateRules, candidate_blocks, publication_day
 from .config import Config
-from .copies import copy_rule
 from .corpus import Corpus
 from .documents import Progress
 from .events import EventKey
@@ -310,16 +309,14 @@ def pair_measures(
 
 def score_candidates(
     corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
-    report: Progress, *, unscored: bool = True,
+    report: Progress,
 ) -> tuple[PairTable, dict[str, float]]:
     """Candidate pairs (row indices, i < j) with their features, in a deterministic order
     (``keys``: the records' event keys as scored, common words dropped from their people).
 
     The candidates are found and scored a block of first rows at a time
-    (:func:`~dedup.candidates.candidate_blocks`), so that only the pairs kept are ever held
-    all at once, with their columns. ``unscored=False`` leaves out the pairs that score 0 and
-    are no copies: no average of the clustering changes by them (pairs never compared count
-    0), nor any link (a merge's best pair scores above 0)."""
+    (:func:`~dedup.candidates.candidate_blocks`): the candidates of all blocks and the
+    transient arrays of their measures are never held at once."""
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
@@ -334,7 +331,6 @@ def score_candidates(
     scorer = PairScorer(keys, config)
     rules = CandidateRules.of(config)
     day = np.array([publication_day(key) for key in keys], dtype=np.int64)
-    exact = np.unique([p.exact for p in prepared], return_inverse=True)[1].ravel()
     kept: list[PairTable] = []
     found = scored = 0
     for pairs in candidate_blocks(prepared, signatures, body, config):
@@ -349,10 +345,6 @@ def score_candidates(
                                                          heads, left, right))
         table.containment, table.shorter = pair_containments(
             signatures, leads, shingle_counts, left, right)
-        if not unscored:
-            copy = copy_rule(exact[left] == exact[right], table.jaccard, table.containment,
-                             table.shorter, table.head_cosine, config)
-            table = table.taken(np.flatnonzero(copy | (table.score != 0)))
         kept.append(table)
     report("candidates", found, found)
     report("scoring", scored, scored)

@@ -222,8 +222,7 @@ def cluster_corpus(
     batch view share this, so both give the same clusters for the same documents)."""
     report = report or (lambda stage, done, total: None)
     keys = scored_keys(corpus)
-    table, weight = score_candidates(corpus, corpus.records, keys, corpus.config, report,
-                                     unscored=False)
+    table, weight = score_candidates(corpus, corpus.records, keys, corpus.config, report)
     return cluster_scored(corpus, keys, table, weight, skipped=skipped, report=report)
 
 
