@@ -309,10 +309,12 @@ def pair_measures(
 
 def score_candidates(
     corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
-    report: Progress,
+    report: Progress, *, release: bool = False,
 ) -> tuple[PairTable, dict[str, float]]:
     """Candidate pairs (row indices, i < j) with their features, in a deterministic order
     (``keys``: the records' event keys as scored, common words dropped from their people).
+    ``release``: the corpus's term counts become the TF-IDF matrices, not copies of them,
+    and the corpus holds them no more (for a caller done with the corpus's counts).
 
     The candidates are found and scored a block of first rows at a time
     (:func:`~dedup.candidates.candidate_blocks`): the candidates of all blocks and the
@@ -326,7 +328,8 @@ def score_candidates(
                                        keys, *np.zeros((2, 0), dtype=np.int64), config)
         report("scoring", 0, 0)
         return table, weight
-    body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix(), in_place=True)
+    body, heads = tfidf(corpus.terms.matrix(release=release),
+                        corpus.heads.matrix(release=release), in_place=True)
     leads = corpus.leads()
     scorer = PairScorer(keys, config)
     rules = CandidateRules.of(config)
