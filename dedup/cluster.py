@@ -165,29 +165,45 @@ def average_linkage(
     def average(a: int, b: int) -> float:
         return total[a][b] / (size[a] * size[b])
 
-    # Pairs below the threshold would only end the loop: the heap starts with the others
-    # (merges push their clusters' new averages as they happen).
+    # The heap holds an entry (-average, a, b) for every pair of clusters that may merge,
+    # at its average or above it: a merge pushes the pairs whose sums it changed (the
+    # neighbours of the cluster that goes) and those refused before (a merge may lift the
+    # refusal); the others' averages only fell (the cluster grew), so their entries are
+    # pushed again at their new averages when they come up. Each merge costs the pairs it
+    # changes, not every pair of the merged cluster: a dense graph does not make the loop
+    # quadratic. Entries come up in the order of their averages as they are.
     heap = [(-avg, a, b) for a in total for b in total[a] if a < b
             and (avg := average(a, b)) >= cluster_threshold]
     heapq.heapify(heap)
+    refused: dict[int, set[int]] = {}
     merges: list[tuple[int, int]] = []
     while heap:
         neg, a, b = heapq.heappop(heap)
-        if a not in total or b not in total.get(a, {}) or abs(average(a, b) + neg) > 1e-12:
-            continue  # stale entry
-        if -neg < cluster_threshold:
-            break
+        if a not in total or b not in total[a]:
+            continue  # a cluster that merged since
+        now = average(a, b)
+        if abs(now + neg) > 1e-12:  # an average that changed since
+            if now < -neg and now >= cluster_threshold:
+                heapq.heappush(heap, (-now, a, b))
+            continue
         pair_score, i, j = best[a][b]
         conflict = spans_conflict(span.get(a, NO_SPAN), span.get(b, NO_SPAN), tolerance)
         if not mergeable(-neg, groups[a], groups[b], pair_score, cluster_threshold,
                          pair_threshold, conflict=conflict):
+            refused.setdefault(a, set()).add(b)
+            refused.setdefault(b, set()).add(a)
             continue
         root = stories.union(a, b)
         gone = b if root == a else a
         merges.append((i, j))
+        changed = (refused.pop(root, set()) | refused.pop(gone, set())) - {root, gone}
+        for k in changed:
+            refused[k].discard(root)
+            refused[k].discard(gone)
         for k, value in total.pop(gone).items():
             if k == root:
                 continue
+            changed.add(k)
             total[root][k] = total[root].get(k, 0.0) + value
             total[k][root] = total[root][k]
             del total[k][gone]
@@ -202,8 +218,9 @@ def average_linkage(
         groups[root] = groups.pop(gone) + groups[root]
         if gone in span or root in span:
             span[root] = joined_span(span.pop(gone, NO_SPAN), span.get(root, NO_SPAN))
-        for k in total[root]:
-            heapq.heappush(heap, (-average(root, k), min(root, k), max(root, k)))
+        for k in changed:
+            if k in total[root] and (avg := average(root, k)) >= cluster_threshold:
+                heapq.heappush(heap, (-avg, min(root, k), max(root, k)))
     return stories, merges
 
 
