@@ -264,8 +264,10 @@ class PairScorer:
         place = place_codes(self.keys, self.places, left, right)
         ages = age_codes(self.ages, left, right)
         score = event_scores(cosine, head_cosine, people, date, place, ages)
-        return PairTable(left, right, jaccard, cosine, head_cosine, people, date, place, score,
-                         ages=ages)
+        # the relation codes as one byte each: a fifth of what a pair's columns take
+        return PairTable(left, right, jaccard, cosine, head_cosine, people,
+                         date.astype(np.int8), place.astype(np.int8), score,
+                         ages=ages.astype(np.int8))
 
 
 def score_pairs(
@@ -346,8 +348,9 @@ def score_candidates(
             continue
         table = scorer.score(left, right, *pair_measures(signatures, shingle_counts, body,
                                                          heads, left, right))
-        table.containment, table.shorter = pair_containments(
+        table.containment, shorter = pair_containments(
             signatures, leads, shingle_counts, left, right)
+        table.shorter = shorter.astype(np.int32)
         kept.append(table)
     report("candidates", found, found)
     report("scoring", scored, scored)
