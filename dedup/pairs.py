@@ -51,11 +51,6 @@ class PairTable:
     _COLUMNS = ("left", "right", "jaccard", "cosine", "head_cosine", "people", "date", "place",
                 "score", "containment", "shorter", "ages")
 
-    def taken(self, rows: np.ndarray) -> PairTable:
-        """The pairs ``rows`` (positions), in that order."""
-        return PairTable(*(None if (c := getattr(self, name)) is None else c[rows]
-                           for name in self._COLUMNS))
-
     @classmethod
     def joined(cls, tables: list[PairTable]) -> PairTable:
         """The pairs of ``tables``, one after the other (at least one table; the columns
