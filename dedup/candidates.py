@@ -22,6 +22,7 @@ those indexed before it (the crawler index). Both report them by source name (``
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -144,24 +145,37 @@ def blocking_pairs(
     """Pairs of rows of a binary document-term matrix that share ``min_shared`` or more terms,
     ignoring terms held by more than ``max_block_size`` rows; a sorted (k, 2) array.
 
-    The co-occurrence product is computed a block of rows at a time, so memory stays bounded
-    by the block, not by the number of pairs sharing a single term.
+    The co-occurrence product is computed a block of rows at a time (:func:`blocking_blocks`),
+    so memory stays bounded by the block, not by the number of pairs sharing a single term.
     """
+    n = terms.shape[0]
+    blocks = [pairs for _, _, pairs in
+              blocking_blocks(terms, max_block_size, min_shared, rows_per_block)]
+    if not blocks:
+        return np.zeros((0, 2), dtype=np.int64)
+    both = np.concatenate(blocks)
+    return unique_pairs(both[:, 0], both[:, 1], n)
+
+
+def blocking_blocks(
+    terms: sp.csr_matrix, max_block_size: int, min_shared: int = 2, rows_per_block: int = 2048
+) -> Iterator[tuple[int, int, np.ndarray]]:
+    """:func:`blocking_pairs` a block of rows at a time: for each block ``start:stop`` of
+    rows, in order, the pairs whose first row lies in it, as a (k, 2) array (neither sorted
+    nor distinct)."""
     n = terms.shape[0]
     df = np.asarray(terms.sum(axis=0)).ravel()
     keep = np.flatnonzero((df >= 2) & (df <= max_block_size))
     if len(keep) == 0:
-        return np.zeros((0, 2), dtype=np.int64)
+        return
     sub = terms[:, keep].tocsr()
     sub_t = sub.T.tocsc()
-    left, right = [], []
     for start in range(0, n, rows_per_block):
         shared = (sub[start:start + rows_per_block] @ sub_t).tocoo()
         rows = shared.row.astype(np.int64) + start
         mask = (shared.data >= min_shared) & (shared.col > rows)
-        left.append(rows[mask])
-        right.append(shared.col[mask].astype(np.int64))
-    return unique_pairs(np.concatenate(left), np.concatenate(right), n)
+        yield start, min(start + rows_per_block, n), np.stack(
+            (rows[mask], shared.col[mask].astype(np.int64)), axis=1)
 
 
 def distinct(keys: np.ndarray) -> np.ndarray:
@@ -199,6 +213,22 @@ def candidate_sources(
     and ``blocking`` (two or more shared salient TF-IDF terms). ``body``: the TF-IDF matrix of
     the bodies."""
     n = len(prepared)
+    rules = CandidateRules.of(config)
+    sources = copy_sources(prepared, signatures, config)
+    sources[BLOCKING] = (
+        blocking_pairs(top_terms(body, rules.salient_terms), rules.max_block_size,
+                       rules.min_shared)
+        if n > 1 else np.zeros((0, 2), dtype=np.int64)
+    )
+    return sources
+
+
+def copy_sources(
+    prepared: list[Prepared], signatures: np.ndarray, config: Config
+) -> dict[str, np.ndarray]:
+    """The ``same text`` and ``minhash-lsh`` pairs of :func:`candidate_sources` (copies: a
+    few per document)."""
+    n = len(prepared)
     found = [np.zeros((0, 2), dtype=np.int64)]
     by_text: dict[str, int] = {}
     for i, p in enumerate(prepared):
@@ -206,15 +236,38 @@ def candidate_sources(
         if first != i:
             found.append(np.array([[first, i]], dtype=np.int64))
     sources = {SAME_TEXT: np.concatenate(found)}
-    empty = np.zeros((0, 2), dtype=np.int64)
-    rules = CandidateRules.of(config)
-    sources[LSH] = lsh_pairs(signatures, config.near_duplicate_threshold) if n > 1 else empty
-    sources[BLOCKING] = (
-        blocking_pairs(top_terms(body, rules.salient_terms), rules.max_block_size,
-                       rules.min_shared)
-        if n > 1 else empty
-    )
+    sources[LSH] = (lsh_pairs(signatures, config.near_duplicate_threshold) if n > 1
+                    else np.zeros((0, 2), dtype=np.int64))
     return sources
+
+
+def candidate_blocks(
+    prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config,
+    rows_per_block: int = 2048,
+) -> Iterator[np.ndarray]:
+    """The candidate pairs of every source (:func:`candidate_sources`), distinct and sorted,
+    a block of first rows at a time: the blocks, one after the other, are those pairs in
+    order, and the pairs of all blocks are never held at once (only the few of ``same text``
+    and ``minhash-lsh``)."""
+    n = len(prepared)
+    if n < 2:
+        return
+    rules = CandidateRules.of(config)
+    few = np.concatenate(list(copy_sources(prepared, signatures, config).values()))
+    few = unique_pairs(few[:, 0], few[:, 1], n)  # sorted by first row
+    blocks = blocking_blocks(top_terms(body, rules.salient_terms), rules.max_block_size,
+                             rules.min_shared, rows_per_block)
+    done = 0
+    for start, stop, pairs in chain(blocks, [(n, n, np.zeros((0, 2), dtype=np.int64))]):
+        if start > done:  # rows without blocking pairs (all of them where no term blocks)
+            lo, hi = np.searchsorted(few[:, 0], [done, start])
+            if hi > lo:
+                yield few[lo:hi]
+        lo, hi = np.searchsorted(few[:, 0], [start, stop])
+        both = np.concatenate((pairs, few[lo:hi]))
+        if len(both):
+            yield unique_pairs(both[:, 0], both[:, 1], n)
+        done = max(stop, done)
 
 
 def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config: Config) -> np.ndarray:

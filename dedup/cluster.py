@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components
 
 from .analysis import Prepared
 from .config import Config
@@ -105,8 +107,9 @@ def average_linkage(
 
     Only groups with a pair of groups averaging ``cluster_threshold`` or more can ever merge:
     the average between two clusters is a weighted mean of the averages between their groups,
-    so it never exceeds the best of them. The pairs of all other groups are dropped before
-    the (Python) merge loop, with numpy.
+    so it never exceeds the best of them, and clusters merge only along such strong pairs of
+    groups. The pairs of groups that no chain of strong pairs joins are dropped before the
+    (Python) merge loop, with numpy: the loop holds the components of the strong pairs.
     """
     n = len(copies.parent)
     stories = UnionFind(n)
@@ -125,9 +128,12 @@ def average_linkage(
     group_size = np.bincount(roots, minlength=n)
     key_lo, key_hi = keys // max(n, 1), keys % max(n, 1)
     strong = sums / (group_size[key_lo] * group_size[key_hi]) >= cluster_threshold
-    active = np.zeros(n, dtype=bool)
-    active[key_lo[strong]] = active[key_hi[strong]] = True
-    keep = active[key_lo] & active[key_hi]
+    # Two groups that no chain of strong pairs joins are never in one story, and the pairs
+    # between them never weigh in a merge: only pairs within one component are kept.
+    _, component = connected_components(
+        sp.coo_matrix((np.ones(int(strong.sum())), (key_lo[strong], key_hi[strong])),
+                      shape=(n, n)), directed=False)
+    keep = component[key_lo] == component[key_hi]
     # Best pair per pair of groups: the largest (score, first row, second row).
     first, second = np.minimum(left, right), np.maximum(left, right)
     order = np.lexsort((second, first, scores, inverse))
@@ -159,29 +165,45 @@ def average_linkage(
     def average(a: int, b: int) -> float:
         return total[a][b] / (size[a] * size[b])
 
-    # Pairs below the threshold would only end the loop: the heap starts with the others
-    # (merges push their clusters' new averages as they happen).
+    # The heap holds an entry (-average, a, b) for every pair of clusters that may merge,
+    # at its average or above it: a merge pushes the pairs whose sums it changed (the
+    # neighbours of the cluster that goes) and those refused before (a merge may lift the
+    # refusal); the others' averages only fell (the cluster grew), so their entries are
+    # pushed again at their new averages when they come up. Each merge costs the pairs it
+    # changes, not every pair of the merged cluster: a dense graph does not make the loop
+    # quadratic. Entries come up in the order of their averages as they are.
     heap = [(-avg, a, b) for a in total for b in total[a] if a < b
             and (avg := average(a, b)) >= cluster_threshold]
     heapq.heapify(heap)
+    refused: dict[int, set[int]] = {}
     merges: list[tuple[int, int]] = []
     while heap:
         neg, a, b = heapq.heappop(heap)
-        if a not in total or b not in total.get(a, {}) or abs(average(a, b) + neg) > 1e-12:
-            continue  # stale entry
-        if -neg < cluster_threshold:
-            break
+        if a not in total or b not in total[a]:
+            continue  # a cluster that merged since
+        now = average(a, b)
+        if abs(now + neg) > 1e-12:  # an average that changed since
+            if now < -neg and now >= cluster_threshold:
+                heapq.heappush(heap, (-now, a, b))
+            continue
         pair_score, i, j = best[a][b]
         conflict = spans_conflict(span.get(a, NO_SPAN), span.get(b, NO_SPAN), tolerance)
         if not mergeable(-neg, groups[a], groups[b], pair_score, cluster_threshold,
                          pair_threshold, conflict=conflict):
+            refused.setdefault(a, set()).add(b)
+            refused.setdefault(b, set()).add(a)
             continue
         root = stories.union(a, b)
         gone = b if root == a else a
         merges.append((i, j))
+        changed = (refused.pop(root, set()) | refused.pop(gone, set())) - {root, gone}
+        for k in changed:
+            refused[k].discard(root)
+            refused[k].discard(gone)
         for k, value in total.pop(gone).items():
             if k == root:
                 continue
+            changed.add(k)
             total[root][k] = total[root].get(k, 0.0) + value
             total[k][root] = total[root][k]
             del total[k][gone]
@@ -196,8 +218,9 @@ def average_linkage(
         groups[root] = groups.pop(gone) + groups[root]
         if gone in span or root in span:
             span[root] = joined_span(span.pop(gone, NO_SPAN), span.get(root, NO_SPAN))
-        for k in total[root]:
-            heapq.heappush(heap, (-average(root, k), min(root, k), max(root, k)))
+        for k in changed:
+            if k in total[root] and (avg := average(root, k)) >= cluster_threshold:
+                heapq.heappush(heap, (-avg, min(root, k), max(root, k)))
     return stories, merges
 
 

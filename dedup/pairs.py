@@ -14,7 +14,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .analysis import Prepared
-from .candidates import candidate_sources, in_window, unique_pairs
+from .candidates import CandidateRules, candidate_blocks, publication_day
 from .config import Config
 from .corpus import Corpus
 from .documents import Progress
@@ -57,6 +57,17 @@ class PairTable:
 
     def __len__(self) -> int:
         return len(self.left)
+
+    _COLUMNS = ("left", "right", "jaccard", "cosine", "head_cosine", "people", "date", "place",
+                "score", "containment", "shorter", "ages", "outcome")
+
+    @classmethod
+    def joined(cls, tables: list[PairTable]) -> PairTable:
+        """The pairs of ``tables``, one after the other (at least one table; the columns
+        that all of them have)."""
+        return cls(*(None if any(getattr(t, name) is None for t in tables)
+                     else np.concatenate([getattr(t, name) for t in tables])
+                     for name in cls._COLUMNS))
 
     def renumbered(self, rank: np.ndarray) -> PairTable:
         """The same pairs with row ``i`` renamed ``rank[i]``, each pair (low, high), sorted."""
@@ -102,11 +113,13 @@ def entity_marks(
 
 
 def people_column(
-    marks: sp.csr_matrix, weights: np.ndarray, left: np.ndarray, right: np.ndarray
+    marks: sp.csr_matrix, weights: np.ndarray, left: np.ndarray, right: np.ndarray,
+    totals: np.ndarray | None = None,
 ) -> np.ndarray:
     """Weighted Dice overlap of people and organisations (``marks``, ``weights``: see
-    :func:`entity_marks`), for all pairs at once."""
-    totals = marks @ weights
+    :func:`entity_marks`; ``totals``: ``marks @ weights``, where the caller has it), for all
+    pairs at once."""
+    totals = marks @ weights if totals is None else totals
     shared = np.zeros(len(left))
     for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
         stop = start + 50_000
@@ -182,9 +195,10 @@ def age_relations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(both, np.where(shared, 1, 2), 0).astype(np.int64)
 
 
-def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Age relation codes (see scoring.AGE_CODES) of the pairs ``(left[k], right[k])``."""
-    ages = age_arrays(keys)
+def age_codes(keys: list[EventKey], ages: np.ndarray, left: np.ndarray, right: np.ndarray
+              ) -> np.ndarray:
+    """Age relation codes (see scoring.AGE_CODES) of the pairs ``(left[k], right[k])`` of
+    ``keys``, whose :func:`age_arrays` are ``ages``."""
     out = np.zeros(len(left), dtype=np.int64)
     for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
         stop = start + 50_000
@@ -199,17 +213,32 @@ def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.
     return out
 
 
+def age_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Age relation codes (see scoring.AGE_CODES) of the pairs ``(left[k], right[k])``."""
+    return age_codes(keys, age_arrays(keys), left, right)
+
+
 _FATES = {"fatal": 1, "survived": 2}
 
 
-def outcome_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """Outcome relation codes (see scoring.OUTCOME_CODES), vectorised like
-    scoring.compare_outcomes: 1 where one lead says someone died and the other that the
-    victims live."""
-    fate = np.array([_FATES.get(key.outcome, 0) for key in keys], dtype=np.int64)
-    if not len(fate):
+def outcome_fates(keys: list[EventKey]) -> np.ndarray:
+    """What each key's lead says of the victims (:func:`dedup.events.lead_outcome`) as codes:
+    1 someone died, 2 the victims live, 0 neither or both: what :func:`outcome_codes` compares."""
+    return np.array([_FATES.get(key.outcome, 0) for key in keys], dtype=np.int64)
+
+
+def outcome_codes(fates: np.ndarray, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Outcome relation codes (see scoring.OUTCOME_CODES) of pairs of :func:`outcome_fates`
+    rows, vectorised like scoring.compare_outcomes: 1 where one lead says someone died and
+    the other that the victims live."""
+    if not len(fates):
         return np.zeros(len(left), dtype=np.int64)
-    return (fate[left] * fate[right] == 2).astype(np.int64)
+    return (fates[left] * fates[right] == 2).astype(np.int64)
+
+
+def outcome_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Outcome relation codes (see scoring.OUTCOME_CODES) of the pairs ``(left[k], right[k])``."""
+    return outcome_codes(outcome_fates(keys), left, right)
 
 
 def date_column(
@@ -230,13 +259,61 @@ def place_relations(pairs: Iterable[tuple[EventKey, EventKey]]) -> list[int]:
 def place_column(keys: list[EventKey], left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Venue relation codes (see scoring.PLACE_CODES); only pairs with two venues or two
     articles that name streets are compared."""
+    return place_codes(keys, place_marks(keys), left, right)
+
+
+def place_marks(keys: list[EventKey]) -> tuple[np.ndarray, np.ndarray]:
+    """Which keys name a venue, and which name streets (:func:`place_codes` compares only
+    pairs that both do)."""
+    return (np.array([k.venue is not None for k in keys], dtype=bool),
+            np.array([bool(k.streets) for k in keys], dtype=bool))
+
+
+def place_codes(keys: list[EventKey], marked: tuple[np.ndarray, np.ndarray],
+                left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """:func:`place_column`, given the keys' :func:`place_marks`."""
+    venue, streets = marked
     out = np.zeros(len(left), dtype=np.int64)
-    venue = np.array([k.venue is not None for k in keys], dtype=bool)
-    streets = np.array([bool(k.streets) for k in keys], dtype=bool)
     both = np.flatnonzero((venue[left] & venue[right]) | (streets[left] & streets[right]))
     out[both] = place_relations((keys[i], keys[j]) for i, j in
                                 zip(left[both].tolist(), right[both].tolist()))
     return out
+
+
+class PairScorer:
+    """The event-key columns and same-event scores of pairs of ``keys``, a block of pairs at
+    a time: what the keys alone decide (the names and their weights, the dates, the venues,
+    the ages) is computed once, so that blocks of pairs cost only their own columns. Scores
+    of a pair do not depend on the pairs scored with it.
+
+    ``weight``: the name weights of the whole corpus, where ``keys`` are a part of it (else
+    computed over ``keys``, :func:`entity_marks`)."""
+
+    def __init__(self, keys: list[EventKey], config: Config,
+                 weight: dict[str, float] | None = None) -> None:
+        self.keys, self.config = keys, config
+        self.marks, names, self.weights = entity_marks(keys, weight)
+        self.weight = dict(zip(names, self.weights.tolist()))
+        self.totals = self.marks @ self.weights
+        self.dates = date_arrays(keys)
+        self.places = place_marks(keys)
+        self.ages = age_arrays(keys)
+        self.fates = outcome_fates(keys)
+
+    def score(self, left: np.ndarray, right: np.ndarray, jaccard: np.ndarray,
+              cosine: np.ndarray, head_cosine: np.ndarray) -> PairTable:
+        """The columns of pairs ``(left[k], right[k])`` with their text measures, scored."""
+        people = people_column(self.marks, self.weights, left, right, self.totals)
+        date = date_relations(self.dates[left], self.dates[right],
+                              self.config.date_tolerance_days)
+        place = place_codes(self.keys, self.places, left, right)
+        ages = age_codes(self.keys, self.ages, left, right)
+        outcome = outcome_codes(self.fates, left, right)
+        score = event_scores(cosine, head_cosine, people, date, place, ages, outcome)
+        # the relation codes as one byte each: a fifth of what a pair's columns take
+        return PairTable(left, right, jaccard, cosine, head_cosine, people,
+                         date.astype(np.int8), place.astype(np.int8), score,
+                         ages=ages.astype(np.int8), outcome=outcome.astype(np.int8))
 
 
 def score_pairs(
@@ -247,17 +324,8 @@ def score_pairs(
     """All columns of the candidate pairs and their same-event scores (``weight``: the name
     weights of the whole corpus, where ``keys`` are a part of it; else they are computed
     over ``keys``)."""
-    marks, names, weights = entity_marks(keys, weight)
-    weight = dict(zip(names, weights.tolist()))
-    people = people_column(marks, weights, left, right)
-    date = date_column(keys, left, right, config.date_tolerance_days)
-    place = place_column(keys, left, right)
-    ages = age_column(keys, left, right)
-    outcome = outcome_column(keys, left, right)
-    score = event_scores(cosine, head_cosine, people, date, place, ages, outcome)
-    table = PairTable(left, right, jaccard, cosine, head_cosine, people, date, place, score,
-                      ages=ages, outcome=outcome)
-    return table, weight
+    scorer = PairScorer(keys, config, weight)
+    return scorer.score(left, right, jaccard, cosine, head_cosine), scorer.weight
 
 
 def features(
@@ -289,27 +357,53 @@ def pair_measures(
 
 def score_candidates(
     corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
-    report: Progress,
+    report: Progress, *, release: bool = False,
 ) -> tuple[PairTable, dict[str, float]]:
     """Candidate pairs (row indices, i < j) with their features, in a deterministic order
-    (``keys``: the records' event keys as scored, common words dropped from their people)."""
+    (``keys``: the records' event keys as scored, common words dropped from their people).
+    ``release``: the corpus's term counts become the TF-IDF matrices, not copies of them,
+    and the corpus holds them no more (for a caller done with the corpus's counts).
+
+    The candidates are found and scored a block of first rows at a time
+    (:func:`~dedup.candidates.candidate_blocks`): the candidates of all blocks and the
+    transient arrays of their measures are never held at once."""
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
-    body, heads = (tfidf(corpus.terms.matrix(), corpus.heads.matrix(), in_place=True) if n
-                   else (None, None))
-
-    both = np.concatenate(list(candidate_sources(prepared, signatures, body, config).values()))
-    both = unique_pairs(both[:, 0], both[:, 1], n)
-    report("candidates", len(both), len(both))
-
-    left, right = both[:, 0], both[:, 1]
-    inside = in_window(keys, left, right, config)
-    left, right = left[inside], right[inside]
-    table, weight = measured_pairs(signatures, corpus.leads(), shingle_counts, body, heads, keys,
-                                   left, right, config)
-    report("scoring", len(left), len(left))
-    return table, weight
+    if n < 2:
+        report("candidates", 0, 0)
+        table, weight = measured_pairs(signatures, corpus.leads(), shingle_counts, None, None,
+                                       keys, *np.zeros((2, 0), dtype=np.int64), config)
+        report("scoring", 0, 0)
+        return table, weight
+    body, heads = tfidf(corpus.terms.matrix(release=release),
+                        corpus.heads.matrix(release=release), in_place=True)
+    leads = corpus.leads()
+    scorer = PairScorer(keys, config)
+    rules = CandidateRules.of(config)
+    day = np.array([publication_day(key) for key in keys], dtype=np.int64)
+    kept: list[PairTable] = []
+    found = scored = 0
+    for pairs in candidate_blocks(prepared, signatures, body, config):
+        found += len(pairs)
+        left, right = pairs[:, 0], pairs[:, 1]
+        inside = rules.in_window(day[left], day[right])
+        left, right = left[inside], right[inside]
+        scored += len(left)
+        if not len(left):
+            continue
+        table = scorer.score(left, right, *pair_measures(signatures, shingle_counts, body,
+                                                         heads, left, right))
+        table.containment, shorter = pair_containments(
+            signatures, leads, shingle_counts, left, right)
+        table.shorter = shorter.astype(np.int32)
+        kept.append(table)
+    report("candidates", found, found)
+    report("scoring", scored, scored)
+    if not kept:
+        return measured_pairs(signatures, leads, shingle_counts, body, heads, keys,
+                              *np.zeros((2, 0), dtype=np.int64), config)
+    return PairTable.joined(kept), scorer.weight
 
 
 def measured_pairs(

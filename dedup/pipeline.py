@@ -94,7 +94,7 @@ def _cluster(
     jobs: int,
 ) -> ClusterResult:
     corpus, failed = build_corpus(documents, config, report, jobs=jobs)
-    return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report)
+    return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report, release=True)
 
 
 def build_corpus(
@@ -216,13 +216,17 @@ BATCH_CHARS = 4_000_000
 
 
 def cluster_corpus(
-    corpus: Corpus, *, skipped: Sequence[Skipped] = (), report: Progress | None = None
+    corpus: Corpus, *, skipped: Sequence[Skipped] = (), report: Progress | None = None,
+    release: bool = False,
 ) -> ClusterResult:
     """Cluster what a :class:`Corpus` holds (the batch call and the incremental index's
-    batch view share this, so both give the same clusters for the same documents)."""
+    batch view share this, so both give the same clusters for the same documents).
+    ``release``: the corpus's term counts are let go as they are weighed (the batch call,
+    which reads the corpus no more; see :func:`~dedup.pairs.score_candidates`)."""
     report = report or (lambda stage, done, total: None)
     keys = scored_keys(corpus)
-    table, weight = score_candidates(corpus, corpus.records, keys, corpus.config, report)
+    table, weight = score_candidates(corpus, corpus.records, keys, corpus.config, report,
+                                     release=release)
     return cluster_scored(corpus, keys, table, weight, skipped=skipped, report=report)
 
 

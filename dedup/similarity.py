@@ -118,16 +118,21 @@ class TermCounts:
     def __len__(self) -> int:
         return len(self._indptr) - 1 + len(self._pending)
 
-    def matrix(self) -> sp.csr_matrix:
+    def matrix(self, *, release: bool = False) -> sp.csr_matrix:
+        """The rows as a CSR matrix (float32 counts). ``release``: the matrix takes the
+        arrays the rows are kept in, instead of a copy of them, and the rows are let go (for
+        an owner that adds and reads no more rows: the batch run, whose counts are half its
+        memory at the scoring stage)."""
         self._settle()
         shape = (len(self._indptr) - 1, max(len(self.vocabulary), 1))
-        return sp.csr_matrix(
-            # copies: a view would pin the arrays, and the next add() could not grow them
-            (np.frombuffer(self._counts, dtype=np.float32).copy(),
-             np.frombuffer(self._indices, dtype=np.int32).copy(),
-             np.frombuffer(self._indptr, dtype=np.int64).copy()),
-            shape=shape,
-        )
+        arrays = (np.frombuffer(self._counts, dtype=np.float32),
+                  np.frombuffer(self._indices, dtype=np.int32),
+                  np.frombuffer(self._indptr, dtype=np.int64))
+        if release:  # views pin the arrays: they are no longer this object's to grow
+            self._indices, self._counts, self._indptr = array("i"), array("f"), array("q", [0])
+        else:  # copies: a view would pin the arrays, and the next add() could not grow them
+            arrays = tuple(a.copy() for a in arrays)
+        return sp.csr_matrix(arrays, shape=shape)
 
 
 def count_rows(

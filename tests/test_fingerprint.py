@@ -560,3 +560,47 @@ def test_idf_from_document_frequencies_is_scikit_learns_fit() -> None:
     whole = tfidf(matrix)[0]
     top, bottom = tfidf_rows(idf_transformer(df, 50), matrix[:20], matrix[20:])
     assert sp.vstack([top, bottom]).tocsr().data.tobytes() == whole.data.tobytes()
+
+
+def test_candidate_blocks_are_the_sources_pairs_in_order() -> None:
+    """The batch run's candidates a block of first rows at a time: one after the other, the
+    blocks are the distinct pairs of every source, sorted, for any block size (blocks
+    without a blocking pair, whose copies still come out, included)."""
+    from dedup.analysis import prepare
+    from dedup.candidates import candidate_blocks, candidate_sources, unique_pairs
+    from dedup.documents import Document
+    from dedup.similarity import tfidf
+
+    rng = np.random.default_rng(5)
+    n = len(ROWS)
+    body = tfidf(_binary(ROWS, 10))[0]
+    sigs = rng.integers(0, 2**32, size=(n, 128), dtype=np.uint64).astype(np.uint32)
+    sigs[2] = sigs[0]  # LSH pairs with a first row that blocks on nothing
+    sigs[7, :100] = sigs[2, :100]
+    prepared = [prepare(Document(id=f"d{i}", text=("same text" if i in (1, 4) else f"text {i}")))
+                for i in range(n)]
+    config = Config(salient_terms=3, max_block_size=3)
+    sources = np.concatenate(list(candidate_sources(prepared, sigs, body, config).values()))
+    want = unique_pairs(sources[:, 0], sources[:, 1], n).tolist()
+    assert {(0, 2), (1, 4), (2, 7)} <= {tuple(p) for p in want}
+    for rows in (1, 2, 3, n):
+        blocks = list(candidate_blocks(prepared, sigs, body, config, rows_per_block=rows))
+        assert np.concatenate(blocks).tolist() == want
+    alone = Config(salient_terms=3, max_block_size=1)  # no term to block on: copies only
+    copies = np.concatenate(list(candidate_sources(prepared, sigs, body, alone).values()))
+    blocks = list(candidate_blocks(prepared, sigs, body, alone, rows_per_block=2))
+    assert np.concatenate(blocks).tolist() == unique_pairs(copies[:, 0], copies[:, 1], n).tolist()
+
+
+def test_term_counts_released_are_the_matrix_and_let_go() -> None:
+    from dedup.similarity import TermCounts
+    from dedup.vocabulary import Vocabulary
+
+    vocabulary = Vocabulary()
+    counts = TermCounts(vocabulary)
+    for text in ("storm hits coast", "coast guard rescues", "storm storm warning"):
+        counts.add_ids(vocabulary.ids(text))
+    copied = counts.matrix()
+    released = counts.matrix(release=True)
+    assert (copied != released).nnz == 0 and released.shape == copied.shape
+    assert len(counts) == 0  # the rows went with the matrix
