@@ -575,7 +575,9 @@ def cluster_scored(
     skipped: Sequence[Skipped] = (), report: Progress | None = None,
 ) -> ClusterResult:
     """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`):
-    copies by :func:`dedup.copies.copy_rule`, stories by :func:`dedup.cluster.settle`."""
+    copies by :func:`dedup.copies.copy_rule`, stories by :func:`dedup.cluster.settle`.
+    ``table`` is renumbered in place (:meth:`~dedup.pairs.PairTable.renumber`: its rows in id
+    order), not copied: pass a copy to keep it as it was."""
     config = corpus.config
     report = report or (lambda stage, done, total: None)
     n = len(corpus.records)
@@ -585,7 +587,7 @@ def cluster_scored(
     order = sorted(range(n), key=lambda i: prepared[i].id)
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    table = table.renumbered(rank)
+    table.renumber(rank)
     prepared = [prepared[i] for i in order]
     ids = [p.id for p in prepared]
     keys = [keys[i] for i in order]

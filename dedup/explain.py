@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -147,7 +147,9 @@ def explain_pair(
             raise InputError(f"Both ids name the same document, '{a}': give two documents.")
         keys = scored_keys(corpus)
         table, weight = score_candidates(corpus, records, keys, config, report)
-        result = cluster_scored(corpus, keys, table, weight, skipped=[*skipped, *failed],
+        # a copy: the clustering renumbers its table in place, and _placement reads this one
+        result = cluster_scored(corpus, keys, replace(table), weight,
+                                skipped=[*skipped, *failed],
                                 report=report)
 
         row = {doc_id: k for k, doc_id in enumerate(ids)}

@@ -5,6 +5,7 @@ the pairs that become links."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -71,18 +72,24 @@ class PairTable:
 
     def renumbered(self, rank: np.ndarray) -> PairTable:
         """The same pairs with row ``i`` renamed ``rank[i]``, each pair (low, high), sorted."""
+        table = dataclasses.replace(self)
+        table.renumber(rank)
+        return table
+
+    def renumber(self, rank: np.ndarray) -> None:
+        """:meth:`renumbered`, in place: the columns are replaced one at a time, so that at
+        most one of them is held twice (the batch's clustering, whose caller reads the
+        table no more, does this: a copy of all columns was a fifth of a large run's peak)."""
         a, b = rank[self.left], rank[self.right]
         left, right = np.minimum(a, b), np.maximum(a, b)
+        del a, b
         order = np.lexsort((right, left))
-        return PairTable(
-            left[order], right[order], self.jaccard[order], self.cosine[order],
-            self.head_cosine[order], self.people[order], self.date[order], self.place[order],
-            self.score[order],
-            None if self.containment is None else self.containment[order],
-            None if self.shorter is None else self.shorter[order],
-            None if self.ages is None else self.ages[order],
-            None if self.outcome is None else self.outcome[order],
-        )
+        self.left, self.right = left[order], right[order]
+        del left, right
+        for name in self._COLUMNS[2:]:
+            column = getattr(self, name)
+            if column is not None:
+                setattr(self, name, column[order])
 
 
 def entity_marks(
