@@ -118,12 +118,10 @@ _PUBLISHED = [None, "2016-05-03", "2016-05-20", "2016-04-01", "2016-05-06"]
                 min_size=2, max_size=6))
 def test_columns_agree_with_the_pair_rules(docs) -> None:
     keys = [key(text, published) for text, published in docs]
-    pairs = [(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))]
-    left = np.array([i for i, _ in pairs], dtype=np.int64)
-    right = np.array([j for _, j in pairs], dtype=np.int64)
+    left, right = np.triu_indices(len(keys), k=1)  # every pair (i, j), i < j
     ages = age_column(keys, left, right)
     dates = date_column(keys, left, right, 1)
-    for k, (i, j) in enumerate(pairs):
+    for k, (i, j) in enumerate(zip(left.tolist(), right.tolist())):
         assert AGE_CODES[ages[k]] == compare_ages(keys[i], keys[j])[0]
         assert DATE_CODES[dates[k]] == compare_dates(keys[i].date, keys[j].date, 1)[0]
 

@@ -84,11 +84,9 @@ _SENTENCES = [
 @given(st.lists(st.sampled_from(_SENTENCES), min_size=2, max_size=6))
 def test_column_agrees_with_the_pair_rule(texts) -> None:
     keys = [key(text) for text in texts]
-    pairs = [(i, j) for i in range(len(keys)) for j in range(i + 1, len(keys))]
-    left = np.array([i for i, _ in pairs], dtype=np.int64)
-    right = np.array([j for _, j in pairs], dtype=np.int64)
+    left, right = np.triu_indices(len(keys), k=1)  # every pair (i, j), i < j
     column = outcome_column(keys, left, right)
-    for k, (i, j) in enumerate(pairs):
+    for k, (i, j) in enumerate(zip(left.tolist(), right.tolist())):
         assert OUTCOME_CODES[column[k]] == compare_outcomes(keys[i], keys[j])[0]
 
 
