@@ -18,8 +18,9 @@ import argparse
 import dataclasses
 import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -83,6 +84,15 @@ def without(s: Scored, rules: Sequence[str]) -> Scored:
         table, place=place, outcome=outcome, ages=ages, score=score))
 
 
+def chosen_on_others(held: Scored, sets: list[Scored], options: Sequence[Any],
+                     figure_of: Callable[[str, Any], float],
+                     simpler: Callable[[Any], Any]) -> Any:
+    """The option with the best mean figure (``figure_of(set name, option)``) on the sets
+    other than ``held``; ties go to the larger ``simpler(option)``."""
+    train = [s.name for s in sets if s is not held]
+    return max(options, key=lambda o: (np.mean([figure_of(n, o) for n in train]), simpler(o)))
+
+
 def rules_main(sets: list[Scored], config: Config) -> None:
     """Each subset of :data:`RULES` kept; for each file held out, the subset with the best
     mean figure on the others (ties: fewer rules), and the held-out figure with it."""
@@ -99,8 +109,8 @@ def rules_main(sets: list[Scored], config: Config) -> None:
     print(f"{'held out':<20}{'rules chosen on the others':>34}{'held-out figure':>17}"
           f"{'no rule':>9}{'all rules':>11}")
     for held in sets:
-        train = [s.name for s in sets if s is not held]
-        best = max(subsets, key=lambda k: (np.mean([table[n, k] for n in train]), -len(k)))
+        best = chosen_on_others(held, sets, subsets, lambda n, k: table[n, k],
+                                lambda k: -len(k))
         print(f"{held.name:<20}{', '.join(best) or 'none':>34}{table[held.name, best]:>17.3f}"
               f"{table[held.name, ()]:>9.3f}{table[held.name, subsets[-1]]:>11.3f}")
     print("all subsets: " + "; ".join(
@@ -120,8 +130,8 @@ def outcome_main(sets: list[Scored], config: Config) -> None:
     print(f"{'held out':<20}{'chosen (conflict)':>19}{'held-out figure':>17}"
           f"{'without':>9}")
     for held in sets:
-        train = [s.name for s in sets if s is not held]
-        best = max(CONFLICT, key=lambda p: (np.mean([table[n, p] for n in train]), -abs(p)))
+        best = chosen_on_others(held, sets, CONFLICT, lambda n, p: table[n, p],
+                                lambda p: -abs(p))
         print(f"{held.name:<20}{best:>19}{table[held.name, best]:>17.3f}"
               f"{table[held.name, 0.0]:>9.3f}")
     print("all points: " + "; ".join(
@@ -160,9 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"{'held out':<20}{'chosen (match, differ)':>24}{'held-out figure':>17}"
           f"{'without ages':>14}")
     for held in sets:
-        train = [s.name for s in sets if s is not held]
-        best = max(grid, key=lambda g: (np.mean([table[(n, *g)] for n in train]), -abs(g[0]),
-                                         -abs(g[1])))
+        best = chosen_on_others(held, sets, grid, lambda n, g: table[(n, *g)],
+                                lambda g: (-abs(g[0]), -abs(g[1])))
         print(f"{held.name:<20}{str(best):>24}{table[(held.name, *best)]:>17.3f}"
               f"{table[held.name, 0.0, 0.0]:>14.3f}")
     print("all points (match, differ): " + "; ".join(
