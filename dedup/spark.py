@@ -87,7 +87,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -435,11 +435,7 @@ class _Run:
         if self.output is not None:
             written = self.write(grouped, featured, component, label_b if component is None
                                  else None, weight_b, [*skipped, *dup_skips, *failed])
-            self.report("clustering", n, n)
-            for rdd in (docs, analysed, mapped, featured, scored, component):
-                if rdd is not None:
-                    rdd.unpersist()
-            self.tally_jobs()
+            self.finish(n, (docs, analysed, mapped, featured, scored, component))
             return written
         linked = grouped.groupByKey(parts).flatMap(_link_component(config, weight_b))
         # one job: the stories and links, and every record (no text)
@@ -463,12 +459,17 @@ class _Run:
         links.sort(key=lambda link: (link.a, link.b))
         result = cluster_result([r[1] for r in records], [r[2] for r in records], links,
                                 stories, config, [*skipped, *dup_skips, *failed])
+        self.finish(n, (docs, analysed, mapped, featured, scored, component))
+        return result
+
+    def finish(self, n: int, cached: Sequence[Any]) -> None:
+        """The end of a run, written or collected: clustering reported done, the cached
+        datasets let go, the jobs tallied."""
         self.report("clustering", n, n)
-        for rdd in (docs, analysed, mapped, featured, scored, component):
+        for rdd in cached:
             if rdd is not None:
                 rdd.unpersist()
         self.tally_jobs()
-        return result
 
     def write(self, grouped: Any, featured: Any, component: Any, labels: Any, weight: Any,
               skipped: list[Skipped]) -> Written:
