@@ -33,7 +33,7 @@ from ._compiled import name_runs as _compiled_name_runs
 from ._compiled import run_parts as _compiled_run_parts
 from .dates import DateError, parse_published
 from .gazetteer import _FOLDED, countries, fold, parents_of, places
-from .normalize import first_sentences
+from .normalize import _WORD, first_sentences
 
 # ---------------------------------------------------------------------------------------------
 # Dates
@@ -786,13 +786,12 @@ class EventKey:
 _KEY_FIELDS = tuple(EventKey.__dataclass_fields__)
 
 
-_LOWER_WORD = re.compile(r"\b[a-z][a-z'-]+\b")
-
-
 def lowercase_words(text: str) -> set[str]:
     """Words written in lower case: a capitalised word that is also written so is a common
-    word ("Corridor", "Explorer"), not a name."""
-    return set(_LOWER_WORD.findall(text))
+    word ("Corridor", "Explorer"), not a name. The tokens of :data:`dedup.normalize._WORD`
+    that the text writes in lower case: the same set as the token scan's
+    :class:`~dedup.vocabulary.LowerWords`, so a caller without a scan gets the same key."""
+    return {word for word in _WORD.findall(text) if word == word.lower()}
 
 
 def drop_common_names(key: EventKey, common: set[str] | frozenset[str]) -> EventKey:
