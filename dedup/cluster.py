@@ -127,7 +127,8 @@ def average_linkage(
     sums = np.bincount(inverse, weights=scores, minlength=len(keys))
     group_size = np.bincount(roots, minlength=n)
     key_lo, key_hi = keys // max(n, 1), keys % max(n, 1)
-    strong = sums / (group_size[key_lo] * group_size[key_hi]) >= cluster_threshold
+    averages = sums / (group_size[key_lo] * group_size[key_hi])
+    strong = averages >= cluster_threshold
     # Two groups that no chain of strong pairs joins are never in one story, and the pairs
     # between them never weigh in a merge: only pairs within one component are kept.
     keep = _same_component(n, key_lo, key_hi, strong)
@@ -169,8 +170,9 @@ def average_linkage(
     # pushed again at their new averages when they come up. Each merge costs the pairs it
     # changes, not every pair of the merged cluster: a dense graph does not make the loop
     # quadratic. Entries come up in the order of their averages as they are.
-    heap = [(-avg, a, b) for a in total for b in total[a] if a < b
-            and (avg := average(a, b)) >= cluster_threshold]
+    # To start, the pairs of groups kept that are strong (average(a, b), as numpy divides it).
+    start = keep & strong
+    heap = list(zip((-averages[start]).tolist(), key_lo[start].tolist(), key_hi[start].tolist()))
     heapq.heapify(heap)
     refused: dict[int, set[int]] = {}
     merges: list[tuple[int, int]] = []
@@ -323,7 +325,12 @@ class StoryGraph:
     _SLACK = 1e-9
 
     def _strong(self, total: float, a: int, b: int) -> bool:
-        return total >= (self.cluster_threshold - self._SLACK) * a * b
+        return total >= self._strong_limit(a) * b
+
+    def _strong_limit(self, a: int) -> float:
+        """What a group of ``a`` rows must sum with a group of one row to be strong (with
+        one of ``b`` rows: that times ``b``)."""
+        return (self.cluster_threshold - self._SLACK) * a
 
     def _component(self, starts: Iterable[int], strong: Any, rows: int) -> set[int] | None:
         """The groups joined to ``starts`` by strong pairs (``strong(g)``: g's strong
@@ -359,7 +366,8 @@ class StoryGraph:
             if h not in merged:
                 mine[h] = mine.get(h, 0.0) + e.score
         size = 1 + sum(len(sizes[g]) for g in groups)
-        strong = {h for h, total in mine.items() if self._strong(total, size, len(sizes[h]))}
+        limit = self._strong_limit(size)  # self._strong(total, size, len(sizes[h])), inline
+        strong = {h for h, total in mine.items() if total >= limit * len(sizes[h])}
         new = -1  # the new group, while it has no number
 
         def now(g: int) -> Iterable[int]:
