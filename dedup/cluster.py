@@ -127,13 +127,11 @@ def average_linkage(
     sums = np.bincount(inverse, weights=scores, minlength=len(keys))
     group_size = np.bincount(roots, minlength=n)
     key_lo, key_hi = keys // max(n, 1), keys % max(n, 1)
-    strong = sums / (group_size[key_lo] * group_size[key_hi]) >= cluster_threshold
+    averages = sums / (group_size[key_lo] * group_size[key_hi])
+    strong = averages >= cluster_threshold
     # Two groups that no chain of strong pairs joins are never in one story, and the pairs
     # between them never weigh in a merge: only pairs within one component are kept.
-    _, component = connected_components(
-        sp.coo_matrix((np.ones(int(strong.sum())), (key_lo[strong], key_hi[strong])),
-                      shape=(n, n)), directed=False)
-    keep = component[key_lo] == component[key_hi]
+    keep = _same_component(n, key_lo, key_hi, strong)
     # Best pair per pair of groups: the largest (score, first row, second row).
     first, second = np.minimum(left, right), np.maximum(left, right)
     order = np.lexsort((second, first, scores, inverse))
@@ -141,13 +139,13 @@ def average_linkage(
     top = order[last]  # one per key, in key order
     total: dict[int, dict[int, float]] = {}
     best: dict[int, dict[int, tuple[float, int, int]]] = {}
-    for k in np.flatnonzero(keep).tolist():
-        ga, gb = int(key_lo[k]), int(key_hi[k])
-        value = float(sums[k])
+    top = top[keep]  # the columns as Python lists: no numpy scalar per pair of groups
+    for ga, gb, value, cand in zip(key_lo[keep].tolist(), key_hi[keep].tolist(),
+                                   sums[keep].tolist(), zip(scores[top].tolist(),
+                                                            first[top].tolist(),
+                                                            second[top].tolist())):
         total.setdefault(ga, {})[gb] = value
         total.setdefault(gb, {})[ga] = value
-        t = top[k]
-        cand = (float(scores[t]), int(first[t]), int(second[t]))
         best.setdefault(ga, {})[gb] = cand
         best.setdefault(gb, {})[ga] = cand
     size = {root: stories.size[root] for root in total}
@@ -172,8 +170,9 @@ def average_linkage(
     # pushed again at their new averages when they come up. Each merge costs the pairs it
     # changes, not every pair of the merged cluster: a dense graph does not make the loop
     # quadratic. Entries come up in the order of their averages as they are.
-    heap = [(-avg, a, b) for a in total for b in total[a] if a < b
-            and (avg := average(a, b)) >= cluster_threshold]
+    # To start, the pairs of groups kept that are strong (average(a, b), as numpy divides it).
+    start = keep & strong
+    heap = list(zip((-averages[start]).tolist(), key_lo[start].tolist(), key_hi[start].tolist()))
     heapq.heapify(heap)
     refused: dict[int, set[int]] = {}
     merges: list[tuple[int, int]] = []
@@ -222,6 +221,36 @@ def average_linkage(
             if k in total[root] and (avg := average(root, k)) >= cluster_threshold:
                 heapq.heappush(heap, (-avg, min(root, k), max(root, k)))
     return stories, merges
+
+
+# Up to this many pairs of groups, :func:`_same_component` joins the strong ones in Python;
+# past it, with scipy (whose fixed cost, about 0.15 ms a call, is most of a small region's).
+_PYTHON_COMPONENTS = 2048
+
+
+def _same_component(n: int, lo: np.ndarray, hi: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """For each pair ``(lo[k], hi[k])`` of nodes ``0..n-1``: whether the ``strong`` pairs
+    join them (one connected component)."""
+    a, b = lo[strong], hi[strong]
+    if len(a) > _PYTHON_COMPONENTS:
+        _, component = connected_components(
+            sp.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
+        return component[lo] == component[hi]
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while (up := parent.get(x, x)) != x:
+            parent[x] = x = parent.get(up, up)  # path halving
+        return x
+
+    for x, y in zip(a.tolist(), b.tolist()):
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    component = np.arange(n)
+    for x in list(parent):
+        component[x] = find(x)
+    return component[lo] == component[hi]
 
 
 @dataclass
@@ -296,7 +325,12 @@ class StoryGraph:
     _SLACK = 1e-9
 
     def _strong(self, total: float, a: int, b: int) -> bool:
-        return total >= (self.cluster_threshold - self._SLACK) * a * b
+        return total >= self._strong_limit(a) * b
+
+    def _strong_limit(self, a: int) -> float:
+        """What a group of ``a`` rows must sum with a group of one row to be strong (with
+        one of ``b`` rows: that times ``b``)."""
+        return (self.cluster_threshold - self._SLACK) * a
 
     def _component(self, starts: Iterable[int], strong: Any, rows: int) -> set[int] | None:
         """The groups joined to ``starts`` by strong pairs (``strong(g)``: g's strong
@@ -332,7 +366,8 @@ class StoryGraph:
             if h not in merged:
                 mine[h] = mine.get(h, 0.0) + e.score
         size = 1 + sum(len(sizes[g]) for g in groups)
-        strong = {h for h, total in mine.items() if self._strong(total, size, len(sizes[h]))}
+        limit = self._strong_limit(size)  # self._strong(total, size, len(sizes[h])), inline
+        strong = {h for h, total in mine.items() if total >= limit * len(sizes[h])}
         new = -1  # the new group, while it has no number
 
         def now(g: int) -> Iterable[int]:
