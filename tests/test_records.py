@@ -7,6 +7,8 @@ import datetime as dt
 import pickle
 from dataclasses import fields
 
+import numpy as np
+
 from dedup.analysis import Prepared, prepare
 from dedup.config import Config
 from dedup.corpus import Corpus
@@ -88,3 +90,27 @@ def test_corpus_keeps_pooled_records() -> None:
     assert corpus.records[0].key is corpus.records[2].key
     assert all(all_fields(kept) == all_fields(prepare(doc))
                for kept, doc in zip(corpus.records, docs))
+
+
+def test_lean_pairs_give_the_clustering_of_all_columns() -> None:
+    """The batch run keeps every column only for the pairs that can become links
+    (dedup.pairs.ScoredPairs); the clustering is the one of the full table."""
+    from benchmarks.corpus import make_corpus
+    from dedup.cluster import cluster_scored
+    from dedup.pairs import score_candidates, score_lean
+    from dedup.pipeline import build_corpus, scored_keys
+
+    config = Config()
+    corpus, _ = build_corpus(make_corpus(300, seed=3), config, lambda *a: None)
+    keys = scored_keys(corpus)
+    silent = lambda *a: None  # noqa: E731
+    table, weight = score_candidates(corpus, corpus.records, keys, config, silent)
+    lean, lean_weight = score_lean(corpus, corpus.records, keys, config, silent)
+    assert lean_weight == weight
+    assert np.array_equal(lean.left, table.left) and np.array_equal(lean.score, table.score)
+    linkable = lean.copy | (table.score >= config.cluster_threshold)
+    assert 0 < len(lean.detail) == int(linkable.sum()) < len(table)  # some pairs left out
+    full = cluster_scored(corpus, keys, table, weight).to_dict()
+    assert cluster_scored(corpus, keys, lean, weight).to_dict() == full
+    assert any(link["kind"] == "same-event" for link in full["links"])
+    assert any(link["kind"] != "same-event" for link in full["links"])
