@@ -234,13 +234,6 @@ def scored_keys(corpus: Corpus) -> list[EventKey]:
     """The event keys of a corpus's records as they are scored: a "surname" that other
     articles write in lower case is a common word, not a name."""
     common = corpus.common_words
-    scored: dict[int, EventKey] = {}  # records share equal keys (corpus.pool): scored once
-    out = []
-    for p in corpus.records:
-        key = scored.get(id(p.key))
-        if key is None:
-            key = scored[id(p.key)] = drop_common_names(p.key, common)
-        out.append(key)
-    return out
+    return [drop_common_names(p.key, common) for p in corpus.records]
 
 

@@ -5,9 +5,9 @@ A record (:class:`~dedup.analysis.Prepared` with its :class:`~dedup.events.Event
 pass as objects of its own: every name, every set of names, every empty set (216 bytes each:
 Python 3.10 and later no longer share the empty frozenset), every date is a new object. Most
 of them equal a part of another record: the same publication day, the same people, no ages,
-the same words removed, the same event key in every copy of a story. :class:`RecordPool`
-keeps one object per distinct value and builds each kept record from those, so that a record
-costs its id and what is really its own.
+the same words removed. :class:`RecordPool` keeps one object per distinct value and builds
+each kept record from those, so that a record costs what is really its own (titles, texts'
+keys and the key objects themselves stay per record: nearly all distinct).
 
 The records kept are equal to the ones given in every field, those left out of ``==`` too (a
 date's ``confident`` and ``follow_up``; a key's ``names`` and ``place_parents``, in their
@@ -37,9 +37,6 @@ class RecordPool:
     def __init__(self) -> None:
         self._values: dict[Any, Any] = {}  # strings, days, frozensets, tuples of those
         self._dates: dict[tuple[Any, ...], EventDate] = {}
-        # Event keys by a hash of all their fields; a list only where two distinct keys
-        # share a hash (compared field by field).
-        self._keys: dict[int, EventKey | list[EventKey]] = {}
 
     def value(self, value: T) -> T:
         """The shared object equal to ``value`` (a string, a day, a frozenset or a tuple of
@@ -63,25 +60,16 @@ class RecordPool:
             removed = value(text.removed)
             if removed is not text.removed:
                 text = TextRecord(text.words, removed)
-        return Prepared(p.id, value(p.title), value(p.exact), self.key(p.key),
+        return Prepared(p.id, p.title, p.exact, self.key(p.key),
                         None if p.published is None else value(p.published),
                         None if p.source is None else value(p.source),
                         p.warnings or (), text)
 
     def key(self, key: EventKey) -> EventKey:
-        """An event key equal to ``key`` in every field, built from shared parts: one object
-        per distinct key."""
+        """An event key equal to ``key`` in every field, built from shared parts. (Whole keys
+        are not shared: nearly every key differs from the others, on real and synthetic
+        corpora alike, so a table of them cost more than it saved.)"""
         value, strings = self.value, self.strings
-        parents = tuple(key.place_parents.items())
-        names = tuple(key.names.items())
-        whole = hash((key.date, key.date and (key.date.confident, key.date.follow_up),
-                      key.published, key.people, key.orgs, key.places, key.venue, parents,
-                      names, key.dateline_place, key.block, key.ages, key.age_sexes,
-                      key.roundup, key.streets, key.outcome))
-        known = self._keys.get(whole)
-        for other in (known if isinstance(known, list) else () if known is None else (known,)):
-            if _same_key(other, key):
-                return other
         block = key.block
         parts: dict[str, Any] = {
             "date": self._date(key.date),
@@ -90,8 +78,10 @@ class RecordPool:
             "orgs": strings(key.orgs),
             "places": strings(key.places),
             "venue": None if key.venue is None else value(key.venue),
-            "place_parents": {value(k): strings(v) for k, v in parents} if parents else _EMPTY,
-            "names": {value(k): value(v) for k, v in names} if names else _EMPTY,
+            "place_parents": ({value(k): strings(v) for k, v in key.place_parents.items()}
+                              if key.place_parents else _EMPTY),
+            "names": ({value(k): value(v) for k, v in key.names.items()} if key.names
+                      else _EMPTY),
             "dateline_place": None if key.dateline_place is None else value(key.dateline_place),
             "block": None if block is None else value((block[0], strings(block[1]))),
             "ages": value(key.ages),
@@ -103,12 +93,6 @@ class RecordPool:
         shared = object.__new__(EventKey)  # EventKey(**parts), whose fields are checked
         for name in _KEY_FIELDS:
             object.__setattr__(shared, name, parts[name])
-        if known is None:
-            self._keys[whole] = shared
-        elif isinstance(known, list):
-            known.append(shared)
-        else:
-            self._keys[whole] = [known, shared]
         return shared
 
     def _date(self, date: EventDate | None) -> EventDate | None:
@@ -123,18 +107,6 @@ class RecordPool:
                               value(date.source), date.confident, date.follow_up)
             self._dates[(known.lo, known.hi, *fields_[2:])] = known
         return known
-
-
-def _same_key(a: EventKey, b: EventKey) -> bool:
-    """Whether two keys are equal in every field, those ``==`` leaves out too."""
-    return (a == b and _same_date(a.date, b.date) and a.names == b.names
-            and list(a.names) == list(b.names) and a.place_parents == b.place_parents
-            and list(a.place_parents) == list(b.place_parents))
-
-
-def _same_date(a: EventDate | None, b: EventDate | None) -> bool:
-    return a == b and (a is None or b is None
-                       or (a.confident, a.follow_up) == (b.confident, b.follow_up))
 
 
 __all__ = ["RecordPool"]
