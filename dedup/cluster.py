@@ -120,8 +120,11 @@ def average_linkage(
     a, b = roots[left], roots[right]
     across = a != b
     left, right, scores, a, b = left[across], right[across], scores[across], a[across], b[across]
+    del across
     lo, hi = np.minimum(a, b), np.maximum(a, b)
+    del a, b  # each transient a column of all pairs: let go as soon as read (peak memory)
     keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+    del lo, hi
     inverse = inverse.ravel()
     sums = np.bincount(inverse, weights=scores, minlength=len(keys))
     group_size = np.bincount(roots, minlength=n)
@@ -135,18 +138,21 @@ def average_linkage(
     keep = component[key_lo] == component[key_hi]
     # Best pair per pair of groups: the largest (score, first row, second row).
     first, second = np.minimum(left, right), np.maximum(left, right)
+    del left, right
     order = np.lexsort((second, first, scores, inverse))
     last = np.flatnonzero(np.diff(np.append(inverse[order], len(keys))) != 0)
-    top = order[last]  # one per key, in key order
+    kept = np.flatnonzero(keep)
+    top = order[last][kept]  # the best pair of each kept pair of groups, in key order
+    del order, last, inverse
+    best_pairs = list(zip(scores[top].tolist(), first[top].tolist(), second[top].tolist()))
+    del scores, first, second, top
     total: dict[int, dict[int, float]] = {}
     best: dict[int, dict[int, tuple[float, int, int]]] = {}
-    for k in np.flatnonzero(keep).tolist():
+    for k, cand in zip(kept.tolist(), best_pairs):
         ga, gb = int(key_lo[k]), int(key_hi[k])
         value = float(sums[k])
         total.setdefault(ga, {})[gb] = value
         total.setdefault(gb, {})[ga] = value
-        t = top[k]
-        cand = (float(scores[t]), int(first[t]), int(second[t]))
         best.setdefault(ga, {})[gb] = cand
         best.setdefault(gb, {})[ga] = cand
     size = {root: stories.size[root] for root in total}
