@@ -96,7 +96,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .analysis import Prepared
 from .boilerplate import source_of
 from .candidates import CandidateRules, publication_day
 from .cluster import UnionFind, cluster_result, link_rows
@@ -265,27 +264,50 @@ def _is_frame(data: Any) -> bool:
     return hasattr(data, "rdd") and hasattr(data, "columns")
 
 
-@dataclass
 class Features:
-    """What pair scoring and clustering need of one document (corpus row ``row``)."""
+    """What pair scoring and clustering need of one document (corpus row ``row``).
 
-    row: int
-    id: str
-    exact: str
-    key: EventKey  # as scored: common words dropped from the people
-    day: int  # publication day (candidates.publication_day)
-    fingerprint: np.ndarray | None  # whole text's MinHash signature, then its lead's;
-    # None for a text without shingles (all have the one of :func:`empty_fingerprint`)
-    shingles: int
-    body: tuple[np.ndarray, np.ndarray]  # TF-IDF row: columns, values
-    head: tuple[np.ndarray, np.ndarray]
+    Pickled as a tuple of plain values, the event key as the bytes it was pickled to once
+    and unpickled where it is read (:attr:`key`): most passes over the persisted features
+    read only the row, the fingerprint or the salient terms, and unpickling event keys (and
+    a dataclass's default pickling, a state dict from ``fields()``) took a good part of
+    their time (cProfile of the Python workers)."""
+
+    __slots__ = ("row", "id", "exact", "_key", "_key_bytes", "day", "fingerprint", "shingles",
+                 "body", "head")
+
+    def __init__(self, row: int, id: str, exact: str, key: EventKey | None, day: int,
+                 fingerprint: np.ndarray | None, shingles: int,
+                 body: tuple[np.ndarray, np.ndarray], head: tuple[np.ndarray, np.ndarray],
+                 key_bytes: bytes | None = None) -> None:
+        self.row, self.id, self.exact = row, id, exact
+        self._key, self._key_bytes = key, key_bytes  # as scored: common words dropped
+        # from the people; one of the two given
+        self.day = day  # publication day (candidates.publication_day)
+        self.fingerprint = fingerprint  # whole text's MinHash signature, then its lead's;
+        # None for a text without shingles (all have the one of :func:`empty_fingerprint`)
+        self.shingles = shingles
+        self.body = body  # TF-IDF row: columns, values
+        self.head = head
+
+    @property
+    def key(self) -> EventKey:
+        if self._key is None:
+            self._key = pickle.loads(self._key_bytes)
+        return self._key
+
+    @property
+    def key_bytes(self) -> bytes:
+        if self._key_bytes is None:
+            self._key_bytes = pickle.dumps(self._key, protocol=5)
+        return self._key_bytes
 
     def __reduce__(self) -> tuple[Any, tuple]:
-        # the fields as a tuple: a dataclass's default (a state dict from fields(), set
-        # field by field) took much of the time of every pass over the persisted features
-        # (cProfile of the Python workers)
-        return Features, (self.row, self.id, self.exact, self.key, self.day, self.fingerprint,
-                          self.shingles, self.body, self.head)
+        return Features, (self.row, self.id, self.exact, None, self.day, self.fingerprint,
+                          self.shingles, self.body, self.head, self.key_bytes)
+
+    def __repr__(self) -> str:
+        return f"Features(row={self.row}, id={self.id!r})"
 
     def packed(self) -> tuple[int, bytes, bytes]:
         """What scoring needs as plain values for a shuffle: the row; the arrays
@@ -298,7 +320,7 @@ class Features:
                            dtype=np.int64)
         types = "".join(a.dtype.str for a in arrays).encode("ascii")  # 3 characters each
         return (self.row, b"".join([numbers.tobytes(), types, *(a.tobytes() for a in arrays)]),
-                pickle.dumps((self.id, self.exact, self.key), protocol=5))
+                pickle.dumps((self.id, self.exact, self.key_bytes), protocol=5))
 
     @staticmethod
     def unpacked(item: tuple[int, bytes, bytes]) -> Features:
@@ -315,8 +337,8 @@ class Features:
             at += size * dtype.itemsize
         doc_id, exact, key = pickle.loads(named)
         fingerprint = arrays.pop(0) if count == 5 else None
-        return Features(row, doc_id, exact, key, day, fingerprint, shingles,
-                        (arrays[0], arrays[1]), (arrays[2], arrays[3]))
+        return Features(row, doc_id, exact, None, day, fingerprint, shingles,
+                        (arrays[0], arrays[1]), (arrays[2], arrays[3]), key)
 
 
 class _Run:
@@ -430,7 +452,7 @@ class _Run:
         self.stage("features: TF-IDF rows, salient terms, event keys")
         featured = mapped.mapPartitions(
             _features_of(transformer, common_b, rules.salient_terms, width),
-            preservesPartitioning=True).persist()  # (Features, record, marks), by row
+            preservesPartitioning=True).persist()  # (Features, record pickled, marks), by row
         self.report("fingerprints", n, n)
 
         pairs = self.candidates(featured, rules)
@@ -493,7 +515,7 @@ class _Run:
         # members and the pairs of their first rows, to their component (rows on no edge
         # stand alone); a component keeps the pairs whose second row is its own too
         items_of = featured.map(lambda f: (f[0].row, ("m", (f[0].row, f[0].id, f[0].exact,
-                                                            f[0].key))))
+                                                            f[0].key_bytes))))  # key pickled
         pairs_of = scored.map(lambda p: (p[0], ("p", p)))
         if component is None:
             grouped = items_of.union(pairs_of).filter(lambda t: t[0] in label_b.value) \
@@ -508,7 +530,7 @@ class _Run:
             return written
         linked = grouped.groupByKey(parts).flatMap(_link_component(config, weight_b))
         # one job: the stories and links, and every record (no text)
-        records = featured.map(lambda f: ("record", (f[0].id, f[1], f[0].key)))
+        records = featured.map(lambda f: ("record", (f[0].id, pickle.loads(f[1]), f[0].key)))
         collected = linked.union(records).collect()
 
         self.stage("result (on the driver)")
@@ -942,7 +964,8 @@ def _csr(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix
 
 
 def _features_of(transformer: Any, common: Any, salient: int, width: int) -> Any:
-    def features(items: Iterator[tuple]) -> Iterator[tuple[Features, Prepared, np.ndarray]]:
+    def features(items: Iterator[tuple]) -> Iterator[tuple[Features, bytes, np.ndarray]]:
+        # (features, the record pickled: read by the last pass only, salient terms)
         items = list(items)
         if not items:
             return
@@ -954,7 +977,7 @@ def _features_of(transformer: Any, common: Any, salient: int, width: int) -> Any
             yield (Features(row, record.id, record.exact, key, publication_day(key),
                             fingerprint if shingles else None, shingles, _row(body, k),
                             _row(head, k)),
-                   record, _row(marks, k)[0])
+                   pickle.dumps(record, protocol=5), _row(marks, k)[0])
 
     return features
 
@@ -1070,7 +1093,8 @@ def _linked(config: Config, weight: Any, group: tuple[int, Iterable[tuple[str, A
     ).renumbered(rank)
     ordered = [members[k] for k in by_id]
     stories, links = link_rows([m[1] for m in ordered], [m[2] for m in ordered],
-                               [m[3] for m in ordered], table, weight.value, config)
+                               [pickle.loads(m[3]) for m in ordered], table, weight.value,
+                               config)
     return ids, stories, links
 
 
