@@ -684,10 +684,12 @@ class _Run:
         blocks = featured.flatMap(lambda f: ((int(c), f[0].row) for c in f[2])) \
             .groupByKey(parts, _spread).mapValues(sorted) \
             .map(lambda t: _counted(t, capped, not rules.blockable(len(t[1]))))
+        # terms shared by each pair, counted as arrays a row (the later rows and how many
+        # terms each shares with it), not a record for each pair of each term's holders
+        least = rules.min_shared
         shared = (blocks.filter(lambda t: 2 <= len(t[1]) and rules.blockable(len(t[1])))
-                  .flatMap(lambda t: (((a, b), 1) for k, a in enumerate(t[1]) for b in t[1][k + 1:]))
-                  .reduceByKey(lambda a, b: a + b, parts, _spread)
-                  .filter(lambda t: t[1] >= rules.min_shared).keys())
+                  .mapPartitions(_shared_counts).reduceByKey(_add_counts, parts, _spread)
+                  .flatMap(lambda t: ((t[0], b) for b in t[1][0][t[1][1] >= least].tolist())))
         found = self.sc.accumulator(0)
         pairs = same.union(lsh).union(shared).map(lambda pair: (pair, None)) \
             .reduceByKey(lambda a, _: a, parts, _spread) \
@@ -765,8 +767,23 @@ def _term_and_name_counts(rows: Iterator[tuple]) -> Iterator[tuple[tuple[str, An
         yield ("n", name), names[name]
 
 
+def _shared_counts(groups: Iterator[tuple[int, list[int]]]
+                   ) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray]]]:
+    """A partition's salient-term groups (term, holders in order) as, for each row, the
+    later rows that share terms with it and how many they share: ``(row, (rows, counts))``,
+    summed over partitions by :func:`_add_counts`."""
+    later: dict[int, list[np.ndarray]] = {}
+    for _, holders in groups:
+        rows = np.asarray(holders, dtype=np.int64)
+        for k in range(len(rows) - 1):
+            later.setdefault(int(rows[k]), []).append(rows[k + 1:])
+    for row, found in later.items():
+        yield row, np.unique(np.concatenate(found), return_counts=True)
+
+
 def _add_counts(a: tuple, b: tuple) -> tuple:
-    """Two counts of one key: pairs of numbers, or document frequencies (term ids, counts)."""
+    """Two counts of one key: pairs of numbers, or counts of ids (ids, counts: document
+    frequencies of terms, terms a pair of rows shares)."""
     if isinstance(a[0], np.ndarray):
         terms, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
         docs = np.zeros(len(terms), dtype=np.int64)
