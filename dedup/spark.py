@@ -86,7 +86,9 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import time
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -94,7 +96,6 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from .analysis import Prepared
 from .boilerplate import source_of
 from .candidates import CandidateRules, publication_day
 from .cluster import UnionFind, cluster_result, link_rows
@@ -153,12 +154,39 @@ def _cell(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a <= b else (b, a)
 
 
-def _block_pairs(group: tuple[Iterable[tuple[int, int]], Iterable[Features]]
-                 ) -> Iterator[tuple[Features, Features]]:
-    """A block task's pairs with their two rows' features."""
-    pairs, rows = group
-    found = {f.row: f for f in rows}
-    return ((found[a], found[b]) for a, b in pairs)
+def _block_pairs(items: Iterable[tuple[int, Any]]) -> Iterator[tuple[Features, Features]]:
+    """A block task's pairs with their two rows' features: its items are (0, pair) and (1,
+    packed features of a row)."""
+    pairs, found = [], {}
+    for side, item in items:
+        if side:
+            found[item[0]] = item
+        else:
+            pairs.append(item)
+    rows = {row: Features.unpacked(found[row]) for row in {r for pair in pairs for r in pair}}
+    return ((rows[a], rows[b]) for a, b in pairs)
+
+
+def _spread(key: Any) -> int:
+    """The partition hash of a shuffle key made of ints, strings and bytes (tuples of them):
+    the same in every process, as pyspark's ``portable_hash``, without its look-up of
+    ``PYTHONHASHSEED`` in the environment at every key and part of a key (half the time of
+    the shuffles of many small keys: cProfile of the Python workers)."""
+    kind = type(key)
+    if kind is int:
+        return key
+    if kind is tuple:
+        h = 0x345678
+        for part in key:
+            h = ((h * 1000003) ^ _spread(part)) & 0xFFFFFFFFFFFF
+        return h
+    if kind is str:
+        return zlib.crc32(key.encode("utf-8"))
+    if kind is bytes:
+        return zlib.crc32(key)
+    from pyspark.rdd import portable_hash
+
+    return portable_hash(key)
 
 
 def partitions_for(documents: int, limit: int) -> int:
@@ -236,20 +264,81 @@ def _is_frame(data: Any) -> bool:
     return hasattr(data, "rdd") and hasattr(data, "columns")
 
 
-@dataclass
 class Features:
-    """What pair scoring and clustering need of one document (corpus row ``row``)."""
+    """What pair scoring and clustering need of one document (corpus row ``row``).
 
-    row: int
-    id: str
-    exact: str
-    key: EventKey  # as scored: common words dropped from the people
-    day: int  # publication day (candidates.publication_day)
-    fingerprint: np.ndarray | None  # whole text's MinHash signature, then its lead's;
-    # None for a text without shingles (all have the one of :func:`empty_fingerprint`)
-    shingles: int
-    body: tuple[np.ndarray, np.ndarray]  # TF-IDF row: columns, values
-    head: tuple[np.ndarray, np.ndarray]
+    Pickled as a tuple of plain values, the event key as the bytes it was pickled to once
+    and unpickled where it is read (:attr:`key`): most passes over the persisted features
+    read only the row, the fingerprint or the salient terms, and unpickling event keys (and
+    a dataclass's default pickling, a state dict from ``fields()``) took a good part of
+    their time (cProfile of the Python workers)."""
+
+    __slots__ = ("row", "id", "exact", "_key", "_key_bytes", "day", "fingerprint", "shingles",
+                 "body", "head")
+
+    def __init__(self, row: int, id: str, exact: str, key: EventKey | None, day: int,
+                 fingerprint: np.ndarray | None, shingles: int,
+                 body: tuple[np.ndarray, np.ndarray], head: tuple[np.ndarray, np.ndarray],
+                 key_bytes: bytes | None = None) -> None:
+        self.row, self.id, self.exact = row, id, exact
+        self._key, self._key_bytes = key, key_bytes  # as scored: common words dropped
+        # from the people; one of the two given
+        self.day = day  # publication day (candidates.publication_day)
+        self.fingerprint = fingerprint  # whole text's MinHash signature, then its lead's;
+        # None for a text without shingles (all have the one of :func:`empty_fingerprint`)
+        self.shingles = shingles
+        self.body = body  # TF-IDF row: columns, values
+        self.head = head
+
+    @property
+    def key(self) -> EventKey:
+        if self._key is None:
+            self._key = pickle.loads(self._key_bytes)
+        return self._key
+
+    @property
+    def key_bytes(self) -> bytes:
+        if self._key_bytes is None:
+            self._key_bytes = pickle.dumps(self._key, protocol=5)
+        return self._key_bytes
+
+    def __reduce__(self) -> tuple[Any, tuple]:
+        return Features, (self.row, self.id, self.exact, None, self.day, self.fingerprint,
+                          self.shingles, self.body, self.head, self.key_bytes)
+
+    def __repr__(self) -> str:
+        return f"Features(row={self.row}, id={self.id!r})"
+
+    def packed(self) -> tuple[int, bytes, bytes]:
+        """What scoring needs as plain values for a shuffle: the row; the arrays
+        (fingerprint, TF-IDF rows) as one buffer, after their lengths and types and the
+        numbers (day, shingles); the id, exact-text key and event key pickled once
+        (:meth:`unpacked` reads it)."""
+        arrays = [] if self.fingerprint is None else [self.fingerprint]
+        arrays = [np.ascontiguousarray(a) for a in (*arrays, *self.body, *self.head)]
+        numbers = np.array([self.day, self.shingles, len(arrays), *map(len, arrays)],
+                           dtype=np.int64)
+        types = "".join(a.dtype.str for a in arrays).encode("ascii")  # 3 characters each
+        return (self.row, b"".join([numbers.tobytes(), types, *(a.tobytes() for a in arrays)]),
+                pickle.dumps((self.id, self.exact, self.key_bytes), protocol=5))
+
+    @staticmethod
+    def unpacked(item: tuple[int, bytes, bytes]) -> Features:
+        row, blob, named = item
+        day, shingles, count = np.frombuffer(blob, np.int64, 3).tolist()
+        sizes = np.frombuffer(blob, np.int64, count, 24).tolist()
+        at = 24 + 8 * count
+        types = blob[at:at + 3 * count].decode("ascii")
+        at += 3 * count
+        arrays = []
+        for k, size in enumerate(sizes):
+            dtype = np.dtype(types[3 * k:3 * k + 3])
+            arrays.append(np.frombuffer(blob, dtype, size, at))
+            at += size * dtype.itemsize
+        doc_id, exact, key = pickle.loads(named)
+        fingerprint = arrays.pop(0) if count == 5 else None
+        return Features(row, doc_id, exact, None, day, fingerprint, shingles,
+                        (arrays[0], arrays[1]), (arrays[2], arrays[3]), key)
 
 
 class _Run:
@@ -307,7 +396,7 @@ class _Run:
         words = analysed.filter(lambda r: r[0] == "words").map(lambda r: (r[1], r[2]))
         # per word: where it was first seen (partition, id there) and everywhere it was seen
         sights = (words.flatMap(lambda pw: ((w, (pw[0], i)) for i, w in enumerate(pw[1])))
-                  .groupByKey(text_parts).map(lambda t: _first_sight(t[1])).persist())
+                  .groupByKey(text_parts, _spread).map(lambda t: _first_sight(t[1])).persist())
         # one job: each text-pass partition's kept documents, texts without shingles and
         # failures, and the words first seen in each partition (counted where they are)
         counts = (analysed.mapPartitionsWithIndex(_tally)
@@ -343,17 +432,16 @@ class _Run:
         # one shuffle: ("t", term id) -> documents holding it; ("w", word) -> documents
         # writing it in lower case, counted up to 2; ("n", name) -> documents naming it
         # (as a person or an organisation), documents naming it as an organisation
-        counted = (mapped.flatMap(_term_and_name_counts)
+        counted = (mapped.mapPartitions(_term_and_name_counts)
                    .union(analysed.filter(lambda r: r[0] == "lower")
                           .map(lambda r: (("w", r[1]), (r[2], 0))))
-                   .reduceByKey(_add_pairs, parts)
+                   .reduceByKey(_add_counts, parts, _spread)
                    .filter(lambda t: t[0][0] != "w" or t[1][0] >= 2).collect())
         sights.unpersist()
         df = np.zeros(width, dtype=np.int64)
-        held = [(k[1], v[0]) for k, v in counted if k[0] == "t"]
-        if held:
-            cols, docs_holding = zip(*held)
-            df[list(cols)] = docs_holding
+        for key, (cols, docs_holding) in counted:
+            if key[0] == "t":
+                df[cols] += docs_holding
         common = frozenset(k[1] for k, _ in counted if k[0] == "w")
         weight = name_weights(((k[1], v) for k, v in counted if k[0] == "n"), common, n)
         transformer = sc.broadcast(idf_transformer(df, n) if n else None)
@@ -364,14 +452,14 @@ class _Run:
         self.stage("features: TF-IDF rows, salient terms, event keys")
         featured = mapped.mapPartitions(
             _features_of(transformer, common_b, rules.salient_terms, width),
-            preservesPartitioning=True).persist()  # (Features, record, marks), by row
+            preservesPartitioning=True).persist()  # (Features, record pickled, marks), by row
         self.report("fingerprints", n, n)
 
         pairs = self.candidates(featured, rules)
 
         self.stage("pair features and scores")
         # keyed by row where they are (partitioned by row): each join shuffles the pairs only
-        feats = featured.map(lambda f: (f[0].row, f[0]), preservesPartitioning=True)
+        feats = featured.map(lambda f: (f[0].row, f[0].packed()), preservesPartitioning=True)
         compared = sc.accumulator(0)
         blocks = -(-n // SCORE_BLOCK_ROWS)
         if blocks <= SCORE_BLOCKS:
@@ -380,16 +468,19 @@ class _Run:
             # not one for each of its pairs (about 50 at 25 candidate pairs a document)
             score = _score_partition(config, weight_b)
             grid = blocks * (blocks + 1) // 2
-            shipped = feats.flatMap(lambda t: ((_cell(t[0] % blocks, other), t[1])
-                                                for other in range(blocks)))
-            wanted = pairs.map(lambda p: (_cell(p[0] % blocks, p[1] % blocks), p))
-            scored = (wanted.cogroup(shipped, max(min(grid, parts * 2), 1))
+            # the features as plain values (Features.packed: numbers and one buffer), made
+            # once a row, not pickled objects for each copy
+            shipped = featured.flatMap(lambda f: ((_cell(f[0].row % blocks, other),
+                                                   (1, f[0].packed())) for other in range(blocks)))
+            wanted = pairs.map(lambda p: (_cell(p[0] % blocks, p[1] % blocks), (0, p)))
+            scored = (wanted.union(shipped).groupByKey(max(min(grid, parts * 2), 1), _spread)
                       .flatMap(lambda t: score(_block_pairs(t[1])))
                       .map(lambda p: _counted(p, compared, True)).persist())
         else:
             scored = (pairs.partitionBy(parts).join(feats, parts)
                       .map(lambda t: (t[1][0], (t[0], t[1][1]))).partitionBy(parts)
-                      .join(feats, parts).map(lambda t: (t[1][0][1], t[1][1]))
+                      .join(feats, parts)
+                      .map(lambda t: (Features.unpacked(t[1][0][1]), Features.unpacked(t[1][1])))
                       .mapPartitions(_score_partition(config, weight_b))
                       .map(lambda p: _counted(p, compared, True)).persist())
 
@@ -424,7 +515,7 @@ class _Run:
         # members and the pairs of their first rows, to their component (rows on no edge
         # stand alone); a component keeps the pairs whose second row is its own too
         items_of = featured.map(lambda f: (f[0].row, ("m", (f[0].row, f[0].id, f[0].exact,
-                                                            f[0].key))))
+                                                            f[0].key_bytes))))  # key pickled
         pairs_of = scored.map(lambda p: (p[0], ("p", p)))
         if component is None:
             grouped = items_of.union(pairs_of).filter(lambda t: t[0] in label_b.value) \
@@ -439,7 +530,7 @@ class _Run:
             return written
         linked = grouped.groupByKey(parts).flatMap(_link_component(config, weight_b))
         # one job: the stories and links, and every record (no text)
-        records = featured.map(lambda f: ("record", (f[0].id, f[1], f[0].key)))
+        records = featured.map(lambda f: ("record", (f[0].id, pickle.loads(f[1]), f[0].key)))
         collected = linked.union(records).collect()
 
         self.stage("result (on the driver)")
@@ -577,7 +668,7 @@ class _Run:
         """Distinct candidate pairs (row, row), lower row first, of the three sources."""
         parts = self.parts
         self.stage("candidates: exact copies grouped by key")
-        same = (featured.map(lambda f: (f[0].exact, f[0].row)).groupByKey(parts)
+        same = (featured.map(lambda f: (f[0].exact, f[0].row)).groupByKey(parts, _spread)
                 .flatMap(lambda t: _first_pairs(t[1])))
         self.stage("candidates: LSH rows routed by (band, band hash)")
         bands = rules.bands
@@ -585,21 +676,24 @@ class _Run:
         buckets = (featured.flatMap(lambda f: (
             ((b, _print(f[0], empty)[start:stop].tobytes()), (f[0].row, f[0].shingles == 0))
             for b, (start, stop) in enumerate(bands)))
-            .groupByKey(parts).mapValues(sorted).filter(lambda t: len(t[1]) > 1))
+            .groupByKey(parts, _spread).mapValues(sorted).filter(lambda t: len(t[1]) > 1))
         split = self.sc.accumulator(0)
         lsh = self.bucket_pairs(buckets, split)
         self.stage("candidates: salient terms grouped (same cap)")
         capped = self.sc.accumulator(0)
         blocks = featured.flatMap(lambda f: ((int(c), f[0].row) for c in f[2])) \
-            .groupByKey(parts).mapValues(sorted) \
+            .groupByKey(parts, _spread).mapValues(sorted) \
             .map(lambda t: _counted(t, capped, not rules.blockable(len(t[1]))))
+        # terms shared by each pair, counted as arrays a row (the later rows and how many
+        # terms each shares with it), not a record for each pair of each term's holders
+        least = rules.min_shared
         shared = (blocks.filter(lambda t: 2 <= len(t[1]) and rules.blockable(len(t[1])))
-                  .flatMap(lambda t: (((a, b), 1) for k, a in enumerate(t[1]) for b in t[1][k + 1:]))
-                  .reduceByKey(lambda a, b: a + b, parts)
-                  .filter(lambda t: t[1] >= rules.min_shared).keys())
+                  .mapPartitions(_shared_counts).reduceByKey(_add_counts, parts, _spread)
+                  .flatMap(lambda t: ((t[0], b) for b in t[1][0][t[1][1] >= least].tolist())))
         found = self.sc.accumulator(0)
-        pairs = same.union(lsh).union(shared).distinct(parts) \
-            .map(lambda pair: _counted(pair, found, True))
+        pairs = same.union(lsh).union(shared).map(lambda pair: (pair, None)) \
+            .reduceByKey(lambda a, _: a, parts, _spread) \
+            .map(lambda t: _counted(t[0], found, True))  # distinct
         self.counters = {"buckets split": split, "salient terms over the cap": capped,
                          "candidates": found}
         return pairs
@@ -647,17 +741,54 @@ def _first_seen(sights: Iterator[tuple[tuple[int, int], list]]) -> Iterator[tupl
     return (("seen", part, count) for part, count in seen.items())
 
 
-def _term_and_name_counts(row: tuple) -> Iterator[tuple[tuple[str, Any], tuple[int, int]]]:
-    """A document's terms, ``(("t", term id), (1, 0))``, and names, ``(("n", name), (1, 1
-    if an organisation else 0))``: summed, document frequencies and name counts."""
-    for c in row[2][0].tolist():
-        yield ("t", c), (1, 0)
-    key = row[1].key
-    for name in key.people | key.orgs:
-        yield ("n", name), (1, int(name in key.orgs))
+# Document frequencies travel as arrays of (term ids, documents holding them), one for each
+# TERM_RANGE ids a partition holds, not a record for each term of each document.
+TERM_RANGE = 1 << 16
 
 
-def _add_pairs(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+def _term_and_name_counts(rows: Iterator[tuple]) -> Iterator[tuple[tuple[str, Any], tuple]]:
+    """A partition's document frequencies, ``(("t", range), (term ids, documents))`` for
+    each range of :data:`TERM_RANGE` ids it holds, and names, ``(("n", name), (documents,
+    as an organisation))``: summed, document frequencies and name counts."""
+    cols, names = [], {}
+    for row in rows:
+        cols.append(row[2][0])  # a row's columns are distinct
+        key = row[1].key
+        for name in key.people | key.orgs:
+            docs, org = names.get(name, (0, 0))
+            names[name] = docs + 1, org + (name in key.orgs)
+    if cols:
+        terms, docs = np.unique(np.concatenate(cols).astype(np.int64), return_counts=True)
+        ranges = terms // TERM_RANGE
+        bounds = np.flatnonzero(np.diff(ranges)) + 1
+        for part_terms, part_docs in zip(np.split(terms, bounds), np.split(docs, bounds)):
+            yield ("t", int(part_terms[0] // TERM_RANGE)), (part_terms, part_docs)
+    for name in sorted(names):
+        yield ("n", name), names[name]
+
+
+def _shared_counts(groups: Iterator[tuple[int, list[int]]]
+                   ) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray]]]:
+    """A partition's salient-term groups (term, holders in order) as, for each row, the
+    later rows that share terms with it and how many they share: ``(row, (rows, counts))``,
+    summed over partitions by :func:`_add_counts`."""
+    later: dict[int, list[np.ndarray]] = {}
+    for _, holders in groups:
+        rows = np.asarray(holders, dtype=np.int64)
+        for k in range(len(rows) - 1):
+            later.setdefault(int(rows[k]), []).append(rows[k + 1:])
+    for row, found in later.items():
+        yield row, np.unique(np.concatenate(found), return_counts=True)
+
+
+def _add_counts(a: tuple, b: tuple) -> tuple:
+    """Two counts of one key: pairs of numbers, or counts of ids (ids, counts: document
+    frequencies of terms, terms a pair of rows shares)."""
+    if isinstance(a[0], np.ndarray):
+        terms, where = np.unique(np.concatenate([a[0], b[0]]), return_inverse=True)
+        docs = np.zeros(len(terms), dtype=np.int64)
+        np.add.at(docs, where, np.concatenate([a[1], b[1]]))
+        return terms, docs
     return a[0] + b[0], a[1] + b[1]
 
 
@@ -850,7 +981,8 @@ def _csr(rows: list[tuple[np.ndarray, np.ndarray]], width: int) -> sp.csr_matrix
 
 
 def _features_of(transformer: Any, common: Any, salient: int, width: int) -> Any:
-    def features(items: Iterator[tuple]) -> Iterator[tuple[Features, Prepared, np.ndarray]]:
+    def features(items: Iterator[tuple]) -> Iterator[tuple[Features, bytes, np.ndarray]]:
+        # (features, the record pickled: read by the last pass only, salient terms)
         items = list(items)
         if not items:
             return
@@ -862,7 +994,7 @@ def _features_of(transformer: Any, common: Any, salient: int, width: int) -> Any
             yield (Features(row, record.id, record.exact, key, publication_day(key),
                             fingerprint if shingles else None, shingles, _row(body, k),
                             _row(head, k)),
-                   record, _row(marks, k)[0])
+                   pickle.dumps(record, protocol=5), _row(marks, k)[0])
 
     return features
 
@@ -978,7 +1110,8 @@ def _linked(config: Config, weight: Any, group: tuple[int, Iterable[tuple[str, A
     ).renumbered(rank)
     ordered = [members[k] for k in by_id]
     stories, links = link_rows([m[1] for m in ordered], [m[2] for m in ordered],
-                               [m[3] for m in ordered], table, weight.value, config)
+                               [pickle.loads(m[3]) for m in ordered], table, weight.value,
+                               config)
     return ids, stories, links
 
 
