@@ -44,7 +44,10 @@ Design (each stage, what moves, and why the result is the default engine's):
 6. **Candidates** (:class:`dedup.candidates.CandidateRules`): exact copies grouped by key
    (each paired with the first of its text); LSH rows routed by ``(band, band values)`` and
    grouped; salient terms grouped, a term held by more than ``max_block_size`` documents
-   dropped (the same cap), pairs sharing ``min_shared`` terms counted by ``reduceByKey``.
+   dropped (the same cap), pairs sharing ``min_shared`` terms counted by ``reduceByKey``,
+   then grouped by their later row, whose partners
+   :meth:`~dedup.candidates.CandidateRules.partners` chooses (the date window, at most
+   ``max_partners``, as the default engine).
    Guard rails: texts without shingles all share one signature, so in bands after the first
    their pairs with each other are not made again (one bucket of k² pairs, not one per
    band); a bucket of more than :data:`BUCKET_SPLIT` documents has its pairs made by several
@@ -590,13 +593,17 @@ class _Run:
         lsh = self.bucket_pairs(buckets, split)
         self.stage("candidates: salient terms grouped (same cap)")
         capped = self.sc.accumulator(0)
-        blocks = featured.flatMap(lambda f: ((int(c), f[0].row) for c in f[2])) \
+        blocks = featured.flatMap(lambda f: ((int(c), (f[0].row, f[0].day)) for c in f[2])) \
             .groupByKey(parts).mapValues(sorted) \
             .map(lambda t: _counted(t, capped, not rules.blockable(len(t[1]))))
+        # (earlier, later) documents as (row, day), the salient terms they share; then each
+        # later row's partners (CandidateRules.partners: the window, max_partners)
         shared = (blocks.filter(lambda t: 2 <= len(t[1]) and rules.blockable(len(t[1])))
                   .flatMap(lambda t: (((a, b), 1) for k, a in enumerate(t[1]) for b in t[1][k + 1:]))
                   .reduceByKey(lambda a, b: a + b, parts)
-                  .filter(lambda t: t[1] >= rules.min_shared).keys())
+                  .filter(lambda t: t[1] >= rules.min_shared)
+                  .map(lambda t: (t[0][1], (t[0][0], t[1])))
+                  .groupByKey(parts).flatMap(lambda t: _partners(t[0], list(t[1]), rules)))
         found = self.sc.accumulator(0)
         pairs = same.union(lsh).union(shared).distinct(parts) \
             .map(lambda pair: _counted(pair, found, True))
@@ -617,6 +624,18 @@ class _Run:
 
 
 # -- functions run on the executors (module level: pickled by reference) ----------------------
+
+
+def _partners(later: tuple[int, int], earlier: list[tuple[tuple[int, int], int]],
+              rules: CandidateRules) -> list[tuple[int, int]]:
+    """The blocking pairs (row, row) of the document ``later`` ((row, day)) kept by
+    :meth:`CandidateRules.partners` among ``earlier`` (((row, day), shared terms) each)."""
+    rows = np.array([e[0][0] for e in earlier], dtype=np.int64)
+    days = np.array([e[0][1] for e in earlier], dtype=np.int64)
+    shared = np.array([e[1] for e in earlier], dtype=np.int64)
+    keep = rules.partners(np.full(len(rows), later[0], dtype=np.int64), rows, shared,
+                          np.full(len(rows), later[1], dtype=np.int64), days)
+    return [(int(r), later[0]) for r in rows[keep]]
 
 
 def _counted(value: Any, counter: Any, when: bool) -> Any:
