@@ -24,6 +24,7 @@ those indexed before it (the crawler index). Both report them by source name (``
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -348,7 +349,9 @@ class QueryCandidates:
         # Python calls): the band's values, as bytes -> the rows holding them.
         self._tables: list[dict[bytes, list[int]]] = [{} for _ in rules.bands]
         self._exact: dict[str, int] = {}
-        self._postings: dict[int, list[int]] = {}
+        # Salient term -> the rows blocked on it, as 64-bit integers (a query gathers
+        # hundreds of them per term: numpy reads the arrays whole, without a Python loop).
+        self._postings: dict[int, array[int]] = {}
         self._days = np.full(64, -1, dtype=np.int64)  # row -> publication day (-1: unknown)
 
     def _band_keys(self, signature: np.ndarray) -> list[bytes]:
@@ -372,7 +375,14 @@ class QueryCandidates:
             else:
                 held.append(row)
         for column in salient.tolist():
-            self._postings.setdefault(column, []).append(row)
+            self._post(column, row)
+
+    def _post(self, column: int, row: int) -> None:
+        held = self._postings.get(column)
+        if held is None:
+            self._postings[column] = array("q", (row,))
+        else:
+            held.append(row)
 
     def reblock(self, rows: list[int], salient: list[np.ndarray]) -> None:
         """Block documents ``rows`` on ``salient`` (each one's terms, chosen again) instead of
@@ -380,7 +390,7 @@ class QueryCandidates:
         self._postings = {}
         for row, columns in zip(rows, salient):
             for column in columns.tolist():
-                self._postings.setdefault(column, []).append(row)
+                self._post(column, row)
 
     def remove(self, rows: list[int], exact: list[str], signatures: np.ndarray) -> None:
         """Forget documents (``exact``: their exact-copy keys; ``signatures``: their MinHash
@@ -397,7 +407,7 @@ class QueryCandidates:
                 del self._exact[key]
         for column, held in self._postings.items():
             if not gone.isdisjoint(held):
-                self._postings[column] = [r for r in held if r not in gone]
+                self._postings[column] = array("q", (r for r in held if r not in gone))
 
     def query(self, exact: str, signature: np.ndarray, salient: np.ndarray,
               day: int = -1) -> dict[str, np.ndarray]:
@@ -405,9 +415,9 @@ class QueryCandidates:
         ``day``, increasing."""
         first = self._exact.get(exact)
         blocks = [held for held in (self._postings.get(c, ()) for c in salient.tolist())
-                  if self.rules.blockable(len(held) + 1)]  # the new document holds it too
-        held = np.fromiter(chain.from_iterable(blocks), dtype=np.int64,
-                           count=sum(map(len, blocks)))
+                  if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
+        held = (np.concatenate([np.frombuffer(b, dtype=np.int64) for b in blocks])
+                if blocks else np.zeros(0, dtype=np.int64))
         rows, counts = np.unique(held, return_counts=True)
         enough = counts >= self.rules.min_shared
         rows, counts = rows[enough], counts[enough]

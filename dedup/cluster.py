@@ -22,7 +22,6 @@ from scipy.sparse.csgraph import connected_components
 
 from .analysis import Prepared
 from .config import Config
-from .copies import copy_rule
 from .corpus import Corpus
 from .documents import Progress, Skipped
 from .events import (
@@ -35,7 +34,7 @@ from .events import (
     spans_conflict,
     sure_span,
 )
-from .pairs import PairTable, features
+from .pairs import PairTable, ScoredPairs, exact_numbers, features
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, ClusterResult, Link
 from .scoring import PairFeatures, evidence
 
@@ -121,33 +120,37 @@ def average_linkage(
     a, b = roots[left], roots[right]
     across = a != b
     left, right, scores, a, b = left[across], right[across], scores[across], a[across], b[across]
+    del across
     lo, hi = np.minimum(a, b), np.maximum(a, b)
+    del a, b  # each transient a column of all pairs: let go as soon as read (peak memory)
     keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
+    del lo, hi
     inverse = inverse.ravel()
     sums = np.bincount(inverse, weights=scores, minlength=len(keys))
     group_size = np.bincount(roots, minlength=n)
     key_lo, key_hi = keys // max(n, 1), keys % max(n, 1)
-    strong = sums / (group_size[key_lo] * group_size[key_hi]) >= cluster_threshold
+    averages = sums / (group_size[key_lo] * group_size[key_hi])
+    strong = averages >= cluster_threshold
     # Two groups that no chain of strong pairs joins are never in one story, and the pairs
     # between them never weigh in a merge: only pairs within one component are kept.
-    _, component = connected_components(
-        sp.coo_matrix((np.ones(int(strong.sum())), (key_lo[strong], key_hi[strong])),
-                      shape=(n, n)), directed=False)
-    keep = component[key_lo] == component[key_hi]
+    keep = _same_component(n, key_lo, key_hi, strong)
     # Best pair per pair of groups: the largest (score, first row, second row).
     first, second = np.minimum(left, right), np.maximum(left, right)
+    del left, right
     order = np.lexsort((second, first, scores, inverse))
     last = np.flatnonzero(np.diff(np.append(inverse[order], len(keys))) != 0)
-    top = order[last]  # one per key, in key order
+    kept = np.flatnonzero(keep)
+    top = order[last][kept]  # the best pair of each kept pair of groups, in key order
+    del order, last, inverse
+    best_pairs = list(zip(scores[top].tolist(), first[top].tolist(), second[top].tolist()))
+    del scores, first, second, top
     total: dict[int, dict[int, float]] = {}
     best: dict[int, dict[int, tuple[float, int, int]]] = {}
-    for k in np.flatnonzero(keep).tolist():
-        ga, gb = int(key_lo[k]), int(key_hi[k])
-        value = float(sums[k])
+    # the columns as Python lists: no numpy scalar per pair of groups
+    for ga, gb, value, cand in zip(key_lo[kept].tolist(), key_hi[kept].tolist(),
+                                   sums[kept].tolist(), best_pairs):
         total.setdefault(ga, {})[gb] = value
         total.setdefault(gb, {})[ga] = value
-        t = top[k]
-        cand = (float(scores[t]), int(first[t]), int(second[t]))
         best.setdefault(ga, {})[gb] = cand
         best.setdefault(gb, {})[ga] = cand
     size = {root: stories.size[root] for root in total}
@@ -172,8 +175,9 @@ def average_linkage(
     # pushed again at their new averages when they come up. Each merge costs the pairs it
     # changes, not every pair of the merged cluster: a dense graph does not make the loop
     # quadratic. Entries come up in the order of their averages as they are.
-    heap = [(-avg, a, b) for a in total for b in total[a] if a < b
-            and (avg := average(a, b)) >= cluster_threshold]
+    # To start, the pairs of groups kept that are strong (average(a, b), as numpy divides it).
+    start = keep & strong
+    heap = list(zip((-averages[start]).tolist(), key_lo[start].tolist(), key_hi[start].tolist()))
     heapq.heapify(heap)
     refused: dict[int, set[int]] = {}
     merges: list[tuple[int, int]] = []
@@ -222,6 +226,36 @@ def average_linkage(
             if k in total[root] and (avg := average(root, k)) >= cluster_threshold:
                 heapq.heappush(heap, (-avg, min(root, k), max(root, k)))
     return stories, merges
+
+
+# Up to this many pairs of groups, :func:`_same_component` joins the strong ones in Python;
+# past it, with scipy (whose fixed cost, about 0.15 ms a call, is most of a small region's).
+_PYTHON_COMPONENTS = 2048
+
+
+def _same_component(n: int, lo: np.ndarray, hi: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """For each pair ``(lo[k], hi[k])`` of nodes ``0..n-1``: whether the ``strong`` pairs
+    join them (one connected component)."""
+    a, b = lo[strong], hi[strong]
+    if len(a) > _PYTHON_COMPONENTS:
+        _, component = connected_components(
+            sp.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
+        return component[lo] == component[hi]
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        while (up := parent.get(x, x)) != x:
+            parent[x] = x = parent.get(up, up)  # path halving
+        return x
+
+    for x, y in zip(a.tolist(), b.tolist()):
+        rx, ry = find(x), find(y)
+        if rx != ry:
+            parent[max(rx, ry)] = min(rx, ry)
+    component = np.arange(n)
+    for x in list(parent):
+        component[x] = find(x)
+    return component[lo] == component[hi]
 
 
 @dataclass
@@ -296,7 +330,12 @@ class StoryGraph:
     _SLACK = 1e-9
 
     def _strong(self, total: float, a: int, b: int) -> bool:
-        return total >= (self.cluster_threshold - self._SLACK) * a * b
+        return total >= self._strong_limit(a) * b
+
+    def _strong_limit(self, a: int) -> float:
+        """What a group of ``a`` rows must sum with a group of one row to be strong (with
+        one of ``b`` rows: that times ``b``)."""
+        return (self.cluster_threshold - self._SLACK) * a
 
     def _component(self, starts: Iterable[int], strong: Any, rows: int) -> set[int] | None:
         """The groups joined to ``starts`` by strong pairs (``strong(g)``: g's strong
@@ -332,7 +371,8 @@ class StoryGraph:
             if h not in merged:
                 mine[h] = mine.get(h, 0.0) + e.score
         size = 1 + sum(len(sizes[g]) for g in groups)
-        strong = {h for h, total in mine.items() if self._strong(total, size, len(sizes[h]))}
+        limit = self._strong_limit(size)  # self._strong(total, size, len(sizes[h])), inline
+        strong = {h for h, total in mine.items() if total >= limit * len(sizes[h])}
         new = -1  # the new group, while it has no number
 
         def now(g: int) -> Iterable[int]:
@@ -547,37 +587,46 @@ def link_rows(
     links sorted by id. Rows whose pairs never reach the merge threshold nor the copy rule
     with any row outside them (a connected component of such pairs: :mod:`dedup.spark`)
     come out the same when given alone as among all rows."""
+    pairs = ScoredPairs.of(table, exact_numbers(exact), config, keep_all=True)
+    return link_scored(ids, exact, keys, pairs, weight, config)
+
+
+def link_scored(
+    ids: list[str], exact: list[str], keys: list[EventKey], pairs: ScoredPairs,
+    weight: dict[str, float], config: Config,
+) -> tuple[UnionFind, list[Link]]:
+    """:func:`link_rows` on pairs scored and judged by the copy rule already (sorted, rows
+    in id order): the links' evidence is read from ``pairs.detail``."""
     n = len(ids)
-    exact_ids = np.unique(exact, return_inverse=True)[1] if n else np.zeros(0, dtype=np.int64)
-    same_text = exact_ids[table.left] == exact_ids[table.right]
-    copy = copy_rule(same_text, table.jaccard, table.containment, table.shorter,
-                     table.head_cosine, config)
     _, stories, merges = settle(
-        n, table.left, table.right, table.score, copy,
+        n, pairs.left, pairs.right, pairs.score, pairs.copy,
         config.cluster_threshold, config.same_event_threshold,
         [sure_span(key) for key in keys],
     )
-    links: list[Link] = []
-    for k in np.flatnonzero(copy):
-        i, j = int(table.left[k]), int(table.right[k])
-        feats = features(table, k, keys, weight, config)
-        links.append(_link(ids[i], ids[j], EXACT if same_text[k] else NEAR, feats))
-    pair_index = table.left * max(n, 1) + table.right
-    for i, j in merges:
+    detail = pairs.detail
+    pair_index = detail.left * max(n, 1) + detail.right
+
+    def link(i: int, j: int, kind: str) -> Link:
         k = int(np.searchsorted(pair_index, i * max(n, 1) + j))
-        links.append(_link(ids[i], ids[j], EVENT, features(table, k, keys, weight, config)))
+        return _link(ids[i], ids[j], kind, features(detail, k, keys, weight, config))
+
+    links = [link(i, j, EXACT if exact[i] == exact[j] else NEAR)
+             for i, j in zip(pairs.left[pairs.copy].tolist(), pairs.right[pairs.copy].tolist())]
+    links.extend(link(i, j, EVENT) for i, j in merges)
     links.sort(key=lambda link: (link.a, link.b))
     return stories, links
 
 
 def cluster_scored(
-    corpus: Corpus, keys: list[EventKey], table: PairTable, weight: dict[str, float], *,
-    skipped: Sequence[Skipped] = (), report: Progress | None = None,
+    corpus: Corpus, keys: list[EventKey], table: PairTable | ScoredPairs,
+    weight: dict[str, float], *, skipped: Sequence[Skipped] = (),
+    report: Progress | None = None,
 ) -> ClusterResult:
-    """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`):
-    copies by :func:`dedup.copies.copy_rule`, stories by :func:`dedup.cluster.settle`.
-    ``table`` is renumbered in place (:meth:`~dedup.pairs.PairTable.renumber`: its rows in id
-    order), not copied: pass a copy to keep it as it was."""
+    """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`, or
+    :func:`~dedup.pairs.score_lean`'s pairs): copies by :func:`dedup.copies.copy_rule`,
+    stories by :func:`dedup.cluster.settle`. ``table`` is renumbered in place
+    (:meth:`~dedup.pairs.PairTable.renumber`: its rows in id order), not copied: pass a copy
+    to keep it as it was."""
     config = corpus.config
     report = report or (lambda stage, done, total: None)
     n = len(corpus.records)
@@ -587,11 +636,14 @@ def cluster_scored(
     order = sorted(range(n), key=lambda i: prepared[i].id)
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    table.renumber(rank)
+    pairs = table if isinstance(table, ScoredPairs) else ScoredPairs.of(
+        table, exact_numbers([p.exact for p in prepared]), config, keep_all=True)
+    del table
+    pairs.renumber(rank)
     prepared = [prepared[i] for i in order]
     ids = [p.id for p in prepared]
     keys = [keys[i] for i in order]
-    stories, links = link_rows(ids, [p.exact for p in prepared], keys, table, weight, config)
+    stories, links = link_scored(ids, [p.exact for p in prepared], keys, pairs, weight, config)
     result = cluster_result(prepared, keys, links, stories, config, skipped)
     report("clustering", n, n)
     return result

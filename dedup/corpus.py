@@ -14,6 +14,7 @@ from .analysis import Analysis, Prepared, analyse_batch
 from .config import Config
 from .documents import Document, Skipped
 from .fingerprint import MinHasher, id_fingerprints, shingle_count
+from .records import RecordPool
 from .similarity import TermCounts, count_rows, distinct_counts
 from .vocabulary import Vocabulary
 
@@ -24,7 +25,8 @@ class Corpus:
 
     def __init__(self, config: Config) -> None:
         self.config = config
-        self.records: list[Prepared] = []
+        self.records: list[Prepared] = []  # kept with their equal parts shared (pool)
+        self.pool = RecordPool()
         self.vocabulary = Vocabulary()
         self.terms = TermCounts(self.vocabulary)
         self.heads = TermCounts(self.vocabulary)
@@ -62,7 +64,7 @@ class Corpus:
         worker first saw them, which is the order :meth:`add_batch` numbers them in). The
         corpus is the same as if :meth:`add_batch` had analysed the batch here."""
         self._append_signature(batch.signatures, batch.shingles)
-        self.records.extend(batch.records)
+        self.records.extend(map(self.pool.record, batch.records))
         for counts, rows in ((self.terms, batch.terms), (self.heads, batch.heads)):
             indptr, cols, values = rows
             counts.add_counted(indptr, numbering[cols], values)
@@ -80,7 +82,7 @@ class Corpus:
         ``count_lower=False``: the caller counts its lower-case words (a batch at once)."""
         if signature is not None:
             self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
-        self.records.append(a.record)
+        self.records.append(self.pool.record(a.record))
         self.terms.add_ids(a.title_ids, a.ids)
         self.heads.add_ids(a.title_ids, a.lead_ids)
         if count_lower:
@@ -98,7 +100,7 @@ class Corpus:
     ) -> None:
         """Append a document as a saved index holds it (no text to analyse)."""
         self._append_signature(signature, shingles)
-        self.records.append(record)
+        self.records.append(self.pool.record(record))
         self.terms.add_row(*terms)
         self.heads.add_row(*heads)
 
@@ -108,7 +110,7 @@ class Corpus:
     ) -> None:
         """Append a document given as term counts (a shared index's log entry)."""
         self._append_signature(signature, shingles)
-        self.records.append(record)
+        self.records.append(self.pool.record(record))
         self.terms.add_counts(terms)
         self.heads.add_counts(heads)
         add = self.vocabulary.add

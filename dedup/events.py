@@ -856,6 +856,13 @@ class _Extractor:
         region = None
         if self.text[end:end + 3].lstrip().startswith(("(", ",")):
             region = _region_of(run.phrase, self.text[end:end + 48], self.parents)
+        if known and region is None and run.org_word and len(tokens) == 1 and (
+            self.text.startswith(" of ", end)
+        ):
+            # The head of an organisation's name, not the place it shares a word with
+            # ("the University of Athens", "Bank of America"): the place after "of", if
+            # any, is a run of its own.
+            return
         if known or region is not None:
             self._place(start, tokens, run.phrase, key, self.text[end:end + 48], region, known)
             return

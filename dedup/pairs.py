@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,6 +17,7 @@ import scipy.sparse as sp
 from .analysis import Prepared
 from .candidates import CandidateRules, candidate_blocks, publication_day
 from .config import Config
+from .copies import copy_rule
 from .corpus import Corpus
 from .documents import Progress
 from .events import EventKey
@@ -32,6 +33,8 @@ from .scoring import (
 )
 from .scoring import pair_features as _pair_features
 from .similarity import pair_cosines, tfidf
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -70,6 +73,11 @@ class PairTable:
                      else np.concatenate([getattr(t, name) for t in tables])
                      for name in cls._COLUMNS))
 
+    def subset(self, keep: np.ndarray) -> PairTable:
+        """The pairs where ``keep`` is true, with every column this table has."""
+        return PairTable(*(None if (column := getattr(self, name)) is None else column[keep]
+                           for name in self._COLUMNS))
+
     def renumbered(self, rank: np.ndarray) -> PairTable:
         """The same pairs with row ``i`` renamed ``rank[i]``, each pair (low, high), sorted."""
         table = dataclasses.replace(self)
@@ -80,16 +88,84 @@ class PairTable:
         """:meth:`renumbered`, in place: the columns are replaced one at a time, so that at
         most one of them is held twice (the batch's clustering, whose caller reads the
         table no more, does this: a copy of all columns was a fifth of a large run's peak)."""
-        a, b = rank[self.left], rank[self.right]
-        left, right = np.minimum(a, b), np.maximum(a, b)
-        del a, b
-        order = np.lexsort((right, left))
-        self.left, self.right = left[order], right[order]
-        del left, right
+        order = _renumber_rows(self, rank)
         for name in self._COLUMNS[2:]:
             column = getattr(self, name)
             if column is not None:
                 setattr(self, name, column[order])
+
+
+def _renumber_rows(pairs: PairTable | ScoredPairs, rank: np.ndarray) -> np.ndarray:
+    """Rename the rows of ``pairs.left`` and ``pairs.right`` by ``rank``, each pair (low,
+    high), in sorted order; returns the order of the pairs, for the other columns."""
+    a, b = rank[pairs.left], rank[pairs.right]
+    left, right = np.minimum(a, b), np.maximum(a, b)
+    del a, b
+    order = np.lexsort((right, left))
+    pairs.left, pairs.right = left[order], right[order]
+    return order
+
+
+def exact_numbers(exact: Sequence[str]) -> np.ndarray:
+    """Each row's exact-copy key as a number (equal keys, equal numbers)."""
+    if not len(exact):
+        return np.zeros(0, dtype=np.int64)
+    return np.unique(np.asarray(exact), return_inverse=True)[1].ravel()
+
+
+# How far below the cluster threshold a pair keeps its columns in ScoredPairs: a merge's
+# best pair scores at least the average that let it merge, up to the rounding of that
+# average's sum (a few ulps per pair summed; far below this).
+_LINKABLE_MARGIN = 1e-6
+
+
+@dataclass
+class ScoredPairs:
+    """Scored candidate pairs as the clustering reads them (:func:`dedup.cluster.link_scored`):
+    every pair's rows, score, and whether it is a copy (:func:`dedup.copies.copy_rule`); the
+    other columns (``detail``, a :class:`PairTable` sorted as these pairs) only for the pairs
+    that can become links: the copies, and the pairs scoring the cluster threshold or more
+    (a merge's link is its best pair, which scores at least the average that let the
+    clusters merge). A batch run holds millions of pairs, most far below the threshold: 25
+    bytes a pair instead of a :class:`PairTable`'s 67."""
+
+    left: np.ndarray
+    right: np.ndarray
+    score: np.ndarray
+    copy: np.ndarray
+    detail: PairTable
+
+    def __len__(self) -> int:
+        return len(self.left)
+
+    @classmethod
+    def of(cls, table: PairTable, exact_ids: np.ndarray, config: Config, *,
+           keep_all: bool = False) -> ScoredPairs:
+        """The pairs of ``table`` (rows numbered as ``exact_ids``, each row's exact-copy key
+        as a number), their columns kept for the pairs that can become links, or for all
+        (``keep_all``: ``detail`` is ``table`` itself)."""
+        same = exact_ids[table.left] == exact_ids[table.right]
+        copy = copy_rule(same, table.jaccard, table.containment, table.shorter,
+                         table.head_cosine, config)
+        detail = table
+        if not keep_all:
+            detail = table.subset(copy | (table.score >= config.cluster_threshold
+                                          - _LINKABLE_MARGIN))
+        return cls(table.left, table.right, table.score, copy, detail)
+
+    @classmethod
+    def joined(cls, parts: list[ScoredPairs]) -> ScoredPairs:
+        """The pairs of ``parts``, one after the other (at least one)."""
+        return cls(*(np.concatenate([getattr(p, name) for p in parts])
+                     for name in ("left", "right", "score", "copy")),
+                   PairTable.joined([p.detail for p in parts]))
+
+    def renumber(self, rank: np.ndarray) -> None:
+        """:meth:`PairTable.renumber` for these pairs and their ``detail`` (in place)."""
+        order = _renumber_rows(self, rank)
+        self.score, self.copy = self.score[order], self.copy[order]
+        del order
+        self.detail.renumber(rank)
 
 
 def entity_marks(
@@ -374,6 +450,30 @@ def score_candidates(
     The candidates are found and scored a block of first rows at a time
     (:func:`~dedup.candidates.candidate_blocks`): the candidates of all blocks and the
     transient arrays of their measures are never held at once."""
+    tables, weight = _scored_blocks(corpus, prepared, keys, config, report, release,
+                                    lambda table: table)
+    return PairTable.joined(tables), weight
+
+
+def score_lean(
+    corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
+    report: Progress, *, release: bool = False,
+) -> tuple[ScoredPairs, dict[str, float]]:
+    """:func:`score_candidates` as the clustering alone reads them (:class:`ScoredPairs`),
+    each block of pairs made lean as it is scored: the full columns of all pairs are never
+    held (the batch run, which reads its pairs for nothing else)."""
+    exact_ids = exact_numbers([p.exact for p in prepared])
+    parts, weight = _scored_blocks(corpus, prepared, keys, config, report, release,
+                                   lambda table: ScoredPairs.of(table, exact_ids, config))
+    return ScoredPairs.joined(parts), weight
+
+
+def _scored_blocks(
+    corpus: Corpus, prepared: list[Prepared], keys: list[EventKey], config: Config,
+    report: Progress, release: bool, keep: Callable[[PairTable], T],
+) -> tuple[list[T], dict[str, float]]:
+    """The candidate pairs of :func:`score_candidates`, scored a block at a time, each block
+    kept as ``keep`` makes it (at least one, with no pairs where there are none)."""
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
@@ -382,14 +482,14 @@ def score_candidates(
         table, weight = measured_pairs(signatures, corpus.leads(), shingle_counts, None, None,
                                        keys, *np.zeros((2, 0), dtype=np.int64), config)
         report("scoring", 0, 0)
-        return table, weight
+        return [keep(table)], weight
     body, heads = tfidf(corpus.terms.matrix(release=release),
                         corpus.heads.matrix(release=release), in_place=True)
     leads = corpus.leads()
     scorer = PairScorer(keys, config)
     rules = CandidateRules.of(config)
     day = np.array([publication_day(key) for key in keys], dtype=np.int64)
-    kept: list[PairTable] = []
+    kept: list[T] = []
     found = scored = 0
     for pairs in candidate_blocks(prepared, signatures, body, config):
         found += len(pairs)
@@ -404,13 +504,15 @@ def score_candidates(
         table.containment, shorter = pair_containments(
             signatures, leads, shingle_counts, left, right)
         table.shorter = shorter.astype(np.int32)
-        kept.append(table)
+        kept.append(keep(table))
+        del table
     report("candidates", found, found)
     report("scoring", scored, scored)
     if not kept:
-        return measured_pairs(signatures, leads, shingle_counts, body, heads, keys,
-                              *np.zeros((2, 0), dtype=np.int64), config)
-    return PairTable.joined(kept), scorer.weight
+        table, weight = measured_pairs(signatures, leads, shingle_counts, body, heads, keys,
+                                       *np.zeros((2, 0), dtype=np.int64), config)
+        return [keep(table)], weight
+    return kept, scorer.weight
 
 
 def measured_pairs(

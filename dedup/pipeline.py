@@ -19,7 +19,7 @@ from .corpus import Corpus
 from .documents import Document, Progress, Skipped
 from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names
-from .pairs import score_candidates
+from .pairs import score_lean
 from .result import ClusterResult
 from .workers import TextPass, checked_jobs
 
@@ -225,8 +225,8 @@ def cluster_corpus(
     which reads the corpus no more; see :func:`~dedup.pairs.score_candidates`)."""
     report = report or (lambda stage, done, total: None)
     keys = scored_keys(corpus)
-    table, weight = score_candidates(corpus, corpus.records, keys, corpus.config, report,
-                                     release=release)
+    table, weight = score_lean(corpus, corpus.records, keys, corpus.config, report,
+                               release=release)
     return cluster_scored(corpus, keys, table, weight, skipped=skipped, report=report)
 
 

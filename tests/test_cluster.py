@@ -694,3 +694,26 @@ def test_a_round_up_survives_a_saved_record() -> None:
     record = prepare(Document(id=i, title=t, published=p, text=x))
     assert record.key.roundup and record_from(record_json(record)).key.roundup
     assert record_from(record_json(record)).key.streets == record.key.streets
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 40), st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39),
+                                              st.floats(0, 1)), max_size=120))
+def test_strong_components_in_python_equal_scipy(n: int, pairs: list) -> None:
+    """average_linkage joins the strong pairs of groups in Python below a size and with
+    scipy above it: both give the same stories and merges."""
+    import dedup.cluster as cluster
+
+    pairs = [(min(a, b) % n, max(a, b) % n, s) for a, b, s in pairs if a % n != b % n]
+    left = np.array([a for a, _, _ in pairs], dtype=np.int64)
+    right = np.array([b for _, b, _ in pairs], dtype=np.int64)
+    scores = np.array([s for _, _, s in pairs], dtype=np.float64)
+    outcomes = []
+    for limit in (cluster._PYTHON_COMPONENTS, -1):  # Python, then scipy for every size
+        saved, cluster._PYTHON_COMPONENTS = cluster._PYTHON_COMPONENTS, limit
+        try:
+            stories, merges = average_linkage(UnionFind(n), left, right, scores, 0.3, 0.5)
+        finally:
+            cluster._PYTHON_COMPONENTS = saved
+        outcomes.append(([stories.find(i) for i in range(n)], merges))
+    assert outcomes[0] == outcomes[1]

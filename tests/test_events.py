@@ -347,6 +347,16 @@ def test_real_dateline_city_is_not_the_venue() -> None:
     assert "paris" not in k.places
 
 
+def test_an_organisation_named_of_a_place_is_not_the_place_it_shares_a_word_with() -> None:
+    # "University" is also a Florida town in the gazetteer; "at the University of Athens"
+    # names a university (in Athens), not that town.
+    k = key("A professor at the University of Athens did not go to work today.", "2024-03-12")
+    assert "university" not in k.places
+    assert k.venue != "university"
+    # The same word alone, after a locative cue, is still the town.
+    assert key("The shooting happened in University on Monday.", "2024-03-12").venue == "university"
+
+
 def test_place_column_codes_every_pair_as_compare_places_does() -> None:
     """The pair table's venue column gives compare_places' relation for every pair of varied
     venues: the same town, a town inside a region, countries, unrelated places."""

@@ -69,7 +69,7 @@ def test_a_bug_outside_any_input_exits_3_with_one_line(
     def broken(*args, **kwargs):
         raise ValueError("scoring fell over")
 
-    monkeypatch.setattr(pipeline, "score_candidates", broken)
+    monkeypatch.setattr(pipeline, "score_lean", broken)
     assert main(["cluster", str(DATA), "-q"]) == 3
     err = capsys.readouterr().err
     assert "Traceback" not in err

@@ -1,0 +1,116 @@
+"""The records a corpus keeps share their equal parts (dedup.records.RecordPool) and stay
+equal to the records the text pass made, in every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pickle
+from dataclasses import fields
+
+import numpy as np
+
+from dedup.analysis import Prepared, prepare
+from dedup.config import Config
+from dedup.corpus import Corpus
+from dedup.documents import Document
+from dedup.events import EventDate, EventKey
+from dedup.records import RecordPool
+
+STORY = ("Firefighters in Springfield, Illinois rescued a 9-year-old girl on Tuesday after a "
+         "fire at a house on Elm Street. Fire chief John Miller said the girl survived. "
+         "Mayor Anna Lopez thanked the crews of the Springfield Fire Department.")
+
+
+def all_fields(p: Prepared) -> tuple[object, ...]:
+    """Every field of a record, the parts ``==`` leaves out included."""
+    key = p.key
+    date = key.date
+    return (tuple(getattr(p, f.name) for f in fields(Prepared) if f.name != "key"),
+            tuple(getattr(key, f.name) for f in fields(EventKey)),
+            list(key.names.items()), list(key.place_parents.items()),
+            date and (date.confident, date.follow_up))
+
+
+def documents() -> list[Document]:
+    return [Document(id=f"d{k}", text=STORY if k % 2 else STORY.replace("Tuesday", "Monday"),
+                     title="Girl rescued from house fire", published="2024-05-09",
+                     source="example.com")
+            for k in range(6)]
+
+
+def test_pooled_records_equal_the_records_in_every_field() -> None:
+    pool = RecordPool()
+    for doc in documents():
+        made = prepare(doc)
+        copy = pickle.loads(pickle.dumps(made))  # as a worker process sends it
+        kept = pool.record(copy)
+        assert kept == made
+        assert all_fields(kept) == all_fields(made)
+
+
+def test_equal_parts_are_one_object() -> None:
+    pool = RecordPool()
+    kept = [pool.record(pickle.loads(pickle.dumps(prepare(doc)))) for doc in documents()]
+    first, second, third = kept[0], kept[1], kept[2]
+    assert first.key.date is third.key.date  # the same story, the same date
+    assert first.key.date != second.key.date  # another weekday, another date
+    assert first.key.people is second.key.people and first.source is second.source
+    assert first.key.ages is second.key.ages and first.published is second.published
+    assert kept[0].key.people  # the story names people: the test compares something
+
+
+def test_dates_differing_only_in_fields_left_out_of_equality_stay_apart() -> None:
+    pool = RecordPool()
+    day = dt.date(2024, 5, 7)
+    sure, unsure = (EventDate(day, day, True, "weekday", confident=c) for c in (True, False))
+    assert sure == unsure  # == leaves ``confident`` out
+    base = prepare(documents()[0]).key
+    keys = [pool.key(base.__class__(**{**{f.name: getattr(base, f.name) for f in fields(EventKey)},
+                                       "date": d})) for d in (sure, unsure)]
+    assert keys[0].date is not keys[1].date
+    assert [k.date.confident for k in keys] == [True, False]
+
+
+def test_names_in_another_order_stay_apart() -> None:
+    pool = RecordPool()
+    base = prepare(documents()[0]).key
+    assert len(base.names) >= 2
+    reordered = dict(reversed(list(base.names.items())))
+    a = pool.key(base)
+    b = pool.key(base.__class__(**{**{f.name: getattr(base, f.name) for f in fields(EventKey)},
+                                   "names": reordered}))
+    assert list(a.names) == list(base.names) and list(b.names) == list(reordered)
+
+
+def test_corpus_keeps_pooled_records() -> None:
+    corpus = Corpus(Config())
+    docs = documents()
+    corpus.add_batch(docs)
+    assert [p.id for p in corpus.records] == [d.id for d in docs]
+    assert corpus.records[0].key.people is corpus.records[2].key.people
+    assert all(all_fields(kept) == all_fields(prepare(doc))
+               for kept, doc in zip(corpus.records, docs))
+
+
+def test_lean_pairs_give_the_clustering_of_all_columns() -> None:
+    """The batch run keeps every column only for the pairs that can become links
+    (dedup.pairs.ScoredPairs); the clustering is the one of the full table."""
+    from benchmarks.corpus import make_corpus
+    from dedup.cluster import cluster_scored
+    from dedup.pairs import score_candidates, score_lean
+    from dedup.pipeline import build_corpus, scored_keys
+
+    config = Config()
+    corpus, _ = build_corpus(make_corpus(300, seed=3), config, lambda *a: None)
+    keys = scored_keys(corpus)
+    silent = lambda *a: None  # noqa: E731
+    table, weight = score_candidates(corpus, corpus.records, keys, config, silent)
+    lean, lean_weight = score_lean(corpus, corpus.records, keys, config, silent)
+    assert lean_weight == weight
+    assert np.array_equal(lean.left, table.left) and np.array_equal(lean.score, table.score)
+    linkable = lean.copy | (table.score >= config.cluster_threshold)
+    assert 0 < len(lean.detail) == int(linkable.sum()) < len(table)  # some pairs left out
+    full = cluster_scored(corpus, keys, table, weight).to_dict()
+    assert cluster_scored(corpus, keys, lean, weight).to_dict() == full
+    assert any(link["kind"] == "same-event" for link in full["links"])
+    assert any(link["kind"] != "same-event" for link in full["links"])
