@@ -404,8 +404,11 @@ def make_corpus(n: int, seed: int = 0) -> list[Document]:
     return make_corpus_with_info(n, seed)[0]
 
 
-def make_corpus_with_info(n: int, seed: int = 0) -> tuple[list[Document], dict[str, object]]:
-    """:func:`make_corpus` and a summary: source of the bases and counts of each kind."""
+def make_corpus_with_info(n: int, seed: int = 0, *, truth: bool = False
+                          ) -> tuple[list[Document], dict[str, object]]:
+    """:func:`make_corpus` and a summary: source of the bases and counts of each kind; with
+    ``truth``, also ``story``: per document, in order, the distinct article it is or copies
+    (the corpus's own truth: copies of one article belong together)."""
     rng = random.Random(f"corpus-{seed}-{n}")
     bases, origin = _bases(seed)
     n_exact = round(n * EXACT_SHARE)
@@ -416,16 +419,17 @@ def make_corpus_with_info(n: int, seed: int = 0) -> tuple[list[Document], dict[s
     distinct = _distinct(n_distinct, bases, rng)
     dates = [date.fromisoformat(_published(rng)) for _ in distinct]
     titles = [a.title for a in bases]
-    items: list[tuple[Article, str]] = [(a, d.isoformat()) for a, d in zip(distinct, dates)]
+    items: list[tuple[Article, str, int]] = [
+        (a, d.isoformat(), k) for k, (a, d) in enumerate(zip(distinct, dates))]
     for _ in range(n_near):
         k = rng.randrange(n_distinct)
         copy = near_duplicate(distinct[k], titles, rng, dates[k])
-        items.append((copy, _published(rng, dates[k])))
+        items.append((copy, _published(rng, dates[k]), k))
     for _ in range(n_exact):
         k = rng.randrange(n_distinct)
-        items.append((distinct[k], _published(rng, dates[k])))
-    rng.shuffle(items)
-    docs = [_document(i, article, published) for i, (article, published) in enumerate(items)]
+        items.append((distinct[k], _published(rng, dates[k]), k))
+    rng.shuffle(items)  # the same permutation as of (article, date) pairs: it reads the length
+    docs = [_document(i, article, published) for i, (article, published, _) in enumerate(items)]
     info = {
         "bases": origin,
         "base_articles": len(bases),
@@ -435,4 +439,6 @@ def make_corpus_with_info(n: int, seed: int = 0) -> tuple[list[Document], dict[s
         "exact_copies": n_exact,
         "mean_chars": round(sum(len(d.text) for d in docs) / max(1, n)),
     }
+    if truth:
+        info["story"] = [k for _, _, k in items]
     return docs, info

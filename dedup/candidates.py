@@ -7,7 +7,10 @@ Two sources, both sub-quadratic:
 * **same-event**: different write-ups of one event share almost no shingles, so they are
   blocked on their most distinctive terms instead (TF-IDF top terms, names and places among them):
   two documents are candidates when they share at least two such terms. A term held by more than
-  ``max_block_size`` documents is too common to block on, which bounds the work per document.
+  ``max_block_size`` documents is too common to block on, and each document is compared with at
+  most ``max_partners`` of the documents before it (those sharing the most terms), which bounds
+  the pairs per document: they grow linearly with the corpus, not with the square of its
+  repeated names and places.
 
 Pairs are ``(i, j)`` row indices with ``i < j``.
 
@@ -22,8 +25,7 @@ those indexed before it (the crawler index). Both report them by source name (``
 from __future__ import annotations
 
 from array import array
-from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -69,6 +71,8 @@ class CandidateRules:
         max_block_size: a salient term held by more documents is too common to block on.
         min_shared: salient terms two documents must share to be candidates. 2.
         window_days: documents published further apart are never compared.
+        max_partners: blocking candidates kept per document among those before it
+            (:meth:`partners`).
     """
 
     bands: tuple[tuple[int, int], ...]
@@ -76,12 +80,14 @@ class CandidateRules:
     salient_terms: int
     max_block_size: int
     window_days: int
+    max_partners: int
     min_shared: int = 2
 
     @classmethod
     def of(cls, config: Config) -> CandidateRules:
         return cls(tuple(lsh_bands(config.near_duplicate_threshold, config.num_perm)),
-                   config.num_perm, config.salient_terms, config.max_block_size, config.window_days)
+                   config.num_perm, config.salient_terms, config.max_block_size, config.window_days,
+                   config.max_partners)
 
     def salient(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """The columns a document is blocked on: its ``salient_terms`` heaviest
@@ -96,6 +102,27 @@ class CandidateRules:
         """Whether documents published on day numbers ``day`` and ``other`` (-1: unknown) may be
         compared: at most ``window_days`` apart, or either undated."""
         return (day < 0) | (other < 0) | (np.abs(day - other) <= self.window_days)
+
+    def partners(self, later: np.ndarray, earlier: np.ndarray, shared: np.ndarray,
+                 later_day: np.ndarray, earlier_day: np.ndarray) -> np.ndarray:
+        """Which blocking pairs are compared, as a boolean mask: rows ``earlier[k] < later[k]``
+        sharing ``shared[k]`` (``min_shared`` or more) salient terms, published on day numbers
+        ``later_day[k]`` and ``earlier_day[k]``. Those in the date window (:meth:`in_window`)
+        are kept, at most ``max_partners`` per later row: the ones sharing the most terms, ties
+        to the nearest (highest) earlier row. Each document's partners are chosen among the
+        documents before it, so a whole corpus (the batch run) and a stream of it in the same
+        order (the index) choose the same ones."""
+        keep = self.in_window(later_day, earlier_day)
+        inside = np.flatnonzero(keep)
+        if len(inside) <= self.max_partners:
+            return keep
+        order = inside[np.lexsort((-earlier[inside], -shared[inside], later[inside]))]
+        grouped = later[order]
+        starts = np.flatnonzero(np.concatenate(([True], grouped[1:] != grouped[:-1])))
+        rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.append(starts, len(order))))
+        keep[:] = False
+        keep[order[rank < self.max_partners]] = True
+        return keep
 
 
 def lsh_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:
@@ -140,18 +167,26 @@ def _same_bucket_pairs(bucket: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.minimum(a, b), np.maximum(a, b)
 
 
+# Which blocking pairs (later rows, earlier rows, shared terms) are kept: a boolean mask.
+Partners = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
 def blocking_pairs(
-    terms: sp.csr_matrix, max_block_size: int, min_shared: int = 2, rows_per_block: int = 2048
+    terms: sp.csr_matrix, max_block_size: int, min_shared: int = 2, rows_per_block: int = 2048,
+    *, partners: Partners | None = None,
 ) -> np.ndarray:
     """Pairs of rows of a binary document-term matrix that share ``min_shared`` or more terms,
     ignoring terms held by more than ``max_block_size`` rows; a sorted (k, 2) array.
+    ``partners``: which of them are kept (the date window and the cap of
+    :meth:`CandidateRules.partners`); all where not given.
 
     The co-occurrence product is computed a block of rows at a time (:func:`blocking_blocks`),
     so memory stays bounded by the block, not by the number of pairs sharing a single term.
     """
     n = terms.shape[0]
     blocks = [pairs for _, _, pairs in
-              blocking_blocks(terms, max_block_size, min_shared, rows_per_block)]
+              blocking_blocks(terms, max_block_size, min_shared, rows_per_block,
+                              partners=partners)]
     if not blocks:
         return np.zeros((0, 2), dtype=np.int64)
     both = np.concatenate(blocks)
@@ -159,11 +194,13 @@ def blocking_pairs(
 
 
 def blocking_blocks(
-    terms: sp.csr_matrix, max_block_size: int, min_shared: int = 2, rows_per_block: int = 2048
+    terms: sp.csr_matrix, max_block_size: int, min_shared: int = 2, rows_per_block: int = 2048,
+    *, partners: Partners | None = None,
 ) -> Iterator[tuple[int, int, np.ndarray]]:
     """:func:`blocking_pairs` a block of rows at a time: for each block ``start:stop`` of
-    rows, in order, the pairs whose first row lies in it, as a (k, 2) array (neither sorted
-    nor distinct)."""
+    rows, in order, the pairs whose second (later) row lies in it, as a (k, 2) array of rows
+    ``(i, j)``, ``i < j`` (distinct, not sorted): every partner of a row before it is found
+    in the row's own block, so that ``partners`` chooses among all of them."""
     n = terms.shape[0]
     df = np.asarray(terms.sum(axis=0)).ravel()
     keep = np.flatnonzero((df >= 2) & (df <= max_block_size))
@@ -174,9 +211,12 @@ def blocking_blocks(
     for start in range(0, n, rows_per_block):
         shared = (sub[start:start + rows_per_block] @ sub_t).tocoo()
         rows = shared.row.astype(np.int64) + start
-        mask = (shared.data >= min_shared) & (shared.col > rows)
-        yield start, min(start + rows_per_block, n), np.stack(
-            (rows[mask], shared.col[mask].astype(np.int64)), axis=1)
+        mask = (shared.data >= min_shared) & (shared.col < rows)
+        later, earlier = rows[mask], shared.col[mask].astype(np.int64)
+        if partners is not None:
+            kept = partners(later, earlier, shared.data[mask])
+            later, earlier = later[kept], earlier[kept]
+        yield start, min(start + rows_per_block, n), np.stack((earlier, later), axis=1)
 
 
 def distinct(keys: np.ndarray) -> np.ndarray:
@@ -201,24 +241,36 @@ def publication_day(key: EventKey) -> int:
     return key.published.toordinal()
 
 
+def blocking_partners(prepared: list[Prepared], rules: CandidateRules) -> Partners:
+    """The batch run's :meth:`CandidateRules.partners` over the rows of ``prepared`` (their
+    publication days read from their event keys)."""
+    day = np.array([publication_day(p.key) for p in prepared], dtype=np.int64)
+    return lambda later, earlier, shared: rules.partners(later, earlier, shared,
+                                                         day[later], day[earlier])
+
+
 # The candidate sources, by the names explanations give them.
 SAME_TEXT, LSH, BLOCKING = "same text", "minhash-lsh", "blocking"
 
 
 def candidate_sources(
-    prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config
+    prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config, *,
+    capped: bool = True,
 ) -> dict[str, np.ndarray]:
     """The candidate pairs of each source, as sorted (k, 2) arrays of rows ``(i, j)``, ``i < j``
     (a pair may come from several): ``same text`` (equal exact-copy keys: each document
     paired with the first of its text), ``minhash-lsh`` (signatures agreeing on an LSH band)
-    and ``blocking`` (two or more shared salient TF-IDF terms). ``body``: the TF-IDF matrix of
+    and ``blocking`` (two or more shared salient TF-IDF terms, inside the date window, at most
+    ``max_partners`` per later row: :meth:`CandidateRules.partners`; with ``capped`` False,
+    every pair sharing two such terms, as an explanation asks). ``body``: the TF-IDF matrix of
     the bodies."""
     n = len(prepared)
     rules = CandidateRules.of(config)
     sources = copy_sources(prepared, signatures, config)
     sources[BLOCKING] = (
         blocking_pairs(top_terms(body, rules.salient_terms), rules.max_block_size,
-                       rules.min_shared)
+                       rules.min_shared,
+                       partners=blocking_partners(prepared, rules) if capped else None)
         if n > 1 else np.zeros((0, 2), dtype=np.int64)
     )
     return sources
@@ -246,25 +298,26 @@ def candidate_blocks(
     prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config,
     rows_per_block: int = 2048,
 ) -> Iterator[np.ndarray]:
-    """The candidate pairs of every source (:func:`candidate_sources`), distinct and sorted,
-    a block of first rows at a time: the blocks, one after the other, are those pairs in
-    order, and the pairs of all blocks are never held at once (only the few of ``same text``
-    and ``minhash-lsh``)."""
+    """The candidate pairs of every source (:func:`candidate_sources`), a block of second
+    (later) rows at a time, each block's pairs distinct and sorted: the blocks together are
+    those pairs, each once, and the pairs of all blocks are never held at once (only the few
+    of ``same text`` and ``minhash-lsh``)."""
     n = len(prepared)
     if n < 2:
         return
     rules = CandidateRules.of(config)
     few = np.concatenate(list(copy_sources(prepared, signatures, config).values()))
-    few = unique_pairs(few[:, 0], few[:, 1], n)  # sorted by first row
+    few = unique_pairs(few[:, 1], few[:, 0], n)[:, ::-1]  # sorted by second row
     blocks = blocking_blocks(top_terms(body, rules.salient_terms), rules.max_block_size,
-                             rules.min_shared, rows_per_block)
+                             rules.min_shared, rows_per_block,
+                             partners=blocking_partners(prepared, rules))
     done = 0
     for start, stop, pairs in chain(blocks, [(n, n, np.zeros((0, 2), dtype=np.int64))]):
         if start > done:  # rows without blocking pairs (all of them where no term blocks)
-            lo, hi = np.searchsorted(few[:, 0], [done, start])
+            lo, hi = np.searchsorted(few[:, 1], [done, start])
             if hi > lo:
-                yield few[lo:hi]
-        lo, hi = np.searchsorted(few[:, 0], [start, stop])
+                yield unique_pairs(few[lo:hi, 0], few[lo:hi, 1], n)
+        lo, hi = np.searchsorted(few[:, 1], [start, stop])
         both = np.concatenate((pairs, few[lo:hi]))
         if len(both):
             yield unique_pairs(both[:, 0], both[:, 1], n)
@@ -282,7 +335,9 @@ class QueryCandidates:
     """The candidates of one new document among the documents indexed so far (the crawler
     index's candidate source), by the rules the batch run uses (:class:`CandidateRules`):
     the first indexed document of the same text, one hash table per LSH band (the pairs
-    datasketch's ``MinHashLSH`` over the same bands finds), and the documents sharing ``min_shared`` salient terms that are not too common.
+    datasketch's ``MinHashLSH`` over the same bands finds), and the documents sharing
+    ``min_shared`` salient terms that are not too common (inside the date window, at most
+    ``max_partners``: :meth:`CandidateRules.partners`, the new document being the later row).
 
     Where streaming differs: a term's documents are those indexed so far, the new one
     counted (the batch counts the whole corpus).
@@ -297,13 +352,21 @@ class QueryCandidates:
         # Salient term -> the rows blocked on it, as 64-bit integers (a query gathers
         # hundreds of them per term: numpy reads the arrays whole, without a Python loop).
         self._postings: dict[int, array[int]] = {}
+        self._days = np.full(64, -1, dtype=np.int64)  # row -> publication day (-1: unknown)
 
     def _band_keys(self, signature: np.ndarray) -> list[bytes]:
         values = np.ascontiguousarray(signature, dtype=np.uint32)
         return [values[start:stop].tobytes() for start, stop in self.rules.bands]
 
-    def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray) -> None:
-        """Index document ``row`` (rows are numbered in the order they are added)."""
+    def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray,
+            day: int = -1) -> None:
+        """Index document ``row`` (rows are numbered in the order they are added), published
+        on day number ``day`` (:func:`publication_day`; -1: unknown)."""
+        if row >= len(self._days):
+            grown = np.full(max(2 * len(self._days), row + 1), -1, dtype=np.int64)
+            grown[:len(self._days)] = self._days
+            self._days = grown
+        self._days[row] = day
         self._exact.setdefault(exact, row)
         for table, key in zip(self._tables, self._band_keys(signature)):
             held = table.get(key)
@@ -346,18 +409,21 @@ class QueryCandidates:
             if not gone.isdisjoint(held):
                 self._postings[column] = array("q", (r for r in held if r not in gone))
 
-    def query(self, exact: str, signature: np.ndarray, salient: np.ndarray) -> dict[str, np.ndarray]:
-        """The indexed rows each source proposes for a new document, increasing."""
+    def query(self, exact: str, signature: np.ndarray, salient: np.ndarray,
+              day: int = -1) -> dict[str, np.ndarray]:
+        """The indexed rows each source proposes for a new document published on day number
+        ``day``, increasing."""
         first = self._exact.get(exact)
         blocks = [held for held in (self._postings.get(c, ()) for c in salient.tolist())
                   if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
-        if self.rules.min_shared == 2:  # the usual case: a sort, no counting in Python
-            held = np.sort(np.concatenate([np.frombuffer(b, dtype=np.int64) for b in blocks])
-                           if blocks else np.zeros(0, dtype=np.int64))
-            shared = held[1:][held[1:] == held[:-1]]
-        else:
-            counts = Counter(chain.from_iterable(blocks))
-            shared = np.array([r for r, c in counts.items() if c >= self.rules.min_shared])
+        held = (np.concatenate([np.frombuffer(b, dtype=np.int64) for b in blocks])
+                if blocks else np.zeros(0, dtype=np.int64))
+        rows, counts = np.unique(held, return_counts=True)
+        enough = counts >= self.rules.min_shared
+        rows, counts = rows[enough], counts[enough]
+        kept = self.rules.partners(np.zeros(len(rows), dtype=np.int64), rows, counts,
+                                   np.full(len(rows), day, dtype=np.int64), self._days[rows])
+        shared = rows[kept]
         return {
             SAME_TEXT: np.array([] if first is None else [first], dtype=np.int64),
             LSH: distinct(np.fromiter(chain.from_iterable(

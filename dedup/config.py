@@ -24,6 +24,13 @@ class Config:
             one event together as candidates. Default 24.
         max_block_size: a salient term shared by more documents than this is too common to
             block on. Default 400.
+        max_partners: blocking candidates per document: of the documents before it (in input
+            order, the order a crawler index adds them) that share ``min_shared`` salient terms
+            with it inside the date window, it is compared with at most this many, those sharing
+            the most salient terms first (ties: the nearest before it). Exact copies and
+            MinHash-LSH candidates are never capped. This keeps the candidate pairs, and every
+            stage after them, linear in the number of documents where names and places repeat
+            across many stories. Default 64 (see ``docs/`` for its measured effect).
         same_event_threshold: combined score (text cosine + event-key agreement) from which
             two stand-alone write-ups report one event. Default 0.4.
         cluster_threshold: average score, over all pairs of two story clusters (pairs never
@@ -39,6 +46,7 @@ class Config:
     near_duplicate_threshold: float = 0.5
     salient_terms: int = 24
     max_block_size: int = 400
+    max_partners: int = 64
     same_event_threshold: float = 0.4
     cluster_threshold: float = 0.25
     date_tolerance_days: int = 1
@@ -53,7 +61,7 @@ class Config:
                 value = float(value)
             if not isinstance(value, kind) or isinstance(value, bool):
                 _refuse(f.name, f"of type {kind.__name__}", value)
-        for name in ("shingle_size", "num_perm", "salient_terms", "max_block_size"):
+        for name in ("shingle_size", "num_perm", "salient_terms", "max_block_size", "max_partners"):
             if getattr(self, name) < 1:
                 _refuse(name, ">= 1", getattr(self, name))
         for name in ("near_duplicate_threshold", "same_event_threshold", "cluster_threshold"):

@@ -60,8 +60,10 @@ class Explanation:
             ``minhash-lsh``, ``blocking``), ``shared_terms``: the salient terms both have
             (with how many documents have each among theirs; blocking ignores terms held by
             more than ``max_block_size``), ``window``: the publication dates the date window
-            compares and whether it let the pair through, and ``compared``: whether the
-            pipeline scored the pair at all.
+            compares and whether it let the pair through, ``compared``: whether the
+            pipeline scored the pair at all, and ``capped``: whether blocking alone proposed
+            it but the later document had ``max_partners`` partners before it sharing more
+            salient terms (so it was not compared).
         copy: the copy rule: ``same_text``, ``jaccard``, ``containment`` (of the shorter
             text in the longer), ``shorter_shingles`` and ``min_shingles`` (the minimum
             length for containment), ``threshold`` and ``copies``.
@@ -157,9 +159,11 @@ def explain_pair(
         left, right = np.array([lo]), np.array([hi])
         signatures, shingle_counts = corpus.finish()
         body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix())
-        sources = candidate_sources(records, signatures, body, config)
+        sources = candidate_sources(records, signatures, body, config, capped=False)
         proposed = {name: bool(np.any((pairs[:, 0] == lo) & (pairs[:, 1] == hi)))
                     for name, pairs in sources.items()}
+        kept = candidate_sources(records, signatures, body, config)[BLOCKING]
+        blocked = bool(np.any((kept[:, 0] == lo) & (kept[:, 1] == hi)))
         inside = bool(in_window(keys, left, right, config)[0])
         one, _ = measured_pairs(signatures, corpus.leads(), shingle_counts, body, heads, keys,
                                 left, right, config, weight)
@@ -184,6 +188,10 @@ def explain_pair(
         ({"term": words[t], "documents": int(n)} for t, n in zip(shared.tolist(), held.tolist())),
         key=lambda t: (t["documents"], t["term"]),
     )
+    # proposed by blocking alone, inside the window, but not among the max_partners strongest
+    # partners of the later document
+    capped = (proposed[BLOCKING] and inside and not blocked
+              and not (proposed[SAME_TEXT] or proposed[LSH]))
     candidates = {
         "sources": proposed,
         "shared_terms": terms,
@@ -194,7 +202,8 @@ def explain_pair(
             "apart": abs(day[a] - day[b]) if day[a] >= 0 and day[b] >= 0 else None,
             "inside": inside,
         },
-        "compared": any(proposed.values()) and inside,
+        "compared": any(proposed.values()) and inside and not capped,
+        "capped": capped,
     }
     copy = {"same_text": bool(same_text), "jaccard": scores["jaccard"],
             "containment": round(float(containment[0]), 3), "shorter_shingles": int(shorter[0]),
@@ -350,7 +359,10 @@ def _verdict(
                   + " → ".join(link["kind"] for link in path)
         return {"relation": relation, "why": why}
     if not candidates["compared"]:
-        if not any(candidates["sources"].values()):
+        if candidates["capped"]:
+            why = ("never compared: two shared salient terms, but the later article had its "
+                   "full share of partners before it sharing more (max_partners)")
+        elif not any(candidates["sources"].values()):
             why = ("never compared: no candidate source proposed the pair (not the same text, "
                    "no shared LSH band, fewer than two shared salient terms that count)")
         else:

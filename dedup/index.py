@@ -442,7 +442,8 @@ class DedupIndex:
         """The rows to compare the article with, increasing: what the candidate sources
         propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window."""
         found = list(self._sources.query(a.record.exact, sig[:self.config.num_perm],
-                                         self._rules.salient(*body)).values())
+                                         self._rules.salient(*body),
+                                         publication_day(a.record.key)).values())
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.append(np.arange(len(self._corpus.records), dtype=np.int64))
@@ -692,7 +693,8 @@ class DedupIndex:
         if not alive:
             return
         weights = self._weights(cols, counts.astype(np.float64), False)
-        self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights))
+        self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights),
+                          publication_day(key))
 
     # -- persistence -----------------------------------------------------------------------
 

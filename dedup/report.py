@@ -570,7 +570,9 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
                       + ("inside" if window["inside"] else "outside")
                       + f" the {window['days']}-day window (--window-days)")
     steps.add_row("compared", "yes" if e.candidates["compared"] else
-                  "no: the numbers below were computed for this explanation only")
+                  ("no: the later article had its max_partners blocking partners before it, "
+                   "all sharing more salient terms; " if e.candidates.get("capped") else "no: ")
+                  + "the numbers below were computed for this explanation only")
     copy = e.copy
     held = copy["containment"] >= copy["threshold"] > copy["jaccard"]
     void = [f"the shorter text has {copy['shorter_shingles']} shingles, fewer than "

@@ -44,7 +44,11 @@ Design (each stage, what moves, and why the result is the default engine's):
 6. **Candidates** (:class:`dedup.candidates.CandidateRules`): exact copies grouped by key
    (each paired with the first of its text); LSH rows routed by ``(band, band values)`` and
    grouped; salient terms grouped, a term held by more than ``max_block_size`` documents
-   dropped (the same cap), pairs sharing ``min_shared`` terms counted by ``reduceByKey``.
+   dropped (the same cap); for each row, the earlier rows sharing terms with it and how
+   many, counted as arrays by ``reduceByKey``; its partners among those sharing
+   ``min_shared`` terms chosen by :meth:`~dedup.candidates.CandidateRules.partners` (the date
+   window against every row's day, broadcast as one array; at most ``max_partners``, as
+   the default engine).
    Guard rails: texts without shingles all share one signature, so in bands after the first
    their pairs with each other are not made again (one bucket of k² pairs, not one per
    band); a bucket of more than :data:`BUCKET_SPLIT` documents has its pairs made by several
@@ -684,12 +688,14 @@ class _Run:
         blocks = featured.flatMap(lambda f: ((int(c), f[0].row) for c in f[2])) \
             .groupByKey(parts, _spread).mapValues(sorted) \
             .map(lambda t: _counted(t, capped, not rules.blockable(len(t[1]))))
-        # terms shared by each pair, counted as arrays a row (the later rows and how many
-        # terms each shares with it), not a record for each pair of each term's holders
-        least = rules.min_shared
+        # terms shared by each pair, counted as arrays a row (the earlier rows and how many
+        # terms each shares with it), not a record for each pair of each term's holders; then
+        # each later row's partners (CandidateRules.partners: the window, max_partners), read
+        # against every row's publication day
+        days = self.sc.broadcast(_row_days(featured))
         shared = (blocks.filter(lambda t: 2 <= len(t[1]) and rules.blockable(len(t[1])))
                   .mapPartitions(_shared_counts).reduceByKey(_add_counts, parts, _spread)
-                  .flatMap(lambda t: ((t[0], b) for b in t[1][0][t[1][1] >= least].tolist())))
+                  .flatMap(lambda t: _partners(t[0], *t[1], rules, days.value)))
         found = self.sc.accumulator(0)
         pairs = same.union(lsh).union(shared).map(lambda pair: (pair, None)) \
             .reduceByKey(lambda a, _: a, parts, _spread) \
@@ -711,6 +717,31 @@ class _Run:
 
 
 # -- functions run on the executors (module level: pickled by reference) ----------------------
+
+
+def _row_days(featured: Any) -> np.ndarray:
+    """Every row's publication day (candidates.publication_day), by row: a few int64 arrays
+    collected, one a partition."""
+    found = featured.mapPartitions(lambda fs: [np.array(
+        [(f[0].row, f[0].day) for f in fs], dtype=np.int64).reshape(-1, 2)]).collect()
+    both = np.concatenate(found) if found else np.zeros((0, 2), dtype=np.int64)
+    days = np.zeros(int(both[:, 0].max()) + 1 if len(both) else 0, dtype=np.int64)
+    days[both[:, 0]] = both[:, 1]
+    return days
+
+
+def _partners(later: int, earlier: np.ndarray, shared: np.ndarray, rules: CandidateRules,
+              days: np.ndarray) -> list[tuple[int, int]]:
+    """The blocking pairs (row, row) of the row ``later`` kept by
+    :meth:`CandidateRules.partners` among the rows before it that share salient terms
+    with it (``earlier``, ``shared`` terms each; ``days``: every row's day)."""
+    enough = shared >= rules.min_shared
+    rows, shared = earlier[enough], shared[enough]
+    if not len(rows):
+        return []
+    keep = rules.partners(np.full(len(rows), later, dtype=np.int64), rows, shared,
+                          np.full(len(rows), days[later], dtype=np.int64), days[rows])
+    return [(int(r), later) for r in rows[keep].tolist()]
 
 
 def _counted(value: Any, counter: Any, when: bool) -> Any:
@@ -770,14 +801,14 @@ def _term_and_name_counts(rows: Iterator[tuple]) -> Iterator[tuple[tuple[str, An
 def _shared_counts(groups: Iterator[tuple[int, list[int]]]
                    ) -> Iterator[tuple[int, tuple[np.ndarray, np.ndarray]]]:
     """A partition's salient-term groups (term, holders in order) as, for each row, the
-    later rows that share terms with it and how many they share: ``(row, (rows, counts))``,
-    summed over partitions by :func:`_add_counts`."""
-    later: dict[int, list[np.ndarray]] = {}
+    earlier rows that share terms with it and how many they share: ``(row, (rows,
+    counts))``, summed over partitions by :func:`_add_counts`."""
+    earlier: dict[int, list[np.ndarray]] = {}
     for _, holders in groups:
         rows = np.asarray(holders, dtype=np.int64)
-        for k in range(len(rows) - 1):
-            later.setdefault(int(rows[k]), []).append(rows[k + 1:])
-    for row, found in later.items():
+        for k in range(1, len(rows)):
+            earlier.setdefault(int(rows[k]), []).append(rows[:k])
+    for row, found in earlier.items():
         yield row, np.unique(np.concatenate(found), return_counts=True)
 
 

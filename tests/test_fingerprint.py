@@ -485,6 +485,94 @@ def test_query_candidates_propose_what_the_batch_sources_pair() -> None:
     assert want[LSH] >= {(0, 3), (5, 6)} and want[BLOCKING]
 
 
+def _brute_partners(rows: list[set[int]], days: list[int], cap: int, window: int) -> set:
+    """Per later row, its earlier rows sharing two terms inside the window, the ``cap`` with
+    the most shared terms kept (ties: the higher earlier row), one row at a time."""
+    kept = set()
+    for j, terms in enumerate(rows):
+        near = [(len(terms & rows[i]), i) for i in range(j) if len(terms & rows[i]) >= 2
+                and (days[i] < 0 or days[j] < 0 or abs(days[i] - days[j]) <= window)]
+        kept |= {(i, j) for _, i in sorted(near, reverse=True)[:cap]}
+    return kept
+
+
+CAPPED_ROWS = [
+    {0, 1, 2, 3}, {0, 1, 2, 3}, {0, 1, 4}, {0, 1, 2, 5}, {0, 1, 2, 3, 6},
+    {0, 1, 6}, {2, 3, 6}, {0, 1, 2, 3, 4, 5}, {4, 5, 6}, {0, 1, 5, 6},
+]
+CAPPED_DAYS = [0, 0, 40, 1, 2, -1, 3, 45, 44, 5]
+
+
+@pytest.mark.parametrize("cap", [1, 2, 3, 100])
+@pytest.mark.parametrize("rows_per_block", [1, 3, 100])
+def test_capped_blocking_keeps_the_strongest_earlier_partners(cap: int, rows_per_block: int
+                                                              ) -> None:
+    """CandidateRules.partners, applied to each block of the batch's blocking pairs, keeps
+    per document the ``max_partners`` documents before it inside the window that share the
+    most salient terms (ties: the nearest before it), whatever the block size; a pair
+    outside the window takes no place."""
+    from dedup.candidates import CandidateRules
+
+    rules = CandidateRules.of(Config(max_partners=cap, window_days=30))
+    day = np.array(CAPPED_DAYS, dtype=np.int64)
+    found = _as_set(blocking_pairs(
+        _binary(CAPPED_ROWS, 7), len(CAPPED_ROWS), rows_per_block=rows_per_block,
+        partners=lambda later, earlier, shared: rules.partners(
+            later, earlier, shared, day[later], day[earlier])))
+    assert found == _brute_partners(CAPPED_ROWS, CAPPED_DAYS, cap, 30)
+    every = _brute_partners(CAPPED_ROWS, CAPPED_DAYS, 100, 30)
+    most = max(sum(1 for _, j in every if j == row) for row in range(len(CAPPED_ROWS)))
+    assert (found == every) == (cap >= most) and most > 3
+    assert (2, 7) in every and (0, 7) not in every  # days 40 and 45 in the window, 0 and 45 not
+
+
+@pytest.mark.parametrize("cap", [1, 2, 100])
+def test_query_candidates_cap_as_the_batch(cap: int) -> None:
+    """With a cap that binds and publication days, QueryCandidates (one document at a time,
+    in order) proposes the blocking pairs the batch keeps."""
+    from dedup.candidates import BLOCKING, CandidateRules, QueryCandidates
+
+    rules = CandidateRules.of(Config(max_partners=cap, max_block_size=len(CAPPED_ROWS),
+                                     window_days=30))
+    source = QueryCandidates(rules)
+    sig = np.arange(128, dtype=np.uint32)
+    got = set()
+    for row, (terms, day) in enumerate(zip(CAPPED_ROWS, CAPPED_DAYS)):
+        salient = np.array(sorted(terms), dtype=np.int64)
+        got |= {(int(i), row) for i in source.query(str(row), sig + row, salient, day)[BLOCKING]}
+        source.add(row, str(row), sig + row, salient, day)
+    assert got == _brute_partners(CAPPED_ROWS, CAPPED_DAYS, cap, 30)
+
+
+@pytest.mark.parametrize("cap", [1, 2, 100])
+def test_spark_partners_choose_as_the_batch(cap: int) -> None:
+    """The Spark engine's step in plain Python, with its own functions: rows grouped by
+    salient term, the earlier rows each row shares terms with counted a partition at a
+    time (spark._shared_counts, two partitions) and summed (spark._add_counts), then
+    spark._partners on each later row: the partners the batch keeps."""
+    from collections import defaultdict
+
+    from dedup.candidates import CandidateRules
+    from dedup.spark import _add_counts, _partners, _shared_counts
+
+    rules = CandidateRules.of(Config(max_partners=cap, max_block_size=len(CAPPED_ROWS),
+                                     window_days=30))
+    held = defaultdict(list)
+    for row, terms in enumerate(CAPPED_ROWS):
+        for term in terms:
+            held[term].append(row)
+    groups = [(t, sorted(rows)) for t, rows in sorted(held.items())
+              if 2 <= len(rows) and rules.blockable(len(rows))]
+    summed: dict = {}
+    for part in (groups[::2], groups[1::2]):
+        for row, counts in _shared_counts(iter(part)):
+            summed[row] = _add_counts(summed[row], counts) if row in summed else counts
+    days = np.array(CAPPED_DAYS, dtype=np.int64)
+    got = {pair for later, (rows, shared) in summed.items()
+           for pair in _partners(later, rows, shared, rules, days)}
+    assert got == _brute_partners(CAPPED_ROWS, CAPPED_DAYS, cap, 30)
+
+
 def test_query_candidates_forget_removed_rows() -> None:
     from dedup.candidates import CandidateRules, QueryCandidates
 
@@ -563,9 +651,10 @@ def test_idf_from_document_frequencies_is_scikit_learns_fit() -> None:
 
 
 def test_candidate_blocks_are_the_sources_pairs_in_order() -> None:
-    """The batch run's candidates a block of first rows at a time: one after the other, the
-    blocks are the distinct pairs of every source, sorted, for any block size (blocks
-    without a blocking pair, whose copies still come out, included)."""
+    """The batch run's candidates a block of second rows at a time: together the blocks are
+    the distinct pairs of every source, each once, each block sorted and its second rows
+    after the previous block's, for any block size (blocks without a blocking pair, whose
+    copies still come out, included)."""
     from dedup.analysis import prepare
     from dedup.candidates import candidate_blocks, candidate_sources, unique_pairs
     from dedup.documents import Document
@@ -583,13 +672,23 @@ def test_candidate_blocks_are_the_sources_pairs_in_order() -> None:
     sources = np.concatenate(list(candidate_sources(prepared, sigs, body, config).values()))
     want = unique_pairs(sources[:, 0], sources[:, 1], n).tolist()
     assert {(0, 2), (1, 4), (2, 7)} <= {tuple(p) for p in want}
+
+    def joined(blocks: list[np.ndarray]) -> list[list[int]]:
+        for before, block in zip(blocks, blocks[1:]):
+            assert before[:, 1].max() < block[:, 1].min()
+        for block in blocks:
+            assert block.tolist() == unique_pairs(block[:, 0], block[:, 1], n).tolist()
+        both = np.concatenate(blocks)
+        assert len(both) == len(unique_pairs(both[:, 0], both[:, 1], n))
+        return sorted(both.tolist())
+
     for rows in (1, 2, 3, n):
-        blocks = list(candidate_blocks(prepared, sigs, body, config, rows_per_block=rows))
-        assert np.concatenate(blocks).tolist() == want
+        assert joined(list(candidate_blocks(prepared, sigs, body, config,
+                                            rows_per_block=rows))) == want
     alone = Config(salient_terms=3, max_block_size=1)  # no term to block on: copies only
     copies = np.concatenate(list(candidate_sources(prepared, sigs, body, alone).values()))
     blocks = list(candidate_blocks(prepared, sigs, body, alone, rows_per_block=2))
-    assert np.concatenate(blocks).tolist() == unique_pairs(copies[:, 0], copies[:, 1], n).tolist()
+    assert joined(blocks) == unique_pairs(copies[:, 0], copies[:, 1], n).tolist()
 
 
 def test_term_counts_released_are_the_matrix_and_let_go() -> None:

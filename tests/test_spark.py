@@ -98,6 +98,32 @@ def test_seeds_as_the_default_engine(spark, small_partitions, partitions):
     assert stats["spark jobs"] >= 3 and stats["spark tasks"] >= stats["spark stages"] > 0
 
 
+def test_a_binding_cap_on_partners_as_the_default_engine(spark, small_partitions):
+    # The seeds' later reports share salient terms with every earlier one: a cap of one
+    # partner binds, and both engines must keep the same partner for each.
+    import numpy as np
+
+    from dedup.candidates import candidate_sources, unique_pairs
+    from dedup.corpus import Corpus
+    from dedup.similarity import tfidf
+
+    docs, skipped = load(SEEDS)
+    config = Config(max_partners=1)
+    corpus = Corpus(config)
+    corpus.add_batch(docs)
+    signatures, _ = corpus.finish()
+    body = tfidf(corpus.terms.matrix())[0]
+    found = {capped: len(candidate_sources(corpus.records, signatures, body, config,
+                                           capped=capped)["blocking"])
+             for capped in (False, True)}
+    assert found[False] > found[True], f"the cap binds on the seeds: {found}"
+    sources = candidate_sources(corpus.records, signatures, body, config)
+    every = np.concatenate(list(sources.values()))
+    want, got, stats = both_engines(spark, docs, 3, skipped, config)
+    assert got == want
+    assert stats["candidates"] == len(unique_pairs(every[:, 0], every[:, 1], len(docs)))
+
+
 def test_components_found_by_spark_or_on_the_driver_agree(spark, small_partitions,
                                                           monkeypatch):
     """With no edge allowed on the driver, the components go through large-star/small-star;
