@@ -162,8 +162,9 @@ def explain_pair(
         sources = candidate_sources(records, signatures, body, config, capped=False)
         proposed = {name: bool(np.any((pairs[:, 0] == lo) & (pairs[:, 1] == hi)))
                     for name, pairs in sources.items()}
-        kept = candidate_sources(records, signatures, body, config)[BLOCKING]
-        blocked = bool(np.any((kept[:, 0] == lo) & (kept[:, 1] == hi)))
+        # whether the run scored the pair: its table holds every pair it compared
+        scored = bool(np.any(((table.left == lo) & (table.right == hi))
+                             | ((table.left == hi) & (table.right == lo))))
         inside = bool(in_window(keys, left, right, config)[0])
         one, _ = measured_pairs(signatures, corpus.leads(), shingle_counts, body, heads, keys,
                                 left, right, config, weight)
@@ -190,7 +191,7 @@ def explain_pair(
     )
     # proposed by blocking alone, inside the window, but not among the max_partners strongest
     # partners of the later document
-    capped = (proposed[BLOCKING] and inside and not blocked
+    capped = (proposed[BLOCKING] and inside and not scored
               and not (proposed[SAME_TEXT] or proposed[LSH]))
     candidates = {
         "sources": proposed,

@@ -140,3 +140,28 @@ def test_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     assert out.count("\n") == 1 and json.loads(out)["verdict"]["relation"] == "same story"
     assert main(["explain", str(DATA), "001", "nope"]) == 2
     assert "dedup: error: No document has the id 'nope'." in capsys.readouterr().err
+
+
+def test_a_pair_the_cap_on_partners_kept_apart() -> None:
+    # With one blocking partner a document, the seeds' later reports of the two ministers
+    # keep only their strongest earlier partner: the others were proposed by blocking but
+    # never compared, and the explanation says the cap is why. Without the cap, they are.
+    from dedup import Config
+
+    seeds, _ = load(str(DATA))
+    ids = sorted(d.id[:3] for d in seeds)
+    capped = []
+    for a, b in itertools.combinations(ids, 2):
+        e = explain_pair(seeds, a, b, Config(max_partners=1))
+        if e.candidates["capped"]:
+            capped.append((a, b))
+            assert e.candidates["sources"]["blocking"] and e.candidates["window"]["inside"]
+            assert not e.candidates["compared"]
+            assert e.verdict["relation"] == "apart"
+            assert e.verdict["why"].startswith("never compared: two shared salient terms")
+            uncapped = explain_pair(seeds, a, b)
+            assert uncapped.candidates["compared"] and not uncapped.candidates["capped"]
+        else:
+            assert e.candidates["compared"] == (
+                any(e.candidates["sources"].values()) and e.candidates["window"]["inside"])
+    assert capped, "a cap of one binds on the seeds"
