@@ -441,15 +441,14 @@ class DedupIndex:
     def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> np.ndarray:
         """The rows to compare the article with, increasing: what the candidate sources
         propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window."""
+        day = publication_day(a.record.key)
         found = list(self._sources.query(a.record.exact, sig[:self.config.num_perm],
-                                         self._rules.salient(*body),
-                                         publication_day(a.record.key)).values())
+                                         self._rules.salient(*body), day).values())
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.append(np.arange(len(self._corpus.records), dtype=np.int64))
         rows = distinct(np.concatenate(found))
-        inside = self._rules.in_window(np.int64(publication_day(a.record.key)),
-                                       self._days.values[rows])
+        inside = self._rules.in_window(np.int64(day), self._days.values[rows])
         return rows[inside & self._alive.values[rows]]
 
     def _plan(self, a: Analysis, sig: np.ndarray) -> _Plan:
