@@ -474,8 +474,8 @@ class _Run:
             grid = blocks * (blocks + 1) // 2
             # the features as plain values (Features.packed: numbers and one buffer), made
             # once a row, not pickled objects for each copy
-            shipped = featured.flatMap(lambda f: ((_cell(f[0].row % blocks, other),
-                                                   (1, f[0].packed())) for other in range(blocks)))
+            shipped = feats.flatMap(lambda t: ((_cell(t[0] % blocks, other), (1, t[1]))
+                                               for other in range(blocks)))
             wanted = pairs.map(lambda p: (_cell(p[0] % blocks, p[1] % blocks), (0, p)))
             scored = (wanted.union(shipped).groupByKey(max(min(grid, parts * 2), 1), _spread)
                       .flatMap(lambda t: score(_block_pairs(t[1])))
