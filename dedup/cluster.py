@@ -175,9 +175,10 @@ def average_linkage(
     # pushed again at their new averages when they come up. Each merge costs the pairs it
     # changes, not every pair of the merged cluster: a dense graph does not make the loop
     # quadratic. Entries come up in the order of their averages as they are.
-    # To start, the pairs of groups kept that are strong (average(a, b), as numpy divides it).
-    start = keep & strong
-    heap = list(zip((-averages[start]).tolist(), key_lo[start].tolist(), key_hi[start].tolist()))
+    # To start, the strong pairs of groups (average(a, b), as numpy divides it); every one is
+    # kept, as it joins its own two groups.
+    heap = list(zip((-averages[strong]).tolist(), key_lo[strong].tolist(),
+                    key_hi[strong].tolist()))
     heapq.heapify(heap)
     refused: dict[int, set[int]] = {}
     merges: list[tuple[int, int]] = []
@@ -241,20 +242,12 @@ def _same_component(n: int, lo: np.ndarray, hi: np.ndarray, strong: np.ndarray) 
         _, component = connected_components(
             sp.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
         return component[lo] == component[hi]
-    parent: dict[int, int] = {}
-
-    def find(x: int) -> int:
-        while (up := parent.get(x, x)) != x:
-            parent[x] = x = parent.get(up, up)  # path halving
-        return x
-
+    joined = UnionFind(n)
     for x, y in zip(a.tolist(), b.tolist()):
-        rx, ry = find(x), find(y)
-        if rx != ry:
-            parent[max(rx, ry)] = min(rx, ry)
+        joined.union(x, y)
     component = np.arange(n)
-    for x in list(parent):
-        component[x] = find(x)
+    for x in set(a.tolist()) | set(b.tolist()):  # the others are alone
+        component[x] = joined.find(x)
     return component[lo] == component[hi]
 
 
