@@ -188,6 +188,10 @@ def _add_tuning(parser: argparse.ArgumentParser) -> None:
                         help="MinHash permutations (default %(default)s)")
     tuning.add_argument("--window-days", type=int, default=defaults.window_days, metavar="D",
                         help="never compare articles published further apart (default %(default)s)")
+    tuning.add_argument("--max-partners", type=int, default=defaults.max_partners, metavar="K",
+                        help="blocking candidates per article: the K earlier articles sharing the "
+                             "most salient terms (copies found by MinHash are never capped; "
+                             "default %(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -378,6 +382,7 @@ def _config(args: argparse.Namespace) -> Config:
         shingle_size=args.shingle_size,
         num_perm=args.num_perm,
         window_days=args.window_days,
+        max_partners=args.max_partners,
     )
 
 

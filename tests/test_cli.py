@@ -208,6 +208,7 @@ def test_only_empty_files_exits_2(capsys: pytest.CaptureFixture[str], tmp_path: 
         ("--shingle-size", "0", "shingle[_-]size"),
         ("--num-perm", "0", "num[_-]perm"),
         ("--window-days", "-1", "window[_-]days"),
+        ("--max-partners", "0", "max[_-]partners"),
     ],
 )
 def test_bad_option_value_exits_2(
@@ -218,6 +219,23 @@ def test_bad_option_value_exits_2(
     assert out == ""
     assert re.search(name, err), err
     assert value in err or str(float(value)) in err
+
+
+def test_max_partners_flag_reaches_the_run_and_its_explanation(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # The cap on blocking partners is a flag like the thresholds: the run records it, and
+    # explain, given the same flag, says the cap kept the seeds' 003 and 004 apart.
+    code, out, _ = run(capsys, "cluster", str(DATA), "--format", "json", "--max-partners", "1")
+    assert code == 0
+    assert json.loads(out)["summary"]["config"]["max_partners"] == 1
+    code, out, _ = run(capsys, "explain", str(DATA), "003", "004", "--format", "json",
+                       "--max-partners", "1")
+    assert code == 0
+    capped = json.loads(out)
+    assert capped["candidates"]["capped"] and not capped["candidates"]["compared"]
+    code, out, _ = run(capsys, "explain", str(DATA), "003", "004", "--format", "json")
+    assert json.loads(out)["candidates"]["compared"]
 
 
 @pytest.mark.parametrize(
