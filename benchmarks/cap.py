@@ -30,17 +30,12 @@ from typing import Any
 
 import numpy as np
 
+from benchmarks.metrics import adjusted_rand_index, pairwise_prf
 from dedup.candidates import CandidateRules
 from dedup.config import Config
 from dedup.pipeline import cluster_documents
 
 NO_CAP = 10**9
-
-
-def _with_default_cap(k: int) -> None:
-    """Make ``Config()`` carry the cap ``k`` (0: none) for the code this process runs next
-    (:mod:`benchmarks.labeled` builds its own ``Config()``)."""
-    Config.__init__.__kwdefaults__["max_partners"] = k or NO_CAP
 
 
 def partner_counts(documents: list[Any]) -> np.ndarray:
@@ -61,38 +56,24 @@ def partner_counts(documents: list[Any]) -> np.ndarray:
     return counts
 
 
-def labels_of(result: Any, ids: list[str]) -> np.ndarray:
+def labeling(result: Any, ids: list[str]) -> dict[str, int]:
     """A cluster number per document of ``ids`` (an article alone: its own)."""
-    of = {}
-    for number, cluster in enumerate(result.clusters):
-        for member in cluster.members:
-            of[member] = number
+    of = {member: number for number, cluster in enumerate(result.clusters)
+          for member in cluster.members}
     base = len(result.clusters)
-    return np.array([of.get(i, base + k) for k, i in enumerate(ids)], dtype=np.int64)
-
-
-def pair_scores(truth: np.ndarray, found: np.ndarray) -> tuple[float, float]:
-    """Pairwise precision and recall of ``found`` against ``truth`` (labels per document)."""
-    def together(*labels: np.ndarray) -> int:
-        _, sizes = np.unique(np.stack(labels, axis=1), axis=0, return_counts=True)
-        return int((sizes * (sizes - 1) // 2).sum())
-
-    both, true, said = together(truth, found), together(truth), together(found)
-    return both / max(said, 1), both / max(true, 1)
+    return {i: of.get(i, base + k) for k, i in enumerate(ids)}
 
 
 def synthetic(n: int, caps: Sequence[int], seed: int = 0) -> None:
-    from sklearn.metrics import adjusted_rand_score
-
     from benchmarks.corpus import make_corpus_with_info
 
     docs, info = make_corpus_with_info(n, seed, truth=True)
-    truth = np.array(info["story"], dtype=np.int64)
     ids = [d.id for d in docs]
-    print(f"synthetic corpus, {n} documents, {len(set(truth.tolist()))} distinct articles")
+    truth = dict(zip(ids, info["story"], strict=True))
+    print(f"synthetic corpus, {n} documents, {len(set(truth.values()))} distinct articles")
     print(f"{'cap':>8}{'candidates':>12}{'scored':>10}{'cpu s':>8}{'ARI':>8}{'P':>7}{'R':>7}"
           f"{'ARI vs none':>13}")
-    uncapped = None
+    uncapped: dict[str, int] | None = None
     for k in [0, *caps]:
         stages: dict[str, int] = {}
         start = time.process_time()
@@ -100,13 +81,13 @@ def synthetic(n: int, caps: Sequence[int], seed: int = 0) -> None:
             docs, Config(max_partners=k or NO_CAP),
             progress=lambda stage, done, total, seen=stages: seen.__setitem__(stage, total))
         cpu = time.process_time() - start
-        found = labels_of(result, ids)
+        found = labeling(result, ids)
         if uncapped is None:
             uncapped = found
-        precision, recall = pair_scores(truth, found)
+        precision, recall, _ = pairwise_prf(truth, found)
         print(f"{k or 'none':>8}{stages['candidates']:>12,}{stages['scoring']:>10,}{cpu:>8.1f}"
-              f"{adjusted_rand_score(truth, found):>8.4f}{precision:>7.3f}{recall:>7.3f}"
-              f"{adjusted_rand_score(uncapped, found):>13.4f}", flush=True)
+              f"{adjusted_rand_index(truth, found):>8.4f}{precision:>7.3f}{recall:>7.3f}"
+              f"{adjusted_rand_index(uncapped, found):>13.4f}", flush=True)
 
 
 def partners(files: Sequence[Path], caps: Sequence[int], union: bool) -> None:
@@ -175,8 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         from benchmarks import labeled as labeled_module
 
-        _with_default_cap(options.k)
-        return labeled_module.main(options.rest)
+        return labeled_module.main(options.rest, Config(max_partners=options.k or NO_CAP))
     return 0
 
 

@@ -107,7 +107,8 @@ def score_records(
             "p30": wp, "r30": wr, "f1_30": wf}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, config: Config | None = None) -> int:
+    """Score the files (``config``: the configuration to run, default ``Config()``)."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks.labeled", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path, help="labeled JSONL files")
@@ -131,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                  for name, records in rows for r in records]
         scored.append(("union", union))
     for name, records in scored:
-        s = score_records(name, records)
+        s = score_records(name, records, config)
         print(f"{s['file']:<22}{s['docs']:>6}{s['pairwise_precision']:>7.3f}{s['pairwise_recall']:>7.3f}"
               f"{s['pairwise_f1']:>7.3f}{s['p30']:>7.3f}{s['r30']:>7.3f}{s['f1_30']:>7.3f}"
               f"{s['bcubed_f1']:>7.3f}{s['ari']:>7.3f}{s['seconds']:>7.1f}")
