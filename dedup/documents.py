@@ -82,6 +82,12 @@ class Skipped:
         reported as ``internal error: <type>: <message>`` and confined to that input."""
         return cls(path, f"internal error: {describe(exc)}", line, id)
 
+    @classmethod
+    def duplicate_id(cls, id: str) -> Skipped:
+        """The record of a document given in the library whose id an earlier one has (the
+        readers of files name the first place the id was seen instead)."""
+        return cls(id, f"duplicate id '{id}'", id=id)
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"path": self.path, "reason": self.reason}
         if self.line is not None:

@@ -134,7 +134,7 @@ def build_corpus(
 
         for doc in checked_documents(documents):
             if doc.id in seen:  # the first one stays; a loader reports duplicates itself
-                failed.append([Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id)])
+                failed.append([Skipped.duplicate_id(doc.id)])
                 continue
             seen.add(doc.id)
             analyse(schedule.offer(doc, source_of(doc), page_keys_of(doc)))
