@@ -500,11 +500,10 @@ class _Run:
         total = sum(count for count, _ in found)
         self.stats["edges"] = total
         if total <= bound:
-            labels = _smallest_of_components(e for _, part in found for e in part)
-            label_b = sc.broadcast(labels)
-            component = None
-        else:
-            component = connected_components(edges, parts).persist()  # (row, smallest row)
+            components = _Components(
+                labels=sc.broadcast(_smallest_of_components(e for _, part in found for e in part)))
+        else:  # (row, smallest row)
+            components = _Components(rdd=connected_components(edges, parts).persist())
         del found
         for name, counter in self.counters.items():
             self.stats[name] = counter.value
@@ -521,20 +520,17 @@ class _Run:
         items_of = featured.map(lambda f: (f[0].row, ("m", (f[0].row, f[0].id, f[0].exact,
                                                             f[0].key_bytes))))  # key pickled
         pairs_of = scored.map(lambda p: (p[0], ("p", p)))
-        if component is None:
-            grouped = items_of.union(pairs_of).filter(lambda t: t[0] in label_b.value) \
-                .map(lambda t: (label_b.value[t[0]], t[1]))
-        else:
-            grouped = items_of.union(pairs_of).join(component, parts) \
-                .map(lambda t: (t[1][1], t[1][0]))
+        grouped = components.grouped(items_of.union(pairs_of), parts)
+        cached = (docs, analysed, mapped, featured, scored, components.rdd)
         if self.output is not None:
-            written = self.write(grouped, featured, component, label_b if component is None
-                                 else None, weight_b, [*skipped, *dup_skips, *failed])
-            self.finish(n, (docs, analysed, mapped, featured, scored, component))
+            written = self.write(grouped, featured, components, weight_b,
+                                 [*skipped, *dup_skips, *failed])
+            self.finish(n, cached)
             return written
         linked = grouped.groupByKey(parts).flatMap(_link_component(config, weight_b))
         # one job: the stories and links, and every record (no text)
-        records = featured.map(lambda f: ("record", (f[0].id, pickle.loads(f[1]), f[0].key)))
+        # (the record and key as the bytes they were pickled to, unpickled here only)
+        records = featured.map(lambda f: ("record", (f[0].id, f[1], f[0].key_bytes)))
         collected = linked.union(records).collect()
 
         self.stage("result (on the driver)")
@@ -552,9 +548,10 @@ class _Run:
             elif kind == "link":
                 links.append(value)
         links.sort(key=lambda link: (link.a, link.b))
-        result = cluster_result([r[1] for r in records], [r[2] for r in records], links,
+        result = cluster_result([pickle.loads(r[1]) for r in records],
+                                [pickle.loads(r[2]) for r in records], links,
                                 stories, config, [*skipped, *dup_skips, *failed])
-        self.finish(n, (docs, analysed, mapped, featured, scored, component))
+        self.finish(n, cached)
         return result
 
     def finish(self, n: int, cached: Sequence[Any]) -> None:
@@ -566,7 +563,7 @@ class _Run:
                 rdd.unpersist()
         self.tally_jobs()
 
-    def write(self, grouped: Any, featured: Any, component: Any, labels: Any, weight: Any,
+    def write(self, grouped: Any, featured: Any, components: _Components, weight: Any,
               skipped: list[Skipped]) -> Written:
         """Stage 10 without the driver: each component's article rows (those of ``--format
         jsonl``, by :func:`dedup.report.jsonl_rows` of the component) and links, and a row
@@ -578,23 +575,17 @@ class _Run:
         session = SparkSession.builder.getOrCreate()
         out = self.output
         try:
-            return self.write_tables(session, grouped, featured, component, labels, weight,
-                                     skipped)
+            return self.write_tables(session, grouped, featured, components, weight, skipped)
         except AnalysisException as exc:  # the folder is there already, cannot be written
             raise InputError(f"Spark could not write the Parquet output {out}: "
                              f"{describe(exc)}") from exc
 
-    def write_tables(self, session: Any, grouped: Any, featured: Any, component: Any,
-                     labels: Any, weight: Any, skipped: list[Skipped]) -> Written:
+    def write_tables(self, session: Any, grouped: Any, featured: Any, components: _Components,
+                     weight: Any, skipped: list[Skipped]) -> Written:
         out = self.output
         linked = grouped.groupByKey(self.parts).flatMap(
             _component_rows(self.config, weight)).persist()
-        if component is None:
-            alone = featured.map(lambda f: f[0]).filter(lambda f: f.row not in labels.value) \
-                .map(lambda f: f.id)
-        else:
-            alone = featured.map(lambda f: (f[0].row, f[0].id)).leftOuterJoin(component) \
-                .filter(lambda t: t[1][1] is None).map(lambda t: t[1][0])
+        alone = components.alone(featured.map(lambda f: (f[0].row, f[0].id)))
         articles = linked.filter(lambda t: t[0] == "article").map(lambda t: t[1]) \
             .union(alone.mapPartitions(_alone_rows))
         session.createDataFrame(articles, ARTICLE_SCHEMA).write.parquet(f"{out}/articles")
@@ -617,7 +608,7 @@ class _Run:
             docs, dups, seen = [], [], set()
             for ordinal, doc in enumerate(checked_documents(data)):
                 if doc.id in seen:
-                    dups.append(Skipped(doc.id, f"duplicate id '{doc.id}'", id=doc.id))
+                    dups.append(Skipped.duplicate_id(doc.id))
                 else:
                     seen.add(doc.id)
                     docs.append((ordinal, doc))
@@ -649,7 +640,7 @@ class _Run:
         if duplicates:
             dropped = sc.broadcast(set(duplicates))
             docs = docs.filter(lambda it: it[0] not in dropped.value)
-        dup_skips = [Skipped(i, f"duplicate id '{i}'", id=i) for _, i in sorted(duplicates.items())]
+        dup_skips = [Skipped.duplicate_id(i) for _, i in sorted(duplicates.items())]
         return docs, skipped, dup_skips
 
     # -- stage 1 ---------------------------------------------------------------------------
@@ -714,6 +705,31 @@ class _Run:
         large = tasks.repartition(self.parts).flatMap(
             lambda t: _chunk_pairs(t[0], t[1], t[2], t[3]))
         return small.union(large)
+
+
+class _Components:
+    """The connected components of the pairs that merge, as each vertex's smallest vertex:
+    a dictionary broadcast from the driver (``labels``, up to :data:`DRIVER_EDGES` edges) or
+    an RDD of (row, smallest row) (``rdd``). Rows on no edge have no component."""
+
+    def __init__(self, labels: Any = None, rdd: Any = None) -> None:
+        self.labels, self.rdd = labels, rdd
+
+    def grouped(self, keyed: Any, parts: int) -> Any:
+        """(component, value) for each (row, value) of ``keyed`` whose row is on an edge."""
+        if self.rdd is not None:
+            return keyed.join(self.rdd, parts).map(lambda t: (t[1][1], t[1][0]))
+        labels = self.labels
+        return keyed.filter(lambda t: t[0] in labels.value) \
+            .map(lambda t: (labels.value[t[0]], t[1]))
+
+    def alone(self, ids: Any) -> Any:
+        """The ids of (row, id) ``ids`` on no edge."""
+        if self.rdd is not None:
+            return ids.leftOuterJoin(self.rdd).filter(lambda t: t[1][1] is None) \
+                .map(lambda t: t[1][0])
+        labels = self.labels
+        return ids.filter(lambda t: t[0] not in labels.value).map(lambda t: t[1])
 
 
 # -- functions run on the executors (module level: pickled by reference) ----------------------

@@ -230,11 +230,18 @@ def test_a_bucket_of_texts_without_shingles(spark, small_partitions, monkeypatch
     assert stats["candidates"] >= 500 * 499 // 2
 
 
-def test_parquet_written_by_the_executors(spark, small_partitions, tmp_path):
+@pytest.mark.parametrize("driver_edges", [None, 0], ids=["driver labels", "component rdd"])
+def test_parquet_written_by_the_executors(spark, small_partitions, tmp_path, monkeypatch,
+                                          driver_edges):
     """output=: the article rows of --format jsonl, the links of --format json and the
-    skipped inputs, as Parquet, equal to the default engine's."""
+    skipped inputs, as Parquet, equal to the default engine's; with the components found
+    on the driver and through large-star/small-star (articles on no edge found either way)."""
+    from dedup import spark as engine
     from dedup.report import jsonl_rows
     from dedup.spark import ARTICLE_COLUMNS, Written, cluster_spark
+
+    if driver_edges is not None:
+        monkeypatch.setattr(engine, "DRIVER_EDGES", driver_edges)
 
     docs, skipped = load(SEEDS)
     docs = shuffled(docs, 3) + [Document(docs[0].id, "a second text with the same id")]
