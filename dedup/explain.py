@@ -28,7 +28,7 @@ from .copies import MIN_CONTAINED_SHINGLES, MIN_LEAD_COSINE, copy_rule
 from .documents import Document, Progress, Skipped
 from .errors import InputError
 from .events import NO_SPAN, SURE_CONFLICT_DAYS, Span, joined_span, span_conflict, sure_span
-from .pairs import features, measured_pairs, score_candidates
+from .pairs import PairScorer, features, measured_pairs, score_candidates
 from .pipeline import build_corpus, checked_arguments, gc_paused, scored_keys
 from .result import EVENT, EXACT, NEAR, Cluster, ClusterResult, Link
 from .scoring import (
@@ -166,8 +166,8 @@ def explain_pair(
         scored = bool(np.any(((table.left == lo) & (table.right == hi))
                              | ((table.left == hi) & (table.right == lo))))
         inside = bool(in_window(keys, left, right, config)[0])
-        one, _ = measured_pairs(signatures, corpus.leads(), shingle_counts, body, heads, keys,
-                                left, right, config, weight)
+        one = measured_pairs(signatures, corpus.leads(), shingle_counts, body, heads,
+                             PairScorer(keys, config, weight), left, right)
         salient = top_terms(body, config.salient_terms)
         words = corpus.vocabulary.words
     jaccard, cosine, head_cosine = one.jaccard, one.cosine, one.head_cosine

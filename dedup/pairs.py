@@ -477,60 +477,45 @@ def _scored_blocks(
     n = len(prepared)
     signatures, shingle_counts = corpus.finish()
     report("fingerprints", n, n)
-    if n < 2:
-        report("candidates", 0, 0)
-        table, weight = measured_pairs(signatures, corpus.leads(), shingle_counts, None, None,
-                                       keys, *np.zeros((2, 0), dtype=np.int64), config)
-        report("scoring", 0, 0)
-        return [keep(table)], weight
-    body, heads = tfidf(corpus.terms.matrix(release=release),
-                        corpus.heads.matrix(release=release), in_place=True)
+    body = heads = None
+    if n >= 2:
+        body, heads = tfidf(corpus.terms.matrix(release=release),
+                            corpus.heads.matrix(release=release), in_place=True)
     leads = corpus.leads()
     scorer = PairScorer(keys, config)
     rules = CandidateRules.of(config)
     day = np.array([publication_day(key) for key in keys], dtype=np.int64)
     kept: list[T] = []
     found = scored = 0
-    for pairs in candidate_blocks(prepared, signatures, body, config):
+    for pairs in candidate_blocks(prepared, signatures, body, config) if n >= 2 else ():
         found += len(pairs)
         left, right = pairs[:, 0], pairs[:, 1]
         inside = rules.in_window(day[left], day[right])
         left, right = left[inside], right[inside]
         scored += len(left)
-        if not len(left):
-            continue
-        table = scorer.score(left, right, *pair_measures(signatures, shingle_counts, body,
-                                                         heads, left, right))
-        table.containment, shorter = pair_containments(
-            signatures, leads, shingle_counts, left, right)
-        table.shorter = shorter.astype(np.int32)
-        kept.append(keep(table))
-        del table
+        if len(left):
+            kept.append(keep(measured_pairs(signatures, leads, shingle_counts, body, heads,
+                                            scorer, left, right)))
     report("candidates", found, found)
     report("scoring", scored, scored)
     if not kept:
-        table, weight = measured_pairs(signatures, leads, shingle_counts, body, heads, keys,
-                                       *np.zeros((2, 0), dtype=np.int64), config)
-        return [keep(table)], weight
+        kept.append(keep(measured_pairs(signatures, leads, shingle_counts, body, heads, scorer,
+                                        *np.zeros((2, 0), dtype=np.int64))))
     return kept, scorer.weight
 
 
 def measured_pairs(
     signatures: np.ndarray, leads: np.ndarray, shingle_counts: np.ndarray,
-    body: sp.csr_matrix, heads: sp.csr_matrix, keys: list[EventKey], left: np.ndarray,
-    right: np.ndarray, config: Config, weight: dict[str, float] | None = None,
-) -> tuple[PairTable, dict[str, float]]:
+    body: sp.csr_matrix | None, heads: sp.csr_matrix | None, scorer: PairScorer,
+    left: np.ndarray, right: np.ndarray,
+) -> PairTable:
     """Every column of the pairs ``(left[k], right[k])`` of rows: the text measures
-    (:func:`pair_measures`), the event-key columns and scores (:func:`score_pairs`, with
-    ``weight`` as there) and the containment of the shorter text
-    (:func:`~dedup.fingerprint.pair_containments`)."""
-    jaccards, cosines, head_cosines = pair_measures(
-        signatures, shingle_counts, body, heads, left, right
-    )
-    table, weight = score_pairs(
-        keys, left, right, jaccards, cosines, head_cosines, config, weight
-    )
-    table.containment, table.shorter = pair_containments(
-        signatures, leads, shingle_counts, left, right
-    )
-    return table, weight
+    (:func:`pair_measures`), the event-key columns and scores (``scorer``'s) and the
+    containment of the shorter text (:func:`~dedup.fingerprint.pair_containments`; the
+    shorter text's shingle count as ``int32``)."""
+    table = scorer.score(left, right, *pair_measures(signatures, shingle_counts, body, heads,
+                                                     left, right))
+    table.containment, shorter = pair_containments(signatures, leads, shingle_counts, left,
+                                                   right)
+    table.shorter = shorter.astype(np.int32)
+    return table

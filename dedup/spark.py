@@ -110,7 +110,7 @@ from .documents import Document, Progress, Skipped
 from .errors import ConfigError, InputError, describe
 from .events import EventKey, drop_common_names
 from .fingerprint import MinHasher, id_fingerprints
-from .pairs import PairTable, measured_pairs
+from .pairs import PairScorer, PairTable, measured_pairs
 from .pipeline import (
     BATCH_CHARS,
     BATCH_DOCUMENTS,
@@ -1112,8 +1112,8 @@ def _score_partition(config: Config, weight: Any) -> Any:
         body = _csr([f.body for f in feats], columns)
         head = _csr([f.head for f in feats], columns)
         keys = [f.key for f in feats]
-        table, _ = measured_pairs(signatures, leads, shingles, body, head, keys, left, right,
-                                  config, weight.value)
+        table = measured_pairs(signatures, leads, shingles, body, head,
+                               PairScorer(keys, config, weight.value), left, right)
         containment, shorter = table.containment, table.shorter
         exact = [f.exact for f in feats]
         same = np.array([exact[a] == exact[b] for a, b in zip(left.tolist(), right.tolist())],
