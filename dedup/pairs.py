@@ -88,7 +88,11 @@ class PairTable:
         """:meth:`renumbered`, in place: the columns are replaced one at a time, so that at
         most one of them is held twice (the batch's clustering, whose caller reads the
         table no more, does this: a copy of all columns was a fifth of a large run's peak)."""
-        order = _renumber_rows(self, rank)
+        self.reorder(_renumber_rows(self, rank))
+
+    def reorder(self, order: np.ndarray) -> None:
+        """Put the columns after ``left`` and ``right`` in ``order`` (in place, one at a
+        time)."""
         for name in self._COLUMNS[2:]:
             column = getattr(self, name)
             if column is not None:
@@ -161,11 +165,18 @@ class ScoredPairs:
                    PairTable.joined([p.detail for p in parts]))
 
     def renumber(self, rank: np.ndarray) -> None:
-        """:meth:`PairTable.renumber` for these pairs and their ``detail`` (in place)."""
+        """:meth:`PairTable.renumber` for these pairs and their ``detail`` (in place; a
+        ``detail`` of all the pairs, ``keep_all``, takes their new rows and order)."""
+        detail = self.detail
+        every = detail.left is self.left
         order = _renumber_rows(self, rank)
         self.score, self.copy = self.score[order], self.copy[order]
-        del order
-        self.detail.renumber(rank)
+        if every:
+            detail.left, detail.right = self.left, self.right
+            detail.reorder(order)
+        else:
+            del order
+            detail.renumber(rank)
 
 
 def entity_marks(
