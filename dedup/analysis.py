@@ -20,9 +20,11 @@ from .dates import DateError, parse_published
 from .documents import Document, FieldWarning
 from .events import EventKey, extract_event_key
 from .normalize import TextPass, clean_report, clean_text, first_sentences
+from .pickling import plain_state
 from .vocabulary import LowerWords, Vocabulary
 
 
+@plain_state
 @dataclass(frozen=True, slots=True)
 class Prepared:
     """What the pipeline keeps of one document after the single text pass (no text)."""
@@ -37,6 +39,7 @@ class Prepared:
     text: TextRecord | None = None
 
 
+@plain_state
 @dataclass(frozen=True, slots=True)
 class TextRecord:
     """What the text pass did to one document: its words (whitespace separated) and the words

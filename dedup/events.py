@@ -34,6 +34,7 @@ from ._compiled import run_parts as _compiled_run_parts
 from .dates import DateError, parse_published
 from .gazetteer import _FOLDED, countries, fold, parents_of, places
 from .normalize import _WORD, first_sentences
+from .pickling import plain_state
 
 # ---------------------------------------------------------------------------------------------
 # Dates
@@ -94,6 +95,7 @@ _FUTURE_CUE = re.compile(
 )
 
 
+@plain_state
 @dataclass(frozen=True, slots=True)
 class EventDate:
     """Interval of days in which the event happened. ``year`` is None for a partial date: then
@@ -731,6 +733,7 @@ _REGION_AFTER = re.compile(
 )
 
 
+@plain_state
 @dataclass(frozen=True, slots=True)
 class EventKey:
     """What an article says about its event. Sets hold folded keys; ``names`` maps each key to

@@ -114,3 +114,19 @@ def test_lean_pairs_give_the_clustering_of_all_columns() -> None:
     assert cluster_scored(corpus, keys, lean, weight).to_dict() == full
     assert any(link["kind"] == "same-event" for link in full["links"])
     assert any(link["kind"] != "same-event" for link in full["links"])
+
+
+def test_records_pickle_as_the_dataclasses_would_and_back_whole() -> None:
+    # dedup.pickling.plain_state: a record crosses a process (a worker's, Spark's) equal in
+    # every field, and its state is the dataclass's own (field values in field order), so a
+    # pickle made by the dataclass's default state loads, and the other way round.
+    for p in (prepare(d) for d in documents()):
+        back = pickle.loads(pickle.dumps(p, protocol=5))
+        assert back == p and all_fields(back) == all_fields(p)
+        for obj in (p, p.key, p.key.date, p.text):
+            assert obj is not None
+            default_state = [getattr(obj, f.name) for f in fields(obj)]
+            assert list(obj.__getstate__()) == default_state
+            made = object.__new__(type(obj))
+            made.__setstate__(default_state)
+            assert made == obj
