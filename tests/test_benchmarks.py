@@ -308,3 +308,48 @@ def test_batch_drift_compares_the_batch_of_a_prefix_with_the_batch_of_all() -> N
     assert (half, k) == (round(n / 2), n)
     assert whole == pytest.approx(1.0)  # all of them: the same batch
     assert -1.0 <= drift <= 1.0
+
+
+def test_recall_marks_choose_terms_held_twice_and_add_the_venue_once() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+    import scipy.sparse as sp
+
+    from benchmarks.recall import marks
+
+    # columns: 0 "toledo", 1 "party", 2 "hapax" (held by row 0 only), 3 "stopper"
+    body = sp.csr_matrix(np.array([[0.1, 0.5, 0.9, 0.0],
+                                   [0.2, 0.6, 0.0, 0.3],
+                                   [0.0, 0.4, 0.0, 0.8]], dtype=np.float32))
+    words = {"toledo": 0, "party": 1, "hapax": 2, "stopper": 3}
+    keys = [SimpleNamespace(key=SimpleNamespace(people=frozenset(), venue=v))
+            for v in ("toledo", "toledo", None)]
+    plain = marks(body, keys, words, 1, False, ()).toarray()
+    assert plain.tolist() == [[0, 0, 1, 0], [0, 1, 0, 0], [0, 0, 0, 1]]
+    held = marks(body, keys, words, 1, True, ()).toarray()
+    assert held[0].tolist() == [0, 1, 0, 0]  # the term no other row holds gives way
+    venue = marks(body, keys, words, 2, False, ("venue",)).toarray()
+    assert venue[0].tolist() == [1, 1, 1, 0] and venue[1].tolist() == [1, 1, 0, 1]
+    assert venue.max() == 1  # "toledo", salient and the venue of row 1, is marked once
+
+
+def test_recall_default_variant_reproduces_the_default_run(seeds: list[Document]) -> None:
+    import dedup.pairs
+    from benchmarks.recall import _Vocabulary, oracle, widened
+
+    plain = cluster_documents(seeds)
+    original = dedup.pairs.candidate_blocks
+    vocabulary, found = _Vocabulary(), []
+    with vocabulary.watching(), widened("default (top 24)", vocabulary, found):
+        same = cluster_documents(seeds)
+    assert dedup.pairs.candidate_blocks is original
+    assert [c.members for c in same.clusters] == [c.members for c in plain.clusters]
+    assert len(found) == 1 and found[0] > 0
+    # the oracle adds every pair of one gold cluster: all the seeds in one, all pairs compared
+    counts: list[int] = []
+    with oracle({d.id: "one" for d in seeds}):
+        cluster_documents(seeds, progress=lambda stage, done, total:
+                          counts.append(done) if stage == "candidates" else None)
+    assert dedup.pairs.candidate_blocks is original
+    assert counts == [len(seeds) * (len(seeds) - 1) // 2]
