@@ -25,7 +25,7 @@ those indexed before it (the crawler index). Both report them by source name (``
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from typing import Any
@@ -241,10 +241,14 @@ def publication_day(key: EventKey) -> int:
     return key.published.toordinal()
 
 
-def blocking_partners(prepared: list[Prepared], rules: CandidateRules) -> Partners:
-    """The batch run's :meth:`CandidateRules.partners` over the rows of ``prepared`` (their
-    publication days read from their event keys)."""
-    day = np.array([publication_day(p.key) for p in prepared], dtype=np.int64)
+def publication_days(keys: Iterable[EventKey]) -> np.ndarray:
+    """:func:`publication_day` of each key, as an array by row."""
+    return np.array([publication_day(key) for key in keys], dtype=np.int64)
+
+
+def blocking_partners(day: np.ndarray, rules: CandidateRules) -> Partners:
+    """The batch run's :meth:`CandidateRules.partners` over rows published on ``day``
+    (:func:`publication_days`)."""
     return lambda later, earlier, shared: rules.partners(later, earlier, shared,
                                                          day[later], day[earlier])
 
@@ -270,7 +274,8 @@ def candidate_sources(
     sources[BLOCKING] = (
         blocking_pairs(top_terms(body, rules.salient_terms), rules.max_block_size,
                        rules.min_shared,
-                       partners=blocking_partners(prepared, rules) if capped else None)
+                       partners=blocking_partners(publication_days(p.key for p in prepared), rules)
+                       if capped else None)
         if n > 1 else np.zeros((0, 2), dtype=np.int64)
     )
     return sources
@@ -296,12 +301,13 @@ def copy_sources(
 
 def candidate_blocks(
     prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config,
-    rows_per_block: int = 2048,
+    rows_per_block: int = 2048, day: np.ndarray | None = None,
 ) -> Iterator[np.ndarray]:
     """The candidate pairs of every source (:func:`candidate_sources`), a block of second
     (later) rows at a time, each block's pairs distinct and sorted: the blocks together are
     those pairs, each once, and the pairs of all blocks are never held at once (only the few
-    of ``same text`` and ``minhash-lsh``)."""
+    of ``same text`` and ``minhash-lsh``). ``day``: the rows' :func:`publication_days`,
+    where the caller has them."""
     n = len(prepared)
     if n < 2:
         return
@@ -310,7 +316,9 @@ def candidate_blocks(
     few = unique_pairs(few[:, 1], few[:, 0], n)[:, ::-1]  # sorted by second row
     blocks = blocking_blocks(top_terms(body, rules.salient_terms), rules.max_block_size,
                              rules.min_shared, rows_per_block,
-                             partners=blocking_partners(prepared, rules))
+                             partners=blocking_partners(
+                                 publication_days(p.key for p in prepared) if day is None
+                                 else day, rules))
     done = 0
     for start, stop, pairs in chain(blocks, [(n, n, np.zeros((0, 2), dtype=np.int64))]):
         if start > done:  # rows without blocking pairs (all of them where no term blocks)
@@ -327,7 +335,7 @@ def candidate_blocks(
 def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config: Config) -> np.ndarray:
     """Which pairs the date-aware window lets through: articles published more than
     ``window_days`` apart are never compared (a pair with an undated article always is)."""
-    day = np.array([publication_day(key) for key in keys], dtype=np.int64)
+    day = publication_days(keys)
     return CandidateRules.of(config).in_window(day[left], day[right])
 
 

@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .analysis import Prepared
-from .candidates import CandidateRules, candidate_blocks, publication_day
+from .candidates import CandidateRules, candidate_blocks, publication_days
 from .config import Config
 from .copies import copy_rule
 from .corpus import Corpus
@@ -495,10 +495,10 @@ def _scored_blocks(
     leads = corpus.leads()
     scorer = PairScorer(keys, config)
     rules = CandidateRules.of(config)
-    day = np.array([publication_day(key) for key in keys], dtype=np.int64)
+    day = publication_days(keys)
     kept: list[T] = []
     found = scored = 0
-    for pairs in candidate_blocks(prepared, signatures, body, config) if n >= 2 else ():
+    for pairs in candidate_blocks(prepared, signatures, body, config, day=day) if n >= 2 else ():
         found += len(pairs)
         left, right = pairs[:, 0], pairs[:, 1]
         inside = rules.in_window(day[left], day[right])
