@@ -184,12 +184,9 @@ def blocking_pairs(
     so memory stays bounded by the block, not by the number of pairs sharing a single term.
     """
     n = terms.shape[0]
-    blocks = [pairs for _, _, pairs in
-              blocking_blocks(terms, max_block_size, min_shared, rows_per_block,
-                              partners=partners)]
-    if not blocks:
-        return np.zeros((0, 2), dtype=np.int64)
-    both = np.concatenate(blocks)
+    both = np.concatenate([pairs for _, _, pairs in
+                           blocking_blocks(terms, max_block_size, min_shared, rows_per_block,
+                                           partners=partners)])
     return unique_pairs(both[:, 0], both[:, 1], n)
 
 
@@ -200,11 +197,13 @@ def blocking_blocks(
     """:func:`blocking_pairs` a block of rows at a time: for each block ``start:stop`` of
     rows, in order, the pairs whose second (later) row lies in it, as a (k, 2) array of rows
     ``(i, j)``, ``i < j`` (distinct, not sorted): every partner of a row before it is found
-    in the row's own block, so that ``partners`` chooses among all of them."""
+    in the row's own block, so that ``partners`` chooses among all of them. The blocks cover
+    every row (one block ``0:n`` without pairs where no term blocks)."""
     n = terms.shape[0]
     df = np.asarray(terms.sum(axis=0)).ravel()
     keep = np.flatnonzero((df >= 2) & (df <= max_block_size))
     if len(keep) == 0:
+        yield 0, n, np.zeros((0, 2), dtype=np.int64)
         return
     sub = terms[:, keep].tocsr()
     sub_t = sub.T.tocsc()
@@ -319,17 +318,11 @@ def candidate_blocks(
                              partners=blocking_partners(
                                  publication_days(p.key for p in prepared) if day is None
                                  else day, rules))
-    done = 0
-    for start, stop, pairs in chain(blocks, [(n, n, np.zeros((0, 2), dtype=np.int64))]):
-        if start > done:  # rows without blocking pairs (all of them where no term blocks)
-            lo, hi = np.searchsorted(few[:, 1], [done, start])
-            if hi > lo:
-                yield unique_pairs(few[lo:hi, 0], few[lo:hi, 1], n)
+    for start, stop, pairs in blocks:
         lo, hi = np.searchsorted(few[:, 1], [start, stop])
         both = np.concatenate((pairs, few[lo:hi]))
         if len(both):
             yield unique_pairs(both[:, 0], both[:, 1], n)
-        done = max(stop, done)
 
 
 def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config: Config) -> np.ndarray:
