@@ -353,3 +353,31 @@ def test_recall_default_variant_reproduces_the_default_run(seeds: list[Document]
                           counts.append(done) if stage == "candidates" else None)
     assert dedup.pairs.candidate_blocks is original
     assert counts == [len(seeds) * (len(seeds) - 1) // 2]
+
+
+def test_date_only_rules_drop_the_date_points_of_unsupported_pairs_only() -> None:
+    import dataclasses
+
+    import numpy as np
+
+    from benchmarks.date_only import rescored
+    from benchmarks.pair_model import Scored
+    from dedup.pairs import PairTable
+    from dedup.scoring import DATE_POINTS, event_scores
+
+    # pairs: same day alone (low cosine), same day + venue match, same day + high cosine,
+    # date conflict alone (its negative points stay)
+    cosine = np.array([0.1, 0.1, 0.5, 0.1])
+    head, people = np.zeros(4), np.zeros(4)
+    date, place = np.array([1, 1, 1, 3]), np.array([0, 1, 0, 0])
+    ages, outcome = np.zeros(4, dtype=np.int64), np.zeros(4, dtype=np.int64)
+    score = event_scores(cosine, head, people, date, place, ages, outcome)
+    table = PairTable(np.arange(4), np.arange(1, 5), np.zeros(4), cosine, head, people, date,
+                      place, score, ages=ages, outcome=outcome)
+    s = Scored("x", None, [], table, {}, {}, {}, np.zeros(4, dtype=bool))
+    new = rescored(s, "venue/person/age", 0.3, 0.4)
+    assert np.allclose(new - score, [-DATE_POINTS["same"], 0.0, 0.0, 0.0])
+    vetoed = rescored(dataclasses.replace(s, table=dataclasses.replace(
+        table, score=score + 1.0)), "veto", 0.3, 0.4)
+    assert vetoed[0] < 0.4 and vetoed[3] < 0.4
+    assert np.allclose(vetoed[1:3], score[1:3] + 1.0)
