@@ -416,7 +416,7 @@ class StoryGraph:
             left.extend([k] * len(later))
             right.extend([j for j, _ in later])
             pairs.extend([e for _, e in later])
-        k = rank[row]
+        k = rank.get(row, -1)  # -1: no new row (resettle)
         for o in growth.edges.keys() & rank.keys():
             j = rank[o]
             left.append(min(j, k))
