@@ -144,15 +144,14 @@ def average_linkage(
     del order, last, inverse
     best_pairs = list(zip(scores[top].tolist(), first[top].tolist(), second[top].tolist()))
     del scores, first, second, top
-    total: dict[int, dict[int, float]] = {}
-    best: dict[int, dict[int, tuple[float, int, int]]] = {}
     # the columns as Python lists: no numpy scalar per pair of groups
-    for ga, gb, value, cand in zip(key_lo[kept].tolist(), key_hi[kept].tolist(),
-                                   sums[kept].tolist(), best_pairs):
-        total.setdefault(ga, {})[gb] = value
-        total.setdefault(gb, {})[ga] = value
-        best.setdefault(ga, {})[gb] = cand
-        best.setdefault(gb, {})[ga] = cand
+    kept_lo, kept_hi = key_lo[kept].tolist(), key_hi[kept].tolist()
+    nodes = set(kept_lo).union(kept_hi)
+    total: dict[int, dict[int, float]] = {g: {} for g in nodes}
+    best: dict[int, dict[int, tuple[float, int, int]]] = {g: {} for g in nodes}
+    for ga, gb, value, cand in zip(kept_lo, kept_hi, sums[kept].tolist(), best_pairs):
+        total[ga][gb] = total[gb][ga] = value
+        best[ga][gb] = best[gb][ga] = cand
     size = {root: stories.size[root] for root in total}
     groups = {root: 1 for root in total}  # duplicate groups per story
     span: dict[int, Span] = {}  # story -> what it states with confidence, where anything
@@ -164,9 +163,6 @@ def average_linkage(
         for root, days in list(span.items()):
             if self_conflict(days, tolerance):  # copies that disagree decide nothing
                 del span[root]
-
-    def average(a: int, b: int) -> float:
-        return total[a][b] / (size[a] * size[b])
 
     # The heap holds an entry (-average, a, b) for every pair of clusters that may merge,
     # at its average or above it: a merge pushes the pairs whose sums it changed (the
@@ -180,16 +176,17 @@ def average_linkage(
     heap = list(zip((-averages[strong]).tolist(), key_lo[strong].tolist(),
                     key_hi[strong].tolist()))
     heapq.heapify(heap)
+    pop, push = heapq.heappop, heapq.heappush
     refused: dict[int, set[int]] = {}
     merges: list[tuple[int, int]] = []
     while heap:
-        neg, a, b = heapq.heappop(heap)
+        neg, a, b = pop(heap)
         if a not in total or b not in total[a]:
             continue  # a cluster that merged since
-        now = average(a, b)
+        now = total[a][b] / (size[a] * size[b])  # the average between the two
         if abs(now + neg) > 1e-12:  # an average that changed since
             if now < -neg and now >= cluster_threshold:
-                heapq.heappush(heap, (-now, a, b))
+                push(heap, (-now, a, b))
             continue
         pair_score, i, j = best[a][b]
         conflict = spans_conflict(span.get(a, NO_SPAN), span.get(b, NO_SPAN), tolerance)
@@ -205,27 +202,27 @@ def average_linkage(
         for k in changed:
             refused[k].discard(root)
             refused[k].discard(gone)
+        mine, best_mine, best_gone = total[root], best[root], best.pop(gone)
         for k, value in total.pop(gone).items():
             if k == root:
                 continue
             changed.add(k)
-            total[root][k] = total[root].get(k, 0.0) + value
-            total[k][root] = total[root][k]
-            del total[k][gone]
-            cand = best[gone][k]
-            if cand > best[root].get(k, (float("-inf"), 0, 0)):
-                best[root][k] = best[k][root] = cand
+            theirs = total[k]
+            mine[k] = theirs[root] = mine.get(k, 0.0) + value
+            del theirs[gone]
+            cand = best_gone[k]
+            if k not in best_mine or cand > best_mine[k]:
+                best_mine[k] = best[k][root] = cand
             del best[k][gone]
-        total[root].pop(gone, None)
-        best[root].pop(gone, None)
-        best.pop(gone)
-        size[root] = size.pop(gone) + size[root]
+        mine.pop(gone, None)
+        best_mine.pop(gone, None)
+        size[root] = grown = size.pop(gone) + size[root]
         groups[root] = groups.pop(gone) + groups[root]
         if gone in span or root in span:
             span[root] = joined_span(span.pop(gone, NO_SPAN), span.get(root, NO_SPAN))
         for k in changed:
-            if k in total[root] and (avg := average(root, k)) >= cluster_threshold:
-                heapq.heappush(heap, (-avg, min(root, k), max(root, k)))
+            if k in mine and (avg := mine[k] / (grown * size[k])) >= cluster_threshold:
+                push(heap, (-avg, root, k) if root < k else (-avg, k, root))
     return stories, merges
 
 
@@ -407,26 +404,32 @@ class StoryGraph:
         row, ids = growth.row, self.ids
         rows = sorted(growth.region, key=lambda r: (growth.id if r == row else ids[r], r))
         rank = {r: k for k, r in enumerate(rows)}
-        left, right, scores, copies = [], [], [], []
-        for r in rows:
-            k = rank[r]
-            new = r == row  # the new row's pairs are not in the older rows' yet
-            mine = growth.edges if new else self.edges[r]
-            for o in mine.keys() & rank.keys():  # a set intersection, in C
-                j = rank[o]
-                if new or j > k:
-                    e = mine[o]
-                    left.append(min(j, k))
-                    right.append(max(j, k))
-                    scores.append(e.score)
-                    copies.append(e.copy > 0)
+        # Each pair once: an older row's pairs with the later rows of the region (by rank),
+        # and the new row's (not in the older rows' yet) with all of them.
+        left, right, pairs = [], [], []
+        for k, r in enumerate(rows):
+            if r == row:
+                continue
+            mine = self.edges[r]
+            later = [(rank[o], mine[o]) for o in mine.keys() & rank.keys()]  # in C
+            later = [(j, e) for j, e in later if j > k]
+            left.extend([k] * len(later))
+            right.extend([j for j, _ in later])
+            pairs.extend([e for _, e in later])
+        k = rank.get(row, -1)  # -1: no new row (resettle)
+        for o in growth.edges.keys() & rank.keys():
+            j = rank[o]
+            left.append(min(j, k))
+            right.append(max(j, k))
+            pairs.append(growth.edges[o])
         lo, hi = np.array(left, dtype=np.int64), np.array(right, dtype=np.int64)
         order = np.lexsort((hi, lo))
+        scores = np.array([e.score for e in pairs], dtype=np.float64)
+        copies = np.array([e.copy for e in pairs]) > 0
         spans = [growth.span if r == row else self.spans[r] for r in rows]
         copy_sets, stories, _ = settle(
-            len(rows), lo[order], hi[order], np.array(scores, dtype=np.float64)[order],
-            np.array(copies, dtype=bool)[order], self.cluster_threshold, self.pair_threshold,
-            spans, self.tolerance,
+            len(rows), lo[order], hi[order], scores[order], copies[order],
+            self.cluster_threshold, self.pair_threshold, spans, self.tolerance,
         )
         for find, into in ((copy_sets.find, growth.group_of), (stories.find, growth.story_of)):
             first: dict[int, int] = {}

@@ -577,8 +577,13 @@ class DedupIndex:
         owner = np.repeat(np.arange(len(rows)), counts)
         totals = np.bincount(owner, weights, minlength=len(rows))
         shared = np.bincount(owner, weights * held, minlength=len(rows))
-        mine = sum(table[np.searchsorted(distinct, self._name_df[c] + 1 if c >= 0 else 1)]
-                   for c in query)
+        # The article's own names, held once more with it (1 for a name not indexed yet),
+        # summed in the order of ``query``.
+        ids = np.array(query, dtype=np.int64)
+        own = np.where(ids >= 0, self._name_df[np.maximum(ids, 0)] + 1, 1)
+        mine = 0.0
+        for w in table[np.searchsorted(distinct, own)].tolist():
+            mine += w
         return weighted_dice(np.full(len(rows), float(mine)), totals, shared)
 
     def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple) -> np.ndarray:
