@@ -208,6 +208,13 @@ class Corpus:
             return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
         return self._signatures[0], self._shingle_counts[0]
 
+    def release_fingerprints(self) -> None:
+        """Let go of the fingerprints (for an owner that has read them, with :meth:`finish`
+        and :meth:`leads`, for the last time: the batch run once its pairs are scored; a
+        kilobyte a document)."""
+        self._pending, self._pending_tokens = [], 0
+        self._signatures, self._leads, self._shingle_counts = [], [], []
+
     def _stack(self) -> None:
         """Keep the fingerprints as one array each (signatures, leads, shingle counts), in
         place of the pieces they were kept in: asked for again, they are not copied again, and
