@@ -18,8 +18,8 @@ from .config import Config
 from .corpus import Corpus
 from .documents import Document, Progress, Skipped
 from .errors import ConfigError, InputError
-from .memory import give_back_memory
 from .events import EventKey, drop_common_names
+from .memory import give_back_memory
 from .pairs import score_lean
 from .result import ClusterResult
 from .workers import TextPass, checked_jobs
