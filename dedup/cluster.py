@@ -34,6 +34,7 @@ from .events import (
     spans_conflict,
     sure_span,
 )
+from .memory import give_back_memory
 from .pairs import PairTable, ScoredPairs, exact_numbers, features, row_dtype
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, ClusterResult, Link
 from .scoring import PairFeatures, evidence
@@ -696,8 +697,9 @@ def cluster_scored(
     """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`, or
     :func:`~dedup.pairs.score_lean`'s pairs): copies by :func:`dedup.copies.copy_rule`,
     stories by :func:`dedup.cluster.settle`. ``table`` is renumbered in place
-    (:meth:`~dedup.pairs.PairTable.renumber`: its rows in id order), not copied: pass a copy
-    to keep it as it was."""
+    (:meth:`~dedup.pairs.PairTable.renumber`: its rows in id order), not copied, and
+    :class:`ScoredPairs` are emptied once read (:meth:`~dedup.pairs.ScoredPairs.release`):
+    pass a copy to keep them as they were."""
     config = corpus.config
     report = report or (lambda stage, done, total: None)
     n = len(corpus.records)
@@ -715,6 +717,8 @@ def cluster_scored(
     ids = [p.id for p in prepared]
     keys = [keys[i] for i in order]
     stories, links = link_scored(ids, [p.exact for p in prepared], keys, pairs, weight, config)
+    pairs.release()  # read no more: not held while the result is built
+    give_back_memory()  # what the linking let go of
     result = cluster_result(prepared, keys, links, stories, config, skipped)
     report("clustering", n, n)
     return result

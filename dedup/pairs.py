@@ -173,6 +173,13 @@ class ScoredPairs:
                 setattr(p, name, None)
         return cls(*columns, PairTable.joined([p.detail for p in parts]))
 
+    def release(self) -> None:
+        """Let go of the columns (for a caller that reads them no more): no pairs are left."""
+        empty = np.zeros(0, dtype=np.int32)
+        self.left, self.right, self.score = empty, empty, np.zeros(0)
+        self.copy = np.zeros(0, dtype=bool)
+        self.detail = self.detail.subset(np.zeros(len(self.detail), dtype=bool))
+
     def renumber(self, rank: np.ndarray) -> None:
         """:meth:`PairTable.renumber` for these pairs and their ``detail`` (in place)."""
         order = _renumber_rows(self, rank)
@@ -523,6 +530,8 @@ def _scored_blocks(
         table.shorter = shorter.astype(np.int32)
         kept.append(keep(table))
         del table
+        if release:  # the block's transients, between the parts kept (a large run's heap)
+            give_back_memory()
     report("candidates", found, found)
     report("scoring", scored, scored)
     if not kept:
