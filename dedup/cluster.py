@@ -34,7 +34,8 @@ from .events import (
     spans_conflict,
     sure_span,
 )
-from .pairs import PairTable, ScoredPairs, exact_numbers, features
+from .memory import give_back_memory
+from .pairs import PairTable, ScoredPairs, exact_numbers, features, row_dtype
 from .result import EVENT, EXACT, KIND_ORDER, NEAR, SINGLE, Cluster, ClusterResult, Link
 from .scoring import PairFeatures, evidence
 
@@ -115,54 +116,109 @@ def average_linkage(
     for i in range(n):
         stories.union(i, copies.find(i))
     roots = np.fromiter((stories.find(i) for i in range(n)), dtype=np.int64, count=n)
-    left, right = np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64)
-    scores = np.asarray(scores, dtype=np.float64)
-    a, b = roots[left], roots[right]
+    # Every column of all pairs below is a transient of a large run's peak: rows as narrow
+    # as they fit, each let go as soon as it is read.
+    rows = row_dtype(n)
+    group = roots.astype(rows)
+    left, right = _rows(left), _rows(right)
+    a, b = group[left], group[right]
     across = a != b
-    left, right, scores, a, b = left[across], right[across], scores[across], a[across], b[across]
-    del across
+    a, b = a[across], b[across]
     lo, hi = np.minimum(a, b), np.maximum(a, b)
-    del a, b  # each transient a column of all pairs: let go as soon as read (peak memory)
-    keys, inverse = np.unique(lo * max(n, 1) + hi, return_inverse=True)
-    del lo, hi
-    inverse = inverse.ravel()
+    del a, b
+    code = lo.astype(np.int64) * max(n, 1)
+    del lo
+    code += hi
+    del hi
+    keys, inverse = distinct_inverse(code, rows if len(code) < 2**31 else np.int64)
+    del code
+    scores = np.asarray(scores, dtype=np.float64)[across]
     sums = np.bincount(inverse, weights=scores, minlength=len(keys))
     group_size = np.bincount(roots, minlength=n)
-    key_lo, key_hi = keys // max(n, 1), keys % max(n, 1)
+    key_lo, key_hi = (keys // max(n, 1)).astype(rows), (keys % max(n, 1)).astype(rows)
+    del keys
     averages = sums / (group_size[key_lo] * group_size[key_hi])
     strong = averages >= cluster_threshold
     # Two groups that no chain of strong pairs joins are never in one story, and the pairs
     # between them never weigh in a merge: only pairs within one component are kept.
-    keep = _same_component(n, key_lo, key_hi, strong)
+    component = _components(n, key_lo, key_hi, strong)
+    keep = component[key_lo] == component[key_hi]
     # Best pair per pair of groups: the largest (score, first row, second row).
+    left, right = left[across], right[across]
+    del across
     first, second = np.minimum(left, right), np.maximum(left, right)
     del left, right
     order = np.lexsort((second, first, scores, inverse))
-    last = np.flatnonzero(np.diff(np.append(inverse[order], len(keys))) != 0)
+    ends = inverse[order]
+    del inverse
+    last = np.flatnonzero(ends[1:] != ends[:-1])
+    del ends
     kept = np.flatnonzero(keep)
-    top = order[last][kept]  # the best pair of each kept pair of groups, in key order
-    del order, last, inverse
-    best_pairs = list(zip(scores[top].tolist(), first[top].tolist(), second[top].tolist()))
-    del scores, first, second, top
-    # the columns as Python lists: no numpy scalar per pair of groups
-    kept_lo, kept_hi = key_lo[kept].tolist(), key_hi[kept].tolist()
-    nodes = set(kept_lo).union(kept_hi)
-    total: dict[int, dict[int, float]] = {g: {} for g in nodes}
-    best: dict[int, dict[int, tuple[float, int, int]]] = {g: {} for g in nodes}
-    for ga, gb, value, cand in zip(kept_lo, kept_hi, sums[kept].tolist(), best_pairs):
-        total[ga][gb] = total[gb][ga] = value
-        best[ga][gb] = best[gb][ga] = cand
-    size = {root: stories.size[root] for root in total}
-    groups = {root: 1 for root in total}  # duplicate groups per story
+    del keep
+    top = np.append(order[last], order[-1:])[kept] if len(order) else order
+    del order, last  # the best pair of each kept pair of groups, in key order
+    # The kept pairs of groups by component (each in key order): clusters merge only within
+    # a component, and a component's merges do not depend on the others', so the merge loop
+    # runs over a few components at a time and holds only their dictionaries.
+    by_component = np.argsort(component[key_lo[kept]], kind="stable")
+    kept = kept[by_component]
+    top = top[by_component]
+    label = component[key_lo[kept]]
+    del component, by_component
+    columns = (key_lo[kept], key_hi[kept], sums[kept], scores[top], first[top], second[top],
+               averages[kept], strong[kept])
+    del scores, first, second, top, sums, averages, strong
+    in_kept = np.zeros(n, dtype=bool)
+    in_kept[columns[0]] = in_kept[columns[1]] = True
     span: dict[int, Span] = {}  # story -> what it states with confidence, where anything
     if spans is not None:
         for row, days in enumerate(spans):
             root = int(roots[row])
-            if days != NO_SPAN and root in total:
+            if days != NO_SPAN and in_kept[root]:
                 span[root] = joined_span(span.get(root, NO_SPAN), days)
         for root, days in list(span.items()):
             if self_conflict(days, tolerance):  # copies that disagree decide nothing
                 del span[root]
+    del in_kept
+    bounds = [0]
+    for start in np.flatnonzero(label[1:] != label[:-1]).tolist():
+        if start + 1 - bounds[-1] >= _MERGE_PAIRS:
+            bounds.append(start + 1)
+    bounds.append(len(label))
+    merges: list[tuple[int, int]] = []
+    for lo_, hi_ in zip(bounds, bounds[1:]):
+        if hi_ > lo_:
+            _merge_loop(stories, merges, span, [c[lo_:hi_] for c in columns],
+                        cluster_threshold, pair_threshold, tolerance)
+    return stories, merges
+
+
+# The merge loop of :func:`average_linkage` takes whole components of this many pairs of
+# groups or more at a time (a large run's dictionaries of all of them were its peak).
+_MERGE_PAIRS = 65536
+
+
+def _merge_loop(
+    stories: UnionFind, merges: list[tuple[int, int]], span: dict[int, Span],
+    columns: list[np.ndarray], cluster_threshold: float, pair_threshold: float,
+    tolerance: int,
+) -> None:
+    """:func:`average_linkage`'s merges of the pairs of groups ``columns`` (whole components
+    of them: first and second group, sum of scores, best pair's score and rows, average,
+    strong), appended to ``merges``, the stories joined in ``stories``."""
+    key_lo, key_hi, sums, best_score, best_first, best_second, averages, strong = columns
+    total: dict[int, dict[int, float]] = {}
+    best: dict[int, dict[int, tuple[float, int, int]]] = {}
+    # the columns as Python lists: no numpy scalar per pair of groups
+    for ga, gb, value, cand in zip(key_lo.tolist(), key_hi.tolist(), sums.tolist(),
+                                   zip(best_score.tolist(), best_first.tolist(),
+                                       best_second.tolist())):
+        total.setdefault(ga, {})[gb] = value
+        total.setdefault(gb, {})[ga] = value
+        best.setdefault(ga, {})[gb] = cand
+        best.setdefault(gb, {})[ga] = cand
+    size = {root: stories.size[root] for root in total}
+    groups = {root: 1 for root in total}  # duplicate groups per story
 
     # The heap holds an entry (-average, a, b) for every pair of clusters that may merge,
     # at its average or above it: a merge pushes the pairs whose sums it changed (the
@@ -178,7 +234,6 @@ def average_linkage(
     heapq.heapify(heap)
     pop, push = heapq.heappop, heapq.heappush
     refused: dict[int, set[int]] = {}
-    merges: list[tuple[int, int]] = []
     while heap:
         neg, a, b = pop(heap)
         if a not in total or b not in total[a]:
@@ -223,29 +278,54 @@ def average_linkage(
         for k in changed:
             if k in mine and (avg := mine[k] / (grown * size[k])) >= cluster_threshold:
                 push(heap, (-avg, root, k) if root < k else (-avg, k, root))
-    return stories, merges
 
 
-# Up to this many pairs of groups, :func:`_same_component` joins the strong ones in Python;
+def _rows(values: Any) -> np.ndarray:
+    """Row numbers as an integer array: ``values`` itself where it is one (no copy)."""
+    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
+        return values
+    return np.asarray(values, dtype=np.int64)
+
+
+def distinct_inverse(values: np.ndarray, index: type = np.int64) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(values, return_inverse=True)``, the inverse as ``index`` (wide enough
+    for ``len(values)``), holding fewer transient columns: about 24 bytes a value at
+    its peak, not 41 (a large run's pairs)."""
+    order = np.argsort(values)
+    ordered = values[order]
+    new = np.empty(len(values), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    distinct = ordered[new]
+    del ordered
+    numbers = np.cumsum(new, dtype=index)
+    del new
+    numbers -= 1
+    inverse = np.empty(len(values), dtype=index)
+    inverse[order] = numbers
+    return distinct, inverse
+
+
+# Up to this many strong pairs of groups, :func:`_components` joins them in Python;
 # past it, with scipy (whose fixed cost, about 0.15 ms a call, is most of a small region's).
 _PYTHON_COMPONENTS = 2048
 
 
-def _same_component(n: int, lo: np.ndarray, hi: np.ndarray, strong: np.ndarray) -> np.ndarray:
-    """For each pair ``(lo[k], hi[k])`` of nodes ``0..n-1``: whether the ``strong`` pairs
-    join them (one connected component)."""
+def _components(n: int, lo: np.ndarray, hi: np.ndarray, strong: np.ndarray) -> np.ndarray:
+    """For each node of ``0..n-1``, its connected component of the ``strong`` pairs
+    ``(lo[k], hi[k])`` (a label: equal labels, one component)."""
     a, b = lo[strong], hi[strong]
     if len(a) > _PYTHON_COMPONENTS:
         _, component = connected_components(
             sp.coo_matrix((np.ones(len(a)), (a, b)), shape=(n, n)), directed=False)
-        return component[lo] == component[hi]
+        return component
     joined = UnionFind(n)
     for x, y in zip(a.tolist(), b.tolist()):
         joined.union(x, y)
     component = np.arange(n)
     for x in set(a.tolist()) | set(b.tolist()):  # the others are alone
         component[x] = joined.find(x)
-    return component[lo] == component[hi]
+    return component
 
 
 @dataclass
@@ -600,7 +680,7 @@ def link_scored(
         [sure_span(key) for key in keys],
     )
     detail = pairs.detail
-    pair_index = detail.left * max(n, 1) + detail.right
+    pair_index = detail.left.astype(np.int64) * max(n, 1) + detail.right
 
     def link(i: int, j: int, kind: str) -> Link:
         k = int(np.searchsorted(pair_index, i * max(n, 1) + j))
@@ -621,8 +701,9 @@ def cluster_scored(
     """Link and cluster the scored candidate pairs of a corpus (:func:`score_candidates`, or
     :func:`~dedup.pairs.score_lean`'s pairs): copies by :func:`dedup.copies.copy_rule`,
     stories by :func:`dedup.cluster.settle`. ``table`` is renumbered in place
-    (:meth:`~dedup.pairs.PairTable.renumber`: its rows in id order), not copied: pass a copy
-    to keep it as it was."""
+    (:meth:`~dedup.pairs.PairTable.renumber`: its rows in id order), not copied, and
+    :class:`ScoredPairs` are emptied once read (:meth:`~dedup.pairs.ScoredPairs.release`):
+    pass a copy to keep them as they were."""
     config = corpus.config
     report = report or (lambda stage, done, total: None)
     n = len(corpus.records)
@@ -630,7 +711,7 @@ def cluster_scored(
     # From here on rows are in id order, so that ties between equal scores and the order of
     # the two articles in a link's evidence never depend on the input order.
     order = sorted(range(n), key=lambda i: prepared[i].id)
-    rank = np.empty(n, dtype=np.int64)
+    rank = np.empty(n, dtype=row_dtype(n))  # the renumbered rows as narrow as they fit
     rank[order] = np.arange(n)
     pairs = table if isinstance(table, ScoredPairs) else ScoredPairs.of(
         table, exact_numbers([p.exact for p in prepared]), config, keep_all=True)
@@ -640,6 +721,8 @@ def cluster_scored(
     ids = [p.id for p in prepared]
     keys = [keys[i] for i in order]
     stories, links = link_scored(ids, [p.exact for p in prepared], keys, pairs, weight, config)
+    pairs.release()  # read no more: not held while the result is built
+    give_back_memory()  # what the linking let go of
     result = cluster_result(prepared, keys, links, stories, config, skipped)
     report("clustering", n, n)
     return result

@@ -38,9 +38,9 @@ class Corpus:
         self._minhasher = MinHasher(config.num_perm, config.seed)
         self._pending: list[np.ndarray] = []
         self._pending_tokens = 0
-        self._signatures: list[np.ndarray] = []
-        self._leads: list[np.ndarray] = []  # signatures of the leads (fingerprint.lead_ids)
-        self._shingle_counts: list[np.ndarray] = []
+        self._signatures = Rows(np.uint32, config.num_perm)
+        self._leads = Rows(np.uint32, config.num_perm)  # of the leads (fingerprint.lead_ids)
+        self._shingle_counts = Rows(np.int64)
 
     def add_batch(
         self, docs: Sequence[Document], site_chrome: Sequence[frozenset[str]] | None = None
@@ -129,9 +129,9 @@ class Corpus:
         """Keep fingerprint rows (whole text, then lead; a row of ``num_perm`` values stands
         for both) and their shingle counts, after those kept before."""
         width = self.config.num_perm
-        self._signatures.append(prints[:, :width])
-        self._leads.append(prints[:, width:] if prints.shape[1] >= 2 * width else prints[:, :width])
-        self._shingle_counts.append(np.array(shingles, dtype=np.int64).reshape(-1))
+        self._signatures.extend(prints[:, :width])
+        self._leads.extend(prints[:, width:] if prints.shape[1] >= 2 * width else prints[:, :width])
+        self._shingle_counts.extend(np.array(shingles, dtype=np.int64).reshape(-1))
 
     def _count_lower(self, id_arrays: Sequence[np.ndarray]) -> None:
         """Count the lower-case words of documents (each array: one document's distinct ids):
@@ -191,10 +191,8 @@ class Corpus:
 
     def leads(self) -> np.ndarray:
         """The lead signatures of all documents, in order (rows as :meth:`finish`'s)."""
-        self._stack()
-        if not self._leads:
-            return np.zeros((0, self.config.num_perm), dtype=np.uint32)
-        return self._leads[0]
+        self.flush()
+        return self._leads.values
 
     def fingerprints(self) -> np.ndarray:
         """Every document's fingerprint (:meth:`fingerprints_of`), in order."""
@@ -203,19 +201,53 @@ class Corpus:
 
     def finish(self) -> tuple[np.ndarray, np.ndarray]:
         """Signatures and shingle counts of all documents, in order."""
-        self._stack()
-        if not self._signatures:
-            return np.zeros((0, self.config.num_perm), dtype=np.uint32), np.zeros(0, np.int64)
-        return self._signatures[0], self._shingle_counts[0]
-
-    def _stack(self) -> None:
-        """Keep the fingerprints as one array each (signatures, leads, shingle counts), in
-        place of the pieces they were kept in: asked for again, they are not copied again, and
-        the pieces (one array of both signatures per batch) are let go."""
         self.flush()
-        for pieces in (self._signatures, self._leads, self._shingle_counts):
-            if len(pieces) > 1 or (pieces and not pieces[0].flags.c_contiguous):
-                pieces[:] = [np.concatenate(pieces)]
+        return self._signatures.values, self._shingle_counts.values
+
+    def release_fingerprints(self) -> None:
+        """Let go of the fingerprints (for an owner that has read them, with :meth:`finish`
+        and :meth:`leads`, for the last time: the batch run once its pairs are scored; a
+        kilobyte a document)."""
+        self._pending, self._pending_tokens = [], 0
+        width = self.config.num_perm
+        self._signatures, self._leads = Rows(np.uint32, width), Rows(np.uint32, width)
+        self._shingle_counts = Rows(np.int64)
+
+
+class Rows:
+    """Rows of values (of ``width`` values each, or single values) appended a block at a
+    time into one array, which grows in place (``realloc``: a large array is remapped, not
+    copied, and its pages not yet written take no memory), by an eighth at a time. The rows
+    of a corpus's fingerprints were kept as pieces, one per batch, and joined at the end:
+    held twice at that moment, and the pieces left holes in the heap. ``values``: the rows so
+    far (a view: rows appended later do not show in it; an array a view still holds is
+    copied, not grown in place)."""
+
+    def __init__(self, dtype: type, width: int | None = None) -> None:
+        self._shape = () if width is None else (width,)
+        self._data = np.empty((0, *self._shape), dtype=dtype)
+        self._size = 0
+
+    def extend(self, rows: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=self._data.dtype).reshape(-1, *self._shape)
+        end = self._size + len(rows)
+        if end > len(self._data):
+            capacity = max(end, len(self._data) + len(self._data) // 8, 1024)
+            try:  # numpy refuses while a view of the array is held
+                self._data.resize((capacity, *self._shape), refcheck=True)
+            except ValueError:
+                grown = np.empty((capacity, *self._shape), dtype=self._data.dtype)
+                grown[:self._size] = self._data[:self._size]
+                self._data = grown
+        self._data[self._size:end] = rows
+        self._size = end
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[:self._size]
+
+    def __len__(self) -> int:
+        return self._size
 
 
 def analyse_isolated(

@@ -21,6 +21,7 @@ import datetime as dt
 import re
 from array import array
 from collections import Counter
+from collections.abc import Callable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -797,10 +798,17 @@ def lowercase_words(text: str) -> set[str]:
     return {word for word in _WORD.findall(text) if word == word.lower()}
 
 
-def drop_common_names(key: EventKey, common: set[str] | frozenset[str]) -> EventKey:
-    """The key without the "people" that the corpus also writes as common words."""
+def drop_common_names(
+    key: EventKey, common: set[str] | frozenset[str],
+    shared: Callable[[frozenset[str]], frozenset[str]] | None = None,
+) -> EventKey:
+    """The key without the "people" that the corpus also writes as common words
+    (``shared``: where given, the people set it returns for the new one, e.g. an equal set
+    already held: :meth:`~dedup.records.RecordPool.strings`)."""
     people = key.people - common
-    return key if people == key.people else key.with_people(people)
+    if people == key.people:
+        return key
+    return key.with_people(people if shared is None else shared(people))
 
 
 def _tokens(seq: str) -> list[str]:

@@ -22,6 +22,7 @@ from .corpus import Corpus
 from .documents import Progress
 from .events import EventKey
 from .fingerprint import pair_containments, pair_jaccards
+from .memory import give_back_memory
 from .scoring import (
     AGE_CODES,
     PLACE_CODES,
@@ -110,6 +111,11 @@ def _renumber_rows(pairs: PairTable | ScoredPairs, rank: np.ndarray) -> np.ndarr
     return order
 
 
+def row_dtype(n: int) -> type:
+    """The narrowest integer type of numpy that numbers ``n`` rows (int32 up to 2**31)."""
+    return np.int32 if n < 2**31 else np.int64
+
+
 def exact_numbers(exact: Sequence[str]) -> np.ndarray:
     """Each row's exact-copy key as a number (equal keys, equal numbers)."""
     if not len(exact):
@@ -130,8 +136,8 @@ class ScoredPairs:
     other columns (``detail``, a :class:`PairTable` sorted as these pairs) only for the pairs
     that can become links: the copies, and the pairs scoring the cluster threshold or more
     (a merge's link is its best pair, which scores at least the average that let the
-    clusters merge). A batch run holds millions of pairs, most far below the threshold: 25
-    bytes a pair instead of a :class:`PairTable`'s 67."""
+    clusters merge). A batch run holds millions of pairs, most far below the threshold: 17
+    bytes a pair (rows as int32) instead of a :class:`PairTable`'s 67."""
 
     left: np.ndarray
     right: np.ndarray
@@ -151,18 +157,32 @@ class ScoredPairs:
         same = exact_ids[table.left] == exact_ids[table.right]
         copy = copy_rule(same, table.jaccard, table.containment, table.shorter,
                          table.head_cosine, config)
-        detail = table
+        detail, left, right = table, table.left, table.right
         if not keep_all:
             detail = table.subset(copy | (table.score >= config.cluster_threshold
                                           - _LINKABLE_MARGIN))
-        return cls(table.left, table.right, table.score, copy, detail)
+            rows = row_dtype(len(exact_ids))  # every pair's rows, as narrow as they fit
+            left, right = left.astype(rows), right.astype(rows)
+        return cls(left, right, table.score, copy, detail)
 
     @classmethod
     def joined(cls, parts: list[ScoredPairs]) -> ScoredPairs:
-        """The pairs of ``parts``, one after the other (at least one)."""
-        return cls(*(np.concatenate([getattr(p, name) for p in parts])
-                     for name in ("left", "right", "score", "copy")),
-                   PairTable.joined([p.detail for p in parts]))
+        """The pairs of ``parts``, one after the other (at least one). The parts are taken
+        apart as they are read: each column of theirs is let go once joined, so that the
+        pairs are held about once, not twice (the end of a large run's scoring)."""
+        columns = []
+        for name in ("left", "right", "score", "copy"):
+            columns.append(np.concatenate([getattr(p, name) for p in parts]))
+            for p in parts:
+                setattr(p, name, None)
+        return cls(*columns, PairTable.joined([p.detail for p in parts]))
+
+    def release(self) -> None:
+        """Let go of the columns (for a caller that reads them no more): no pairs are left."""
+        empty = np.zeros(0, dtype=np.int32)
+        self.left, self.right, self.score = empty, empty, np.zeros(0)
+        self.copy = np.zeros(0, dtype=bool)
+        self.detail = self.detail.subset(np.zeros(len(self.detail), dtype=bool))
 
     def renumber(self, rank: np.ndarray) -> None:
         """:meth:`PairTable.renumber` for these pairs and their ``detail`` (in place; a
@@ -456,7 +476,8 @@ def score_candidates(
     """Candidate pairs (row indices, i < j) with their features, in a deterministic order
     (``keys``: the records' event keys as scored, common words dropped from their people).
     ``release``: the corpus's term counts become the TF-IDF matrices, not copies of them,
-    and the corpus holds them no more (for a caller done with the corpus's counts).
+    and the corpus holds them and its fingerprints no more (for a caller done with the
+    corpus's counts and fingerprints: both are let go once the pairs are scored).
 
     The candidates are found and scored a block of first rows at a time
     (:func:`~dedup.candidates.candidate_blocks`): the candidates of all blocks and the
@@ -493,6 +514,9 @@ def _scored_blocks(
         body, heads = tfidf(corpus.terms.matrix(release=release),
                             corpus.heads.matrix(release=release), in_place=True)
     leads = corpus.leads()
+    if release:  # held here until the pairs are scored, then let go
+        corpus.release_fingerprints()
+        give_back_memory()  # the pieces the fingerprints were kept in, stacked
     scorer = PairScorer(keys, config)
     rules = CandidateRules.of(config)
     day = publication_days(keys)
@@ -507,6 +531,8 @@ def _scored_blocks(
         if len(left):
             kept.append(keep(measured_pairs(signatures, leads, shingle_counts, body, heads,
                                             scorer, left, right)))
+            if release:  # the block's transients, between the parts kept (a large run's heap)
+                give_back_memory()
     report("candidates", found, found)
     report("scoring", scored, scored)
     if not kept:

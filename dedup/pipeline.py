@@ -19,6 +19,7 @@ from .corpus import Corpus
 from .documents import Document, Progress, Skipped
 from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names
+from .memory import give_back_memory
 from .pairs import score_lean
 from .result import ClusterResult
 from .workers import TextPass, checked_jobs
@@ -94,6 +95,7 @@ def _cluster(
     jobs: int,
 ) -> ClusterResult:
     corpus, failed = build_corpus(documents, config, report, jobs=jobs)
+    give_back_memory()  # the text pass's batches
     return cluster_corpus(corpus, skipped=[*skipped, *failed], report=report, release=True)
 
 
@@ -224,16 +226,30 @@ def cluster_corpus(
     ``release``: the corpus's term counts are let go as they are weighed (the batch call,
     which reads the corpus no more; see :func:`~dedup.pairs.score_candidates`)."""
     report = report or (lambda stage, done, total: None)
-    keys = scored_keys(corpus)
+    keys = scored_keys(corpus, release=release)
     table, weight = score_lean(corpus, corpus.records, keys, corpus.config, report,
                                release=release)
+    if release:  # the TF-IDF matrices and the fingerprints, let go
+        give_back_memory()
     return cluster_scored(corpus, keys, table, weight, skipped=skipped, report=report)
 
 
-def scored_keys(corpus: Corpus) -> list[EventKey]:
+def scored_keys(corpus: Corpus, *, release: bool = False) -> list[EventKey]:
     """The event keys of a corpus's records as they are scored: a "surname" that other
-    articles write in lower case is a common word, not a name."""
+    articles write in lower case is a common word, not a name. ``release``: each record
+    holds its scored key from here on, in place of the key it was read with (for a caller
+    that reads the records' keys no more as they were: the batch run, whose records are
+    otherwise held with two keys each), and equal people sets are shared (the corpus's
+    :class:`~dedup.records.RecordPool`)."""
     common = corpus.common_words
-    return [drop_common_names(p.key, common) for p in corpus.records]
+    if not release:
+        return [drop_common_names(p.key, common) for p in corpus.records]
+    keys = []
+    for p in corpus.records:
+        key = drop_common_names(p.key, common, corpus.pool.strings)
+        if key is not p.key:
+            object.__setattr__(p, "key", key)  # a frozen record: its one field replaced
+        keys.append(key)
+    return keys
 
 

@@ -6,6 +6,7 @@ down as a JSON Schema in ``dedup/schema/cluster-v2.json``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -71,16 +72,23 @@ class ClusterResult:
     config: Config | None = field(default=None, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "schema": SCHEMA_VERSION,
-            "documents": self.documents,
-            "summary": self.summary(),
-            "clusters": [c.to_dict() for c in self.clusters],
-            "links": [link.to_dict() for link in self.links],
-            "skipped": [s.to_dict() for s in self.skipped],
-            "warnings": [w.to_dict() for w in self.warnings],
-            "articles": self.articles(),
-        }
+        return {name: list(value) if isinstance(value, Iterator) else value
+                for name, value in self.fields()}
+
+    def fields(self) -> list[tuple[str, Any]]:
+        """The fields of :meth:`to_dict`, in its order, the lists of clusters, links and
+        articles as iterators over their items (made one at a time: a writer need not hold
+        them all, see :func:`dedup.report.write_json`)."""
+        return [
+            ("schema", SCHEMA_VERSION),
+            ("documents", self.documents),
+            ("summary", self.summary()),
+            ("clusters", (c.to_dict() for c in self.clusters)),
+            ("links", (link.to_dict() for link in self.links)),
+            ("skipped", [s.to_dict() for s in self.skipped]),
+            ("warnings", [w.to_dict() for w in self.warnings]),
+            ("articles", self.iter_articles()),
+        ]
 
     def tiers(self) -> dict[str, str]:
         """Each document's own tier, beside its cluster's kind: ``exact`` when another
@@ -127,15 +135,17 @@ class ClusterResult:
         its own tier (:meth:`tiers`), its event key (``event``: date interval, people,
         organisations, venue, places) and what the text pass removed (``text``: words,
         removed, removed_by, top_rule)."""
+        return list(self.iter_articles())
+
+    def iter_articles(self) -> Iterator[dict[str, Any]]:
+        """The records of :meth:`articles`, one at a time."""
         tiers = self.tiers()
-        out = []
         for doc_id in sorted(self.details):
             detail = self.details[doc_id]
-            out.append({"id": doc_id, "title": self.titles.get(doc_id) or None,
-                        "source": detail.get("source"), "published": detail.get("published"),
-                        "tier": tiers.get(doc_id, SINGLE), "event": detail.get("event"),
-                        "text": detail.get("text")})
-        return out
+            yield {"id": doc_id, "title": self.titles.get(doc_id) or None,
+                   "source": detail.get("source"), "published": detail.get("published"),
+                   "tier": tiers.get(doc_id, SINGLE), "event": detail.get("event"),
+                   "text": detail.get("text")}
 
     def cluster_of(self) -> dict[str, Cluster]:
         """Map of document id -> its cluster."""

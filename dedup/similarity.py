@@ -216,9 +216,29 @@ def tfidf_rows(
     out = []
     for matrix in counts:
         matrix = sp.csr_matrix(matrix, shape=(matrix.shape[0], width))
-        weighted = transformer.transform(matrix, copy=not in_place)
+        if in_place and matrix.dtype == np.float32 and transformer.sublinear_tf:
+            weighted = _transform_in_place(transformer, matrix)
+        else:
+            weighted = transformer.transform(matrix, copy=not in_place)
         out.append(sp.csr_matrix(weighted).astype(np.float32, copy=False))
     return out
+
+
+def _transform_in_place(
+    transformer: TfidfTransformer, matrix: sp.csr_matrix, chunk: int = 1 << 22
+) -> sp.csr_matrix:
+    """``transformer.transform(matrix, copy=False)`` (sublinear TF, IDF, L2 norm) done as
+    scikit-learn does it, value for value (a test compares them), with the IDF of the
+    values' columns gathered a chunk at a time: scikit-learn gathers them for all values at
+    once, a transient as large as the matrix's values (200 MB at 200,000 articles)."""
+    from sklearn.preprocessing import normalize  # at the scoring stage only
+
+    data, indices, idf = matrix.data, matrix.indices, transformer.idf_
+    np.log(data, data)
+    data += 1.0
+    for start in range(0, len(data), chunk):
+        data[start:start + chunk] *= idf[indices[start:start + chunk]]
+    return normalize(matrix, norm=transformer.norm, copy=False)
 
 
 def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray:

@@ -29,6 +29,13 @@ def json_outputs_follow_their_schemas():
     patch = pytest.MonkeyPatch()
     patch.setattr(result.ClusterResult, "to_dict",
                   checked(result.ClusterResult.to_dict, "cluster-v2.json"))
+    write_json = report.write_json
+
+    def checked_write_json(value, out):  # it streams ClusterResult.fields(), not to_dict()
+        value.to_dict()  # checked
+        write_json(value, out)
+
+    patch.setattr(report, "write_json", checked_write_json)
     patch.setattr(report, "jsonl_records",
                   checked_lines(report.jsonl_records, "cluster-v2.json", "line"))
     patch.setattr(explain.Explanation, "to_dict",

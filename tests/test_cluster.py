@@ -717,3 +717,39 @@ def test_strong_components_in_python_equal_scipy(n: int, pairs: list) -> None:
             cluster._PYTHON_COMPONENTS = saved
         outcomes.append(([stories.find(i) for i in range(n)], merges))
     assert outcomes[0] == outcomes[1]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 40), st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39),
+                                              st.sampled_from([0.1, 0.25, 0.3, 0.45, 0.6])),
+                                    max_size=120),
+       st.lists(st.tuples(st.integers(0, 39), st.integers(0, 39)), max_size=8))
+def test_the_merge_loop_gives_the_same_stories_a_few_components_at_a_time(
+        n: int, pairs: list, copy_pairs: list) -> None:
+    """average_linkage runs its merge loop over whole components of the strong pairs of
+    groups, a few at a time (one loop over all of them held a large run's peak): one
+    component at a time gives the stories and merges of one loop over all."""
+    import dedup.cluster as cluster
+
+    scored = {(min(a, b) % n, max(a, b) % n): s for a, b, s in pairs if a % n != b % n}
+    left = np.array([a for a, _ in scored], dtype=np.int64)
+    right = np.array([b for _, b in scored], dtype=np.int64)
+    scores = np.array(list(scored.values()), dtype=np.float64)
+
+    def copies() -> UnionFind:
+        uf = UnionFind(n)
+        for i, j in copy_pairs:
+            uf.union(i % n, j % n)
+        return uf
+
+    outcomes = []
+    for limit in (cluster._MERGE_PAIRS, 1):  # all in one loop, then a component a loop
+        saved, cluster._MERGE_PAIRS = cluster._MERGE_PAIRS, limit
+        try:
+            stories, merges = average_linkage(copies(), left, right, scores, 0.3, 0.5)
+        finally:
+            cluster._MERGE_PAIRS = saved
+        outcomes.append(([stories.find(i) for i in range(n)], sorted(merges)))
+    assert outcomes[0] == outcomes[1]
+    assert len(outcomes[0][1]) == n - len({stories.find(i) for i in range(n)}) - sum(
+        1 for i in range(n) if copies().find(i) != i)

@@ -630,6 +630,27 @@ def test_tfidf_in_place_is_scikit_learns_bit_for_bit() -> None:
         assert got.data.tobytes() == want.data.tobytes()
 
 
+def test_tfidf_in_place_by_chunks_is_scikit_learns_bit_for_bit() -> None:
+    """The batch run's in-place weighting gathers the IDF of its values a chunk at a time
+    (similarity._transform_in_place): the numbers of TfidfTransformer.transform, bit for
+    bit, whatever the chunk."""
+    from sklearn.feature_extraction.text import TfidfTransformer
+
+    from dedup.similarity import _transform_in_place
+
+    rng = np.random.default_rng(11)
+    counts = rng.integers(0, 6, size=(30, 200)) * (rng.random((30, 200)) < 0.15)
+    counts[5] = 0
+    transformer = TfidfTransformer(sublinear_tf=True, norm="l2").fit(counts)
+    transformer.idf_ = transformer.idf_.astype(np.float32)
+    want = transformer.transform(sp.csr_matrix(counts.astype(np.float32)), copy=True).tocsr()
+    for chunk in (1, 7, 64, 1 << 22):
+        got = _transform_in_place(transformer, sp.csr_matrix(counts.astype(np.float32)), chunk)
+        assert got.dtype == want.dtype == np.float32
+        assert got.indices.tolist() == want.indices.tolist()
+        assert got.data.tobytes() == want.data.tobytes()
+
+
 def test_idf_from_document_frequencies_is_scikit_learns_fit() -> None:
     """similarity.idf_transformer (document frequencies alone: tfidf's path, and the Spark
     engine's, whose corpus is held in parts) has the idf_ of scikit-learn's fit on the whole

@@ -15,7 +15,7 @@ from dedup import Cluster, ClusterResult, cluster_documents
 from dedup.cli import main
 from dedup.loaders import load
 from dedup.report import dumps, jsonl_records, to_json, write_json, write_jsonl
-from dedup.result import SCHEMA_VERSION
+from dedup.result import SCHEMA_VERSION, Link
 
 DATA = Path(__file__).parent.parent / "data"
 
@@ -113,3 +113,25 @@ def test_the_json_document_is_the_same_written_as_bytes_or_as_text() -> None:
 def test_what_orjson_refuses_the_json_module_writes(value: object) -> None:
     assert dumps(value) == _json_module(value, False)
     assert dumps(value, indent=True) == _json_module(value, True)
+
+
+@pytest.mark.parametrize("articles", [0, 1, 4097])
+def test_the_json_document_written_a_part_at_a_time_is_the_whole_document(articles: int) -> None:
+    """write_json streams the lists of clusters, links and articles item by item, chunk by
+    chunk: the bytes of the whole document, dumped at once, whatever the number of items."""
+    ids = [f"doc-{k:05d}" for k in range(articles)]
+    clusters = [Cluster(i, "single", [i], [[i]]) for i in ids]
+    seed = cluster_documents(load(str(DATA))[0]).links[0]  # a link as the schema has it
+    links = [Link(a, b, seed.kind, {**seed.scores, "score": 0.5 + k / 1e5},
+                  {**seed.evidence, "why": "é ✓ \"q\"\nx"})
+             for k, (a, b) in enumerate(zip(ids, ids[1:]))]
+    details = {i: {"source": None, "published": "2016-01-02", "text": None,
+                   "event": {"date": None, "people": ["A b"], "organisations": [],
+                             "venue": None, "places": []}} for i in ids}
+    result = ClusterResult(documents=articles, clusters=clusters, links=links,
+                           titles={i: f"title\t{i}" for i in ids}, details=details)
+    raw = io.BytesIO()
+    stream = io.TextIOWrapper(raw, encoding="utf-8")
+    write_json(result, stream)
+    stream.flush()
+    assert raw.getvalue() == (to_json(result) + "\n").encode()
