@@ -353,21 +353,13 @@ class QueryCandidates:
         # Salient term -> the rows blocked on it, as 64-bit integers (a query gathers
         # hundreds of them per term: numpy reads the arrays whole, without a Python loop).
         self._postings: dict[int, array[int]] = {}
-        self._days = np.full(64, -1, dtype=np.int64)  # row -> publication day (-1: unknown)
 
     def _band_keys(self, signature: np.ndarray) -> list[bytes]:
         values = np.ascontiguousarray(signature, dtype=np.uint32)
         return [values[start:stop].tobytes() for start, stop in self.rules.bands]
 
-    def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray,
-            day: int = -1) -> None:
-        """Index document ``row`` (rows are numbered in the order they are added), published
-        on day number ``day`` (:func:`publication_day`; -1: unknown)."""
-        if row >= len(self._days):
-            grown = np.full(max(2 * len(self._days), row + 1), -1, dtype=np.int64)
-            grown[:len(self._days)] = self._days
-            self._days = grown
-        self._days[row] = day
+    def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray) -> None:
+        """Index document ``row`` (rows are numbered in the order they are added)."""
         self._exact.setdefault(exact, row)
         for table, key in zip(self._tables, self._band_keys(signature)):
             held = table.get(key)
@@ -411,9 +403,10 @@ class QueryCandidates:
                 self._postings[column] = array("q", (r for r in held if r not in gone))
 
     def query(self, exact: str, signature: np.ndarray, salient: np.ndarray,
-              day: int = -1) -> dict[str, np.ndarray]:
+              day: int = -1, days: np.ndarray | None = None) -> dict[str, np.ndarray]:
         """The indexed rows each source proposes for a new document published on day number
-        ``day``, increasing."""
+        ``day`` (:func:`publication_day`; -1: unknown), increasing. ``days``: the publication
+        day of each indexed row, by row (the index's own column; None: all unknown)."""
         first = self._exact.get(exact)
         blocks = [held for held in (self._postings.get(c, ()) for c in salient.tolist())
                   if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
@@ -422,8 +415,9 @@ class QueryCandidates:
         rows, counts = np.unique(held, return_counts=True)
         enough = counts >= self.rules.min_shared
         rows, counts = rows[enough], counts[enough]
+        earlier = np.full(len(rows), -1, dtype=np.int64) if days is None else days[rows]
         kept = self.rules.partners(np.zeros(len(rows), dtype=np.int64), rows, counts,
-                                   np.full(len(rows), day, dtype=np.int64), self._days[rows])
+                                   np.full(len(rows), day, dtype=np.int64), earlier)
         shared = rows[kept]
         return {
             SAME_TEXT: np.array([] if first is None else [first], dtype=np.int64),

@@ -443,7 +443,8 @@ class DedupIndex:
         propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window."""
         day = publication_day(a.record.key)
         found = list(self._sources.query(a.record.exact, sig[:self.config.num_perm],
-                                         self._rules.salient(*body), day).values())
+                                         self._rules.salient(*body), day,
+                                         self._days.values).values())
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.append(np.arange(len(self._corpus.records), dtype=np.int64))
@@ -697,8 +698,7 @@ class DedupIndex:
         if not alive:
             return
         weights = self._weights(cols, counts.astype(np.float64), False)
-        self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights),
-                          publication_day(key))
+        self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights))
 
     # -- persistence -----------------------------------------------------------------------
 

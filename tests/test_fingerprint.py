@@ -536,11 +536,13 @@ def test_query_candidates_cap_as_the_batch(cap: int) -> None:
                                      window_days=30))
     source = QueryCandidates(rules)
     sig = np.arange(128, dtype=np.uint32)
+    days = np.array(CAPPED_DAYS, dtype=np.int64)  # the index's column of publication days
     got = set()
     for row, (terms, day) in enumerate(zip(CAPPED_ROWS, CAPPED_DAYS)):
         salient = np.array(sorted(terms), dtype=np.int64)
-        got |= {(int(i), row) for i in source.query(str(row), sig + row, salient, day)[BLOCKING]}
-        source.add(row, str(row), sig + row, salient, day)
+        got |= {(int(i), row)
+                for i in source.query(str(row), sig + row, salient, day, days)[BLOCKING]}
+        source.add(row, str(row), sig + row, salient)
     assert got == _brute_partners(CAPPED_ROWS, CAPPED_DAYS, cap, 30)
 
 
