@@ -29,7 +29,7 @@ import numpy as np
 
 from benchmarks.loso import figure
 from benchmarks.pair_model import Scored, cluster_with, load
-from benchmarks.sets import default_files
+from benchmarks.sets import labeled_files
 from dedup import Config
 from dedup.scoring import DATE_CODES, DATE_POINTS
 
@@ -73,9 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--salient", type=int, nargs="+", default=[24, 32, 48],
                         help="salient terms per document of each blocking (first: the default)")
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    if len(files) < 2:
-        print("needs two labeled files or more (../shared/data/)", file=sys.stderr)
+    files = labeled_files(args.files, least=2)
+    if files is None:
         return 2
     base = Config()
     options = [("today", 0.0)] + [(f, c) for f in FAMILIES for c in CUTS]

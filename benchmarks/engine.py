@@ -41,7 +41,7 @@ import numpy as np
 import dedup.index
 from benchmarks.labeled import _day, read_records
 from benchmarks.metrics import adjusted_rand_index
-from benchmarks.sets import default_files
+from benchmarks.sets import labeled_files
 from dedup import Config, DedupIndex, Document, cluster_documents
 from dedup.cluster import settle
 from dedup.copies import copy_rule
@@ -203,9 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="settle the streaming statistics each time the index grows by a "
                         "factor G (dedup.index.RESETTLE_GROWTH; an experiment, default 2)")
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    if not files:
-        print("no labeled files (../shared/data/ is absent)", file=sys.stderr)
+    files = labeled_files(args.files)
+    if files is None:
         return 2
     if args.resettle_growth is not None:
         if args.resettle_growth <= 1:

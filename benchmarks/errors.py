@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.labeled import WINDOW_DAYS, _day, read_records
-from benchmarks.sets import default_files, to_documents
+from benchmarks.sets import labeled_files, to_documents
 from dedup import Config
 from dedup.cluster import settle
 from dedup.copies import copy_rule
@@ -180,9 +180,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--samples", type=int, default=0)
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    if not files:
-        print("no labeled files (../shared/data/ is absent)", file=sys.stderr)
+    files = labeled_files(args.files)
+    if files is None:
         return 2
     config = Config()
     rng = random.Random(0)

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.metrics import all_scores
-from benchmarks.sets import default_files, to_documents
+from benchmarks.sets import labeled_files, to_documents
 from dedup import Config, cluster_documents
 from dedup.dates import DateError, parse_published
 
@@ -115,9 +115,8 @@ def main(argv: Sequence[str] | None = None, config: Config | None = None) -> int
     parser.add_argument("--dense", action="store_true",
                         help="also score each file's densest month and the union of the files")
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    if not files:
-        print("no labeled files (../shared/data/ is absent)", file=sys.stderr)
+    files = labeled_files(args.files)
+    if files is None:
         return 2
     print(f"{'file':<22}{'docs':>6}{'P':>7}{'R':>7}{'F1':>7}{'P30':>7}{'R30':>7}{'F1_30':>7}"
           f"{'B3F1':>7}{'ARI':>7}{'s':>7}")

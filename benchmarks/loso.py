@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from benchmarks.pair_model import Scored, cluster_with, load
-from benchmarks.sets import default_files
+from benchmarks.sets import labeled_files
 from dedup import Config
 from dedup.pairs import age_column, outcome_column, place_column
 from dedup.scoring import AGE_CODES, AGE_POINTS, OUTCOME_CODES, OUTCOME_POINTS, event_scores
@@ -148,9 +148,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--outcome", action="store_true",
                         help="choose the points of an outcome conflict instead")
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    if len(files) < 2:
-        print("needs two labeled files or more (../shared/data/)", file=sys.stderr)
+    files = labeled_files(args.files, least=2)
+    if files is None:
         return 2
     config = Config()
     sets = [load(f, config) for f in files]

@@ -26,7 +26,7 @@ import numpy as np
 
 from benchmarks.labeled import _day, read_records, windowed_prf
 from benchmarks.metrics import all_scores
-from benchmarks.sets import default_files, to_documents
+from benchmarks.sets import labeled_files, to_documents
 from dedup import Config
 from dedup.cluster import cluster_scored
 from dedup.pairs import PairTable, score_candidates
@@ -108,9 +108,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    if len(files) < 2:
-        print("needs two labeled files or more (../shared/data/)", file=sys.stderr)
+    files = labeled_files(args.files, least=2)
+    if files is None:
         return 2
     sets = [load(f, Config()) for f in files]
     print(f"{'held out':<20}{'score':<10}{'P30':>7}{'R30':>7}{'F1_30':>7}{'ARI':>7}  thresholds")

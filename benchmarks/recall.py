@@ -36,7 +36,7 @@ import dedup.candidates as candidates
 import dedup.pairs as pairs
 from benchmarks.labeled import WINDOW_DAYS, _day, read_records, score_records
 from benchmarks.loso import figure
-from benchmarks.sets import default_files, to_documents
+from benchmarks.sets import labeled_files, to_documents
 from dedup import Config
 from dedup.analysis import Prepared
 from dedup.pipeline import build_corpus, scored_keys
@@ -237,9 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("what", choices=("never", "ceiling", "variants"))
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
-    files = args.files or default_files()
-    if not files:
-        print("no labeled files (../shared/data/ is absent)", file=sys.stderr)
+    files = labeled_files(args.files)
+    if files is None:
         return 2
     config = Config()
     measured: dict[str, dict[str, float]] = {}

@@ -13,6 +13,7 @@ Texts stay in memory; nothing is written to disk.
 from __future__ import annotations
 
 import random
+import sys
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -89,6 +90,18 @@ def seed_set(folder: Path = SEEDS_DIR) -> LabeledSet | None:
 def default_files() -> list[Path]:
     """Every ``*.jsonl`` of the shared data folder, as :mod:`benchmarks.quality` finds them."""
     return quality.default_files()
+
+
+def labeled_files(given: list[Path], least: int = 1) -> list[Path] | None:
+    """The files a benchmark's command line gives, else :func:`default_files`; None, with
+    the reason on standard error, when there are fewer than ``least`` (1 or 2; the command
+    then exits with 2)."""
+    files = given or default_files()
+    if len(files) >= least:
+        return files
+    print("no labeled files (../shared/data/ is absent)" if least == 1 else
+          "needs two labeled files or more (../shared/data/)", file=sys.stderr)
+    return None
 
 
 def _synthetic_documents(count: int, seed: int) -> list[Document]:
