@@ -199,8 +199,8 @@ def never(path: Path, config: Config) -> str:
     shared = np.bincount([min(len(set(top[a]) & set(top[b])), 2) for a, b in missed],
                          minlength=3)
     left, right = (np.array([m[k] for m in missed], dtype=np.int64) for k in (0, 1))
-    table, _ = pairs.measured_pairs(signatures, corpus.leads(), shingles, body, heads, keys,
-                                    left, right, config)
+    table = pairs.measured_pairs(signatures, corpus.leads(), shingles, body, heads,
+                                 pairs.PairScorer(keys, config), left, right)
     above = int((table.score >= config.same_event_threshold).sum())
     return (f"{path.name}: gold pairs {len(gold)}, never candidates {len(missed)} "
             f"(sharing 0/1/2+ salient terms: {shared[0]}/{shared[1]}/{shared[2]}; "

@@ -355,6 +355,23 @@ def test_recall_default_variant_reproduces_the_default_run(seeds: list[Document]
     assert counts == [len(seeds) * (len(seeds) - 1) // 2]
 
 
+def test_recall_never_scores_the_gold_pairs_no_source_proposed(
+    seeds: list[Document], tmp_path: Path,
+) -> None:
+    # All five seeds as one gold story: some of its pairs share nothing a candidate source
+    # looks at, and the line says how many of those would score a link if compared.
+    from benchmarks.recall import never
+    from dedup.config import Config
+
+    path = tmp_path / "seeds.jsonl"
+    path.write_text("".join(json.dumps({"id": d.id, "text": d.text, "title": d.title,
+                                        "cluster": "one"}) + "\n" for d in seeds))
+    line = never(path, Config())
+    assert line.startswith(f"seeds.jsonl: gold pairs {len(seeds) * (len(seeds) - 1) // 2}, ")
+    missed = int(line.split("never candidates ")[1].split()[0])
+    assert missed > 0 and f"of them would score >= {Config().same_event_threshold}" in line
+
+
 def test_date_only_rules_drop_the_date_points_of_unsupported_pairs_only() -> None:
     import dataclasses
 
