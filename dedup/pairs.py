@@ -190,11 +190,13 @@ class ScoredPairs:
         detail = self.detail
         every = detail.left is self.left
         order = _renumber_rows(self, rank)
-        self.score, self.copy = self.score[order], self.copy[order]
-        if every:
+        self.copy = self.copy[order]
+        if every:  # the detail's columns are the pairs' own: each reordered once
             detail.left, detail.right = self.left, self.right
             detail.reorder(order)
+            self.score = detail.score
         else:
+            self.score = self.score[order]
             del order
             detail.renumber(rank)
 
