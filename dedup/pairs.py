@@ -516,9 +516,9 @@ def _scored_blocks(
         body, heads = tfidf(corpus.terms.matrix(release=release),
                             corpus.heads.matrix(release=release), in_place=True)
     leads = corpus.leads()
-    if release:  # held here until the pairs are scored, then let go
+    if release:  # the corpus holds them no more: they go once the pairs are scored
         corpus.release_fingerprints()
-        give_back_memory()  # the pieces the fingerprints were kept in, stacked
+        give_back_memory()  # the term counts the TF-IDF matrices were made from
     scorer = PairScorer(keys, config)
     rules = CandidateRules.of(config)
     day = publication_days(keys)
