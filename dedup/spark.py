@@ -101,7 +101,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .boilerplate import source_of
-from .candidates import CandidateRules, publication_day
+from .candidates import CandidateRules, blocking_partners, publication_day
 from .cluster import UnionFind, cluster_result, link_rows
 from .config import Config
 from .copies import copy_rule
@@ -755,8 +755,8 @@ def _partners(later: int, earlier: np.ndarray, shared: np.ndarray, rules: Candid
     rows, shared = earlier[enough], shared[enough]
     if not len(rows):
         return []
-    keep = rules.partners(np.full(len(rows), later, dtype=np.int64), rows, shared,
-                          np.full(len(rows), days[later], dtype=np.int64), days[rows])
+    keep = blocking_partners(days, rules)(np.full(len(rows), later, dtype=np.int64), rows,
+                                          shared)
     return [(int(r), later) for r in rows[keep].tolist()]
 
 
