@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, TextIO
+from itertools import islice
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import orjson
 from rich.console import Console, Group
@@ -25,6 +26,8 @@ from .result import EVENT, EXACT, NEAR, SINGLE, Cluster, ClusterResult, Link
 if TYPE_CHECKING:
     from .explain import Explanation
     from .index import Verdict
+
+T = TypeVar("T")
 
 _KIND_STYLE = {"exact": "bold green", "near-duplicate": "green", "same-event": "cyan", SINGLE: "dim"}
 
@@ -86,13 +89,8 @@ def write_json(result: ClusterResult, out: TextIO) -> None:
     for number, (name, value) in enumerate(fields):
         buffer.write(b"  " + encoded(name, 0) + b": ")
         if isinstance(value, Iterator):
-            started, chunk = False, []
-            for item in value:
-                chunk.append(encoded(item, 2))
-                if len(chunk) == 4096:
-                    buffer.write((b",\n    " if started else b"[\n    ") + b",\n    ".join(chunk))
-                    started, chunk = True, []
-            if chunk:
+            started = False
+            for chunk in _blocks(encoded(item, 2) for item in value):
                 buffer.write((b",\n    " if started else b"[\n    ") + b",\n    ".join(chunk))
                 started = True
             buffer.write(b"\n  ]" if started else b"[]")
@@ -135,14 +133,14 @@ def jsonl_records(result: ClusterResult) -> Iterator[dict[str, Any]]:
 
 def write_jsonl(result: ClusterResult, out: TextIO) -> None:
     """Write the lines of ``--format jsonl`` (:func:`jsonl_records`), a block at a time."""
-    block: list[str] = []
-    for record in jsonl_records(result):
-        block.append(dumps(record))
-        if len(block) == 4096:
-            out.write("\n".join(block) + "\n")
-            block = []
-    if block:
+    for block in _blocks(dumps(record) for record in jsonl_records(result)):
         out.write("\n".join(block) + "\n")
+
+
+def _blocks(items: Iterable[T], size: int = 4096) -> Iterator[list[T]]:
+    """``items`` in lists of ``size`` (the last one shorter), written a list at a time."""
+    items = iter(items)
+    return iter(lambda: list(islice(items, size)), [])
 
 
 # --------------------------------------------------------------------------------------------
