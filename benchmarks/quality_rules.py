@@ -16,6 +16,15 @@ default run does. For each file held out, the option with the best mean target f
 (:func:`benchmarks.loso.figure`) on the two others is chosen (ties: the option that changes
 least, the default first), and the held-out file reported with it.
 
+``candidates`` (:func:`candidates_main`): the gold pairs within 30 days that no candidate
+source proposes, and what a source on one shared key fact (a street, a block address, a rare
+surname) would add, gold and other.
+
+``facts`` (:func:`facts_main`): the candidate source the library now has on rare key facts
+(:func:`dedup.candidates.key_facts`: surnames and block addresses held by at most
+``max_fact_holders`` articles), off, with 3, 5 (the default) or 10 holders, names or blocks
+alone, each file clustered by the batch run, left one set out.
+
 ``syndication`` (:func:`syndication_main`): the syndication set of ``benchmarks.copies``
 (400 bases, seed 0): its false story pairs and its missed ones by the base set they come
 from, and the story figures over pairs published within 30 days of each other.
@@ -27,16 +36,18 @@ from __future__ import annotations
 
 import argparse
 import collections
+import contextlib
 import dataclasses
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from benchmarks.labeled import WINDOW_DAYS, _day, read_records, windowed_prf
+import dedup.candidates as candidates
+from benchmarks.labeled import WINDOW_DAYS, _day, read_records, score_records, windowed_prf
 from benchmarks.loso import figure
 from benchmarks.metrics import all_scores
 from benchmarks.pair_model import Scored, cluster_with, load
@@ -335,6 +346,97 @@ def ceiling_main(sets: list[Texts]) -> None:
             print(f"    merged: {events}")
 
 
+def fact_pairs(s: Scored, fact: Callable[[EventKey], Any], largest: int = 60
+               ) -> set[tuple[int, int]]:
+    """Row pairs ``(a, b)``, ``a < b``, whose keys share a value of ``fact(key)`` (values held
+    by more than ``largest`` articles left out)."""
+    index: dict[Any, list[int]] = collections.defaultdict(list)
+    for row, key in enumerate(s.keys):
+        for value in fact(key):
+            index[value].append(row)
+    return {(a, b) for rows in index.values() if len(rows) <= largest
+            for i, a in enumerate(rows) for b in rows[i + 1:]}
+
+
+def candidates_main(sets: list[Texts]) -> None:
+    """Gold pairs within 30 days that no candidate source proposes, and how many of them (and
+    of other pairs) a candidate source on one shared key fact would add: a street, a block
+    address, a person's surname held by at most m articles."""
+    for t in sets:
+        s = t.scored
+        ids = [p.id for p in s.corpus.records]
+        days = [s.days.get(i) for i in ids]
+
+        def near(a: int, b: int, days: list[Any] = days) -> bool:
+            return (days[a] is None or days[b] is None
+                    or abs((days[a] - days[b]).days) <= WINDOW_DAYS)
+
+        proposed = set(zip(s.table.left.tolist(), s.table.right.tolist()))
+        members: dict[Any, list[int]] = collections.defaultdict(list)
+        for row, doc in enumerate(ids):
+            members[s.gold[doc]].append(row)
+        gold = {(a, b) for rows in members.values() for i, a in enumerate(rows)
+                for b in rows[i + 1:] if near(a, b)}
+        df = collections.Counter(p for k in s.keys for p in k.people)
+        facts: dict[str, Callable[[EventKey], Any]] = {
+            "street": lambda k: k.streets,
+            "block address": lambda k: {(k.block[0], w) for w in k.block[1]} if k.block else (),
+        }
+        for most in (2, 3, 5, 10):
+            facts[f"surname in <= {most} articles"] = (
+                lambda k, most=most, df=df: {p for p in k.people if df[p] <= most})
+        print(f"{s.name}: gold pairs within {WINDOW_DAYS} days {len(gold)}, never proposed "
+              f"{len(gold - proposed)}")
+        for name, fact in facts.items():
+            new = {p for p in fact_pairs(s, fact) if p not in proposed and near(*p)}
+            print(f"  {name:<26} new pairs {len(new):>5}: gold {len(new & gold):>4}, "
+                  f"other {len(new - gold):>5}")
+
+
+@contextlib.contextmanager
+def fact_rule(most: int, kinds: tuple[str, ...]) -> Iterator[None]:
+    """The library's rare-key-fact candidates (:func:`dedup.candidates.key_facts`) with at
+    most ``most`` holders (1: none) and the facts of ``kinds`` ("name", "block") only, in
+    this process (the batch run reads both through :mod:`dedup.candidates`)."""
+    of, facts = candidates.CandidateRules.of, candidates.key_facts
+
+    def rules(config: Config) -> candidates.CandidateRules:
+        return dataclasses.replace(of(config), max_fact_holders=most)
+
+    candidates.CandidateRules.of = rules  # type: ignore[method-assign]
+    candidates.key_facts = lambda key: [f for f in facts(key) if f[0] in kinds]
+    try:
+        yield
+    finally:
+        candidates.CandidateRules.of, candidates.key_facts = of, facts  # type: ignore[method-assign]
+
+
+FACT_OPTIONS = ((1, ()), (3, ("name", "block")), (5, ("name", "block")),
+                (10, ("name", "block")), (5, ("name",)), (5, ("block",)))
+
+
+def facts_main(files: list[Path]) -> None:
+    """Each file clustered by the batch run with each option of :data:`FACT_OPTIONS` (the
+    first: no fact pairs; the default: 5 holders, names and blocks); for each file held out,
+    the option with the best mean figure on the others (ties: the earlier option)."""
+    table: dict[tuple[str, tuple[int, tuple[str, ...]]], float] = {}
+    records = {path.name: read_records(path) for path in files}
+    for option in FACT_OPTIONS:
+        with fact_rule(*option):
+            for name, rows in records.items():
+                r = score_records(name, rows, Config())
+                table[name, option] = figure(name, r)
+                print(f"  {name:<18} holders {option[0]:>2} {'+'.join(option[1]) or 'none':<10}"
+                      f" figure {table[name, option]:.3f} (ARI {r['ari']:.3f} P30 {r['p30']:.3f}"
+                      f" R30 {r['r30']:.3f} F1 {r['pairwise_f1']:.3f})", flush=True)
+    for held in records:
+        others = [n for n in records if n != held]
+        best = max(FACT_OPTIONS, key=lambda o: (np.mean([table[n, o] for n in others]),
+                                                -FACT_OPTIONS.index(o)))
+        print(f"  held out {held:<18} chosen {best}: {table[held, best]:.3f} "
+              f"(none {table[held, FACT_OPTIONS[0]]:.3f})")
+
+
 def syndication_main(files: list[Path]) -> None:
     from benchmarks.evaluate import predictions
     from benchmarks.sets import jsonl_set, syndication_set
@@ -381,7 +483,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.quality_rules",
                                      description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("ceiling", "rules", "syndication"))
+    parser.add_argument("what",
+                        choices=("ceiling", "rules", "candidates", "facts", "syndication"))
     parser.add_argument("files", nargs="*", type=Path)
     args = parser.parse_args(argv)
     files = labeled_files(args.files, least=1 if args.what != "rules" else 2)
@@ -391,9 +494,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.what == "syndication":
         syndication_main(files)
         return 0
+    if args.what == "facts":
+        facts_main(files)
+        return 0
     sets = [load_texts(f, config) for f in files]
     if args.what == "ceiling":
         ceiling_main(sets)
+    elif args.what == "candidates":
+        candidates_main(sets)
     else:
         rules_main(sets, config)
     return 0
