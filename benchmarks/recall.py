@@ -115,14 +115,15 @@ def widened(variant: str, vocabulary: _Vocabulary, found: list[int]) -> Iterator
     original = pairs.candidate_blocks
 
     def blocks(prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config,
-               rows_per_block: int = 2048, day: np.ndarray | None = None
-               ) -> Iterator[np.ndarray]:
+               rows_per_block: int = 2048, day: np.ndarray | None = None,
+               keys: list[Any] | None = None) -> Iterator[np.ndarray]:
         made = marks(body, prepared, vocabulary.words, salient, held_twice, fields)
         saved = candidates.top_terms
         candidates.top_terms = lambda matrix, k: made
         found.append(0)
         try:
-            for block in original(prepared, signatures, body, config, rows_per_block, day):
+            for block in original(prepared, signatures, body, config, rows_per_block, day,
+                                  keys):
                 found[-1] += len(block)
                 yield block
         finally:

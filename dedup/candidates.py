@@ -10,7 +10,11 @@ Two sources, both sub-quadratic:
   ``max_block_size`` documents is too common to block on, and each document is compared with at
   most ``max_partners`` of the documents before it (those sharing the most terms), which bounds
   the pairs per document: they grow linearly with the corpus, not with the square of its
-  repeated names and places.
+  repeated names and places. Two reports that share a rare fact of their event keys (a
+  person's surname or a block address held by at most ``max_fact_holders`` documents:
+  :func:`key_facts`) are candidates too, whatever their terms: a follow-up that names the
+  victim, or a short report of the same block, often shares no two salient terms with the
+  first report.
 
 Pairs are ``(i, j)`` row indices with ``i < j``.
 
@@ -73,6 +77,8 @@ class CandidateRules:
         window_days: documents published further apart are never compared.
         max_partners: blocking candidates kept per document among those before it
             (:meth:`partners`).
+        max_fact_holders: a key fact (:func:`key_facts`) held by more documents is too
+            common to pair them on.
     """
 
     bands: tuple[tuple[int, int], ...]
@@ -82,6 +88,7 @@ class CandidateRules:
     window_days: int
     max_partners: int
     min_shared: int = 2
+    max_fact_holders: int = 5
 
     @classmethod
     def of(cls, config: Config) -> CandidateRules:
@@ -123,6 +130,35 @@ class CandidateRules:
         keep[:] = False
         keep[order[rank < self.max_partners]] = True
         return keep
+
+
+def key_facts(key: EventKey) -> list[tuple[Any, ...]]:
+    """The facts of an event key that two documents may be paired on (the ``blocking``
+    source): each surname of its people, and its block address as its number with each of
+    its street's words. Rare ones only count (:attr:`CandidateRules.max_fact_holders`): a
+    surname or a block that few articles give is a fact of one incident."""
+    facts: list[tuple[Any, ...]] = [("name", name) for name in sorted(key.people)]
+    if key.block is not None:
+        number, words = key.block
+        facts.extend(("block", number, word) for word in sorted(words))
+    return facts
+
+
+def fact_pairs(keys: list[EventKey], day: np.ndarray, rules: CandidateRules) -> np.ndarray:
+    """Pairs of rows whose keys share a :func:`key_facts` fact held by at most
+    ``max_fact_holders`` rows, inside the date window (``day``: the rows'
+    :func:`publication_days`): a sorted (k, 2) array of rows ``(i, j)``, ``i < j``."""
+    held: dict[tuple[Any, ...], list[int]] = {}
+    for row, key in enumerate(keys):
+        for fact in key_facts(key):
+            held.setdefault(fact, []).append(row)
+    found = [(a, b) for rows in held.values() if 2 <= len(rows) <= rules.max_fact_holders
+             for k, a in enumerate(rows) for b in rows[k + 1:]]
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.array(found, dtype=np.int64)
+    pairs = pairs[rules.in_window(day[pairs[:, 0]], day[pairs[:, 1]])]
+    return unique_pairs(pairs[:, 0], pairs[:, 1], len(keys))
 
 
 def lsh_pairs(signatures: np.ndarray, threshold: float) -> np.ndarray:
@@ -258,25 +294,30 @@ SAME_TEXT, LSH, BLOCKING = "same text", "minhash-lsh", "blocking"
 
 def candidate_sources(
     prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config, *,
-    capped: bool = True,
+    capped: bool = True, keys: list[EventKey] | None = None,
 ) -> dict[str, np.ndarray]:
     """The candidate pairs of each source, as sorted (k, 2) arrays of rows ``(i, j)``, ``i < j``
     (a pair may come from several): ``same text`` (equal exact-copy keys: each document
     paired with the first of its text), ``minhash-lsh`` (signatures agreeing on an LSH band)
     and ``blocking`` (two or more shared salient TF-IDF terms, inside the date window, at most
     ``max_partners`` per later row: :meth:`CandidateRules.partners`; with ``capped`` False,
-    every pair sharing two such terms, as an explanation asks). ``body``: the TF-IDF matrix of
-    the bodies."""
+    every pair sharing two such terms, as an explanation asks; and the pairs sharing a rare key
+    fact: :func:`fact_pairs`). ``body``: the TF-IDF matrix of the bodies; ``keys``: the event
+    keys as scored (common words dropped from their people; the records' own where not
+    given)."""
     n = len(prepared)
     rules = CandidateRules.of(config)
     sources = copy_sources(prepared, signatures, config)
-    sources[BLOCKING] = (
-        blocking_pairs(top_terms(body, rules.salient_terms), rules.max_block_size,
-                       rules.min_shared,
-                       partners=blocking_partners(publication_days(p.key for p in prepared), rules)
-                       if capped else None)
-        if n > 1 else np.zeros((0, 2), dtype=np.int64)
-    )
+    if n < 2:
+        sources[BLOCKING] = np.zeros((0, 2), dtype=np.int64)
+        return sources
+    keys = [p.key for p in prepared] if keys is None else keys
+    day = publication_days(keys)
+    terms = blocking_pairs(top_terms(body, rules.salient_terms), rules.max_block_size,
+                           rules.min_shared,
+                           partners=blocking_partners(day, rules) if capped else None)
+    both = np.concatenate((terms, fact_pairs(keys, day, rules)))
+    sources[BLOCKING] = unique_pairs(both[:, 0], both[:, 1], n)
     return sources
 
 
@@ -301,23 +342,26 @@ def copy_sources(
 def candidate_blocks(
     prepared: list[Prepared], signatures: np.ndarray, body: Any, config: Config,
     rows_per_block: int = 2048, day: np.ndarray | None = None,
+    keys: list[EventKey] | None = None,
 ) -> Iterator[np.ndarray]:
     """The candidate pairs of every source (:func:`candidate_sources`), a block of second
     (later) rows at a time, each block's pairs distinct and sorted: the blocks together are
     those pairs, each once, and the pairs of all blocks are never held at once (only the few
-    of ``same text`` and ``minhash-lsh``). ``day``: the rows' :func:`publication_days`,
-    where the caller has them."""
+    of ``same text`` and ``minhash-lsh`` and the rare key facts). ``day``: the rows'
+    :func:`publication_days`, where the caller has them; ``keys``: as
+    :func:`candidate_sources`'s."""
     n = len(prepared)
     if n < 2:
         return
     rules = CandidateRules.of(config)
-    few = np.concatenate(list(copy_sources(prepared, signatures, config).values()))
+    keys = [p.key for p in prepared] if keys is None else keys
+    day = publication_days(keys) if day is None else day
+    few = np.concatenate([*copy_sources(prepared, signatures, config).values(),
+                          fact_pairs(keys, day, rules)])
     few = unique_pairs(few[:, 1], few[:, 0], n)[:, ::-1]  # sorted by second row
     blocks = blocking_blocks(top_terms(body, rules.salient_terms), rules.max_block_size,
                              rules.min_shared, rows_per_block,
-                             partners=blocking_partners(
-                                 publication_days(p.key for p in prepared) if day is None
-                                 else day, rules))
+                             partners=blocking_partners(day, rules))
     for start, stop, pairs in blocks:
         lo, hi = np.searchsorted(few[:, 1], [start, stop])
         both = np.concatenate((pairs, few[lo:hi]))
@@ -338,10 +382,11 @@ class QueryCandidates:
     the first indexed document of the same text, one hash table per LSH band (the pairs
     datasketch's ``MinHashLSH`` over the same bands finds), and the documents sharing
     ``min_shared`` salient terms that are not too common (inside the date window, at most
-    ``max_partners``: :meth:`CandidateRules.partners`, the new document being the later row).
+    ``max_partners``: :meth:`CandidateRules.partners`, the new document being the later row),
+    or a rare key fact (:func:`key_facts`, inside the date window).
 
-    Where streaming differs: a term's documents are those indexed so far, the new one
-    counted (the batch counts the whole corpus).
+    Where streaming differs: a term's or a fact's documents are those indexed so far, the new
+    one counted (the batch counts the whole corpus).
     """
 
     def __init__(self, rules: CandidateRules) -> None:
@@ -353,13 +398,19 @@ class QueryCandidates:
         # Salient term -> the rows blocked on it, as 64-bit integers (a query gathers
         # hundreds of them per term: numpy reads the arrays whole, without a Python loop).
         self._postings: dict[int, array[int]] = {}
+        # Key fact (key_facts) -> the rows that give it.
+        self._facts: dict[tuple[Any, ...], list[int]] = {}
 
     def _band_keys(self, signature: np.ndarray) -> list[bytes]:
         values = np.ascontiguousarray(signature, dtype=np.uint32)
         return [values[start:stop].tobytes() for start, stop in self.rules.bands]
 
-    def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray) -> None:
-        """Index document ``row`` (rows are numbered in the order they are added)."""
+    def add(self, row: int, exact: str, signature: np.ndarray, salient: np.ndarray,
+            facts: Iterable[tuple[Any, ...]] = ()) -> None:
+        """Index document ``row`` (rows are numbered in the order they are added; ``facts``:
+        its :func:`key_facts`)."""
+        for fact in facts:
+            self._facts.setdefault(fact, []).append(row)
         self._exact.setdefault(exact, row)
         for table, key in zip(self._tables, self._band_keys(signature)):
             held = table.get(key)
@@ -401,12 +452,21 @@ class QueryCandidates:
         for column, held in self._postings.items():
             if not gone.isdisjoint(held):
                 self._postings[column] = array("q", (r for r in held if r not in gone))
+        for fact, rows_ in list(self._facts.items()):
+            if not gone.isdisjoint(rows_):
+                kept = [r for r in rows_ if r not in gone]
+                if kept:
+                    self._facts[fact] = kept
+                else:
+                    del self._facts[fact]
 
     def query(self, exact: str, signature: np.ndarray, salient: np.ndarray,
-              day: int = -1, days: np.ndarray | None = None) -> dict[str, np.ndarray]:
+              day: int = -1, days: np.ndarray | None = None,
+              facts: Iterable[tuple[Any, ...]] = ()) -> dict[str, np.ndarray]:
         """The indexed rows each source proposes for a new document published on day number
         ``day`` (:func:`publication_day`; -1: unknown), increasing. ``days``: the publication
-        day of each indexed row, by row (the index's own column; None: all unknown)."""
+        day of each indexed row, by row (the index's own column; None: all unknown);
+        ``facts``: the new document's :func:`key_facts`."""
         first = self._exact.get(exact)
         blocks = [held for held in (self._postings.get(c, ()) for c in salient.tolist())
                   if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
@@ -419,6 +479,13 @@ class QueryCandidates:
         kept = self.rules.partners(np.zeros(len(rows), dtype=np.int64), rows, counts,
                                    np.full(len(rows), day, dtype=np.int64), earlier)
         shared = rows[kept]
+        rare = [held for held in (self._facts.get(fact, ()) for fact in facts)
+                if held and len(held) + 1 <= self.rules.max_fact_holders]  # it holds them too
+        if rare:
+            by_fact = np.array(list(chain.from_iterable(rare)), dtype=np.int64)
+            if days is not None:
+                by_fact = by_fact[self.rules.in_window(np.int64(day), days[by_fact])]
+            shared = np.concatenate((shared.astype(np.int64), by_fact))
         return {
             SAME_TEXT: np.array([] if first is None else [first], dtype=np.int64),
             LSH: distinct(np.fromiter(chain.from_iterable(

@@ -159,7 +159,7 @@ def explain_pair(
         left, right = np.array([lo]), np.array([hi])
         signatures, shingle_counts = corpus.finish()
         body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix())
-        sources = candidate_sources(records, signatures, body, config, capped=False)
+        sources = candidate_sources(records, signatures, body, config, capped=False, keys=keys)
         proposed = {name: bool(np.any((pairs[:, 0] == lo) & (pairs[:, 1] == hi)))
                     for name, pairs in sources.items()}
         # whether the run scored the pair: its table holds every pair it compared

@@ -36,7 +36,13 @@ import numpy as np
 from . import store
 from .analysis import Analysis, Prepared, analyse
 from .boilerplate import SiteChrome, page_keys, source_of
-from .candidates import CandidateRules, QueryCandidates, distinct, publication_day
+from .candidates import (
+    CandidateRules,
+    QueryCandidates,
+    distinct,
+    key_facts,
+    publication_day,
+)
 from .cluster import Growth, StoryGraph
 from .config import Config
 from .copies import copy_rule
@@ -442,9 +448,10 @@ class DedupIndex:
         """The rows to compare the article with, increasing: what the candidate sources
         propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window."""
         day = publication_day(a.record.key)
+        facts = key_facts(drop_common_names(a.record.key, self._corpus.common_words))
         found = list(self._sources.query(a.record.exact, sig[:self.config.num_perm],
                                          self._rules.salient(*body), day,
-                                         self._days.values).values())
+                                         self._days.values, facts).values())
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.append(np.arange(len(self._corpus.records), dtype=np.int64))
@@ -698,7 +705,8 @@ class DedupIndex:
         if not alive:
             return
         weights = self._weights(cols, counts.astype(np.float64), False)
-        self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights))
+        self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights),
+                          key_facts(drop_common_names(key, self._corpus.common_words)))
 
     # -- persistence -----------------------------------------------------------------------
 

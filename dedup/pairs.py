@@ -524,7 +524,8 @@ def _scored_blocks(
     day = publication_days(keys)
     kept: list[T] = []
     found = scored = 0
-    for pairs in candidate_blocks(prepared, signatures, body, config, day=day) if n >= 2 else ():
+    for pairs in candidate_blocks(prepared, signatures, body, config, day=day,
+                                  keys=keys) if n >= 2 else ():
         found += len(pairs)
         left, right = pairs[:, 0], pairs[:, 1]
         inside = rules.in_window(day[left], day[right])

@@ -101,7 +101,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from .boilerplate import source_of
-from .candidates import CandidateRules, blocking_partners, publication_day
+from .candidates import CandidateRules, blocking_partners, key_facts, publication_day
 from .cluster import UnionFind, cluster_result, link_rows
 from .config import Config
 from .copies import copy_rule
@@ -687,8 +687,14 @@ class _Run:
         shared = (blocks.filter(lambda t: 2 <= len(t[1]) and rules.blockable(len(t[1])))
                   .mapPartitions(_shared_counts).reduceByKey(_add_counts, parts, _spread)
                   .flatMap(lambda t: _partners(t[0], *t[1], rules, days.value)))
+        self.stage("candidates: rare key facts grouped")
+        most = rules.max_fact_holders
+        facts = (featured.flatMap(lambda f: ((fact, f[0].row) for fact in key_facts(f[0].key)))
+                 .groupByKey(parts, _spread).mapValues(sorted)
+                 .filter(lambda t: 2 <= len(t[1]) <= most)
+                 .flatMap(lambda t: _fact_pairs(t[1], rules, days.value)))
         found = self.sc.accumulator(0)
-        pairs = same.union(lsh).union(shared).map(lambda pair: (pair, None)) \
+        pairs = same.union(lsh).union(shared).union(facts).map(lambda pair: (pair, None)) \
             .reduceByKey(lambda a, _: a, parts, _spread) \
             .map(lambda t: _counted(t[0], found, True))  # distinct
         self.counters = {"buckets split": split, "salient terms over the cap": capped,
@@ -758,6 +764,18 @@ def _partners(later: int, earlier: np.ndarray, shared: np.ndarray, rules: Candid
     keep = blocking_partners(days, rules)(np.full(len(rows), later, dtype=np.int64), rows,
                                           shared)
     return [(int(r), later) for r in rows[keep].tolist()]
+
+
+def _fact_pairs(rows: list[int], rules: CandidateRules, days: np.ndarray
+                ) -> list[tuple[int, int]]:
+    """The pairs (row, row), lower row first, of the rows (sorted) that give one rare key
+    fact (:func:`~dedup.candidates.fact_pairs`), inside the date window (``days``: every
+    row's day)."""
+    held = np.asarray(rows, dtype=np.int64)
+    a, b = np.triu_indices(len(held), 1)
+    left, right = held[a], held[b]
+    keep = rules.in_window(days[left], days[right])
+    return list(zip(left[keep].tolist(), right[keep].tolist()))
 
 
 def _counted(value: Any, counter: Any, when: bool) -> Any:

@@ -95,3 +95,17 @@ def redis_name(redis_url):
     client = redis.Redis.from_url(redis_url)
     for key in client.scan_iter(f"{name}:*"):
         client.delete(key)
+
+
+@pytest.fixture
+def without_fact_pairs(monkeypatch):
+    """The candidate sources without the rare-key-fact pairs (``max_fact_holders`` 1), for
+    tests of the salient-term blocking and its cap: on the five seeds every shared surname
+    is rare, so the fact pairs would propose the pairs the cap keeps apart."""
+    import dataclasses
+
+    from dedup.candidates import CandidateRules
+
+    of = CandidateRules.of
+    monkeypatch.setattr(CandidateRules, "of", classmethod(
+        lambda cls, config: dataclasses.replace(of(config), max_fact_holders=1)))

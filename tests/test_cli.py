@@ -222,7 +222,7 @@ def test_bad_option_value_exits_2(
 
 
 def test_max_partners_flag_reaches_the_run_and_its_explanation(
-    capsys: pytest.CaptureFixture[str],
+    capsys: pytest.CaptureFixture[str], without_fact_pairs: None,
 ) -> None:
     # The cap on blocking partners is a flag like the thresholds: the run records it, and
     # explain, given the same flag, says the cap kept the seeds' 003 and 004 apart.

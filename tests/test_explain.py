@@ -142,7 +142,7 @@ def test_cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
     assert "dedup: error: No document has the id 'nope'." in capsys.readouterr().err
 
 
-def test_a_pair_the_cap_on_partners_kept_apart() -> None:
+def test_a_pair_the_cap_on_partners_kept_apart(without_fact_pairs: None) -> None:
     # With one blocking partner a document, the seeds' later reports of the two ministers
     # keep only their strongest earlier partner: the others were proposed by blocking but
     # never compared, and the explanation says the cap is why. Without the cap, they are.

@@ -1,0 +1,102 @@
+"""The rare-key-fact candidate source (issue 12): two reports that share a rare surname or
+block address are compared, whatever their salient terms, in the batch run and the index."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+
+from dedup import Config, Document, cluster_documents
+from dedup.candidates import (
+    CandidateRules,
+    QueryCandidates,
+    fact_pairs,
+    key_facts,
+    publication_days,
+)
+from dedup.events import EventDate, EventKey
+from dedup.index import DedupIndex
+
+
+def _key(people: set[str], day: str | None = None,
+         block: tuple[int, frozenset[str]] | None = None) -> EventKey:
+    published = dt.date.fromisoformat(day) if day else None
+    date = EventDate(published, published, True, "metadata") if published else None
+    return EventKey(date=date, published=published, people=frozenset(people),
+                    orgs=frozenset(), places=frozenset(), venue=None, block=block)
+
+
+def test_key_facts_are_the_surnames_and_the_block_address_words() -> None:
+    key = _key({"roupe", "lang"}, block=(700, frozenset({"68th", "street"})))
+    assert key_facts(key) == [("name", "lang"), ("name", "roupe"), ("block", 700, "68th"),
+                              ("block", 700, "street")]
+    assert key_facts(_key(set())) == []
+
+
+def test_fact_pairs_pair_rare_facts_inside_the_window_only() -> None:
+    rules = CandidateRules.of(Config())
+    keys = [
+        _key({"roupe"}, "2014-02-15"),
+        _key({"roupe", "smith"}, "2014-02-18"),
+        _key({"roupe"}, "2014-06-01"),  # months later: outside the window
+        *[_key({"smith"}, "2014-02-16") for _ in range(rules.max_fact_holders)],  # too common
+    ]
+    pairs = fact_pairs(keys, publication_days(keys), rules)
+    assert pairs.tolist() == [[0, 1]]
+
+
+def test_the_index_proposes_the_rows_of_a_rare_fact_it_holds() -> None:
+    rules = CandidateRules.of(Config())
+    found = QueryCandidates(rules)
+    signature = np.zeros(rules.num_perm, dtype=np.uint32)
+    days = np.array([100, 100, 400], dtype=np.int64)
+    for row in range(3):
+        found.add(row, f"text {row}", signature + row + 1, np.zeros(0, dtype=np.int64),
+                  [("name", "roupe")] if row != 1 else [("name", "lang")])
+    got = found.query("new", signature + 9, np.zeros(0, dtype=np.int64), 101, days,
+                      [("name", "roupe")])
+    assert got["blocking"].tolist() == [0]  # row 2 lies outside the window
+    found.remove([0], ["text 0"], (signature + 1)[None, :])
+    assert found.query("new", signature + 9, np.zeros(0, dtype=np.int64), 101, days,
+                       [("name", "roupe")])["blocking"].tolist() == []
+
+
+def _reports() -> list[Document]:
+    # Two reports of one shooting that share no distinctive term but the victim's surname,
+    # among unrelated stories (the index warms up on them first).
+    filler = [Document(id=f"f{k}", published=f"2016-03-{1 + k:02d}", title=f"Council vote {k}",
+                       text=f"The city council voted on budget item number {k} after a long "
+                       f"debate about parks, libraries and roads in ward {k}.")
+              for k in range(25)]
+    first = Document(id="a", published="2016-04-01", title="Man wounded on Elm Street",
+                     text="Police say Jerome Whitcombe was wounded late Friday in a shooting "
+                     "outside a convenience store. Officers found shell casings nearby.")
+    second = Document(id="b", published="2016-04-03", title="Family asks for answers",
+                      text="Relatives of Mr. Whitcombe gathered Sunday to plead for "
+                      "witnesses to come forward, holding candles and photographs.")
+    return [*filler, first, second]
+
+
+def test_batch_and_index_both_compare_two_reports_that_share_a_rare_name() -> None:
+    docs = _reports()
+    batch = cluster_documents(docs, Config())
+    index = DedupIndex()
+    index.add_many(docs)
+    assert index.result().to_dict() == batch.to_dict()
+    from dedup.explain import explain_pair
+
+    e = explain_pair(docs, "a", "b", Config())
+    assert e.candidates["sources"]["blocking"]
+
+
+def test_without_the_fact_source_the_two_reports_are_not_compared(monkeypatch) -> None:
+    import dataclasses
+
+    from dedup.explain import explain_pair
+
+    of = CandidateRules.of
+    monkeypatch.setattr(CandidateRules, "of", classmethod(
+        lambda cls, config: dataclasses.replace(of(config), max_fact_holders=1)))
+    e = explain_pair(_reports(), "a", "b", Config())
+    assert not any(e.candidates["sources"].values())
