@@ -218,13 +218,26 @@ def blocking_blocks(
         yield start, min(start + rows_per_block, n), np.stack((earlier, later), axis=1)
 
 
-def distinct(keys: np.ndarray) -> np.ndarray:
+def distinct(keys: np.ndarray, runs: bool = False) -> np.ndarray:
     """Sorted distinct values of an integer array (a sort: several times faster here than
-    ``np.unique``, which hashes)."""
-    keys = np.sort(keys)
+    ``np.unique``, which hashes). ``runs``: the keys are a few increasing lists end to end
+    (a query's postings and LSH buckets): numpy's stable sort (timsort) merges the runs, in
+    about a fifth of the default sort's time (which is the faster on keys in no order)."""
+    keys = np.sort(keys, kind="stable" if runs else None)
     if len(keys) > 1:
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     return keys
+
+
+def distinct_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``np.unique(keys, return_counts=True)`` of an integer array made of a few increasing
+    lists end to end (a query's postings), by a stable sort (see :func:`distinct`)."""
+    keys = np.sort(keys, kind="stable")
+    edges = np.empty(len(keys) + 1, dtype=bool)
+    edges[0] = edges[-1] = True
+    np.not_equal(keys[1:], keys[:-1], out=edges[1:-1])
+    starts = np.flatnonzero(edges)
+    return keys[starts[:-1]], np.diff(starts)
 
 
 def unique_pairs(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
@@ -412,7 +425,7 @@ class QueryCandidates:
                   if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
         held = (np.concatenate([np.frombuffer(b, dtype=np.int64) for b in blocks])
                 if blocks else np.zeros(0, dtype=np.int64))
-        rows, counts = np.unique(held, return_counts=True)
+        rows, counts = distinct_counts(held)
         enough = counts >= self.rules.min_shared
         rows, counts = rows[enough], counts[enough]
         earlier = np.full(len(rows), -1, dtype=np.int64) if days is None else days[rows]
@@ -423,6 +436,6 @@ class QueryCandidates:
             SAME_TEXT: np.array([] if first is None else [first], dtype=np.int64),
             LSH: distinct(np.fromiter(chain.from_iterable(
                 table.get(key, ()) for table, key in zip(self._tables, self._band_keys(signature))),
-                dtype=np.int64)),
-            BLOCKING: distinct(shared.astype(np.int64)),
+                dtype=np.int64), runs=True),
+            BLOCKING: distinct(shared.astype(np.int64), runs=True),
         }

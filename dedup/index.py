@@ -448,7 +448,7 @@ class DedupIndex:
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.append(np.arange(len(self._corpus.records), dtype=np.int64))
-        rows = distinct(np.concatenate(found))
+        rows = distinct(np.concatenate(found), runs=True)  # the sources' rows, each increasing
         inside = self._rules.in_window(np.int64(day), self._days.values[rows])
         return rows[inside & self._alive.values[rows]]
 
@@ -570,7 +570,9 @@ class DedupIndex:
         names, person = self._name_ids.values[slots], self._name_person.values[slots]
         person &= self._common_names()[names]  # a "person" written as a common word is no name
         known = np.array([c for c in query if c >= 0], dtype=np.int64)
-        held = np.isin(names, known)
+        mark = np.zeros(len(self._name_df), dtype=bool)  # the article's names, by number
+        mark[known] = True
+        held = mark[names]
         df = self._name_df[names] + held
         distinct = np.unique(np.concatenate((df, self._name_df[known] + 1, [1])))
         table = np.array([entity_weight(int(d), n) for d in distinct.tolist()])
