@@ -37,7 +37,7 @@ from datasketch import MinHashLSH
 from .analysis import Prepared
 from .config import Config
 from .events import EventKey
-from .similarity import heaviest, top_terms
+from .similarity import distinct_counts, heaviest, top_terms
 
 
 class Sketch:
@@ -229,16 +229,6 @@ def distinct(keys: np.ndarray, runs: bool = False) -> np.ndarray:
     return keys
 
 
-def distinct_counts(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``np.unique(keys, return_counts=True)`` of an integer array made of a few increasing
-    lists end to end (a query's postings), by a stable sort (see :func:`distinct`)."""
-    keys = np.sort(keys, kind="stable")
-    edges = np.empty(len(keys) + 1, dtype=bool)
-    edges[0] = edges[-1] = True
-    np.not_equal(keys[1:], keys[:-1], out=edges[1:-1])
-    starts = np.flatnonzero(edges)
-    return keys[starts[:-1]], np.diff(starts)
-
 
 def unique_pairs(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     """Distinct ``(left, right)`` pairs, sorted, as a (k, 2) array."""
@@ -425,7 +415,7 @@ class QueryCandidates:
                   if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
         held = (np.concatenate([np.frombuffer(b, dtype=np.int64) for b in blocks])
                 if blocks else np.zeros(0, dtype=np.int64))
-        rows, counts = distinct_counts(held)
+        rows, counts = distinct_counts(held, runs=True)
         enough = counts >= self.rules.min_shared
         rows, counts = rows[enough], counts[enough]
         earlier = np.full(len(rows), -1, dtype=np.int64) if days is None else days[rows]
