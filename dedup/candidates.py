@@ -229,7 +229,6 @@ def distinct(keys: np.ndarray, runs: bool = False) -> np.ndarray:
     return keys
 
 
-
 def unique_pairs(left: np.ndarray, right: np.ndarray, n: int) -> np.ndarray:
     """Distinct ``(left, right)`` pairs, sorted, as a (k, 2) array."""
     keys = distinct(np.asarray(left, dtype=np.int64) * max(n, 1) + right)
