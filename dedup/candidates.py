@@ -41,7 +41,7 @@ from datasketch import MinHashLSH
 from .analysis import Prepared
 from .config import Config
 from .events import EventKey
-from .similarity import heaviest, top_terms
+from .similarity import distinct_counts, heaviest, top_terms
 
 
 class Sketch:
@@ -254,10 +254,12 @@ def blocking_blocks(
         yield start, min(start + rows_per_block, n), np.stack((earlier, later), axis=1)
 
 
-def distinct(keys: np.ndarray) -> np.ndarray:
+def distinct(keys: np.ndarray, runs: bool = False) -> np.ndarray:
     """Sorted distinct values of an integer array (a sort: several times faster here than
-    ``np.unique``, which hashes)."""
-    keys = np.sort(keys)
+    ``np.unique``, which hashes). ``runs``: the keys are a few increasing lists end to end
+    (a query's postings and LSH buckets): numpy's stable sort (timsort) merges the runs, in
+    about a fifth of the default sort's time (which is the faster on keys in no order)."""
+    keys = np.sort(keys, kind="stable" if runs else None)
     if len(keys) > 1:
         keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
     return keys
@@ -472,7 +474,7 @@ class QueryCandidates:
                   if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
         held = (np.concatenate([np.frombuffer(b, dtype=np.int64) for b in blocks])
                 if blocks else np.zeros(0, dtype=np.int64))
-        rows, counts = np.unique(held, return_counts=True)
+        rows, counts = distinct_counts(held, runs=True)
         enough = counts >= self.rules.min_shared
         rows, counts = rows[enough], counts[enough]
         earlier = np.full(len(rows), -1, dtype=np.int64) if days is None else days[rows]
@@ -490,6 +492,6 @@ class QueryCandidates:
             SAME_TEXT: np.array([] if first is None else [first], dtype=np.int64),
             LSH: distinct(np.fromiter(chain.from_iterable(
                 table.get(key, ()) for table, key in zip(self._tables, self._band_keys(signature))),
-                dtype=np.int64)),
-            BLOCKING: distinct(shared.astype(np.int64)),
+                dtype=np.int64), runs=True),
+            BLOCKING: distinct(shared.astype(np.int64), runs=True),
         }

@@ -207,16 +207,16 @@ def _merge_loop(
     of them: first and second group, sum of scores, best pair's score and rows, average,
     strong), appended to ``merges``, the stories joined in ``stories``."""
     key_lo, key_hi, sums, best_score, best_first, best_second, averages, strong = columns
-    total: dict[int, dict[int, float]] = {}
-    best: dict[int, dict[int, tuple[float, int, int]]] = {}
     # the columns as Python lists: no numpy scalar per pair of groups
-    for ga, gb, value, cand in zip(key_lo.tolist(), key_hi.tolist(), sums.tolist(),
+    lo_, hi_ = key_lo.tolist(), key_hi.tolist()
+    # a dict per group, made once (not a new empty one per setdefault)
+    total: dict[int, dict[int, float]] = {g: {} for g in set(lo_).union(hi_)}
+    best: dict[int, dict[int, tuple[float, int, int]]] = {g: {} for g in total}
+    for ga, gb, value, cand in zip(lo_, hi_, sums.tolist(),
                                    zip(best_score.tolist(), best_first.tolist(),
                                        best_second.tolist())):
-        total.setdefault(ga, {})[gb] = value
-        total.setdefault(gb, {})[ga] = value
-        best.setdefault(ga, {})[gb] = cand
-        best.setdefault(gb, {})[ga] = cand
+        total[ga][gb] = total[gb][ga] = value
+        best[ga][gb] = best[gb][ga] = cand
     size = {root: stories.size[root] for root in total}
     groups = {root: 1 for root in total}  # duplicate groups per story
 
@@ -491,8 +491,12 @@ class StoryGraph:
             if r == row:
                 continue
             mine = self.edges[r]
-            later = [(rank[o], mine[o]) for o in mine.keys() & rank.keys()]  # in C
-            later = [(j, e) for j, e in later if j > k]
+            # whichever is fewer: the row's pairs (a row of a dense story has hundreds),
+            # or the region's later rows (each looked up in its pairs)
+            if len(mine) > len(rows) - k:
+                later = [(j, mine[o]) for j, o in enumerate(rows[k + 1:], k + 1) if o in mine]
+            else:
+                later = [(j, e) for o, e in mine.items() if (j := rank.get(o, -1)) > k]
             left.extend([k] * len(later))
             right.extend([j for j, _ in later])
             pairs.extend([e for _, e in later])

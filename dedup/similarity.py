@@ -159,10 +159,19 @@ def count_rows(
     return batch.indptr.astype(np.int64), batch.indices.astype(np.int32), batch.data
 
 
-def distinct_counts(ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct values of ``ids`` (non-negative), increasing, and how often each occurs."""
-    values, counts = np.unique(ids, return_counts=True)
-    return values.astype(np.int64), counts.astype(np.int64)
+def distinct_counts(ids: np.ndarray, runs: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of ``ids`` (non-negative), increasing, and how often each occurs.
+    ``runs``: ``ids`` are a few increasing lists end to end (a query's postings), sorted by
+    numpy's stable sort, which merges the runs (see :func:`dedup.candidates.distinct`)."""
+    if not runs:
+        values, counts = np.unique(ids, return_counts=True)
+        return values.astype(np.int64), counts.astype(np.int64)
+    ids = np.sort(ids, kind="stable")
+    edges = np.empty(len(ids) + 1, dtype=bool)
+    edges[0] = edges[-1] = True
+    np.not_equal(ids[1:], ids[:-1], out=edges[1:-1])
+    starts = np.flatnonzero(edges)
+    return ids[starts[:-1]].astype(np.int64), np.diff(starts).astype(np.int64)
 
 
 def tfidf(

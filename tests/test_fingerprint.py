@@ -446,6 +446,24 @@ def test_distinct_counts_equal_numpy_unique() -> None:
     assert values.tolist() == want_values.tolist() and counts.tolist() == want_counts.tolist()
 
 
+@pytest.mark.parametrize("lists", [0, 1, 2, 24])
+def test_distinct_counts_of_runs_and_distinct_of_runs_equal_numpy_unique(lists) -> None:
+    """The stable-sort path (a query's postings: increasing lists end to end) gives what
+    np.unique gives, empty and single runs included, and keys in no order too."""
+    from dedup import similarity
+    from dedup.candidates import distinct
+
+    rng = np.random.default_rng(lists)
+    runs = [np.sort(rng.integers(0, 500, rng.integers(0, 300))) for _ in range(lists)]
+    ids = np.concatenate([*runs, np.zeros(0, dtype=np.int64)]).astype(np.int64)
+    for keys in (ids, rng.permutation(ids)):
+        values, counts = similarity.distinct_counts(keys, runs=True)
+        want_values, want_counts = np.unique(keys, return_counts=True)
+        assert values.dtype == counts.dtype == np.int64
+        assert values.tolist() == want_values.tolist() and counts.tolist() == want_counts.tolist()
+        assert distinct(keys, runs=True).tolist() == want_values.tolist() == distinct(keys).tolist()
+
+
 # --------------------------------------------------------------------------------------------
 # Candidates: one set of rules, batch and per query
 
