@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import Document, cluster_documents
-from dedup.cluster import UnionFind, average_linkage, build_clusters
+from dedup.cluster import UnionFind, _candidate, _ranked, average_linkage, build_clusters
 from dedup.result import EVENT, EXACT, NEAR, SINGLE, Link
 
 
@@ -232,6 +232,23 @@ def test_average_linkage_matches_the_unpruned_loop(case, cluster_threshold: floa
     stories, merges = linkage(copies(), triples, cluster_threshold, 0.4)
     assert as_sets(stories) == as_sets(expected_stories)
     assert merges == expected_merges
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from([-0.5, 0.0, 0.25, 0.5]), st.integers(0, 3),
+                          st.integers(0, 3)), max_size=40))
+def test_ranked_triples_compare_as_the_triples(triples) -> None:
+    """The merge loop holds a rank per pair of groups for its best pair (score, rows): ranks
+    order as the triples do, equal only for equal triples, and give the triple back."""
+    score, first, second = (np.array(column, dtype=dtype) for column, dtype in zip(
+        zip(*triples) if triples else ((), (), ()), (np.float64, np.int32, np.int32)))
+    candidates, rank = _ranked(score, first, second)
+    ranks = rank.tolist()
+    for k, triple in enumerate(triples):
+        assert _candidate(candidates, ranks[k]) == triple
+        for m, other in enumerate(triples):
+            assert (ranks[k] < ranks[m]) == (triple < other)
+            assert (ranks[k] == ranks[m]) == (triple == other)
 
 
 def test_average_linkage_chain_joins_when_average_reaches_threshold() -> None:

@@ -671,6 +671,21 @@ def test_tfidf_in_place_by_chunks_is_scikit_learns_bit_for_bit() -> None:
         assert got.data.tobytes() == want.data.tobytes()
 
 
+def test_column_counts_by_chunks_are_bincounts() -> None:
+    """tfidf's document frequencies, counted a chunk of columns at a time (bincount's int64
+    copy of all of them was a large run's peak): np.bincount's counts, whatever the chunk,
+    an empty matrix and columns past the last one counted included."""
+    from dedup.similarity import column_counts
+
+    rng = np.random.default_rng(3)
+    columns = rng.integers(0, 50, size=1000).astype(np.int32)
+    for chunk in (1, 7, 999, 1000, 1 << 22):
+        got = column_counts(columns, 60, chunk)
+        want = np.bincount(columns, minlength=60)
+        assert got.dtype == want.dtype and got.tolist() == want.tolist()
+    assert column_counts(np.zeros(0, dtype=np.int32), 4).tolist() == [0, 0, 0, 0]
+
+
 def test_idf_from_document_frequencies_is_scikit_learns_fit() -> None:
     """similarity.idf_transformer (document frequencies alone: tfidf's path, and the Spark
     engine's, whose corpus is held in parts) has the idf_ of scikit-learn's fit on the whole
