@@ -437,6 +437,17 @@ def facts_main(files: list[Path]) -> None:
               f"(none {table[held, FACT_OPTIONS[0]]:.3f})")
 
 
+def _pairs_within(labels: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """Every pair of documents that ``labels`` (document -> cluster) puts in one cluster."""
+    members: dict[Any, list[str]] = collections.defaultdict(list)
+    for doc, label in labels.items():
+        members[label].append(doc)
+    for docs in members.values():
+        for i, a in enumerate(docs):
+            for b in docs[i + 1:]:
+                yield a, b
+
+
 def syndication_main(files: list[Path]) -> None:
     from benchmarks.evaluate import predictions
     from benchmarks.sets import jsonl_set, syndication_set
@@ -447,28 +458,18 @@ def syndication_main(files: list[Path]) -> None:
     gold = labeled.stories
     source = {d: str(g).split(":")[0] for d, g in gold.items()}
     false: collections.Counter[str] = collections.Counter()
-    by_story: dict[Any, list[str]] = collections.defaultdict(list)
-    for doc, story in stories.items():
-        by_story[story].append(doc)
-    for members in by_story.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if gold[a] != gold[b]:
-                    false[source[a] if source[a] == source[b] else "across sets"] += 1
+    for a, b in _pairs_within(stories):
+        if gold[a] != gold[b]:
+            false[source[a] if source[a] == source[b] else "across sets"] += 1
     days = {d.id: _day(d.published) for d in labeled.documents}
     missed: collections.Counter[str] = collections.Counter()
     within: collections.Counter[str] = collections.Counter()
-    by_event: dict[Any, list[str]] = collections.defaultdict(list)
-    for doc, event in gold.items():
-        by_event[event].append(doc)
-    for members in by_event.values():
-        for i, a in enumerate(members):
-            for b in members[i + 1:]:
-                if stories[a] != stories[b]:
-                    missed[source[a]] += 1
-                    da, db = days.get(a), days.get(b)
-                    if da is None or db is None or abs((da - db).days) <= WINDOW_DAYS:
-                        within[source[a]] += 1
+    for a, b in _pairs_within(gold):
+        if stories[a] != stories[b]:
+            missed[source[a]] += 1
+            da, db = days.get(a), days.get(b)
+            if da is None or db is None or abs((da - db).days) <= WINDOW_DAYS:
+                within[source[a]] += 1
     all_pairs = all_scores(gold, stories)
     p30, r30, f30 = windowed_prf(gold, stories, days)
     print(f"syndication (400 bases, seed 0): stories P {all_pairs['pairwise_precision']:.3f} "
