@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -216,12 +217,13 @@ class Corpus:
 
 class Rows:
     """Rows of values (of ``width`` values each, or single values) appended a block at a
-    time into one array, which grows in place (``realloc``: a large array is remapped, not
-    copied, and its pages not yet written take no memory), by an eighth at a time. The rows
+    time (the crawler index's columns: a row at a time) into one array, which grows in place
+    (``realloc``: a large array is remapped, not copied, and its pages not yet written take
+    no memory), by an eighth at a time. The rows
     of a corpus's fingerprints were kept as pieces, one per batch, and joined at the end:
     held twice at that moment, and the pieces left holes in the heap. ``values``: the rows so
-    far (a view: rows appended later do not show in it; an array a view still holds is
-    copied, not grown in place)."""
+    far (a view: writes go through; rows appended later do not show in it; an array a view
+    still holds is copied, not grown in place)."""
 
     def __init__(self, dtype: type, width: int | None = None) -> None:
         self._shape = () if width is None else (width,)
@@ -231,16 +233,25 @@ class Rows:
     def extend(self, rows: np.ndarray) -> None:
         rows = np.asarray(rows, dtype=self._data.dtype).reshape(-1, *self._shape)
         end = self._size + len(rows)
+        self._reserve(end)
+        self._data[self._size:end] = rows
+        self._size = end
+
+    def append(self, row: Any) -> None:
+        """One row (or value): the crawler index's columns grow an article at a time."""
+        self._reserve(self._size + 1)
+        self._data[self._size] = row
+        self._size += 1
+
+    def _reserve(self, end: int) -> None:
         if end > len(self._data):
             capacity = max(end, len(self._data) + len(self._data) // 8, 1024)
             try:  # numpy refuses while a view of the array is held
                 self._data.resize((capacity, *self._shape), refcheck=True)
             except ValueError:
-                grown = np.empty((capacity, *self._shape), dtype=self._data.dtype)
+                grown = np.zeros((capacity, *self._shape), dtype=self._data.dtype)
                 grown[:self._size] = self._data[:self._size]
                 self._data = grown
-        self._data[self._size:end] = rows
-        self._size = end
 
     @property
     def values(self) -> np.ndarray:

@@ -46,7 +46,7 @@ from .candidates import (
 from .cluster import Growth, StoryGraph
 from .config import Config
 from .copies import copy_rule
-from .corpus import Corpus
+from .corpus import Corpus, Rows
 from .dates import DateError, parse_published
 from .documents import Document
 from .errors import ConfigError, InputError
@@ -179,10 +179,10 @@ class DedupIndex:
         self._sources = QueryCandidates(self._rules)
         # Per row, as arrays: the candidate step reads them for many rows at once.
         # Fingerprints: the whole text's signature, then its lead's (dedup.copies).
-        self._signatures = _Column(np.uint32, 2 * self.config.num_perm)
-        self._shingles = _Column(np.int64)
-        self._days = _Column(np.int64)  # publication day number, -1 when unknown
-        self._alive = _Column(np.bool_)
+        self._signatures = Rows(np.uint32, 2 * self.config.num_perm)
+        self._shingles = Rows(np.int64)
+        self._days = Rows(np.int64)  # publication day number, -1 when unknown
+        self._alive = Rows(np.bool_)
         self._by_id: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
@@ -191,18 +191,18 @@ class DedupIndex:
         # organisations: numbered, flat, ``_name_count_of`` of them from ``_name_start``;
         # ``_name_person``: a person only, dropped while the name is a common word).
         self._exact_ids: dict[str, int] = {}
-        self._exact = _Column(np.int64)
-        self._dates = _Column(np.int64, 7)
-        self._venues = _Column(np.bool_)
-        self._streets = _Column(np.bool_)
+        self._exact = Rows(np.int64)
+        self._dates = Rows(np.int64, 7)
+        self._venues = Rows(np.bool_)
+        self._streets = Rows(np.bool_)
         self._names: dict[str, int] = {}
         self._name_df = np.zeros(1024, dtype=np.int64)  # articles naming each name
         self._name_common = np.zeros(1024, dtype=bool)  # see _common_names
         self._common_seen = 0
-        self._name_ids = _Column(np.int64)
-        self._name_person = _Column(np.bool_)
-        self._name_start = _Column(np.int64)
-        self._name_count_of = _Column(np.int64)
+        self._name_ids = Rows(np.int64)
+        self._name_person = Rows(np.bool_)
+        self._name_start = Rows(np.int64)
+        self._name_count_of = Rows(np.int64)
         self._stories = StoryGraph(self.config.cluster_threshold, self.config.same_event_threshold)
         self._given: list[tuple[str, int]] = []  # per row: the status it got, its best match
         self._resettle_sizes = resettle_sizes()
@@ -784,31 +784,6 @@ def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     sums = np.add.reduceat(padded, indptr[:-1])
     sums[indptr[:-1] == indptr[1:]] = 0.0
     return sums
-
-
-class _Column:
-    """A numpy array of per-row values (or rows of ``width`` values) appended one at a time;
-    the capacity doubles. ``values``: the rows appended so far (a view: writes go through)."""
-
-    def __init__(self, dtype: Any, width: int | None = None) -> None:
-        self._shape = () if width is None else (width,)
-        self._data = np.zeros((64, *self._shape), dtype=dtype)
-        self._size = 0
-
-    def append(self, value: Any) -> None:
-        if self._size == len(self._data):
-            grown = np.zeros((2 * len(self._data), *self._shape), dtype=self._data.dtype)
-            grown[: self._size] = self._data
-            self._data = grown
-        self._data[self._size] = value
-        self._size += 1
-
-    @property
-    def values(self) -> np.ndarray:
-        return self._data[: self._size]
-
-    def __len__(self) -> int:
-        return self._size
 
 
 __all__ = ["DedupIndex", "Verdict", "NEW"]

@@ -11,7 +11,7 @@ import numpy as np
 
 from dedup.analysis import Prepared, prepare
 from dedup.config import Config
-from dedup.corpus import Corpus
+from dedup.corpus import Corpus, Rows
 from dedup.documents import Document
 from dedup.events import EventDate, EventKey
 from dedup.records import RecordPool
@@ -130,3 +130,28 @@ def test_records_pickle_as_the_dataclasses_would_and_back_whole() -> None:
             made = object.__new__(type(obj))
             made.__setstate__(default_state)
             assert made == obj
+
+
+def test_rows_appended_one_at_a_time_and_in_blocks_hold_them_in_order() -> None:
+    """corpus.Rows: the batch's fingerprints (blocks) and the crawler index's columns (one row
+    at a time) in one growable array; a view of ``values`` writes through, and the rows stay
+    when the array has to be copied because a view is held while it grows."""
+
+
+    rows, single = Rows(np.uint32, 3), Rows(np.bool_)
+    expected = []
+    held = rows.values  # a view held: growing copies instead of resizing in place
+    for k in range(3000):
+        if k % 7 == 0:
+            block = np.arange(3 * k, 3 * k + 6, dtype=np.uint32).reshape(2, 3)
+            rows.extend(block)
+            expected.extend(block.tolist())
+        else:
+            rows.append([k, k + 1, k + 2])
+            expected.append([k, k + 1, k + 2])
+        single.append(k % 3 == 0)
+    assert held.shape == (0, 3)
+    assert rows.values.tolist() == expected and len(rows) == len(expected)
+    alive = single.values
+    alive[:10] = False
+    assert not single.values[:10].any() and single.values[12] and len(single) == 3000
