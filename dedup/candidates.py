@@ -105,6 +105,11 @@ class CandidateRules:
         """Whether a term held by ``held`` documents may be blocked on."""
         return held <= self.max_block_size
 
+    def rare_fact(self, held: int) -> bool:
+        """Whether a key fact (:func:`key_facts`) held by ``held`` documents pairs them: by
+        two and at most ``max_fact_holders``."""
+        return 2 <= held <= self.max_fact_holders
+
     def in_window(self, day: np.ndarray, other: np.ndarray) -> np.ndarray:
         """Whether documents published on day numbers ``day`` and ``other`` (-1: unknown) may be
         compared: at most ``window_days`` apart, or either undated."""
@@ -152,7 +157,7 @@ def fact_pairs(keys: list[EventKey], day: np.ndarray, rules: CandidateRules) -> 
     for row, key in enumerate(keys):
         for fact in key_facts(key):
             held.setdefault(fact, []).append(row)
-    found = [(a, b) for rows in held.values() if 2 <= len(rows) <= rules.max_fact_holders
+    found = [(a, b) for rows in held.values() if rules.rare_fact(len(rows))
              for k, a in enumerate(rows) for b in rows[k + 1:]]
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
@@ -482,7 +487,7 @@ class QueryCandidates:
                                    np.full(len(rows), day, dtype=np.int64), earlier)
         shared = rows[kept]
         rare = [held for held in (self._facts.get(fact, ()) for fact in facts)
-                if held and len(held) + 1 <= self.rules.max_fact_holders]  # it holds them too
+                if self.rules.rare_fact(len(held) + 1)]  # it holds them too
         if rare:
             by_fact = np.array(list(chain.from_iterable(rare)), dtype=np.int64)
             if days is not None:

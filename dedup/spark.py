@@ -688,10 +688,9 @@ class _Run:
                   .mapPartitions(_shared_counts).reduceByKey(_add_counts, parts, _spread)
                   .flatMap(lambda t: _partners(t[0], *t[1], rules, days.value)))
         self.stage("candidates: rare key facts grouped")
-        most = rules.max_fact_holders
         facts = (featured.flatMap(lambda f: ((fact, f[0].row) for fact in key_facts(f[0].key)))
                  .groupByKey(parts, _spread).mapValues(sorted)
-                 .filter(lambda t: 2 <= len(t[1]) <= most)
+                 .filter(lambda t: rules.rare_fact(len(t[1])))
                  .flatMap(lambda t: _fact_pairs(t[1], rules, days.value)))
         found = self.sc.accumulator(0)
         pairs = same.union(lsh).union(shared).union(facts).map(lambda pair: (pair, None)) \
