@@ -21,13 +21,30 @@ from typing import Any
 
 import numpy as np
 
-from .candidates import BLOCKING, LSH, SAME_TEXT, candidate_sources, in_window, publication_day
+from .candidates import (
+    BLOCKING,
+    LSH,
+    SAME_TEXT,
+    CandidateRules,
+    candidate_sources,
+    in_window,
+    key_facts,
+    publication_day,
+)
 from .cluster import cluster_scored
 from .config import Config
 from .copies import MIN_CONTAINED_SHINGLES, MIN_LEAD_COSINE, copy_rule
 from .documents import Document, Progress, Skipped
 from .errors import InputError
-from .events import NO_SPAN, SURE_CONFLICT_DAYS, Span, joined_span, span_conflict, sure_span
+from .events import (
+    NO_SPAN,
+    SURE_CONFLICT_DAYS,
+    EventKey,
+    Span,
+    joined_span,
+    span_conflict,
+    sure_span,
+)
 from .pairs import PairScorer, features, measured_pairs, score_candidates
 from .pipeline import build_corpus, checked_arguments, gc_paused, scored_keys
 from .result import EVENT, EXACT, NEAR, Cluster, ClusterResult, Link
@@ -59,7 +76,10 @@ class Explanation:
         candidates: ``sources``: which candidate source proposed the pair (``same text``,
             ``minhash-lsh``, ``blocking``), ``shared_terms``: the salient terms both have
             (with how many documents have each among theirs; blocking ignores terms held by
-            more than ``max_block_size``), ``window``: the publication dates the date window
+            more than ``max_block_size``), ``shared_facts``: the key facts both give (a
+            surname, a block address; with how many documents give each, and ``rare``:
+            whether it pairs them, which blocking does too), ``window``: the publication
+            dates the date window
             compares and whether it let the pair through, ``compared``: whether the
             pipeline scored the pair at all, and ``capped``: whether blocking alone proposed
             it but the later document had ``max_partners`` partners before it sharing more
@@ -196,6 +216,7 @@ def explain_pair(
     candidates = {
         "sources": proposed,
         "shared_terms": terms,
+        "shared_facts": _shared_facts(keys, lo, hi, CandidateRules.of(config)),
         "window": {
             "days": config.window_days,
             "a": _day(keys[row[a]]) if day[a] >= 0 else None,
@@ -227,6 +248,26 @@ def explain_pair(
         candidates=candidates, copy=copy, event=event, clustering=clustering,
         config=asdict(config),
     )
+
+
+def _shared_facts(keys: Sequence[EventKey], lo: int, hi: int, rules: CandidateRules
+                  ) -> list[dict[str, Any]]:
+    """The :func:`~dedup.candidates.key_facts` of both keys, as people read them, with how many
+    of ``keys`` give each and whether that few pairs them (blocking's rare facts)."""
+    both = set(key_facts(keys[lo])) & set(key_facts(keys[hi]))
+    held = {fact: 0 for fact in both}
+    for key in keys:
+        for fact in key_facts(key):
+            if fact in held:
+                held[fact] += 1
+
+    def name(fact: tuple[Any, ...]) -> str:
+        if fact[0] == "name":
+            return keys[lo].names.get(fact[1], fact[1])
+        return f"the {fact[1]} block ({fact[2]})"
+
+    return sorted(({"fact": name(f), "documents": n, "rare": rules.rare_fact(n)}
+                   for f, n in held.items()), key=lambda f: (f["documents"], f["fact"]))
 
 
 def _day(key: Any) -> str:

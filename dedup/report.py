@@ -577,6 +577,11 @@ def render_explanation(explanation: Explanation, console: Console) -> None:
               + (f": {', '.join(t['term'] for t in counted[:12])}" if counted else "")
               + (f"; {len(terms) - len(counted)} more held by over {limit} articles, which do "
                  "not count" if len(terms) > len(counted) else ""))
+    rare = [f"{f['fact']} ({plural(f['documents'], 'article')})"
+            for f in e.candidates.get("shared_facts", ()) if f["rare"]]
+    if rare:
+        shared += f"; {plural(len(rare), 'rare key fact')}, which blocking pairs on: " \
+                  + ", ".join(rare)
     steps.add_row("candidates", ("proposed by " + ", ".join(found) if found
                                  else "proposed by no source") + f" ({shared})")
     window = e.candidates["window"]

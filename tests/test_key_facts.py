@@ -100,3 +100,19 @@ def test_without_the_fact_source_the_two_reports_are_not_compared(monkeypatch) -
         lambda cls, config: dataclasses.replace(of(config), max_fact_holders=1)))
     e = explain_pair(_reports(), "a", "b", Config())
     assert not any(e.candidates["sources"].values())
+
+
+def test_explain_names_the_rare_fact_that_proposed_a_pair() -> None:
+    """A pair proposed by a shared rare surname (one salient term in common, fewer than
+    blocking's two) is explained by that fact, in the JSON and in the text."""
+    from rich.console import Console
+
+    from dedup.explain import explain_pair
+    from dedup.report import render_explanation
+
+    e = explain_pair(_reports(), "a", "b")
+    assert e.candidates["sources"]["blocking"]
+    assert e.candidates["shared_facts"] == [{"fact": "Whitcombe", "documents": 2, "rare": True}]
+    console = Console(width=200, record=True)
+    render_explanation(e, console)
+    assert "1 rare key fact, which blocking pairs on: Whitcombe (2 articles)" in console.export_text()
