@@ -78,7 +78,7 @@ class CandidateRules:
         max_partners: blocking candidates kept per document among those before it
             (:meth:`partners`).
         max_fact_holders: a key fact (:func:`key_facts`) held by more documents is too
-            common to pair them on.
+            common to pair them on (:meth:`rare_fact`).
     """
 
     bands: tuple[tuple[int, int], ...]
@@ -87,14 +87,14 @@ class CandidateRules:
     max_block_size: int
     window_days: int
     max_partners: int
+    max_fact_holders: int
     min_shared: int = 2
-    max_fact_holders: int = 5
 
     @classmethod
     def of(cls, config: Config) -> CandidateRules:
         return cls(tuple(lsh_bands(config.near_duplicate_threshold, config.num_perm)),
                    config.num_perm, config.salient_terms, config.max_block_size, config.window_days,
-                   config.max_partners)
+                   config.max_partners, config.max_fact_holders)
 
     def salient(self, columns: np.ndarray, weights: np.ndarray) -> np.ndarray:
         """The columns a document is blocked on: its ``salient_terms`` heaviest

@@ -192,6 +192,10 @@ def _add_tuning(parser: argparse.ArgumentParser) -> None:
                         help="blocking candidates per article: the K earlier articles sharing the "
                              "most salient terms (copies found by MinHash are never capped; "
                              "default %(default)s)")
+    tuning.add_argument("--max-fact-holders", type=int, default=defaults.max_fact_holders,
+                        metavar="K", help="articles giving one rare key fact (a surname, a block "
+                                          "address) are compared when at most K give it; 0: "
+                                          "never (default %(default)s)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -383,6 +387,7 @@ def _config(args: argparse.Namespace) -> Config:
         num_perm=args.num_perm,
         window_days=args.window_days,
         max_partners=args.max_partners,
+        max_fact_holders=args.max_fact_holders,
     )
 
 

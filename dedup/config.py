@@ -31,6 +31,12 @@ class Config:
             MinHash-LSH candidates are never capped. This keeps the candidate pairs, and every
             stage after them, linear in the number of documents where names and places repeat
             across many stories. Default 64 (see ``docs/`` for its measured effect).
+        max_fact_holders: a key fact (a person's surname, a block address) given by two to
+            this many documents inside the date window makes them candidates whatever their
+            terms: a follow-up naming the victim often shares no two salient terms with the
+            first report. A fact more documents give is too common to pair on; 0 or 1: no such
+            candidates. Default 5. Like ``max_block_size``, it counts documents, so on a handful
+            of articles every shared surname is rare.
         same_event_threshold: combined score (text cosine + event-key agreement) from which
             two stand-alone write-ups report one event. Default 0.4.
         cluster_threshold: average score, over all pairs of two story clusters (pairs never
@@ -47,6 +53,7 @@ class Config:
     salient_terms: int = 24
     max_block_size: int = 400
     max_partners: int = 64
+    max_fact_holders: int = 5
     same_event_threshold: float = 0.4
     cluster_threshold: float = 0.25
     date_tolerance_days: int = 1
@@ -67,7 +74,7 @@ class Config:
         for name in ("near_duplicate_threshold", "same_event_threshold", "cluster_threshold"):
             if not 0.0 < getattr(self, name) <= 1.0:
                 _refuse(name, "in (0, 1]", getattr(self, name))
-        for name in ("date_tolerance_days", "window_days"):
+        for name in ("date_tolerance_days", "window_days", "max_fact_holders"):
             if getattr(self, name) < 0:
                 _refuse(name, ">= 0", getattr(self, name))
 

@@ -222,15 +222,19 @@ def test_bad_option_value_exits_2(
 
 
 def test_max_partners_flag_reaches_the_run_and_its_explanation(
-    capsys: pytest.CaptureFixture[str], without_fact_pairs: None,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     # The cap on blocking partners is a flag like the thresholds: the run records it, and
-    # explain, given the same flag, says the cap kept the seeds' 003 and 004 apart.
-    code, out, _ = run(capsys, "cluster", str(DATA), "--format", "json", "--max-partners", "1")
+    # explain, given the same flags, says the cap kept the seeds' 003 and 004 apart (without
+    # the rare-key-fact candidates: on five seeds every shared surname is rare, and a fact
+    # pair is not capped).
+    code, out, _ = run(capsys, "cluster", str(DATA), "--format", "json", "--max-partners", "1",
+                       "--max-fact-holders", "0")
     assert code == 0
-    assert json.loads(out)["summary"]["config"]["max_partners"] == 1
+    config = json.loads(out)["summary"]["config"]
+    assert (config["max_partners"], config["max_fact_holders"]) == (1, 0)
     code, out, _ = run(capsys, "explain", str(DATA), "003", "004", "--format", "json",
-                       "--max-partners", "1")
+                       "--max-partners", "1", "--max-fact-holders", "0")
     assert code == 0
     capped = json.loads(out)
     assert capped["candidates"]["capped"] and not capped["candidates"]["compared"]

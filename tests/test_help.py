@@ -90,6 +90,7 @@ def test_an_unknown_flag_shows_the_subcommands_usage(capsys, args: list[str], us
     ("--cluster-threshold", "-0.5", "--cluster-threshold must be in (0, 1], got -0.5"),
     ("--shingle-size", "0", "--shingle-size must be >= 1, got 0"),
     ("--window-days", "-1", "--window-days must be >= 0, got -1"),
+    ("--max-fact-holders", "-1", "--max-fact-holders must be >= 0, got -1"),
 ])
 def test_a_bad_value_is_named_by_its_flag(capsys, command, option, value, message) -> None:
     code, out, err = run(capsys, *command, option, value)

@@ -90,16 +90,13 @@ def test_batch_and_index_both_compare_two_reports_that_share_a_rare_name() -> No
     assert e.candidates["sources"]["blocking"]
 
 
-def test_without_the_fact_source_the_two_reports_are_not_compared(monkeypatch) -> None:
-    import dataclasses
-
+def test_without_the_fact_source_the_two_reports_are_not_compared() -> None:
     from dedup.explain import explain_pair
 
-    of = CandidateRules.of
-    monkeypatch.setattr(CandidateRules, "of", classmethod(
-        lambda cls, config: dataclasses.replace(of(config), max_fact_holders=1)))
-    e = explain_pair(_reports(), "a", "b", Config())
-    assert not any(e.candidates["sources"].values())
+    for off in (0, 1):  # a fact is rare when 2 to max_fact_holders documents give it
+        e = explain_pair(_reports(), "a", "b", Config(max_fact_holders=off))
+        assert not any(e.candidates["sources"].values())
+    assert CandidateRules.of(Config(max_fact_holders=3)).max_fact_holders == 3
 
 
 def test_explain_names_the_rare_fact_that_proposed_a_pair() -> None:
