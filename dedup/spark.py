@@ -77,8 +77,11 @@ Design (each stage, what moves, and why the result is the default engine's):
    Parquet instead (:func:`dedup.report.jsonl_rows` of each component).
 
 Partitions: :func:`partitions_for` gives a stage one partition per :data:`PARTITION_DOCS`
-documents, up to ``partitions``: a task costs Spark a tenth of a second or more however
-small, so a small input runs in few tasks.
+documents, up to ``partitions`` when the caller gives a most: a task costs Spark a tenth of
+a second or more however small, so a small input runs in few tasks, and a large one in
+partitions of a bounded size (eight partitions of 100,000 articles ran ``local[2]``'s JVM
+out of its default heap). Every persisted RDD is kept in memory and on disk
+(:func:`spilled`).
 
 Named driver-side parts: the read of documents given in Python (and so the command's read),
 the duplicate ids, the broadcast statistics (IDF vector, common words, name weights), the
@@ -193,10 +196,21 @@ def _spread(key: Any) -> int:
     return portable_hash(key)
 
 
-def partitions_for(documents: int, limit: int) -> int:
+def partitions_for(documents: int, limit: int | None = None) -> int:
     """Partitions of a stage over ``documents``: one per :data:`PARTITION_DOCS`, at least
-    one, at most ``limit``."""
-    return max(1, min(limit, -(-documents // PARTITION_DOCS)))
+    one, at most ``limit`` when one is given."""
+    wanted = max(1, -(-documents // PARTITION_DOCS))
+    return wanted if limit is None else min(limit, wanted)
+
+
+def spilled() -> Any:
+    """The storage level of every RDD the engine persists: memory, then disk. pyspark's
+    ``persist()`` keeps partitions in memory only, where one that does not fit is computed
+    again (a text pass, a pair join) or, as one large serialized block, can fail the run
+    with the JVM out of heap."""
+    from pyspark import StorageLevel
+
+    return StorageLevel.MEMORY_AND_DISK
 
 
 def cluster_spark(
@@ -213,8 +227,9 @@ def cluster_spark(
             optional ``title``, ``published``/``date``, ``source``, ``url``), or documents
             (an iterable of :class:`~dedup.documents.Document`, read on the driver).
         config: settings; ``Config()`` by default.
-        partitions: the most partitions of a stage (default: the context's default
-            parallelism); a stage has one per :data:`PARTITION_DOCS` documents up to it.
+        partitions: the most partitions of a stage (default: none); a stage has one per
+            :data:`PARTITION_DOCS` documents, up to this. A path is read in this many splits
+            at least (default: the context's default parallelism).
         skipped: inputs the caller could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)`` with the default engine's stages.
         stats: a dict to fill with the run's counts: documents, texts without shingles
@@ -233,13 +248,13 @@ def cluster_spark(
     sc = getattr(spark, "sparkContext", spark)
     given = () if isinstance(data, (str, os.PathLike)) or _is_frame(data) else data
     config = checked_arguments(given, config)
-    parts = sc.defaultParallelism if partitions is None else partitions
-    if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+    if partitions is not None and (isinstance(partitions, bool)
+                                   or not isinstance(partitions, int) or partitions < 1):
         raise ConfigError(f"The 'partitions' parameter must be a whole number of 1 or more. "
                           f"Got {partitions!r} instead.")
     report = progress or (lambda stage, done, total: None)
     counts: dict[str, int] = {} if stats is None else stats
-    run = _Run(sc, config, parts, report, counts)
+    run = _Run(sc, config, partitions, report, counts)
     run.output = None if output is None else os.fspath(output)
     return run.run(data, list(skipped))
 
@@ -247,14 +262,24 @@ def cluster_spark(
 def spark_session(master: str | None = None) -> Any:
     """A ``SparkSession`` for the command (``master``: a Spark master URL, ``local[*]`` by
     default; an existing session's settings win, as Spark's builder does). Raises
-    :class:`~dedup.errors.ConfigError` when pyspark or Java is missing."""
+    :class:`~dedup.errors.ConfigError` when pyspark or Java is missing.
+
+    On a local master the executors run in the driver's JVM, whose heap is Spark's
+    ``spark.driver.memory``, 1 GB unless set: too little for the documents the command
+    reads on the driver and hands to Spark (100,000 articles of 4 KB ran it out of heap).
+    Unless the user set it (:func:`local_driver_memory`), a local session gets a quarter of
+    the machine's memory, 1 GB at least."""
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:
         raise ConfigError("--engine spark needs pyspark: pip install 'dedup[spark]' "
                           f"({exc})") from exc
-    builder = SparkSession.builder.appName("dedup").master(master or "local[*]")
+    master = master or "local[*]"
+    builder = SparkSession.builder.appName("dedup").master(master)
     builder = builder.config("spark.ui.showConsoleProgress", "false")
+    memory = local_driver_memory(master)
+    if memory is not None:
+        builder = builder.config("spark.driver.memory", memory)
     try:
         spark = builder.getOrCreate()
     except Exception as exc:  # no Java, a master that cannot be reached
@@ -262,6 +287,34 @@ def spark_session(master: str | None = None) -> Any:
                           f"{master or 'local[*]'} reachable?): {describe(exc)}") from exc
     spark.sparkContext.setLogLevel("ERROR")
     return spark
+
+
+def local_driver_memory(master: str, environ: Any = os.environ,
+                        physical: int | None = None) -> str | None:
+    """The ``spark.driver.memory`` :func:`spark_session` gives a ``local`` master: a quarter
+    of ``physical`` bytes (the machine's memory by default) in MiB, 1 GB at least; None for
+    another master, or where the user sets it (``PYSPARK_SUBMIT_ARGS``, or a
+    ``spark-defaults.conf`` in ``SPARK_CONF_DIR`` or ``SPARK_HOME/conf`` that names it)."""
+    if not master.startswith("local"):
+        return None
+    submit = environ.get("PYSPARK_SUBMIT_ARGS", "")
+    if "driver-memory" in submit or "spark.driver.memory" in submit:
+        return None
+    folders = [environ.get("SPARK_CONF_DIR"),
+               environ.get("SPARK_HOME") and os.path.join(environ["SPARK_HOME"], "conf")]
+    for folder in filter(None, folders):
+        try:
+            with open(os.path.join(folder, "spark-defaults.conf")) as f:
+                if "spark.driver.memory" in f.read():
+                    return None
+        except OSError:
+            continue
+    if physical is None:
+        try:
+            physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+        except (AttributeError, OSError, ValueError):
+            return None
+    return f"{max(1024, physical // 4 // 2**20)}m"
 
 
 def _is_frame(data: Any) -> bool:
@@ -346,12 +399,15 @@ class Features:
 
 
 class _Run:
-    def __init__(self, sc: Any, config: Config, parts: int, report: Progress,
+    def __init__(self, sc: Any, config: Config, limit: int | None, report: Progress,
                  stats: dict[str, int]) -> None:
         self.sc, self.config, self.report, self.stats = sc, config, report, stats
-        # the most partitions of a stage; the stages after the text pass have partitions_for
-        # the documents kept (the text pass too, for documents given in Python)
-        self.limit = self.parts = parts
+        # the most partitions of a stage (None: no most); the stages after the text pass have
+        # partitions_for the documents kept (the text pass too, for documents given in
+        # Python); a path is read in ``limit`` splits at least, the default parallelism
+        # without one (its count of documents is known only after the read)
+        self.limit = limit
+        self.parts = limit or sc.defaultParallelism
         self.output: str | None = None
         self.groups: list[str] = []
 
@@ -393,14 +449,14 @@ class _Run:
         self.stage("site chrome: each site's pages in order")
         ordered = self.scheduled(docs)  # (position, (Document, chrome)), sorted
         self.stage("text pass")
-        analysed = ordered.mapPartitionsWithIndex(_analyse_partition(config)).persist()
+        analysed = ordered.mapPartitionsWithIndex(_analyse_partition(config)).persist(spilled())
         text_parts = analysed.getNumPartitions()
 
         self.stage("vocabulary: tokens numbered by first sight; documents kept")
         words = analysed.filter(lambda r: r[0] == "words").map(lambda r: (r[1], r[2]))
         # per word: where it was first seen (partition, id there) and everywhere it was seen
         sights = (words.flatMap(lambda pw: ((w, (pw[0], i)) for i, w in enumerate(pw[1])))
-                  .groupByKey(text_parts, _spread).map(lambda t: _first_sight(t[1])).persist())
+                  .groupByKey(text_parts, _spread).map(lambda t: _first_sight(t[1])).persist(spilled()))
         # one job: each text-pass partition's kept documents, texts without shingles and
         # failures, and the words first seen in each partition (counted where they are)
         counts = (analysed.mapPartitionsWithIndex(_tally)
@@ -429,7 +485,7 @@ class _Run:
         # them stay in these partitions, so the pair join ships the pairs, not the features
         mapped = (rows.cogroup(numbering, text_parts).flatMap(_renumber)
                   .map(lambda r: (r[0], r)).partitionBy(parts)
-                  .map(lambda t: t[1], preservesPartitioning=True).persist())
+                  .map(lambda t: t[1], preservesPartitioning=True).persist(spilled()))
         # (row, record, title+body counts row, title+lead counts row, fingerprint, shingles)
 
         self.stage("statistics: document frequencies, common words, names")
@@ -456,7 +512,7 @@ class _Run:
         self.stage("features: TF-IDF rows, salient terms, event keys")
         featured = mapped.mapPartitions(
             _features_of(transformer, common_b, rules.salient_terms, width),
-            preservesPartitioning=True).persist()  # (Features, record pickled, marks), by row
+            preservesPartitioning=True).persist(spilled())  # (Features, record pickled, marks), by row
         self.report("fingerprints", n, n)
 
         pairs = self.candidates(featured, rules)
@@ -479,14 +535,14 @@ class _Run:
             wanted = pairs.map(lambda p: (_cell(p[0] % blocks, p[1] % blocks), (0, p)))
             scored = (wanted.union(shipped).groupByKey(max(min(grid, parts * 2), 1), _spread)
                       .flatMap(lambda t: score(_block_pairs(t[1])))
-                      .map(lambda p: _counted(p, compared, True)).persist())
+                      .map(lambda p: _counted(p, compared, True)).persist(spilled()))
         else:
             scored = (pairs.partitionBy(parts).join(feats, parts)
                       .map(lambda t: (t[1][0], (t[0], t[1][1]))).partitionBy(parts)
                       .join(feats, parts)
                       .map(lambda t: (Features.unpacked(t[1][0][1]), Features.unpacked(t[1][1])))
                       .mapPartitions(_score_partition(config, weight_b))
-                      .map(lambda p: _counted(p, compared, True)).persist())
+                      .map(lambda p: _counted(p, compared, True)).persist(spilled()))
 
         self.stage("connected components")
         threshold = config.cluster_threshold
@@ -503,7 +559,7 @@ class _Run:
             components = _Components(
                 labels=sc.broadcast(_smallest_of_components(e for _, part in found for e in part)))
         else:  # (row, smallest row)
-            components = _Components(rdd=connected_components(edges, parts).persist())
+            components = _Components(rdd=connected_components(edges, parts).persist(spilled()))
         del found
         for name, counter in self.counters.items():
             self.stats[name] = counter.value
@@ -584,7 +640,7 @@ class _Run:
                      weight: Any, skipped: list[Skipped]) -> Written:
         out = self.output
         linked = grouped.groupByKey(self.parts).flatMap(
-            _component_rows(self.config, weight)).persist()
+            _component_rows(self.config, weight)).persist(spilled())
         alone = components.alone(featured.map(lambda f: (f[0].row, f[0].id)))
         articles = linked.filter(lambda t: t[0] == "article").map(lambda t: t[1]) \
             .union(alone.mapPartitions(_alone_rows))
@@ -616,7 +672,7 @@ class _Run:
             return sc.parallelize(docs, slices), skipped, dups
         if isinstance(data, (str, os.PathLike)):
             path = os.fspath(data)
-            lines = sc.textFile(path, minPartitions=self.limit).zipWithIndex()
+            lines = sc.textFile(path, minPartitions=self.parts).zipWithIndex()
             items = lines.flatMap(lambda t: _line_item(t[0], path, t[1]))
         else:
             columns = set(data.columns)
@@ -624,13 +680,13 @@ class _Run:
                 raise InputError(f"The DataFrame must have 'id' and 'text' columns. Got "
                                  f"{sorted(columns)} instead.")
             items = data.rdd.zipWithIndex().map(lambda t: (t[1], _row_item(t[0], t[1])))
-        items = items.persist()
+        items = items.persist(spilled())
         docs = items.filter(lambda it: isinstance(it[1], Document))
         # one job: the records the read skipped, and the ordinals of ids met before
         # (grouped by id; only the duplicates come to the driver)
         found = (items.filter(lambda it: isinstance(it[1], Skipped))
                  .map(lambda it: ("skip", it[0], it[1]))
-                 .union(docs.map(lambda it: (it[1].id, it[0])).groupByKey(self.limit)
+                 .union(docs.map(lambda it: (it[1].id, it[0])).groupByKey(self.parts)
                         .filter(lambda t: len(t[1]) > 1)
                         .flatMap(lambda t: (("dup", o, t[0]) for o in sorted(t[1])[1:])))
                  .collect())
@@ -655,7 +711,7 @@ class _Run:
             .map(lambda t: (t[1][1][0], (t[1][0], t[1][1][1])))
         alone = docs.filter(lambda it: source_of(it[1]) is None) \
             .map(lambda it: ((0, it[0], 0), (it[1], frozenset())))
-        return alone.union(sited).persist().sortByKey(numPartitions=parts)
+        return alone.union(sited).persist(spilled()).sortByKey(numPartitions=parts)
 
     # -- stage 6 ---------------------------------------------------------------------------
 
@@ -1246,7 +1302,7 @@ def connected_components(edges: Any, partitions: int) -> Any:
     in MapReduce and Beyond", 2014), in plain Spark: repeated until a round changes nothing,
     when every edge joins a vertex to its component's smallest."""
     current = edges.filter(lambda e: e[0] != e[1]).map(lambda e: (max(e), min(e))) \
-        .distinct(partitions).persist()
+        .distinct(partitions).persist(spilled())
     before = None
     while True:
         large = (current.flatMap(lambda e: (e, (e[1], e[0]))).groupByKey(partitions)
@@ -1255,7 +1311,7 @@ def connected_components(edges: Any, partitions: int) -> Any:
         # one shuffle: the new edges, distinct, each marked 1 (was there before), 2 (is
         # there now) or 3 (both); the round changed nothing when all are 3
         marked = (current.map(lambda e: (e, 1)).union(small.map(lambda e: (e, 2)))
-                  .reduceByKey(lambda a, b: a | b, partitions).persist())
+                  .reduceByKey(lambda a, b: a | b, partitions).persist(spilled()))
         # one job a round, which computes (and so caches) every partition of ``marked``
         # before the round before is let go (isEmpty would stop at the first partition
         # with a change, and the next round would compute the rest again from the start)

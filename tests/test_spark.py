@@ -146,6 +146,10 @@ def test_small_inputs_take_few_partitions():
     assert partitions_for(0, 8) == partitions_for(5, 8) == 1
     assert partitions_for(PARTITION_DOCS + 1, 8) == 2
     assert partitions_for(100 * PARTITION_DOCS, 8) == 8
+    # without a most, the partitions grow with the input (8 partitions of 100,000 articles
+    # on local[2] ran the JVM out of its default heap)
+    assert partitions_for(100 * PARTITION_DOCS) == 100
+    assert partitions_for(0) == 1
 
 
 def _shared_cases():
@@ -352,3 +356,21 @@ def test_bucket_chunks_make_every_pair_once():
         expected = {(a, b) for k, (a, ea) in enumerate(members) for b, eb in members[k + 1:]
                     if band == 0 or not (ea and eb)}
         assert set(pairs) == expected
+
+
+def test_a_local_session_gets_a_driver_heap_unless_the_user_set_one(tmp_path):
+    """A local master runs the executors in the driver's JVM: its heap is a quarter of the
+    machine's memory (Spark's 1 GB ran out at 100,000 articles), never below Spark's 1 GB;
+    the user's own setting (PYSPARK_SUBMIT_ARGS, spark-defaults.conf) and other masters are
+    left alone."""
+    from dedup.spark import local_driver_memory
+
+    gib = 2**30
+    assert local_driver_memory("local[*]", {}, 24 * gib) == "6144m"
+    assert local_driver_memory("local[2]", {}, 2 * gib) == "1024m"
+    assert local_driver_memory("spark://host:7077", {}, 24 * gib) is None
+    assert local_driver_memory(
+        "local[2]", {"PYSPARK_SUBMIT_ARGS": "--driver-memory 2g pyspark-shell"}, 24 * gib) is None
+    (tmp_path / "spark-defaults.conf").write_text("spark.driver.memory 3g\n")
+    assert local_driver_memory("local", {"SPARK_CONF_DIR": str(tmp_path)}, 24 * gib) is None
+    assert local_driver_memory("local", {"SPARK_HOME": str(tmp_path / "none")}, 8 * gib) == "2048m"
