@@ -159,6 +159,14 @@ class Corpus:
         self.common_words.update(new)
         self.common_order.extend(new)
 
+    def common_with(self, ids: np.ndarray) -> frozenset[str]:
+        """The words that become common words once a document writing ``ids`` (its distinct
+        lower-case word ids) in lower case is counted: those one document wrote so before."""
+        ids = np.asarray(ids, dtype=np.int64)
+        ids = ids[ids < len(self._lower_docs)]
+        words = self.vocabulary.words
+        return frozenset(words[i] for i in ids[self._lower_docs[ids] == 1].tolist())
+
     def seen_once(self) -> set[str]:
         """The words one document or more writes in lower case (a saved index keeps them)."""
         words = self.vocabulary.words

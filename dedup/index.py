@@ -186,6 +186,7 @@ class DedupIndex:
         self._by_id: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
+        self._held = np.zeros(1024, dtype=bool)  # scratch: the query's body terms (_cosines)
         # What pairs compare of each row's event key, as columns: the exact-text number,
         # the date (pairs.date_arrays), whether it names a venue, a street, and its names (people and
         # organisations: numbered, flat, ``_name_count_of`` of them from ``_name_start``;
@@ -300,8 +301,8 @@ class DedupIndex:
         salient = []
         for row in alive:
             cols, counts = corpus.terms.row(row)
-            salient.append(self._rules.salient(cols, self._weights(cols, counts.astype(np.float64),
-                                                                   False)))
+            salient.append(self._rules.salient(cols, self._weights(
+                cols, counts.astype(np.float64), False, pending=False)))
         self._sources.reblock(alive, salient)
 
     # -- the log protocol: one entry per added article, for a shared index's replicas -------
@@ -420,15 +421,20 @@ class DedupIndex:
         return self._corpus.fingerprints_of([a.ids])[0][0]
 
     def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool, *,
-                 normalise: bool = True) -> np.ndarray:
+                 normalise: bool = True, plus: np.ndarray | None = None,
+                 pending: bool = True) -> np.ndarray:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
-        (the query article counts as one more document holding its own terms)."""
-        n = len(self._corpus.records) + 1
+        (the query article counts as one more document holding its own terms). ``plus``:
+        for an indexed article's terms, those the query holds too (counted once more).
+        ``pending``: an article being added is counted as one more document; False: the
+        documents are those indexed (the article just inserted among them, as the batch over
+        them counts it)."""
+        n = len(self._corpus.records) + (1 if pending else 0)
         if query:  # its new terms are not counted yet
             known = cols < len(self._df)
             df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + 1.0
         else:  # an indexed article: every term counted
-            df = self._df[cols]
+            df = self._df[cols] if plus is None else self._df[cols] + plus
         weights = tfidf_weights(counts, df, n)
         if not normalise:
             return weights
@@ -444,11 +450,20 @@ class DedupIndex:
             out.append((cols, self._weights(cols, counts.astype(np.float64), True)))
         return out[0], out[1]
 
-    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple) -> np.ndarray:
+    def _scored_key(self, key: EventKey, own: frozenset[str]) -> EventKey:
+        """``key`` as scored now: without the people the corpus writes as common words, those
+        ``own`` (:meth:`~dedup.corpus.Corpus.common_with`) that the article makes so included,
+        as the batch over the articles indexed so far and this one drops them."""
+        key = drop_common_names(key, self._corpus.common_words)
+        return drop_common_names(key, own) if own else key
+
+    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple,
+                    own: frozenset[str] = frozenset()) -> np.ndarray:
         """The rows to compare the article with, increasing: what the candidate sources
-        propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window."""
+        propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window
+        (``own``: the words the article makes common words)."""
         day = publication_day(a.record.key)
-        facts = key_facts(drop_common_names(a.record.key, self._corpus.common_words))
+        facts = key_facts(self._scored_key(a.record.key, own))
         found = list(self._sources.query(a.record.exact, sig[:self.config.num_perm],
                                          self._rules.salient(*body), day,
                                          self._days.values, facts).values())
@@ -467,16 +482,19 @@ class DedupIndex:
         (the date and venue relations, the people overlap where names are shared): the full
         features, with their labels, are built for the pair a verdict shows."""
         body, head = self._query_vectors(a)
-        rows = self._candidates(a, sig, body)
+        # Common words as the batch counts them with this article in: those it writes in
+        # lower case that one indexed article wrote so too are common words from now on.
+        own = self._corpus.common_with(a.lower_words.ids)
+        rows = self._candidates(a, sig, body, own)
         jaccards, containment, shorter = self._copy_measures(a, sig, rows)
-        cosines = self._cosines(self._corpus.terms, rows, body)
-        head_cosines = self._cosines(self._corpus.heads, rows, head)
+        cosines = self._cosines(self._corpus.terms, rows, body, body[0])
+        head_cosines = self._cosines(self._corpus.heads, rows, head, body[0])
         same = self._exact.values[rows] == self._exact_ids.get(a.record.exact, -1)
         copies = np.where(same, 2, copy_rule(same, jaccards, containment, shorter, head_cosines,
                                              self.config))
-        key = drop_common_names(a.record.key, self._corpus.common_words)
+        key = self._scored_key(a.record.key, own)
         n = len(self._corpus.records) + 1
-        people_ = self._people(key, rows, n)
+        people_ = self._people(key, rows, n, own)
         dates = self._dates.values
         date = date_relations(np.broadcast_to(date_arrays([key]), (len(rows), dates.shape[1])),
                               dates[rows], self.config.date_tolerance_days)
@@ -511,7 +529,7 @@ class DedupIndex:
 
         def features(row: int) -> PairFeatures:
             k = at[row]
-            other = drop_common_names(self._corpus.records[row].key, self._corpus.common_words)
+            other = self._scored_key(self._corpus.records[row].key, own)
             weight = {name: entity_weight(self._name_count(name) + (name in query), n)
                       for name in query | other.people | other.orgs}
             f = pair_features(key, other, float(jaccards[k]), float(cosines[k]),
@@ -563,11 +581,13 @@ class DedupIndex:
         self._common_seen = len(order)
         return self._name_common
 
-    def _people(self, key: EventKey, rows: np.ndarray, n: int) -> np.ndarray:
+    def _people(self, key: EventKey, rows: np.ndarray, n: int,
+                own: frozenset[str] = frozenset()) -> np.ndarray:
         """The people overlap (:func:`~dedup.pairs.weighted_dice`) of ``key`` (as scored) with
         each of ``rows``, the rows' names as scored (without the people that are common words
         now) and weighted with :func:`~dedup.scoring.entity_weight` over ``n`` articles (the
-        new one counted: its names are held once more), all rows together."""
+        new one counted: its names are held once more), all rows together. ``own``: the words
+        that become common words with the article (:meth:`~dedup.corpus.Corpus.common_with`)."""
         starts, counts = self._name_start.values[rows], self._name_count_of.values[rows]
         total = int(counts.sum())
         query = [self._names.get(name, -1) for name in key.people | key.orgs]
@@ -575,7 +595,12 @@ class DedupIndex:
             return np.zeros(len(rows))
         slots = np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(total)
         names, person = self._name_ids.values[slots], self._name_person.values[slots]
-        person &= self._common_names()[names]  # a "person" written as a common word is no name
+        common = self._common_names()[names]
+        if own:
+            extra = [self._names[w] for w in own if w in self._names]
+            if extra:
+                common |= np.isin(names, extra)
+        person &= common  # a "person" written as a common word is no name
         known = np.array([c for c in query if c >= 0], dtype=np.int64)
         mark = np.zeros(len(self._name_df), dtype=bool)  # the article's names, by number
         mark[known] = True
@@ -597,21 +622,28 @@ class DedupIndex:
             mine += w
         return weighted_dice(np.full(len(rows), float(mine)), totals, shared)
 
-    def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple) -> np.ndarray:
-        """TF-IDF cosine of the query vector with each of ``rows`` (weights of now)."""
+    def _cosines(self, counts: TermCounts, rows: np.ndarray, query: tuple,
+                 held: np.ndarray) -> np.ndarray:
+        """TF-IDF cosine of the query vector with each of ``rows`` (weights of now: a term's
+        documents are those indexed so far and the article itself where its body, columns
+        ``held``, holds the term, as the batch over them counts it)."""
         indptr, cols, values = counts.rows(rows)
-        weights = self._weights(cols, values.astype(np.float64), False, normalise=False)
-        norms = np.sqrt(_row_sums(weights * weights, indptr))
-        # The query's weights by column, in a dense array kept zero between articles.
-        qcols, qweights = query
         size = len(self._corpus.vocabulary)
         if len(self._dense) < size:
             self._dense = np.zeros(max(size, 2 * len(self._dense)))
+            self._held = np.zeros(len(self._dense), dtype=bool)
+        qcols, qweights = query
+        # The query's weights and terms by column, in dense arrays kept zero between articles.
+        self._held[held] = True
         self._dense[qcols] = qweights
         try:
+            weights = self._weights(cols, values.astype(np.float64), False, normalise=False,
+                                    plus=self._held[cols])
+            norms = np.sqrt(_row_sums(weights * weights, indptr))
             dots = _row_sums(weights * self._dense[cols], indptr)
         finally:
             self._dense[qcols] = 0.0
+            self._held[held] = False
         return np.divide(dots, norms, out=np.zeros(len(rows)), where=norms > 0)
 
     @property
@@ -707,7 +739,7 @@ class DedupIndex:
             self._name_person.append(name not in key.orgs)
         if not alive:
             return
-        weights = self._weights(cols, counts.astype(np.float64), False)
+        weights = self._weights(cols, counts.astype(np.float64), False, pending=False)
         self._sources.add(row, record.exact, sig[:width], self._rules.salient(cols, weights),
                           key_facts(drop_common_names(key, self._corpus.common_words)))
 

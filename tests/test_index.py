@@ -398,3 +398,52 @@ def test_streaming_statistics_settle_as_the_index_doubles():
         held.setdefault(story, set()).add(doc_id)
     assert sorted(map(sorted, held.values())) == sorted(
         c.members for c in cluster_documents(docs).clusters)
+
+
+@pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
+def test_add_scores_each_pair_as_the_batch_over_the_articles_so_far():
+    """Past the last settling, add() scores an article's pairs with the statistics of now:
+    the batch's scores of those pairs over the articles indexed so far, the new one counted
+    (its terms in the IDF of the articles it shares them with, the words it makes common
+    words dropped from the people), each pair's score and copy flag alike."""
+    from dedup.copies import copy_rule
+    from dedup.pairs import score_candidates
+    from dedup.pipeline import scored_keys
+
+    docs = _gvc_docs()
+    index = DedupIndex()
+    index.add_many(docs[:400])
+    compared = 0
+    for t, doc in enumerate(docs[400:], start=400):
+        index.add(doc)
+        if t % 3:
+            continue
+        corpus = index._corpus
+        table, _ = score_candidates(corpus, corpus.records, scored_keys(corpus), index.config,
+                                    lambda *a: None)
+        mine = table.right == t
+        exact = index._exact.values
+        same = exact[table.left[mine]] == exact[t]
+        copies = np.where(same, 2, copy_rule(same, table.jaccard[mine], table.containment[mine],
+                                             table.shorter[mine], table.head_cosine[mine],
+                                             index.config))
+        batch = dict(zip(table.left[mine].tolist(), zip(table.score[mine].tolist(), copies)))
+        for other, edge in index._edges[t].items():
+            if other < t and other in batch:
+                compared += 1
+                assert edge.score == pytest.approx(batch[other][0], abs=1e-5)
+                assert edge.copy == batch[other][1]
+    assert compared > 20
+
+
+def test_common_with_names_the_words_an_article_makes_common():
+    from dedup.config import Config
+    from dedup.corpus import Corpus
+
+    corpus = Corpus(Config())
+    ids = [corpus.vocabulary.add(w) for w in ("glass", "harbor", "tide")]
+    corpus._count_lower([np.array(ids[:2])])
+    assert corpus.common_with(np.array(ids)) == {"glass", "harbor"}
+    corpus._count_lower([np.array(ids[:1])])
+    assert corpus.common_with(np.array(ids)) == {"harbor"}  # glass is common already
+    assert corpus.common_with(np.array([10_000])) == frozenset()
