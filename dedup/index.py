@@ -297,6 +297,11 @@ class DedupIndex:
             (j, i, Edge(score, jaccard, copy)) for i, j, score, jaccard, copy in zip(
                 table.left.tolist(), table.right.tolist(), table.score.tolist(),
                 table.jaccard.tolist(), copies.tolist()))
+        self._reblock()
+
+    def _reblock(self) -> None:
+        """Choose every live article's blocking terms again, with the statistics of now."""
+        corpus = self._corpus
         alive = np.flatnonzero(self._alive.values).tolist()
         salient = []
         for row in alive:
@@ -804,6 +809,10 @@ class DedupIndex:
             corpus.restore(r.record, r.terms, r.heads, r.signature, r.shingles)
             index._index_row(row, r.record, np.asarray(r.signature, dtype=np.uint32),
                              r.shingles, r.alive)
+            if row + 1 in index._resettle_sizes:
+                # the blocking terms as the index chose them again at this size (its
+                # stories are restored as saved); a settle() called by hand is not saved
+                index._reblock()
         index._stories.restore([r.record.id for r in state.rows], [r.group for r in state.rows],
                                [r.story for r in state.rows], state.edges,
                                [sure_span(r.record.key) for r in state.rows])

@@ -447,3 +447,22 @@ def test_common_with_names_the_words_an_article_makes_common():
     corpus._count_lower([np.array(ids[:1])])
     assert corpus.common_with(np.array(ids)) == {"harbor"}  # glass is common already
     assert corpus.common_with(np.array([10_000])) == frozenset()
+
+
+@pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
+def test_a_loaded_index_blocks_as_the_live_one(tmp_path):
+    """The index chooses every article's blocking terms again at 50, 100, 200, ... articles
+    (the streaming statistics settle); a saved index, loaded, chooses them as the live one
+    did at those sizes, so both propose the same candidates for the next article."""
+    docs = _gvc_docs()[:120]
+    live = DedupIndex()
+    live.add_many(docs)
+    live.save(tmp_path / "i.dedup")
+    loaded = DedupIndex.load(tmp_path / "i.dedup")
+
+    def postings(index: DedupIndex) -> dict[str, list[int]]:
+        words = index._corpus.vocabulary.words
+        return {words[col]: list(rows) for col, rows in index._sources._postings.items()
+                if len(rows)}
+
+    assert postings(loaded) == postings(live)
