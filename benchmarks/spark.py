@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--docs", type=int, default=20_000)
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--partitions", type=int, default=None,
-                        help="partitions of every stage (default: 4 per core of the master)")
+                        help="the most partitions of a stage (default: the engine's, one per "
+                             "2,000 documents)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--no-parallel", action="store_true",
                         help="leave out the default engine with a process per core")
@@ -93,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     docs = make_corpus(args.docs, seed=args.seed)
     spark = spark_session(args.master)
-    parts = args.partitions or 4 * spark.sparkContext.defaultParallelism
+    parts = args.partitions
     cluster_spark(spark, docs[:300], partitions=parts)  # warm-up: workers started
 
     rows: list[tuple[str, float, float]] = []
@@ -103,7 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.no_parallel:
         runs.append((f"default, jobs={available_cores()}",
                      lambda: cluster_documents(docs, jobs=None)))
-    runs.append((f"spark {args.master}, {parts} partitions",
+    runs.append((f"spark {args.master}, partitions {parts or 'by size'}",
                  lambda: cluster_spark(spark, docs, partitions=parts, stats=stats)))
     before: dict[str, int] = {}
     for name, run in runs:
