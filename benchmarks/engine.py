@@ -151,9 +151,10 @@ def _settled(ids: list[str], pairs: list[tuple[str, str]], scores: Any, copies: 
     return {ids[i]: ids[order[stories.find(k)]] for k, i in enumerate(order)}
 
 
-def why(path: Path) -> dict[str, Any]:
-    """Where the held stories and the batch's differ, step by step (see the module doc)."""
-    config = Config()
+def batch_scored(path: Path, config: Config) -> tuple[list[Document], Any, list[Any], Any,
+                                                     list[str], np.ndarray, np.ndarray]:
+    """The batch's pairs of a labeled file, as crawled: (documents, corpus, scored keys,
+    pair table, ids by row, exact-text number by row, copy flag of each pair)."""
     docs = crawled_documents(read_records(path))
     corpus, _ = build_corpus(docs, config, lambda *a: None)
     keys = scored_keys(corpus)
@@ -162,6 +163,13 @@ def why(path: Path) -> dict[str, Any]:
     exact = np.unique([p.exact for p in corpus.records], return_inverse=True)[1].ravel()
     copy = copy_rule(exact[table.left] == exact[table.right], table.jaccard, table.containment,
                      table.shorter, table.head_cosine, config)
+    return docs, corpus, keys, table, ids, exact, copy
+
+
+def why(path: Path) -> dict[str, Any]:
+    """Where the held stories and the batch's differ, step by step (see the module doc)."""
+    config = Config()
+    docs, corpus, keys, table, ids, exact, copy = batch_scored(path, config)
     batch_pairs = [(ids[i], ids[j]) for i, j in zip(table.left.tolist(), table.right.tolist())]
     batch = _settled(ids, batch_pairs, table.score, copy, keys, config)
     index = DedupIndex(config)

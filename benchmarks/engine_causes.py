@@ -16,6 +16,7 @@ process.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,14 +25,12 @@ from typing import Any
 import numpy as np
 
 import dedup.index as di
-from benchmarks.engine import _apart, _settled, crawled_documents
-from benchmarks.labeled import read_records
+from benchmarks.engine import _apart, _settled, batch_scored
 from benchmarks.metrics import adjusted_rand_index
 from dedup import Config, DedupIndex
 from dedup.candidates import CandidateRules, QueryCandidates, key_facts
-from dedup.copies import copy_rule
 from dedup.pairs import event_scores, pair_measures, score_candidates, score_pairs
-from dedup.pipeline import build_corpus, scored_keys
+from dedup.pipeline import scored_keys
 from dedup.similarity import tfidf
 
 DEFAULT = Path("../shared/data/ecbplus-dev.jsonl")
@@ -100,15 +99,7 @@ class _Capture:
 
 def causes(path: Path) -> list[tuple[str, int, tuple[int, int], float]]:
     config = Config()
-    docs = crawled_documents(read_records(path))
-    # The batch.
-    corpus, _ = build_corpus(docs, config, lambda *a: None)
-    keys = scored_keys(corpus)
-    table, _ = score_candidates(corpus, corpus.records, keys, config, lambda *a: None)
-    ids = [p.id for p in corpus.records]
-    exact = np.unique([p.exact for p in corpus.records], return_inverse=True)[1].ravel()
-    copies = copy_rule(exact[table.left] == exact[table.right], table.jaccard,
-                       table.containment, table.shorter, table.head_cosine, config)
+    docs, corpus, keys, table, ids, exact, copies = batch_scored(path, config)  # the batch
     batch_pairs = {(int(table.left[k]), int(table.right[k])): (float(table.score[k]),
                                                                bool(copies[k]))
                    for k in range(len(table))}
@@ -241,9 +232,12 @@ def causes(path: Path) -> list[tuple[str, int, tuple[int, int], float]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    path = Path(argv[0]) if argv else DEFAULT
-    rows = causes(path)
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.engine_causes",
+                                     description="Why the crawler index's held stories and "
+                                                 "the batch's differ, cause by cause.")
+    parser.add_argument("file", nargs="?", type=Path, default=DEFAULT,
+                        help=f"a labeled JSONL file (default {DEFAULT})")
+    rows = causes(parser.parse_args(argv).file)
     print(f"{'correction (alone)':<80}{'pairs':>7}  {'apart (index, batch)':>20}{'ARI':>8}")
     for name, count, apart, ari in rows:
         print(f"{name:<80}{count:>7}  {str(apart):>20}{ari:>8.4f}")
