@@ -240,7 +240,8 @@ def scored_keys(corpus: Corpus, *, release: bool = False) -> list[EventKey]:
     holds its scored key from here on, in place of the key it was read with (for a caller
     that reads the records' keys no more as they were: the batch run, whose records are
     otherwise held with two keys each), and equal people sets are shared (the corpus's
-    :class:`~dedup.records.RecordPool`)."""
+    :class:`~dedup.records.RecordPool`, let go after that: the batch run keeps no more
+    records)."""
     common = corpus.common_words
     if not release:
         return [drop_common_names(p.key, common) for p in corpus.records]
@@ -250,6 +251,7 @@ def scored_keys(corpus: Corpus, *, release: bool = False) -> list[EventKey]:
         if key is not p.key:
             object.__setattr__(p, "key", key)  # a frozen record: its one field replaced
         keys.append(key)
+    corpus.release_pool()  # and with it the people sets of the keys replaced
     return keys
 
 
