@@ -37,7 +37,7 @@ class FrozenMap(Mapping[K, V]):
     """An immutable mapping held as one flat tuple ``(key, value, key, value, ...)``, in the
     order of the mapping it is made from, and looked up by a scan of its keys. For the small
     mappings every record holds: a key's ``names`` (12 items on average on the synthetic
-    corpus: a dict of 11 to 21 items is 632 bytes, this 272) and ``place_parents``. It equals
+    corpus: a dict of that many is 464 to 632 bytes, this 272) and ``place_parents``. It equals
     a dict with the same items (``==`` of :class:`~collections.abc.Mapping`)."""
 
     __slots__ = ("_items",)
