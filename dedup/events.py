@@ -21,7 +21,7 @@ import datetime as dt
 import re
 from array import array
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -746,8 +746,9 @@ class EventKey:
     orgs: frozenset[str]
     places: frozenset[str]
     venue: str | None
-    place_parents: dict[str, frozenset[str]] = field(default_factory=dict, compare=False)
-    names: dict[str, str] = field(default_factory=dict, compare=False)
+    # dicts as made; a corpus keeps them as dedup.records.FrozenMap (read with get and items)
+    place_parents: Mapping[str, frozenset[str]] = field(default_factory=dict, compare=False)
+    names: Mapping[str, str] = field(default_factory=dict, compare=False)
     dateline_place: str | None = None
     # The one block address the article gives (see block_address).
     block: tuple[int, frozenset[str]] | None = None

@@ -239,17 +239,23 @@ def scored_keys(corpus: Corpus, *, release: bool = False) -> list[EventKey]:
     articles write in lower case is a common word, not a name. ``release``: each record
     holds its scored key from here on, in place of the key it was read with (for a caller
     that reads the records' keys no more as they were: the batch run, whose records are
-    otherwise held with two keys each), and equal people sets are shared (the corpus's
-    :class:`~dedup.records.RecordPool`)."""
+    otherwise held with two keys each), and equal scored people sets are shared. The corpus's
+    :class:`~dedup.records.RecordPool` is let go (the batch run keeps no more records): its
+    tables, and the people sets of the keys replaced, which only it still held."""
     common = corpus.common_words
     if not release:
         return [drop_common_names(p.key, common) for p in corpus.records]
+    # The pool of the records as read goes first: each key's people set, once replaced, is
+    # freed as soon as no record holds it, and the next one made takes its place in the heap.
+    corpus.release_pool()
+    shared = corpus.pool.strings  # a new pool, of the scored people sets alone
     keys = []
     for p in corpus.records:
-        key = drop_common_names(p.key, common, corpus.pool.strings)
+        key = drop_common_names(p.key, common, shared)
         if key is not p.key:
             object.__setattr__(p, "key", key)  # a frozen record: its one field replaced
         keys.append(key)
+    corpus.release_pool()
     return keys
 
 

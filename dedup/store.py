@@ -120,7 +120,7 @@ def _key_json(key: EventKey) -> dict[str, Any]:
         "people": sorted(key.people), "orgs": sorted(key.orgs), "places": sorted(key.places),
         "venue": key.venue,
         "place_parents": {k: sorted(v) for k, v in key.place_parents.items()},
-        "names": key.names, "dateline_place": key.dateline_place,
+        "names": dict(key.names), "dateline_place": key.dateline_place,
         "block": [key.block[0], sorted(key.block[1])] if key.block else None,
         "ages": sorted(key.ages),
         "age_sexes": sorted(key.age_sexes),

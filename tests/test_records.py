@@ -155,3 +155,65 @@ def test_rows_appended_one_at_a_time_and_in_blocks_hold_them_in_order() -> None:
     alive = single.values
     alive[:10] = False
     assert not single.values[:10].any() and single.values[12] and len(single) == 3000
+
+
+def test_frozen_map_reads_as_the_dict_it_is_made_from() -> None:
+    import sys
+
+    from dedup.records import FrozenMap
+
+    given = {"john miller": "John Miller", "springfield": "Springfield", "elm": "Elm"}
+    kept = FrozenMap(given)
+    assert kept == given and given == kept and kept != {"elm": "Elm"}
+    assert list(kept) == list(given) and list(kept.items()) == list(given.items())
+    assert list(kept.keys()) == list(given) and list(kept.values()) == list(given.values())
+    assert len(kept) == 3 and "elm" in kept and "Elm" not in kept  # keys, not values
+    assert kept["elm"] == "Elm" and kept.get("elm") == "Elm" and kept.get("Elm", 7) == 7
+    assert kept.get("nobody") is None and dict(kept) == given
+    try:
+        kept["Elm"]
+        raise AssertionError("a value is not a key")
+    except KeyError:
+        pass
+    back = pickle.loads(pickle.dumps(kept))
+    assert isinstance(back, FrozenMap) and list(back.items()) == list(given.items())
+    assert FrozenMap() == {} and not FrozenMap({}) and list(FrozenMap().items()) == []
+    names = {f"name {k}": f"Name {k}" for k in range(12)}  # a key's dozen names
+    compact = FrozenMap(names)
+    assert sys.getsizeof(compact) + sys.getsizeof(compact._items) < sys.getsizeof(names) * 0.6
+
+
+def test_pooled_keys_hold_frozen_maps_with_the_items_in_order() -> None:
+    from dedup.records import FrozenMap
+
+    pool = RecordPool()
+    for doc in documents():
+        made = prepare(doc)
+        kept = pool.record(pickle.loads(pickle.dumps(made)))
+        assert isinstance(kept.key.names, FrozenMap) and kept.key.names
+        assert isinstance(kept.key.place_parents, FrozenMap)
+        assert list(kept.key.names.items()) == list(made.key.names.items())
+        assert list(kept.key.place_parents.items()) == list(made.key.place_parents.items())
+        assert kept.key.to_dict() == made.key.to_dict()
+        again = pickle.loads(pickle.dumps(kept))  # a pooled record crosses a process whole
+        assert again == kept and all_fields(again) == all_fields(made)
+
+
+def test_scored_keys_let_go_of_the_pool_in_the_batch_run() -> None:
+    """The batch run (release=True) keeps no more records once their keys are scored: the
+    pool's tables, which also held the people sets of the keys replaced, are let go; the keys
+    are the ones scored without release, and a record added later is pooled anew."""
+    from dedup.pipeline import scored_keys
+
+    docs = documents()
+    kept, released = Corpus(Config()), Corpus(Config())
+    kept.add_batch(docs)
+    released.add_batch(docs)
+    assert released.pool._values
+    expected = scored_keys(kept)
+    keys = scored_keys(released, release=True)
+    assert keys == expected
+    assert [p.key for p in released.records] == keys
+    assert not released.pool._values and not released.pool._dates
+    released.add_batch([Document(id="later", text=STORY)])
+    assert released.records[-1].key.people is not None and released.pool._values
