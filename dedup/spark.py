@@ -4,9 +4,10 @@ result as :func:`dedup.pipeline.cluster_documents`, whatever the partitioning.
 
 Design (each stage, what moves, and why the result is the default engine's):
 
-0. **Read, with stable ordinals.** A JSONL path (gzipped too, any file system Spark reads) is
-   read as lines, numbered by ``zipWithIndex`` (never ``monotonically_increasing_id``) and
-   parsed by the loader's own line reader (:func:`dedup.loaders.records.record_line`); a
+0. **Read, with stable ordinals.** A JSONL path (a file, folder or glob, gzipped too, any
+   file system Spark reads) is read as lines of bytes, numbered in the order of the files'
+   paths and of the lines in each (:meth:`_Run.lines`, never
+   ``monotonically_increasing_id``) and parsed by the loader's own line reader (:func:`dedup.loaders.records.record_line`); a
    DataFrame's rows likewise (:func:`~dedup.loaders.records.record_value`); documents given
    in Python (the ``dedup cluster --engine spark`` command, which reads folders, text, web
    pages and several files through :mod:`dedup.loaders` as the default engine does) are read
@@ -228,8 +229,8 @@ def cluster_spark(
             (an iterable of :class:`~dedup.documents.Document`, read on the driver).
         config: settings; ``Config()`` by default.
         partitions: the most partitions of a stage (default: none); a stage has one per
-            :data:`PARTITION_DOCS` documents, up to this. A path is read in this many splits
-            at least (default: the context's default parallelism).
+            :data:`PARTITION_DOCS` documents, up to this. A path is read in the splits of
+            Spark's text source (``spark.sql.files.maxPartitionBytes``).
         skipped: inputs the caller could not use, passed through to the result.
         progress: optional ``callback(stage, done, total)`` with the default engine's stages.
         stats: a dict to fill with the run's counts: documents, texts without shingles
@@ -404,8 +405,8 @@ class _Run:
         self.sc, self.config, self.report, self.stats = sc, config, report, stats
         # the most partitions of a stage (None: no most); the stages after the text pass have
         # partitions_for the documents kept (the text pass too, for documents given in
-        # Python); a path is read in ``limit`` splits at least, the default parallelism
-        # without one (its count of documents is known only after the read)
+        # Python); ``parts`` before the count of documents is known: the default
+        # parallelism without a most
         self.limit = limit
         self.parts = limit or sc.defaultParallelism
         self.output: str | None = None
@@ -671,9 +672,7 @@ class _Run:
             slices = min(partitions_for(len(docs), self.limit), max(len(docs), 1))
             return sc.parallelize(docs, slices), skipped, dups
         if isinstance(data, (str, os.PathLike)):
-            path = os.fspath(data)
-            lines = sc.textFile(path, minPartitions=self.parts).zipWithIndex()
-            items = lines.flatMap(lambda t: _line_item(t[0], path, t[1]))
+            items = self.lines(os.fspath(data))
         else:
             columns = set(data.columns)
             if not {"id", "text"} <= columns:
@@ -698,6 +697,42 @@ class _Run:
             docs = docs.filter(lambda it: it[0] not in dropped.value)
         dup_skips = [Skipped.duplicate_id(i) for _, i in sorted(duplicates.items())]
         return docs, skipped, dup_skips
+
+    def lines(self, path: str) -> Any:
+        """(ordinal, Document or Skipped) of each line of the JSON Lines files at ``path``
+        (a file, a folder or a glob; gzipped too), read by the executors: files in the order
+        of their paths, lines in file order, numbered from 1 in each file.
+
+        The lines are read as bytes (Spark SQL's text source, cast to binary) and decoded
+        by the loader (:func:`~dedup.loaders.records.record_line`), as the default engine
+        reads them: ``textFile`` decodes in the JVM, where a line that is not UTF-8 (a cp1252
+        quote) comes out with U+FFFD in place of the bytes that the loader refuses. The text
+        source orders its splits by size, not by file: each line is placed by its file and
+        split (``_metadata``), counted in one job, as ``zipWithIndex`` counts partitions."""
+        from pyspark.sql import SparkSession
+        from pyspark.sql import functions as F
+
+        try:  # the session of this context; a missing path is found here, on the driver
+            frame = SparkSession.builder.getOrCreate().read.text(path).select(
+                F.col("_metadata.file_path"), F.col("_metadata.file_block_start"),
+                F.col("value").cast("binary"))
+        except Exception as exc:  # pyspark's AnalysisException: no such path, not readable
+            raise InputError(f"{path}: Spark cannot read it: {describe(exc)}") from exc
+        lines = frame.rdd.mapPartitions(_numbered_in_split).persist(spilled())
+        sizes: dict[tuple[str, int], int] = {}
+        for split, count in lines.mapPartitions(_split_sizes).collect():
+            sizes[split] = sizes.get(split, 0) + count
+        files = sorted({file for file, _ in sizes})
+        # each split's first ordinal overall and first line number in its file
+        starts, at, line, file_before = {}, 0, 0, None
+        for split in sorted(sizes):
+            if split[0] != file_before:
+                line, file_before = 0, split[0]
+            starts[split] = (at, line)
+            at, line = at + sizes[split], line + sizes[split]
+        shown = {f: path if len(files) == 1 else _local_path(f) for f in files}
+        placed = self.sc.broadcast((starts, shown))
+        return lines.flatMap(lambda t: _line_item(t[3], placed.value, t[0], t[1], t[2]))
 
     # -- stage 1 ---------------------------------------------------------------------------
 
@@ -966,10 +1001,44 @@ def _offsets(sizes: dict[int, int]) -> dict[int, int]:
     return out
 
 
-def _line_item(line: str, path: str, ordinal: int) -> list[tuple[int, Any]]:
+def _numbered_in_split(rows: Iterable[Any]) -> Iterator[tuple[str, int, int, bytes]]:
+    """(file, split start, index of the line in its split in this partition, line bytes)
+    of the rows of Spark SQL's text source (a split is read whole by one partition)."""
+    count: dict[tuple[str, int], int] = {}
+    for file, start, value in rows:
+        k = count.get((file, start), 0)
+        count[(file, start)] = k + 1
+        yield file, start, k, bytes(value)
+
+
+def _split_sizes(lines: Iterable[tuple[str, int, int, bytes]]
+                 ) -> Iterator[tuple[tuple[str, int], int]]:
+    count: dict[tuple[str, int], int] = {}
+    for file, start, _, _ in lines:
+        count[(file, start)] = count.get((file, start), 0) + 1
+    return iter(count.items())
+
+
+def _local_path(uri: str) -> str:
+    """A ``file:`` URI as the local path it names; another URI as it is."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(uri)
+    return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def _line_item(line: bytes, placed: tuple[dict[tuple[str, int], tuple[int, int]],
+                                          dict[str, str]],
+               file: str, start: int, k: int) -> list[tuple[int, Any]]:
+    """(ordinal, Document or Skipped) of one line, the ``k``-th of its file's split at
+    ``start`` (``placed``: each split's first ordinal and line number, each file's name as
+    shown); none for a blank line."""
     from .loaders.records import record_line
 
-    item = record_line(line.encode("utf-8"), path, ordinal + 1)
+    starts, shown = placed
+    first, line_number = starts[(file, start)]
+    ordinal = first + k
+    item = record_line(line, shown[file], line_number + k + 1)
     return [] if item is None else [(ordinal, item)]
 
 

@@ -374,3 +374,39 @@ def test_a_local_session_gets_a_driver_heap_unless_the_user_set_one(tmp_path):
     (tmp_path / "spark-defaults.conf").write_text("spark.driver.memory 3g\n")
     assert local_driver_memory("local", {"SPARK_CONF_DIR": str(tmp_path)}, 24 * gib) is None
     assert local_driver_memory("local", {"SPARK_HOME": str(tmp_path / "none")}, 8 * gib) == "2048m"
+
+
+def test_files_read_by_the_executors_as_the_loader_reads_them(spark, tmp_path):
+    """A folder of JSON Lines files read by the executors: the files in the order of their
+    paths, split into many small splits (which Spark's text source orders by size), the
+    lines as bytes, so a line that is not UTF-8 (a cp1252 quote) is skipped with the
+    loader's reason and its line number in its own file, as the default engine skips it."""
+    from dedup.errors import InputError
+    from dedup.spark import cluster_spark
+
+    docs, _ = load(SEEDS)
+    records = [json.dumps({"id": d.id, "text": d.text, "title": d.title}).encode()
+               for d in docs]
+    folder = tmp_path / "dump"
+    folder.mkdir()
+    quote = b'{"id": "q", "text": "The mayor said \x93we will rebuild\x94 on Monday."}'
+    (folder / "b.jsonl").write_bytes(b"\n".join([*records[2:], quote, b""]))  # the larger
+    (folder / "a.jsonl").write_bytes(b"\n".join([*records[:2], b"", b""]))
+    want_docs, want_skipped = [], []
+    for part in sorted(folder.iterdir()):
+        got_docs, got_skipped = load(part)
+        want_docs += got_docs
+        want_skipped += got_skipped
+    assert [s.line for s in want_skipped] == [4]  # b.jsonl's fourth line
+    spark.conf.set("spark.sql.files.maxPartitionBytes", "4096")  # splits of a few lines
+    try:
+        got = cluster_spark(spark, str(folder), partitions=3)
+    finally:
+        spark.conf.unset("spark.sql.files.maxPartitionBytes")
+    want = cluster_documents(want_docs)
+    assert got.clusters == want.clusters and got.links == want.links
+    assert got.details == want.details
+    assert [(s.reason, s.line, Path(s.path).name) for s in got.skipped] == \
+        [(s.reason, s.line, "b.jsonl") for s in want_skipped]
+    with pytest.raises(InputError, match="Spark cannot read it"):
+        cluster_spark(spark, str(tmp_path / "missing.jsonl"))
