@@ -218,8 +218,10 @@ def entity_marks(
     np.cumsum([len(row) for row in rows], out=indptr[1:])
     width = max(len(columns), 1)
     marks = sp.csr_matrix((np.ones(len(cols)), cols, indptr), shape=(len(keys), width))
-    if weight is not None:
-        return marks, names, np.array([weight[name] for name in names], dtype=np.float64)
+    if weight is not None:  # as wide as the marks (one column of none where nobody is named)
+        given = np.zeros(width, dtype=np.float64)
+        given[:len(names)] = [weight[name] for name in names]
+        return marks, names, given
     df = np.bincount(cols, minlength=width)
     # math.log through a table of the distinct counts: the same floats as entity_weight.
     distinct = np.unique(df)

@@ -410,3 +410,15 @@ def test_files_read_by_the_executors_as_the_loader_reads_them(spark, tmp_path):
         [(s.reason, s.line, "b.jsonl") for s in want_skipped]
     with pytest.raises(InputError, match="Spark cannot read it"):
         cluster_spark(spark, str(tmp_path / "missing.jsonl"))
+
+
+def test_articles_that_name_nobody(spark, small_partitions):
+    """Pairs scored in a block whose articles name no person or organisation (text in lower
+    case, as a page in another language reads): the names' weights are as wide as their
+    marks (a scoring block of such articles failed with a dimension mismatch)."""
+    base = ("the storm flooded the low streets of the old port on tuesday night and the "
+            "water reached the first floors of many houses near the river before dawn ")
+    docs = [Document(f"n{k}", base * 3 + f"report number {k} ends here with a few words",
+                     published="2024-03-0" + str(1 + k % 3)) for k in range(6)]
+    want, got, _ = both_engines(spark, docs, 3)
+    assert got == want
