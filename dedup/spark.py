@@ -114,6 +114,7 @@ from .documents import Document, Progress, Skipped
 from .errors import ConfigError, InputError, describe
 from .events import EventKey, drop_common_names
 from .fingerprint import MinHasher, id_fingerprints
+from .loaders.decode import REASON_EMPTY
 from .pairs import PairScorer, PairTable, measured_pairs
 from .pipeline import (
     BATCH_CHARS,
@@ -256,6 +257,7 @@ def cluster_spark(
     report = progress or (lambda stage, done, total: None)
     counts: dict[str, int] = {} if stats is None else stats
     run = _Run(sc, config, partitions, report, counts)
+    run.given_session = spark if hasattr(spark, "sparkContext") else None
     run.output = None if output is None else os.fspath(output)
     return run.run(data, list(skipped))
 
@@ -409,8 +411,19 @@ class _Run:
         # parallelism without a most
         self.limit = limit
         self.parts = limit or sc.defaultParallelism
+        self.given_session: Any = None  # the SparkSession the caller gave, if one
+        self.persisted: list[Any] = []  # RDDs the read persisted, let go by finish()
+        self.read_skips: list[Skipped] = []  # files of a path that hold no line
         self.output: str | None = None
         self.groups: list[str] = []
+
+    def session(self) -> Any:
+        """The SparkSession the caller gave, else the one of this context."""
+        if self.given_session is not None:
+            return self.given_session
+        from pyspark.sql import SparkSession
+
+        return SparkSession.builder.getOrCreate()
 
     def stage(self, text: str) -> None:
         """Name the jobs that follow in the Spark UI (the job's progress shows each stage);
@@ -615,7 +628,7 @@ class _Run:
         """The end of a run, written or collected: clustering reported done, the cached
         datasets let go, the jobs tallied."""
         self.report("clustering", n, n)
-        for rdd in cached:
+        for rdd in (*cached, *self.persisted):
             if rdd is not None:
                 rdd.unpersist()
         self.tally_jobs()
@@ -626,10 +639,9 @@ class _Run:
         jsonl``, by :func:`dedup.report.jsonl_rows` of the component) and links, and a row
         for each article on no edge, written as Parquet by the executors."""
         from pyspark.errors import AnalysisException
-        from pyspark.sql import SparkSession
 
         self.stage("stories per component, written as Parquet")
-        session = SparkSession.builder.getOrCreate()
+        session = self.session()
         out = self.output
         try:
             return self.write_tables(session, grouped, featured, components, weight, skipped)
@@ -680,6 +692,7 @@ class _Run:
                                  f"{sorted(columns)} instead.")
             items = data.rdd.zipWithIndex().map(lambda t: (t[1], _row_item(t[0], t[1])))
         items = items.persist(spilled())
+        self.persisted.append(items)
         docs = items.filter(lambda it: isinstance(it[1], Document))
         # one job: the records the read skipped, and the ordinals of ids met before
         # (grouped by id; only the duplicates come to the driver)
@@ -689,8 +702,8 @@ class _Run:
                         .filter(lambda t: len(t[1]) > 1)
                         .flatMap(lambda t: (("dup", o, t[0]) for o in sorted(t[1])[1:])))
                  .collect())
-        skipped = [*skipped, *[s for kind, _, s in sorted(found, key=lambda t: t[1])
-                               if kind == "skip"]]
+        skipped = [*skipped, *self.read_skips,
+                   *[s for kind, _, s in sorted(found, key=lambda t: t[1]) if kind == "skip"]]
         duplicates = {o: i for kind, o, i in found if kind == "dup"}
         if duplicates:
             dropped = sc.broadcast(set(duplicates))
@@ -700,39 +713,57 @@ class _Run:
 
     def lines(self, path: str) -> Any:
         """(ordinal, Document or Skipped) of each line of the JSON Lines files at ``path``
-        (a file, a folder or a glob; gzipped too), read by the executors: files in the order
-        of their paths, lines in file order, numbered from 1 in each file.
+        (a file, a folder read recursively, or a glob; gzipped too), read by the executors:
+        files in the order of their paths, lines in file order, numbered from 1 in each file;
+        an empty file is skipped as the loader skips it.
 
-        The lines are read as bytes (Spark SQL's text source, cast to binary) and decoded
-        by the loader (:func:`~dedup.loaders.records.record_line`), as the default engine
-        reads them: ``textFile`` decodes in the JVM, where a line that is not UTF-8 (a cp1252
-        quote) comes out with U+FFFD in place of the bytes that the loader refuses. The text
-        source orders its splits by size, not by file: each line is placed by its file and
-        split (``_metadata``), counted in one job, as ``zipWithIndex`` counts partitions."""
-        from pyspark.sql import SparkSession
+        The lines are read as bytes (Spark SQL's text source, cast to binary, lines ended by
+        ``\\n`` alone) and decoded by the loader (:func:`~dedup.loaders.records.record_line`),
+        as the default engine reads them: ``textFile`` decodes in the JVM, where a line that
+        is not UTF-8 (a cp1252 quote) comes out with U+FFFD in place of the bytes that the
+        loader refuses, and it also ends lines at a lone ``\\r``. The text source orders its
+        splits by size, not by file: each line is placed by its file and split
+        (``_metadata``), counted in one job, as ``zipWithIndex`` counts partitions. Files
+        Spark hides (names starting with ``_`` or ``.``) are not read."""
         from pyspark.sql import functions as F
 
-        try:  # the session of this context; a missing path is found here, on the driver
-            frame = SparkSession.builder.getOrCreate().read.text(path).select(
-                F.col("_metadata.file_path"), F.col("_metadata.file_block_start"),
-                F.col("value").cast("binary"))
+        try:  # a missing path is found here, on the driver
+            frame = (self.session().read.option("lineSep", "\n")
+                     .option("recursiveFileLookup", "true").text(path))
+            listed = frame.inputFiles()
+            frame = frame.select(F.col("_metadata.file_path"), F.col("_metadata.file_block_start"),
+                                 F.col("value").cast("binary"))
         except Exception as exc:  # pyspark's AnalysisException: no such path, not readable
             raise InputError(f"{path}: Spark cannot read it: {describe(exc)}") from exc
         lines = frame.rdd.mapPartitions(_numbered_in_split).persist(spilled())
+        self.persisted.append(lines)
         sizes: dict[tuple[str, int], int] = {}
-        for split, count in lines.mapPartitions(_split_sizes).collect():
+        try:  # the first job that reads every file (a truncated .gz fails here)
+            counted = lines.mapPartitions(_split_sizes).collect()
+        except Exception as exc:  # py4j's Py4JJavaError, with Spark's reason in it
+            raise InputError(f"{path}: Spark could not read it: {describe(exc)}") from exc
+        for split, count in counted:
             sizes[split] = sizes.get(split, 0) + count
-        files = sorted({file for file, _ in sizes})
-        # each split's first ordinal overall and first line number in its file
+        here = os.path.abspath(path)
+        shown = {f: path if _local_path(f) in (path, here) else _local_path(f)
+                 for f in {*listed, *(file for file, _ in sizes)}}
+        read = {_file_key(file) for file, _ in sizes}  # inputFiles writes "file:///x",
+        empty = [f for f in listed if _file_key(f) not in read]  # _metadata "file:/x"
+        # each split's first ordinal overall and first line number in its file, in the
+        # order of the files' paths (not of their URIs: "a b" is "a%20b" there)
         starts, at, line, file_before = {}, 0, 0, None
-        for split in sorted(sizes):
+        for split in sorted(sizes, key=lambda split: (_file_key(split[0]), split[1])):
             if split[0] != file_before:
                 line, file_before = 0, split[0]
             starts[split] = (at, line)
             at, line = at + sizes[split], line + sizes[split]
-        shown = {f: path if len(files) == 1 else _local_path(f) for f in files}
+        self.read_skips = [Skipped(shown[f], REASON_EMPTY) for f in sorted(empty, key=_file_key)]
         placed = self.sc.broadcast((starts, shown))
-        return lines.flatMap(lambda t: _line_item(t[3], placed.value, t[0], t[1], t[2]))
+        items = lines.flatMap(lambda t: _line_item(t[3], placed.value, t[0], t[1], t[2]))
+        wanted = partitions_for(at, self.limit)
+        # a file Spark cannot split (one .gz) is one partition: spread it as documents given
+        # in Python are (the items carry their ordinals, so the order is kept)
+        return items.repartition(wanted) if items.getNumPartitions() < wanted else items
 
     # -- stage 1 ---------------------------------------------------------------------------
 
@@ -746,7 +777,9 @@ class _Run:
             .map(lambda t: (t[1][1][0], (t[1][0], t[1][1][1])))
         alone = docs.filter(lambda it: source_of(it[1]) is None) \
             .map(lambda it: ((0, it[0], 0), (it[1], frozenset())))
-        return alone.union(sited).persist(spilled()).sortByKey(numPartitions=parts)
+        union = alone.union(sited).persist(spilled())
+        self.persisted.append(union)
+        return union.sortByKey(numPartitions=parts)
 
     # -- stage 6 ---------------------------------------------------------------------------
 
@@ -1025,6 +1058,16 @@ def _local_path(uri: str) -> str:
 
     parsed = urlparse(uri)
     return unquote(parsed.path) if parsed.scheme == "file" else uri
+
+
+def _file_key(uri: str) -> tuple[str, str]:
+    """A file's URI as Spark writes it in one place or another (``file:///x`` or
+    ``file:/x``, ``%20`` for a space), reduced to its scheme and path: equal for one file,
+    and sorted as its path is."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(uri)
+    return parsed.scheme, unquote(parsed.path)
 
 
 def _line_item(line: bytes, placed: tuple[dict[tuple[str, int], tuple[int, int]],
