@@ -295,29 +295,52 @@ def spark_session(master: str | None = None) -> Any:
 def local_driver_memory(master: str, environ: Any = os.environ,
                         physical: int | None = None) -> str | None:
     """The ``spark.driver.memory`` :func:`spark_session` gives a ``local`` master: a quarter
-    of ``physical`` bytes (the machine's memory by default) in MiB, 1 GB at least; None for
-    another master, or where the user sets it (``PYSPARK_SUBMIT_ARGS``, or a
-    ``spark-defaults.conf`` in ``SPARK_CONF_DIR`` or ``SPARK_HOME/conf`` that names it)."""
+    of ``physical`` bytes (the machine's memory, or the container's limit where lower, by
+    default) in MiB, 1 GB at least. None for another master, or where the user sets it:
+    ``SPARK_DRIVER_MEMORY`` or ``SPARK_MEM``, ``PYSPARK_SUBMIT_ARGS`` (``--driver-memory``,
+    the setting, or a ``--properties-file``), or a ``spark-defaults.conf`` in
+    ``SPARK_CONF_DIR`` or ``SPARK_HOME/conf`` that sets it (a setting given to the builder
+    would win over all of those)."""
     if not master.startswith("local"):
         return None
+    if environ.get("SPARK_DRIVER_MEMORY") or environ.get("SPARK_MEM"):
+        return None
     submit = environ.get("PYSPARK_SUBMIT_ARGS", "")
-    if "driver-memory" in submit or "spark.driver.memory" in submit:
+    if any(word in submit for word in ("driver-memory", "spark.driver.memory",
+                                       "properties-file")):
         return None
     folders = [environ.get("SPARK_CONF_DIR"),
                environ.get("SPARK_HOME") and os.path.join(environ["SPARK_HOME"], "conf")]
     for folder in filter(None, folders):
         try:
             with open(os.path.join(folder, "spark-defaults.conf")) as f:
-                if "spark.driver.memory" in f.read():
+                if any(line.split()[:1] == ["spark.driver.memory"] for line in f):
                     return None
         except OSError:
             continue
     if physical is None:
-        try:
-            physical = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
-        except (AttributeError, OSError, ValueError):
+        physical = _memory_available()
+        if physical is None:
             return None
     return f"{max(1024, physical // 4 // 2**20)}m"
+
+
+def _memory_available() -> int | None:
+    """The machine's memory in bytes, or the container's limit (cgroup v2 ``memory.max``,
+    v1 ``memory.limit_in_bytes``) where that is lower; None where neither can be read."""
+    try:
+        found = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (AttributeError, OSError, ValueError):
+        return None
+    for limit in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            with open(limit) as f:
+                value = f.read().strip()
+        except OSError:
+            continue
+        if value.isdigit():
+            found = min(found, int(value))
+    return found
 
 
 def _is_frame(data: Any) -> bool:

@@ -371,6 +371,13 @@ def test_a_local_session_gets_a_driver_heap_unless_the_user_set_one(tmp_path):
     assert local_driver_memory("spark://host:7077", {}, 24 * gib) is None
     assert local_driver_memory(
         "local[2]", {"PYSPARK_SUBMIT_ARGS": "--driver-memory 2g pyspark-shell"}, 24 * gib) is None
+    for name in ("SPARK_DRIVER_MEMORY", "SPARK_MEM"):
+        assert local_driver_memory("local[2]", {name: "2g"}, 24 * gib) is None
+    assert local_driver_memory(
+        "local[2]", {"PYSPARK_SUBMIT_ARGS": "--properties-file my.conf pyspark-shell"},
+        24 * gib) is None
+    (tmp_path / "spark-defaults.conf").write_text("# spark.driver.memory 3g\n")
+    assert local_driver_memory("local", {"SPARK_CONF_DIR": str(tmp_path)}, 8 * gib) == "2048m"
     (tmp_path / "spark-defaults.conf").write_text("spark.driver.memory 3g\n")
     assert local_driver_memory("local", {"SPARK_CONF_DIR": str(tmp_path)}, 24 * gib) is None
     assert local_driver_memory("local", {"SPARK_HOME": str(tmp_path / "none")}, 8 * gib) == "2048m"
@@ -425,6 +432,9 @@ def test_files_read_by_the_executors_as_the_loader_reads_them(spark, tmp_path):
         sorted((s.reason, s.line, Path(s.path).name) for s in want_skipped if s.id is None)
     with pytest.raises(InputError, match="Spark cannot read it"):
         cluster_spark(spark, str(tmp_path / "missing.jsonl"))
+    (tmp_path / "cut.jsonl.gz").write_bytes(gzip.compress(b"\n".join(records))[:300])
+    with pytest.raises(InputError, match="Spark could not read it"):
+        cluster_spark(spark, str(tmp_path / "cut.jsonl.gz"))
 
 
 def test_articles_that_name_nobody(spark, small_partitions):
