@@ -621,9 +621,9 @@ class DedupIndex:
         # The article's own names, held once more with it (1 for a name not indexed yet),
         # summed in the order of ``query``.
         ids = np.array(query, dtype=np.int64)
-        own = np.where(ids >= 0, self._name_df[np.maximum(ids, 0)] + 1, 1)
+        held_by = np.where(ids >= 0, self._name_df[np.maximum(ids, 0)] + 1, 1)
         mine = 0.0
-        for w in table[np.searchsorted(counted, own)].tolist():
+        for w in table[np.searchsorted(counted, held_by)].tolist():
             mine += w
         return weighted_dice(np.full(len(rows), float(mine)), totals, shared)
 

@@ -15,7 +15,7 @@ order); only the identity of their parts changes. Every part is immutable (froze
 dataclasses, frozensets, tuples, strings), so a part shared by several records reads the
 same in each. A key's two dictionaries, ``names`` and ``place_parents``, are kept as
 :class:`FrozenMap`: the same items in the same order, read the same way (``get``, ``[]``,
-``items``), in a third of the bytes.
+``items``), in about 60 % of a dict's bytes (272 against 464 for a dozen items).
 """
 
 from __future__ import annotations
