@@ -436,7 +436,6 @@ class _Run:
         self.parts = limit or sc.defaultParallelism
         self.given_session: Any = None  # the SparkSession the caller gave, if one
         self.persisted: list[Any] = []  # RDDs the read persisted, let go by finish()
-        self.read_skips: list[Skipped] = []  # files of a path that hold no line
         self.output: str | None = None
         self.groups: list[str] = []
 
@@ -707,7 +706,8 @@ class _Run:
             slices = min(partitions_for(len(docs), self.limit), max(len(docs), 1))
             return sc.parallelize(docs, slices), skipped, dups
         if isinstance(data, (str, os.PathLike)):
-            items = self.lines(os.fspath(data))
+            items, empty = self.lines(os.fspath(data))
+            skipped = [*skipped, *empty]
         else:
             columns = set(data.columns)
             if not {"id", "text"} <= columns:
@@ -725,8 +725,8 @@ class _Run:
                         .filter(lambda t: len(t[1]) > 1)
                         .flatMap(lambda t: (("dup", o, t[0]) for o in sorted(t[1])[1:])))
                  .collect())
-        skipped = [*skipped, *self.read_skips,
-                   *[s for kind, _, s in sorted(found, key=lambda t: t[1]) if kind == "skip"]]
+        skipped = [*skipped, *[s for kind, _, s in sorted(found, key=lambda t: t[1])
+                               if kind == "skip"]]
         duplicates = {o: i for kind, o, i in found if kind == "dup"}
         if duplicates:
             dropped = sc.broadcast(set(duplicates))
@@ -734,11 +734,11 @@ class _Run:
         dup_skips = [Skipped.duplicate_id(i) for _, i in sorted(duplicates.items())]
         return docs, skipped, dup_skips
 
-    def lines(self, path: str) -> Any:
+    def lines(self, path: str) -> tuple[Any, list[Skipped]]:
         """(ordinal, Document or Skipped) of each line of the JSON Lines files at ``path``
         (a file, a folder read recursively, or a glob; gzipped too), read by the executors:
         files in the order of their paths, lines in file order, numbered from 1 in each file;
-        an empty file is skipped as the loader skips it.
+        with the empty files, skipped as the loader skips them.
 
         The lines are read as bytes (Spark SQL's text source, cast to binary, lines ended by
         ``\\n`` alone) and decoded by the loader (:func:`~dedup.loaders.records.record_line`),
@@ -780,13 +780,14 @@ class _Run:
                 line, file_before = 0, split[0]
             starts[split] = (at, line)
             at, line = at + sizes[split], line + sizes[split]
-        self.read_skips = [Skipped(shown[f], REASON_EMPTY) for f in sorted(empty, key=_file_key)]
         placed = self.sc.broadcast((starts, shown))
         items = lines.flatMap(lambda t: _line_item(t[3], placed.value, t[0], t[1], t[2]))
         wanted = partitions_for(at, self.limit)
         # a file Spark cannot split (one .gz) is one partition: spread it as documents given
         # in Python are (the items carry their ordinals, so the order is kept)
-        return items.repartition(wanted) if items.getNumPartitions() < wanted else items
+        if items.getNumPartitions() < wanted:
+            items = items.repartition(wanted)
+        return items, [Skipped(shown[f], REASON_EMPTY) for f in sorted(empty, key=_file_key)]
 
     # -- stage 1 ---------------------------------------------------------------------------
 
@@ -1077,10 +1078,8 @@ def _split_sizes(lines: Iterable[tuple[str, int, int, bytes]]
 
 def _local_path(uri: str) -> str:
     """A ``file:`` URI as the local path it names; another URI as it is."""
-    from urllib.parse import unquote, urlparse
-
-    parsed = urlparse(uri)
-    return unquote(parsed.path) if parsed.scheme == "file" else uri
+    scheme, path = _file_key(uri)
+    return path if scheme == "file" else uri
 
 
 def _file_key(uri: str) -> tuple[str, str]:
