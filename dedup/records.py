@@ -33,6 +33,9 @@ K = TypeVar("K")
 V = TypeVar("V")
 
 
+_MISSING = object()
+
+
 class FrozenMap(Mapping[K, V]):
     """An immutable mapping held as one flat tuple ``(key, value, key, value, ...)``, in the
     order of the mapping it is made from, and looked up by a scan of its keys. For the small
@@ -47,11 +50,10 @@ class FrozenMap(Mapping[K, V]):
         self._items: tuple[Any, ...] = tuple(flat)
 
     def __getitem__(self, key: K) -> V:
-        items = self._items
-        try:
-            return items[2 * items[::2].index(key) + 1]  # type: ignore[no-any-return]
-        except ValueError:
-            raise KeyError(key) from None
+        value = self.get(key, _MISSING)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value  # type: ignore[no-any-return]
 
     def get(self, key: K, default: Any = None) -> Any:
         items = self._items
