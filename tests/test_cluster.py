@@ -558,6 +558,43 @@ def test_pairs_linked_between_held_rows_settle_as_the_batch(seed: int) -> None:
         assert root == min(members) and all(graph.story[m] == root for m in members)
 
 
+@pytest.mark.parametrize("seed", range(5))
+def test_pairs_linked_into_a_component_too_large_to_settle_keep_the_sums(seed: int) -> None:
+    """Past SETTLE_ROWS, StoryGraph.link settles only the stories it touches (and those
+    linked most strongly, as fit): the groups' sums, strong sets and members are still
+    those of a graph restored from the pairs held, and every story is held whole."""
+    import random
+
+    from dedup.cluster import SETTLE_ROWS, StoryGraph
+    from dedup.store import Edge
+
+    rng = random.Random(seed)
+    n = 3 * SETTLE_ROWS
+    graph = StoryGraph(0.25, 0.4)
+    later = []
+    for row in range(n):
+        edges = {o: Edge(round(rng.uniform(0.2, 0.9), 2), 0.0, int(rng.random() < 0.03))
+                 for o in rng.sample(range(row), min(row, 6))}
+        now = {o: e for o, e in edges.items() if rng.random() < 0.6}
+        graph.grow(graph.plan(f"d{row:03d}", now))
+        later.append([(row, o, e) for o, e in edges.items() if o not in now])
+    rng.shuffle(later)
+    for pairs in later[:40]:
+        graph.link(pairs)
+    again = StoryGraph(0.25, 0.4)
+    again.restore(graph.ids, graph.group, graph.story,
+                  [(r, o, e) for r in range(n) for o, e in graph.edges[r].items() if o < r])
+    assert {a: {b: round(t, 9) for b, t in linked.items()} for a, linked in again.links.items()} \
+        == {a: {b: round(t, 9) for b, t in linked.items()} for a, linked in graph.links.items()}
+    assert again.strong == graph.strong
+    assert {k: sorted(v) for k, v in again.story_members.items()} == {
+        k: sorted(v) for k, v in graph.story_members.items()}
+    for r in range(n):
+        for o, e in graph.edges[r].items():
+            if e.copy:
+                assert graph.story[r] == graph.story[o]
+
+
 # --------------------------------------------------------------------------------------------
 # Confident dates that conflict: never one story, even when a third article links to both
 

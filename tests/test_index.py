@@ -485,6 +485,20 @@ def test_a_pair_that_becomes_a_candidate_as_statistics_move_is_held(monkeypatch)
     assert index.stories()["a"] != index.stories()["b"]
 
 
+def test_nothing_is_refreshed_past_resettle_until(monkeypatch):
+    """Past RESETTLE_UNTIL an add() refreshes no older article and the index keeps no
+    per-row blocking terms for it."""
+    monkeypatch.setattr(index_module, "RESETTLE_UNTIL", 60)
+    docs = _refresh_case()
+    index = DedupIndex()
+    refreshed: list[int] = []
+    monkeypatch.setattr(DedupIndex, "_refresh", lambda self, row, salient: refreshed.append(
+        len(self._corpus.records)))
+    index.add_many(docs[:70])
+    assert refreshed and max(refreshed) <= 60
+    assert index._blocked is None
+
+
 @pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
 def test_refreshed_pairs_are_scored_as_the_batch_over_the_articles_so_far(monkeypatch):
     """The pairs the refresh takes between older articles are scored with the statistics of
