@@ -49,24 +49,30 @@ def _score(f: dict[str, float]) -> float:
 
 class _Capture:
     """What the index computed for each article: its candidates, how each was proposed,
-    the three statistics-dependent features of each pair, and the blocking terms each
-    indexed article was posted on."""
+    the three statistics-dependent features of each pair (its own, and those of the older
+    articles its add refreshed: ``measured``, one entry per scoring, the refreshed row or
+    None for the article's own), and the blocking terms each indexed article was posted
+    on."""
 
     def __init__(self) -> None:
         self.now: dict[str, Any] = {}
         self.posted: dict[int, set[int]] = {}
-        cosines, people, candidates = DedupIndex._cosines, DedupIndex._people, DedupIndex._candidates
-        add, reblock = QueryCandidates.add, QueryCandidates.reblock
+        measures, refresh, candidates = (DedupIndex._measures, DedupIndex._refresh,
+                                         DedupIndex._candidates)
+        add, reblock, move = QueryCandidates.add, QueryCandidates.reblock, QueryCandidates.move
         now, posted = self.now, self.posted
 
-        def cos(index: DedupIndex, *args: Any) -> np.ndarray:
-            out = cosines(index, *args)
-            now.setdefault("cosines", []).append(out)
+        def meas(index: DedupIndex, *args: Any, **kwargs: Any) -> Any:
+            out = measures(index, *args, **kwargs)
+            now.setdefault("measured", []).append((now.get("query"), args[7], out))
             return out
 
-        def ppl(index: DedupIndex, *args: Any) -> np.ndarray:
-            now["people"] = people(index, *args)
-            return now["people"]
+        def fresh(index: DedupIndex, row: int, salient: np.ndarray) -> None:
+            now["query"] = row
+            try:
+                refresh(index, row, salient)
+            finally:
+                now["query"] = None
 
         def cands(index: DedupIndex, a: Any, sig: np.ndarray, body: tuple,
                   own: frozenset[str] = frozenset()) -> np.ndarray:
@@ -93,8 +99,12 @@ class _Capture:
             posted.update({r: set(c.tolist()) for r, c in zip(rows, salient)})
             reblock(q, rows, salient)
 
-        DedupIndex._cosines, DedupIndex._people, DedupIndex._candidates = cos, ppl, cands
-        QueryCandidates.add, QueryCandidates.reblock = post, repost
+        def moved(q: QueryCandidates, row: int, before: np.ndarray, now: np.ndarray) -> None:
+            posted[row] = set(now.tolist())
+            move(q, row, before, now)
+
+        DedupIndex._measures, DedupIndex._refresh, DedupIndex._candidates = meas, fresh, cands
+        QueryCandidates.add, QueryCandidates.reblock, QueryCandidates.move = post, repost, moved
 
 
 def causes(path: Path) -> list[tuple[str, int, tuple[int, int], float]]:
@@ -117,12 +127,18 @@ def causes(path: Path) -> list[tuple[str, int, tuple[int, int], float]]:
         capture.now.clear()
         index.add(doc)
         now = capture.now
-        cosines, heads = now["cosines"]
-        for k, o in enumerate(now["rows"].tolist()):
-            scored[(o, t)] = {"cosine": float(cosines[k]), "head_cosine": float(heads[k]),
-                              "people": float(now["people"][k])}
-            source[(o, t)] = ({name for name, rows in now["sources"].items() if o in rows}
-                              or {"warm-up"}) | ({"fact"} if o in now["facts"] else set())
+        for query, rows, m in now["measured"]:
+            later = t if query is None else query
+            for k, o in enumerate(rows.tolist()):
+                scored[(o, later)] = {"cosine": float(m.cosines[k]),
+                                      "head_cosine": float(m.head_cosines[k]),
+                                      "people": float(m.people[k])}
+                if query is not None:
+                    source[(o, later)] = {"refresh"}
+                else:
+                    source[(o, t)] = ({name for name, found in now["sources"].items()
+                                       if o in found} or {"warm-up"}) | (
+                        {"fact"} if o in now["facts"] else set())
         shared[t] = now["shared"]
         if t + 1 in index._resettle_sizes:  # scored again by the batch's code
             last = t + 1
@@ -193,6 +209,8 @@ def causes(path: Path) -> list[tuple[str, int, tuple[int, int], float]]:
         how = source[p]
         if "resettle" in how:
             return f"pairs chosen at the settle at {last} (its statistics)"
+        if "refresh" in how:
+            return "pairs chosen by the refresh of an older article (statistics of then)"
         if "warm-up" in how:
             return "warm-up (every article a candidate)"
         if how & {"same text", "minhash-lsh"}:

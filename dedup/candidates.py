@@ -29,6 +29,7 @@ those indexed before it (the crawler index). Both report them by source name (``
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -443,6 +444,22 @@ class QueryCandidates:
             for column in columns.tolist():
                 self._post(column, row)
 
+    def move(self, row: int, before: np.ndarray, now: np.ndarray) -> None:
+        """Block document ``row`` on ``now`` (its terms chosen again) instead of ``before``
+        (the terms it is blocked on): a :meth:`reblock` of one document."""
+        for column in np.setdiff1d(before, now).tolist():
+            held = self._postings.get(column)
+            if held is not None and row in held:
+                held.remove(row)
+                if not held:
+                    del self._postings[column]
+        for column in np.setdiff1d(now, before).tolist():
+            held = self._postings.get(column)
+            if held is None:
+                self._postings[column] = array("q", (row,))
+            else:
+                held.insert(bisect_left(held, row), row)  # the rows stay increasing
+
     def remove(self, rows: list[int], exact: list[str], signatures: np.ndarray) -> None:
         """Forget documents (``exact``: their exact-copy keys; ``signatures``: their MinHash
         signatures, a row each), so that no later query finds them."""
@@ -469,16 +486,23 @@ class QueryCandidates:
 
     def query(self, exact: str, signature: np.ndarray, salient: np.ndarray,
               day: int = -1, days: np.ndarray | None = None,
-              facts: Iterable[tuple[Any, ...]] = ()) -> dict[str, np.ndarray]:
+              facts: Iterable[tuple[Any, ...]] = (), *, row: int | None = None
+              ) -> dict[str, np.ndarray]:
         """The indexed rows each source proposes for a new document published on day number
         ``day`` (:func:`publication_day`; -1: unknown), increasing. ``days``: the publication
         day of each indexed row, by row (the index's own column; None: all unknown);
-        ``facts``: the new document's :func:`key_facts`."""
+        ``facts``: the new document's :func:`key_facts`. ``row``: the document is indexed
+        row ``row``, blocked on ``salient`` already (a term's documents count it once, not
+        once more), and only the rows before it are proposed by blocking, as the batch
+        chooses each document's partners among those before it."""
         first = self._exact.get(exact)
+        more = 1 if row is None else 0  # it holds them too
         blocks = [held for held in (self._postings.get(c, ()) for c in salient.tolist())
-                  if self.rules.blockable(len(held) + 1) and len(held)]  # it holds them too
+                  if self.rules.blockable(len(held) + more) and len(held)]
         held = (np.concatenate([np.frombuffer(b, dtype=np.int64) for b in blocks])
                 if blocks else np.zeros(0, dtype=np.int64))
+        if row is not None:
+            held = held[held < row]
         rows, counts = distinct_counts(held, runs=True)
         enough = counts >= self.rules.min_shared
         rows, counts = rows[enough], counts[enough]

@@ -585,6 +585,83 @@ class StoryGraph:
             s = self.story[r] = growth.story_of[r]
             self.story_members.setdefault(s, []).append(r)
 
+    def link(self, pairs: Sequence[tuple[int, int, Any]],
+             dropped: Sequence[tuple[int, int]] = ()) -> None:
+        """Take scored pairs ``(row, other, edge)`` between rows held already (pairs not held
+        yet), forget the pairs ``dropped`` (held, not copies), and settle again the stories
+        that changes, as :meth:`plan` settles an article's: the groups the pairs join by copy
+        merged, the sums of the groups they touch counted again, and the components of strong
+        pairs those groups were in and are in now settled with :func:`settle` (past
+        :data:`SETTLE_ROWS` rows, the stories they touch, and those most strongly linked to
+        them as fit)."""
+        if not pairs and not dropped:
+            return
+        touched = {self.group[r] for a, b, *_ in (*pairs, *dropped) for r in (a, b)}
+        size = sum(len(self.group_members[g]) for g in touched)
+        before = self._component(touched, self.strong.__getitem__, size)
+        stories = {self.story[g] for g in touched}
+        joined = UnionFind(len(self.story))
+        for a, b in dropped:
+            del self.edges[a][b], self.edges[b][a]
+        for a, b, e in pairs:
+            self.edges[a][b] = self.edges[b][a] = e
+            if e.copy > 0:
+                joined.union(self.group[a], self.group[b])
+        now: dict[int, list[int]] = {}  # the touched groups, as they are after the copies
+        for g in touched:
+            now.setdefault(joined.find(g), []).append(g)
+        for old in now.values():
+            group = min(old)
+            members = sorted(r for g in old for r in self.group_members.pop(g))
+            for g in old:
+                for h in self.links.pop(g):
+                    if h in self.links:
+                        self.links[h].pop(g, None)
+                for h in self.strong.pop(g):
+                    if h in self.strong:
+                        self.strong[h].discard(g)
+            self.group_members[group] = members
+            self.links[group], self.strong[group] = {}, set()
+            for r in members:
+                self.group[r] = group
+        touched = {min(old) for old in now.values()}
+        for g in sorted(touched):  # the sums of each touched group, counted again
+            sums: dict[int, float] = {}
+            for r in self.group_members[g]:
+                for o, e in self.edges[r].items():
+                    h = self.group[o]
+                    if h != g:
+                        sums[h] = sums.get(h, 0.0) + e.score
+            for h, total in sums.items():
+                self.links[g][h] = self.links[h][g] = total
+                if self._strong(total, len(self.group_members[g]), len(self.group_members[h])):
+                    self.strong[g].add(h)
+                    self.strong[h].add(g)
+        size = sum(len(self.group_members[g]) for g in touched)
+        after = self._component(touched, self.strong.__getitem__, size)
+        if before is not None and after is not None:
+            region = sorted({r for g in before | after
+                             for r in self.group_members[self.group[g]]})
+        else:  # too large to settle whole: the stories touched, and those linked as fit
+            region = sorted(r for s in stories for r in self.story_members[s])
+            held = set(stories)
+            linked: dict[int, float] = {}
+            for g in touched:
+                for h in self.strong[g]:
+                    linked[self.story[h]] = linked.get(self.story[h], 0.0) + self.links[g][h]
+            rows = len(region)
+            for s in sorted(linked, key=lambda s: (-linked[s], s)):
+                if s not in held and rows + len(self.story_members[s]) <= SETTLE_ROWS:
+                    held.add(s)
+                    region.extend(self.story_members[s])
+                    rows += len(self.story_members[s])
+        growth = self._settle(Growth(-1, "", {}, NO_SPAN, [], region, {}, {}, {}, set()))
+        for r in region:  # the region holds whole stories: they are settled anew
+            self.story_members.pop(self.story[r], None)
+        for r in sorted(region):
+            s = self.story[r] = growth.story_of[r]
+            self.story_members.setdefault(s, []).append(r)
+
     def restore(self, ids: list[str], group: list[int], story: list[int],
                 edges: Iterable[tuple[int, int, Any]], spans: Sequence[Span] = ()) -> None:
         """Take back a saved state: each row's id, group and story roots, every scored pair

@@ -515,6 +515,86 @@ def test_a_story_graph_restored_from_its_pairs_is_the_same(seed: int) -> None:
     assert again.plan("zz", extra).story_of == graph.plan("zz", extra).story_of
 
 
+@pytest.mark.parametrize("seed", range(40))
+def test_pairs_linked_between_held_rows_settle_as_the_batch(seed: int) -> None:
+    """StoryGraph.link (the index's refresh): pairs between rows held already, copies among
+    them, taken later, and held pairs forgotten, leave the stories the batch's clustering of
+    the pairs held then, and the groups' sums those of a graph restored from those pairs."""
+    import random
+
+    from dedup.cluster import StoryGraph
+
+    rng = random.Random(seed + 7)
+    graph = StoryGraph(0.25, 0.4)
+    ids = _ids(seed, 30)
+    later: list[list[tuple[int, int, object]]] = []
+    for row, edges in enumerate(_random_graph(seed, 30)):
+        now = {o: e for o, e in edges.items() if rng.random() < 0.5}
+        graph.grow(graph.plan(ids[row], now))
+        later.append([(row, o, e) for o, e in edges.items() if o not in now])
+    rng.shuffle(later)
+    for pairs in later:
+        held = [(r, o) for r in range(len(graph.story)) for o, e in graph.edges[r].items()
+                if o < r and not e.copy]
+        dropped = rng.sample(held, min(len(held), rng.randint(0, 2)))
+        graph.link(pairs, dropped)
+        stories: dict[int, set[int]] = {}
+        for r, s in enumerate(graph.story):
+            stories.setdefault(s, set()).add(r)
+        assert sorted(map(sorted, stories.values())) == sorted(
+            map(sorted, _batch_stories(graph, len(graph.story))))
+        again = StoryGraph(0.25, 0.4)
+        again.restore(ids, graph.group, graph.story,
+                      [(r, o, e) for r in range(len(ids)) for o, e in graph.edges[r].items()
+                       if o < r])
+        assert {a: {b: round(t, 9) for b, t in linked.items() if round(t, 9)}
+                for a, linked in again.links.items()} == {
+            a: {b: round(t, 9) for b, t in linked.items() if round(t, 9)}
+            for a, linked in graph.links.items()}
+        assert again.strong == graph.strong
+        assert {k: sorted(v) for k, v in again.group_members.items()} == {
+            k: sorted(v) for k, v in graph.group_members.items()}
+    for root, members in graph.story_members.items():
+        assert root == min(members) and all(graph.story[m] == root for m in members)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_pairs_linked_into_a_component_too_large_to_settle_keep_the_sums(seed: int) -> None:
+    """Past SETTLE_ROWS, StoryGraph.link settles only the stories it touches (and those
+    linked most strongly, as fit): the groups' sums, strong sets and members are still
+    those of a graph restored from the pairs held, and every story is held whole."""
+    import random
+
+    from dedup.cluster import SETTLE_ROWS, StoryGraph
+    from dedup.store import Edge
+
+    rng = random.Random(seed)
+    n = 3 * SETTLE_ROWS
+    graph = StoryGraph(0.25, 0.4)
+    later = []
+    for row in range(n):
+        edges = {o: Edge(round(rng.uniform(0.2, 0.9), 2), 0.0, int(rng.random() < 0.03))
+                 for o in rng.sample(range(row), min(row, 6))}
+        now = {o: e for o, e in edges.items() if rng.random() < 0.6}
+        graph.grow(graph.plan(f"d{row:03d}", now))
+        later.append([(row, o, e) for o, e in edges.items() if o not in now])
+    rng.shuffle(later)
+    for pairs in later[:40]:
+        graph.link(pairs)
+    again = StoryGraph(0.25, 0.4)
+    again.restore(graph.ids, graph.group, graph.story,
+                  [(r, o, e) for r in range(n) for o, e in graph.edges[r].items() if o < r])
+    assert {a: {b: round(t, 9) for b, t in linked.items()} for a, linked in again.links.items()} \
+        == {a: {b: round(t, 9) for b, t in linked.items()} for a, linked in graph.links.items()}
+    assert again.strong == graph.strong
+    assert {k: sorted(v) for k, v in again.story_members.items()} == {
+        k: sorted(v) for k, v in graph.story_members.items()}
+    for r in range(n):
+        for o, e in graph.edges[r].items():
+            if e.copy:
+                assert graph.story[r] == graph.story[o]
+
+
 # --------------------------------------------------------------------------------------------
 # Confident dates that conflict: never one story, even when a third article links to both
 

@@ -436,6 +436,121 @@ def test_add_scores_each_pair_as_the_batch_over_the_articles_so_far():
     assert compared > 20
 
 
+def _refresh_case() -> list[Document]:
+    """50 articles, ``a`` and ``b`` among them (rows 30 and 31), which share two rare words
+    but are each blocked on three words of their own, then 40 articles that hold those six
+    words: as they come, the six grow common and the two shared words become ``a``'s and
+    ``b``'s heaviest (with three salient terms)."""
+    import random
+
+    rng = random.Random(3)
+
+    def words(k: int) -> str:
+        return " ".join("".join(rng.choice("bcdfghjklmnpqrstvwz") + rng.choice("aeiou")
+                                for _ in range(4)) for _ in range(k))
+
+    alpha, beta = "quorvalen mistrabel dunoferat", "zelkorith plavenudo trigomesh"
+    docs = [Document(f"w{k:02d}", f"{words(40)}.") for k in range(48)]
+    docs[30:30] = [Document("a", f"{alpha} {alpha} xenothrax yttrabond."),
+                   Document("b", f"{beta} {beta} xenothrax yttrabond.")]
+    docs += [Document(f"f{k:02d}", f"{words(20)} {alpha} {beta} {words(20)}.")
+             for k in range(40)]
+    return docs
+
+
+def test_a_pair_that_becomes_a_candidate_as_statistics_move_is_held(monkeypatch):
+    """The refresh (REFRESH_PER_ADD): while the index is small, each add chooses the blocking
+    terms of older articles again and takes the pairs the candidate rules now give them,
+    scored as the batch over the articles so far: ``a`` and ``b`` are no candidates at the
+    settle at 50 articles, are candidates once their own words grew common, and are then
+    one story, as in the batch, before the next settle (at 100 articles)."""
+    from dedup.config import Config
+
+    docs = _refresh_case()
+    assert len(docs) < 100
+    config = Config(salient_terms=3)
+    index = DedupIndex(config)
+    index.add_many(docs[:50])
+    a, b = index._by_id["a"], index._by_id["b"]
+    assert a not in index._edges[b]
+    index.add_many(docs[50:])
+    assert a in index._edges[b] and b in index._edges[a]
+    assert index.stories()["a"] == index.stories()["b"]
+    batch = {m: c.id for c in cluster_documents(docs, config).clusters for m in c.members}
+    assert batch["a"] == batch["b"]
+    monkeypatch.setattr(index_module, "REFRESH_PER_ADD", 0)  # without it: held apart
+    index = DedupIndex(config)
+    index.add_many(docs)
+    assert index._by_id["a"] not in index._edges[index._by_id["b"]]
+    assert index.stories()["a"] != index.stories()["b"]
+
+
+def test_nothing_is_refreshed_past_resettle_until(monkeypatch):
+    """Past RESETTLE_UNTIL an add() refreshes no older article and the index keeps no
+    per-row blocking terms for it."""
+    monkeypatch.setattr(index_module, "RESETTLE_UNTIL", 60)
+    docs = _refresh_case()
+    index = DedupIndex()
+    refreshed: list[int] = []
+    monkeypatch.setattr(DedupIndex, "_refresh", lambda self, row, salient: refreshed.append(
+        len(self._corpus.records)))
+    index.add_many(docs[:70])
+    assert refreshed and max(refreshed) <= 60
+    assert index._blocked is None
+
+
+@pytest.mark.skipif(not GVC.exists(), reason="../shared/data/gvc-dev.jsonl is absent")
+def test_refreshed_pairs_are_scored_as_the_batch_over_the_articles_so_far(monkeypatch):
+    """The pairs the refresh takes between older articles are scored with the statistics of
+    now: the batch's scores of those pairs over the articles indexed so far (each indexed
+    article counted once), score and copy flag alike. (Four articles a add, every chosen
+    pair scored again: many pairs to compare; the scoring is the default refresh's.)"""
+    from dedup.copies import copy_rule
+    from dedup.fingerprint import pair_containments
+    from dedup.pairs import pair_measures, score_pairs
+    from dedup.pipeline import scored_keys
+    from dedup.similarity import tfidf
+
+    monkeypatch.setattr(index_module, "REFRESH_PER_ADD", 4)
+    monkeypatch.setattr(index_module, "REFRESH_PAIRS", "all")
+    docs = _gvc_docs()
+    index = DedupIndex()
+    linked: list[tuple[int, int, object]] = []
+    link = index._stories.link
+
+    def capture(pairs, dropped=()):
+        linked.extend(pairs)
+        return link(pairs, dropped)
+
+    index._stories.link = capture
+    index.add_many(docs[:60])
+    compared = 0
+    for doc in docs[60:]:
+        linked.clear()
+        index.add(doc)
+        if not linked:
+            continue
+        corpus = index._corpus
+        signatures, shingles = corpus.finish()
+        body, heads = tfidf(corpus.terms.matrix(), corpus.heads.matrix())
+        left = np.array([o for _, o, _ in linked])
+        right = np.array([r for r, _, _ in linked])
+        jaccard, cosine, head = pair_measures(signatures, shingles, body, heads, left, right)
+        table, _ = score_pairs(scored_keys(corpus), left, right, jaccard, cosine, head,
+                               index.config)
+        contained, shorter = pair_containments(signatures, corpus.leads(), shingles, left,
+                                               right)
+        exact = index._exact.values
+        same = exact[left] == exact[right]
+        copies = np.where(same, 2, copy_rule(same, jaccard, contained, shorter, head,
+                                             index.config))
+        for k, (_, _, edge) in enumerate(linked):
+            compared += 1
+            assert edge.score == pytest.approx(float(table.score[k]), abs=1e-5)
+            assert edge.copy == copies[k]
+    assert compared > 500
+
+
 def test_common_with_names_the_words_an_article_makes_common():
     from dedup.config import Config
     from dedup.corpus import Corpus
