@@ -226,7 +226,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "process only); the result is the same")
     cluster.add_argument("--engine", choices=("default", "spark"), default="default",
                          help="default: this machine; spark: Apache Spark (pip install "
-                              "'dedup[spark]'), the same result")
+                              "'dedup[spark]'), the same result; a PATH with a scheme "
+                              "(hdfs://, s3a://, file://) is read by Spark's executors "
+                              "(JSON Lines, also .gz)")
     cluster.add_argument("--master", metavar="URL",
                          help="with --engine spark: the Spark master (default local[*])")
     cluster.add_argument("--parquet", metavar="DIR",
@@ -317,7 +319,20 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: Sequence[str] | None)
             leaf.error("--parquet is for --engine spark")
         if args.parquet and args.format != "table":
             leaf.error("--parquet writes the result: no --format to print it in")
+        uris = [p for p in args.path if _is_uri(p)]
+        if uris and args.engine != "spark":
+            leaf.error(f"{uris[0]} is a URI: Spark's executors read those (--engine spark); "
+                       f"this machine reads local paths")
+        if uris and len(args.path) > 1:
+            leaf.error(f"{uris[0]} is read by Spark's executors: give it alone (a folder, or a "
+                       f"glob such as 's3a://crawl/2026-05/*.jsonl.gz', names many files)")
     return args
+
+
+def _is_uri(path: str) -> bool:
+    """Whether ``path`` names its file system (``hdfs://``, ``s3a://``, ``file://``...)."""
+    scheme, sep, _ = path.partition("://")
+    return bool(sep) and scheme.replace("+", "").replace(".", "").replace("-", "").isalnum()
 
 
 def _flag_message(exc: ConfigError) -> str:
@@ -517,17 +532,20 @@ def _cluster(args: argparse.Namespace, out: Console, err: Console) -> int:
     the raw texts are never all held at once); skipped inputs are collected on the way.
     Whether anything was readable is known only after the pass.
     """
-    iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
+    uri = args.engine == "spark" and _is_uri(args.path[0])
+    if not uri:
+        iter_inputs(args.path)  # raises InputError now for a missing or unreadable path
     skipped: list[Skipped] = []
     with _progress(err, args.quiet) as progress:
         documents = _Inputs(args.path, skipped, progress)
         if args.engine == "spark":
             from .spark import cluster_spark, spark_session
 
-            # the inputs are read here, on the driver, as the default engine reads them
-            # (a library call can give cluster_spark a path that the executors read)
-            docs = list(documents)
-            result = cluster_spark(spark_session(args.master), docs,
+            # A URI (HDFS, S3, ...) is read by the executors: JSON Lines, gzipped too. Local
+            # paths are read here, on the driver, by the loaders of every input format, as
+            # the default engine reads them.
+            result = cluster_spark(spark_session(args.master),
+                                   args.path[0] if uri else list(documents),
                                    args.config, skipped=skipped,
                                    progress=_reporter(progress, documents),
                                    output=args.parquet)

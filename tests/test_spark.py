@@ -309,6 +309,38 @@ def test_the_command(spark, capsys):
     assert capsys.readouterr().out == want
 
 
+def test_the_command_hands_a_uri_to_the_executors(spark, tmp_path, capsys):
+    """A PATH with a scheme is read by Spark's executors (here file://, as hdfs:// or s3a://
+    would be): the same JSON as the default engine's of the same file read locally."""
+    from dedup.cli import main
+
+    docs, _ = load(SEEDS)
+    path = tmp_path / "seeds.jsonl"
+    path.write_text("".join(json.dumps({"id": d.id, "title": d.title, "text": d.text,
+                                        "published": d.published}, default=str) + "\n"
+                            for d in docs), encoding="utf-8")
+    assert main(["cluster", str(path), "--format", "json", "--jobs", "1"]) == 0
+    want = capsys.readouterr().out
+    assert main(["cluster", path.as_uri(), "--format", "json", "--engine", "spark",
+                 "--master", "local[2]"]) == 0
+    assert capsys.readouterr().out == want
+    assert main(["cluster", (tmp_path / "absent.jsonl").as_uri(), "--format", "json",
+                 "--engine", "spark", "--master", "local[2]"]) == 2
+    assert "absent.jsonl" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("paths,message", [
+    (["s3a://crawl/may/"], "Spark's executors read those (--engine spark)"),
+    (["hdfs://nn/crawl/", "data/"], "give it alone"),
+])
+def test_uri_usage(capsys, paths, message):
+    from dedup.cli import main
+
+    engine = ["--engine", "spark"] if len(paths) > 1 else []
+    assert main(["cluster", *paths, *engine]) == 2
+    assert message in capsys.readouterr().err
+
+
 # -- without Spark: the functions the executors run -------------------------------------------
 
 
