@@ -510,8 +510,10 @@ class QueryCandidates:
         kept = self.rules.partners(np.zeros(len(rows), dtype=np.int64), rows, counts,
                                    np.full(len(rows), day, dtype=np.int64), earlier)
         shared = rows[kept]
+        # A fact's documents: those giving it, the document counted once (an indexed one gave
+        # it when added, unless its key has changed since: common words grow).
         rare = [held for held in (self._facts.get(fact, ()) for fact in facts)
-                if self.rules.rare_fact(len(held) + 1)]  # it holds them too
+                if self.rules.rare_fact(len(held) + (more or row not in held))]
         if rare:
             by_fact = np.array(list(chain.from_iterable(rare)), dtype=np.int64)
             if days is not None:

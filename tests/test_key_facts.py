@@ -62,6 +62,28 @@ def test_the_index_proposes_the_rows_of_a_rare_fact_it_holds() -> None:
                        [("name", "roupe")])["blocking"].tolist() == []
 
 
+def test_an_indexed_row_counts_once_among_a_facts_holders() -> None:
+    """The refresh of an indexed row (query with ``row=``): the row gave its facts when it was
+    added, so a fact's holders are counted as the batch counts them, the row once."""
+    rules = CandidateRules.of(Config(max_fact_holders=2))
+    found = QueryCandidates(rules)
+    signature = np.zeros(rules.num_perm, dtype=np.uint32)
+    empty = np.zeros(0, dtype=np.int64)
+    for row in range(2):
+        found.add(row, f"text {row}", signature + row + 1, empty, [("name", "roupe")])
+    days = np.array([100, 100], dtype=np.int64)
+    got = found.query("text 1", signature + 2, empty, 100, days, [("name", "roupe")], row=1)
+    assert 0 in got["blocking"].tolist()  # two holders: rare (at most 2)
+    # a new document with that fact would be a third holder: no longer rare
+    assert found.query("new", signature + 9, empty, 100, days,
+                       [("name", "roupe")])["blocking"].tolist() == []
+    # a fact the row did not give when added (its key changed since) counts it once more
+    found.add(2, "text 2", signature + 3, empty, [("name", "lang")])
+    days = np.array([100, 100, 100], dtype=np.int64)
+    assert found.query("text 1", signature + 2, empty, 100, days, [("name", "lang")],
+                       row=1)["blocking"].tolist() == [2]
+
+
 def _reports() -> list[Document]:
     # Two reports of one shooting that share no distinctive term but the victim's surname,
     # among unrelated stories (the index warms up on them first).
