@@ -67,10 +67,10 @@ class _Capture:
             now.setdefault("measured", []).append((now.get("query"), args[7], out))
             return out
 
-        def fresh(index: DedupIndex, row: int, salient: np.ndarray) -> None:
+        def fresh(index: DedupIndex, row: int, body: tuple, salient: np.ndarray) -> None:
             now["query"] = row
             try:
-                refresh(index, row, salient)
+                refresh(index, row, body, salient)
             finally:
                 now["query"] = None
 

@@ -485,15 +485,10 @@ class StoryGraph:
         if found is None:  # too large to settle whole: the stories it touches, at most
             # SETTLE_ROWS rows of them (its copies' stories first, then those it links to
             # most strongly); the others stay as they are
-            stories = sorted({self.story[g] for g in merged})
-            rows = 1 + sum(len(self.story_members[s]) for s in stories)
             linked: dict[int, float] = {}
             for h in strong:
                 linked[self.story[h]] = linked.get(self.story[h], 0.0) + mine[h]
-            for s in sorted(linked, key=lambda s: (-linked[s], s)):
-                if s not in stories and rows + len(self.story_members[s]) <= SETTLE_ROWS:
-                    stories.append(s)
-                    rows += len(self.story_members[s])
+            stories = self._fill(sorted({self.story[g] for g in merged}), linked, 1)
             region = [row, *(r for s in stories for r in self.story_members[s])]
         else:
             region = [row, *(r for g in found if g != new for r in sizes[g]),
@@ -503,6 +498,26 @@ class StoryGraph:
             growth.group_of[row] = growth.story_of[row] = row
             return growth
         return self._settle(growth)
+
+    def _fill(self, stories: list[int], linked: dict[int, float], rows: int) -> list[int]:
+        """``stories`` (whose rows, with ``rows`` more, are a region to settle), and then the
+        stories ``linked`` to it, the most strongly first (``linked``: the story's sum of
+        scores with the region), as long as the region stays within :data:`SETTLE_ROWS`."""
+        stories = list(stories)
+        rows += sum(len(self.story_members[s]) for s in stories)
+        for s in sorted(linked, key=lambda s: (-linked[s], s)):
+            if s not in stories and rows + len(self.story_members[s]) <= SETTLE_ROWS:
+                stories.append(s)
+                rows += len(self.story_members[s])
+        return stories
+
+    def _restory(self, region: Iterable[int], story_of: dict[int, int]) -> None:
+        """The region's rows (whole stories, settled anew) in the stories ``story_of`` gives."""
+        for r in region:
+            self.story_members.pop(self.story[r], None)
+        for r in sorted(region):
+            s = self.story[r] = story_of[r]
+            self.story_members.setdefault(s, []).append(r)
 
     def _settle(self, growth: Growth) -> Growth:
         """Settle the region's rows with the batch's :func:`settle` (rows in id order)."""
@@ -579,11 +594,7 @@ class StoryGraph:
         self.group_members[group] = members
         for r in members:
             self.group[r] = group
-        for r in growth.region:  # the region holds whole stories: they are settled anew
-            self.story_members.pop(self.story[r], None)
-        for r in sorted(growth.region):
-            s = self.story[r] = growth.story_of[r]
-            self.story_members.setdefault(s, []).append(r)
+        self._restory(growth.region, growth.story_of)  # whole stories, settled anew
 
     def link(self, pairs: Sequence[tuple[int, int, Any]],
              dropped: Sequence[tuple[int, int]] = ()) -> None:
@@ -643,24 +654,14 @@ class StoryGraph:
             region = sorted({r for g in before | after
                              for r in self.group_members[self.group[g]]})
         else:  # too large to settle whole: the stories touched, and those linked as fit
-            region = sorted(r for s in stories for r in self.story_members[s])
-            held = set(stories)
             linked: dict[int, float] = {}
             for g in touched:
                 for h in self.strong[g]:
                     linked[self.story[h]] = linked.get(self.story[h], 0.0) + self.links[g][h]
-            rows = len(region)
-            for s in sorted(linked, key=lambda s: (-linked[s], s)):
-                if s not in held and rows + len(self.story_members[s]) <= SETTLE_ROWS:
-                    held.add(s)
-                    region.extend(self.story_members[s])
-                    rows += len(self.story_members[s])
+            region = [r for s in self._fill(sorted(stories), linked, 0)
+                      for r in self.story_members[s]]
         growth = self._settle(Growth(-1, "", {}, NO_SPAN, [], region, {}, {}, {}, set()))
-        for r in region:  # the region holds whole stories: they are settled anew
-            self.story_members.pop(self.story[r], None)
-        for r in sorted(region):
-            s = self.story[r] = growth.story_of[r]
-            self.story_members.setdefault(s, []).append(r)
+        self._restory(region, growth.story_of)  # whole stories, settled anew
 
     def restore(self, ids: list[str], group: list[int], story: list[int],
                 edges: Iterable[tuple[int, int, Any]], spans: Sequence[Span] = ()) -> None:

@@ -307,9 +307,14 @@ class DedupIndex:
         n = len(self._corpus.records)
         if n in self._resettle_sizes:
             self.settle()
-        elif WARM_UP_DOCUMENTS < n <= RESETTLE_UNTIL:
+        elif self._refreshes_at(n):
             for row in self._refreshed_rows():
-                self._refresh(row, self._rechoose(row))
+                self._refresh(row, *self._rechoose(row))
+
+    def _refreshes_at(self, n: int) -> bool:
+        """Whether the article that makes the index ``n`` articles refreshes older ones (it
+        does not where the statistics settle instead)."""
+        return WARM_UP_DOCUMENTS < n <= RESETTLE_UNTIL and n not in self._resettle_sizes
 
     def _refreshed_rows(self) -> list[int]:
         """The live rows the article just added refreshes (REFRESH_PER_ADD of the rows before
@@ -323,21 +328,23 @@ class DedupIndex:
                 rows.append(row)
         return rows
 
-    def _rechoose(self, row: int) -> np.ndarray:
-        """Block ``row`` on its terms chosen again with the statistics of now; returns them."""
-        cols, counts = self._corpus.terms.row(row)
-        salient = self._rules.salient(cols, self._weights(
-            cols, counts.astype(np.float64), False, pending=False))
+    def _rechoose(self, row: int) -> tuple[tuple[np.ndarray, np.ndarray], np.ndarray]:
+        """Block ``row`` on its terms chosen again with the statistics of now; returns its body
+        vector (:meth:`_indexed_vector`) and those terms."""
+        body = self._indexed_vector(*self._corpus.terms.row(row))
+        salient = self._rules.salient(*body)
         assert self._blocked is not None
         self._sources.move(row, self._blocked[row], salient)
         self._blocked[row] = salient
-        return salient
+        return body, salient
 
-    def _refresh(self, row: int, salient: np.ndarray) -> None:
-        """Choose again the pairs of ``row`` (blocked on ``salient``) with the live rows before
-        it, by the candidate rules with the statistics of now: those not held yet are scored
-        as the batch over the articles so far scores them, those held that the rules no longer
-        give are forgotten (copies are kept), and the stories are settled again."""
+    def _refresh(self, row: int, body: tuple[np.ndarray, np.ndarray],
+                 salient: np.ndarray) -> None:
+        """Choose again the pairs of ``row`` (body vector ``body``, blocked on ``salient``)
+        with the live rows before it, by the candidate rules with the statistics of now: those
+        not held yet are scored as the batch over the articles so far scores them, those held
+        that the rules no longer give are forgotten (copies are kept), and the stories are
+        settled again."""
         record = self._corpus.records[row]
         width = self.config.num_perm
         sig = self._signatures.values[row]
@@ -346,8 +353,7 @@ class DedupIndex:
                                     key_facts(self._scored_key(record.key, frozenset())),
                                     row=row)
         rows = distinct(np.concatenate(list(found.values())))
-        rows = rows[rows < row]
-        rows = rows[self._rules.in_window(days[row], days[rows]) & self._alive.values[rows]]
+        rows = self._comparable(rows[rows < row], days[row])
         held = self._edges[row]
         chosen = set(rows.tolist())
         dropped: list[tuple[int, int]] = []
@@ -362,11 +368,7 @@ class DedupIndex:
             rows = np.array([r for r in rows.tolist() if r not in held], dtype=np.int64)
         added: list[tuple[int, int, Edge]] = []
         if len(rows):
-            cols, counts = self._corpus.terms.row(row)
-            body = (cols, self._weights(cols, counts.astype(np.float64), False, pending=False))
-            hcols, hcounts = self._corpus.heads.row(row)
-            head = (hcols, self._weights(hcols, hcounts.astype(np.float64), False,
-                                         pending=False))
+            head = self._indexed_vector(*self._corpus.heads.row(row))
             m = self._measures(self._scored_key(record.key, frozenset()), frozenset(), body,
                                head, sig, int(self._shingles.values[row]),
                                int(self._exact.values[row]), rows, pending=False)
@@ -405,11 +407,8 @@ class DedupIndex:
         """Choose every live article's blocking terms again, with the statistics of now."""
         corpus = self._corpus
         alive = np.flatnonzero(self._alive.values).tolist()
-        salient = []
-        for row in alive:
-            cols, counts = corpus.terms.row(row)
-            salient.append(self._rules.salient(cols, self._weights(
-                cols, counts.astype(np.float64), False, pending=False)))
+        salient = [self._rules.salient(*self._indexed_vector(*corpus.terms.row(row)))
+                   for row in alive]
         self._sources.reblock(alive, salient)
         if self._blocked is not None:
             for row, terms in zip(alive, salient):
@@ -552,6 +551,12 @@ class DedupIndex:
         norm = float(np.linalg.norm(weights))
         return weights / norm if norm else weights
 
+    def _indexed_vector(self, cols: np.ndarray, counts: np.ndarray
+                        ) -> tuple[np.ndarray, np.ndarray]:
+        """An indexed article's term columns and their weights (``counts``: its term counts),
+        with the statistics of now, as the batch over the articles indexed weighs them."""
+        return cols, self._weights(cols, counts.astype(np.float64), False, pending=False)
+
     def _query_vectors(self, a: Analysis) -> tuple[tuple, tuple]:
         content = self._corpus.vocabulary.content()
         out = []
@@ -582,6 +587,10 @@ class DedupIndex:
             # Too few articles for their top terms to mean much: compare with all of them.
             found.append(np.arange(len(self._corpus.records), dtype=np.int64))
         rows = distinct(np.concatenate(found), runs=True)  # the sources' rows, each increasing
+        return self._comparable(rows, day)
+
+    def _comparable(self, rows: np.ndarray, day: int) -> np.ndarray:
+        """Those of ``rows`` that are live and inside the date window of day number ``day``."""
         inside = self._rules.in_window(np.int64(day), self._days.values[rows])
         return rows[inside & self._alive.values[rows]]
 
@@ -868,8 +877,7 @@ class DedupIndex:
             self._name_df[col] += 1
             self._name_ids.append(col)
             self._name_person.append(name not in key.orgs)
-        salient = self._rules.salient(cols, self._weights(
-            cols, counts.astype(np.float64), False, pending=False)) if alive else cols[:0]
+        salient = self._rules.salient(*self._indexed_vector(cols, counts)) if alive else cols[:0]
         if self._blocked is not None:  # kept while the rows may be refreshed
             self._blocked.append(salient)
             if len(self._blocked) > RESETTLE_UNTIL:
@@ -944,7 +952,7 @@ class DedupIndex:
                 # the blocking terms as the index chose them again at this size (its
                 # stories are restored as saved); a settle() called by hand is not saved
                 index._reblock()
-            elif WARM_UP_DOCUMENTS < row + 1 <= RESETTLE_UNTIL:
+            elif index._refreshes_at(row + 1):
                 for old in index._refreshed_rows():  # as the refresh chose them again
                     index._rechoose(old)
         index._stories.restore([r.record.id for r in state.rows], [r.group for r in state.rows],

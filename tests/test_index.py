@@ -492,7 +492,7 @@ def test_nothing_is_refreshed_past_resettle_until(monkeypatch):
     docs = _refresh_case()
     index = DedupIndex()
     refreshed: list[int] = []
-    monkeypatch.setattr(DedupIndex, "_refresh", lambda self, row, salient: refreshed.append(
+    monkeypatch.setattr(DedupIndex, "_refresh", lambda self, row, body, salient: refreshed.append(
         len(self._corpus.records)))
     index.add_many(docs[:70])
     assert refreshed and max(refreshed) <= 60
