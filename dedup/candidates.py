@@ -248,7 +248,10 @@ def blocking_blocks(
         yield 0, n, np.zeros((0, 2), dtype=np.int64)
         return
     sub = terms[:, keep].tocsr()
-    sub_t = sub.T.tocsc()
+    # The transpose in CSR, once: a product with a CSC operand converts it to CSR first, the
+    # whole matrix again for every block (quadratic in the rows: a million rows have 489
+    # blocks). The same arrays as that conversion, so the same products.
+    sub_t = sub.T.tocsr()
     for start in range(0, n, rows_per_block):
         shared = (sub[start:start + rows_per_block] @ sub_t).tocoo()
         rows = shared.row.astype(np.int64) + start
