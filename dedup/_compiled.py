@@ -1,5 +1,5 @@
-"""The compiled helpers of ``dedup/_scan.c`` and ``dedup/_minhash.c``, each ``None`` where its
-extension is not built (no C compiler at install time) or where it is switched off. Every
+"""The compiled helpers of ``dedup/_scan.c``, ``dedup/_minhash.c`` and ``dedup/_pairs.c``, each
+``None`` where its extension is not built (no C compiler at install time) or where it is switched off. Every
 caller has a pure-Python path that gives the same results; the tests compare both.
 
 Switching kernels off (``DEDUP_PURE_PYTHON`` in the environment, read once at import):
@@ -19,7 +19,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-KERNELS = ("scan", "cap_runs", "name_runs", "run_parts", "line_keys", "signatures")
+KERNELS = ("scan", "cap_runs", "name_runs", "run_parts", "line_keys", "signatures", "pair_dots")
 """Every compiled kernel, by the name of its function (and of its attribute here)."""
 
 _ALL = {"1", "all", "true", "yes"}
@@ -51,12 +51,13 @@ name_runs: Callable[..., Any] | None = None
 run_parts: Callable[..., Any] | None = None
 line_keys: Callable[..., Any] | None = None
 signatures: Callable[..., Any] | None = None  # dedup._minhash, built apart
+pair_dots: Callable[..., Any] | None = None  # dedup._pairs, built apart
 SLOT_SIZE = 32  # bytes per slot of scan's token cache (the module says)
 
 BUILT: frozenset[str] = frozenset()
 """The kernels whose extension is built and imports here, switched off or not."""
 
-for _name in ("dedup._scan", "dedup._minhash"):
+for _name in ("dedup._scan", "dedup._minhash", "dedup._pairs"):
     with contextlib.suppress(ImportError):
         _module = importlib.import_module(_name)
         _found = {k: getattr(_module, k) for k in KERNELS if hasattr(_module, k)}

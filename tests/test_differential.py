@@ -1,10 +1,11 @@
 """Differential tests: every compiled kernel against its Python twin.
 
-Each kernel of ``dedup/_scan.c`` and ``dedup/_minhash.c`` that is built here (and not switched
-off with ``DEDUP_PURE_PYTHON``) must give what its pure-Python twin gives, on generated text of
-every storage kind CPython has (ASCII; Latin-1, with the C1 controls U+0080-U+009F; UCS-2;
-UCS-4, emoji), with combining marks, NUL, lone CR, zero-width characters and long lines, and on
-every text of ``../shared/data/*.jsonl`` (skipped, saying why, where that folder is absent).
+Each kernel of ``dedup/_scan.c``, ``dedup/_minhash.c`` and ``dedup/_pairs.c`` that is built here
+(and not switched off with ``DEDUP_PURE_PYTHON``) must give what its pure-Python twin gives, on
+generated text of every storage kind CPython has (ASCII; Latin-1, with the C1 controls
+U+0080-U+009F; UCS-2; UCS-4, emoji), with combining marks, NUL, lone CR, zero-width characters
+and long lines, on generated sparse matrices (the pair cosines), and on every text of
+``../shared/data/*.jsonl`` (skipped, saying why, where that folder is absent).
 
 CI runs this file a second time against the extensions built with AddressSanitizer and
 UndefinedBehaviorSanitizer (``.ci/sanitizers``, which ``.ci/run`` calls), so a read past a
@@ -19,10 +20,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dedup import _compiled, fingerprint, vocabulary
+from dedup import _compiled, fingerprint, similarity, vocabulary
 from dedup.fingerprint import MinHasher
 from dedup.normalize import clean_text, normalize_unicode
 
@@ -214,6 +216,73 @@ def test_signatures_equal_numpy(texts: list[str], size: int, num_perm: int) -> N
 
 def test_signatures_equal_numpy_on_the_shared_data(data_cleaned) -> None:
     _signatures_both(data_cleaned, 5, 128)
+
+
+# ---------------------------------------------------------------------------------------------
+# pair_dots: cosines of pairs of TF-IDF rows (dedup.similarity.pair_cosines), bit for bit
+
+
+def _pair_dots_both(matrix: sp.csr_matrix, left: np.ndarray, right: np.ndarray) -> None:
+    kernel = compiled("pair_dots")
+    got = np.zeros(len(left), dtype=np.float32)
+    kernel(matrix.indptr, matrix.indices, matrix.data, matrix.shape[1], left, right, got)
+    want = similarity.scipy_pair_cosines(matrix, left, right)
+    assert np.array_equal(got.view(np.uint32), want.view(np.uint32)), (got, want)
+    assert np.array_equal(similarity.pair_cosines(matrix, left, right).view(np.uint32),
+                          want.view(np.uint32))
+
+
+@st.composite
+def _rows_and_pairs(draw):
+    """A canonical float32 CSR matrix (empty rows, rows past numpy's 128-value pairwise block,
+    values of every scale, zero products) and pairs of its rows in any order, with int32 or
+    int64 indices."""
+    rows, width = draw(st.integers(1, 12)), draw(st.integers(1, 400))
+    density = draw(st.sampled_from([0.0, 0.05, 0.5, 1.0]))
+    values = st.floats(0, 1e3, width=32, allow_subnormal=True)
+    matrix = sp.random(rows, width, density=density, format="csr", dtype=np.float32,
+                       rng=draw(st.integers(0, 2**32 - 1)))
+    matrix.data = np.array(draw(st.lists(values, min_size=matrix.nnz, max_size=matrix.nnz)),
+                           dtype=np.float32)
+    matrix.sort_indices()
+    index = draw(st.sampled_from([np.int32, np.int64]))
+    matrix.indptr, matrix.indices = matrix.indptr.astype(index), matrix.indices.astype(index)
+    pairs = draw(st.lists(st.tuples(st.integers(0, rows - 1), st.integers(0, rows - 1)),
+                          max_size=30))
+    pairs = np.array(pairs, dtype=draw(st.sampled_from([np.int32, np.int64]))).reshape(-1, 2)
+    return matrix, np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+
+
+@DIFF
+@given(_rows_and_pairs())
+def test_pair_dots_equal_scipy(case) -> None:
+    _pair_dots_both(*case)
+
+
+def test_pair_dots_equal_scipy_on_the_shared_data(data_cleaned) -> None:
+    vocab = vocabulary.Vocabulary()
+    counts = similarity.TermCounts(vocab)
+    for text in data_cleaned:
+        counts.add_ids(np.zeros(0, dtype=np.int32), vocab.ids(text))
+    (body,) = similarity.tfidf(counts.matrix())
+    rng = np.random.default_rng(0)
+    n = body.shape[0]
+    left = np.sort(rng.integers(0, n, 20_000))  # sorted by left row, as candidates come
+    _pair_dots_both(body, left, rng.integers(0, n, 20_000))
+    _pair_dots_both(body, rng.integers(0, n, 2_000), rng.integers(0, n, 2_000))
+
+
+def test_pair_dots_refuses_rows_and_columns_outside_the_matrix() -> None:
+    kernel = compiled("pair_dots")
+    matrix = sp.csr_matrix(np.eye(3, dtype=np.float32))
+    out = np.zeros(1, dtype=np.float32)
+    with pytest.raises(IndexError):
+        kernel(matrix.indptr, matrix.indices, matrix.data, 3, np.array([0]), np.array([3]), out)
+    with pytest.raises(ValueError, match="width"):
+        kernel(matrix.indptr, matrix.indices, matrix.data, 2, np.array([0]), np.array([2]), out)
+    with pytest.raises(ValueError, match="lengths"):
+        kernel(matrix.indptr, matrix.indices, matrix.data, 3, np.array([0, 1]), np.array([2]),
+               out)
 
 
 # ---------------------------------------------------------------------------------------------
