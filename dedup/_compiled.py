@@ -1,6 +1,7 @@
 """The compiled helpers of ``dedup/_scan.c``, ``dedup/_minhash.c`` and ``dedup/_pairs.c``, each
-``None`` where its extension is not built (no C compiler at install time) or where it is switched off. Every
-caller has a pure-Python path that gives the same results; the tests compare both.
+``None`` where its extension is not built (no C compiler at install time) or where it is
+switched off. Every caller has a pure-Python path that gives the same results; the tests
+compare both.
 
 Switching kernels off (``DEDUP_PURE_PYTHON`` in the environment, read once at import):
 
