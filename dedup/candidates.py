@@ -387,6 +387,16 @@ def in_window(keys: list[EventKey], left: np.ndarray, right: np.ndarray, config:
     return CandidateRules.of(config).in_window(day[left], day[right])
 
 
+def _unpost(table: dict[Any, Any], key: Any, row: int) -> None:
+    """``row`` out of ``table[key]`` (a list or array of rows), the key gone with its last
+    row."""
+    held = table.get(key)
+    if held is not None and row in held:
+        held.remove(row)
+        if not held:
+            del table[key]
+
+
 class QueryCandidates:
     """The candidates of one new document among the documents indexed so far (the crawler
     index's candidate source), by the rules the batch run uses (:class:`CandidateRules`):
@@ -433,11 +443,15 @@ class QueryCandidates:
             self._post(column, row)
 
     def _post(self, column: int, row: int) -> None:
+        """Block ``row`` on ``column``; a posting's rows stay increasing (rows come in order,
+        but for an older row blocked again, :meth:`move`)."""
         held = self._postings.get(column)
         if held is None:
             self._postings[column] = array("q", (row,))
-        else:
+        elif held[-1] < row:
             held.append(row)
+        else:
+            held.insert(bisect_left(held, row), row)
 
     def reblock(self, rows: list[int], salient: list[np.ndarray]) -> None:
         """Block documents ``rows`` on ``salient`` (each one's terms, chosen again) instead of
@@ -451,17 +465,9 @@ class QueryCandidates:
         """Block document ``row`` on ``now`` (its terms chosen again) instead of ``before``
         (the terms it is blocked on): a :meth:`reblock` of one document."""
         for column in np.setdiff1d(before, now).tolist():
-            held = self._postings.get(column)
-            if held is not None and row in held:
-                held.remove(row)
-                if not held:
-                    del self._postings[column]
+            _unpost(self._postings, column, row)
         for column in np.setdiff1d(now, before).tolist():
-            held = self._postings.get(column)
-            if held is None:
-                self._postings[column] = array("q", (row,))
-            else:
-                held.insert(bisect_left(held, row), row)  # the rows stay increasing
+            self._post(column, row)
 
     def remove(self, rows: list[int], exact: list[str], signatures: np.ndarray) -> None:
         """Forget documents (``exact``: their exact-copy keys; ``signatures``: their MinHash
@@ -469,11 +475,7 @@ class QueryCandidates:
         gone = set(rows)
         for row, key, signature in zip(rows, exact, signatures):
             for table, band in zip(self._tables, self._band_keys(signature)):
-                held = table.get(band)
-                if held is not None and row in held:
-                    held.remove(row)
-                    if not held:
-                        del table[band]
+                _unpost(table, band, row)
             if self._exact.get(key) == row:
                 del self._exact[key]
         for column, held in self._postings.items():
