@@ -511,6 +511,17 @@ class StoryGraph:
                 rows += len(self.story_members[s])
         return stories
 
+    def _forget_sums(self, groups: Iterable[int]) -> None:
+        """Let go of the sums and strong pairs of ``groups`` (groups merging into one, whose
+        sums are then given anew), on both sides of each."""
+        for g in groups:
+            for h in self.links.pop(g):
+                if h in self.links:
+                    self.links[h].pop(g, None)
+            for h in self.strong.pop(g):
+                if h in self.strong:
+                    self.strong[h].discard(g)
+
     def _restory(self, region: Iterable[int], story_of: dict[int, int]) -> None:
         """The region's rows (whole stories, settled anew) in the stories ``story_of`` gives."""
         for r in region:
@@ -576,15 +587,8 @@ class StoryGraph:
         self.story.append(row)
         group = growth.group
         # The new group's sums, under its first row; its copies' sums leave.
-        merged = set(growth.groups)
         members = sorted([row, *(r for g in growth.groups for r in self.group_members.pop(g))])
-        for g in growth.groups:
-            for h in self.links.pop(g):
-                if h not in merged:
-                    self.links[h].pop(g, None)
-            for h in self.strong.pop(g):
-                if h not in merged:
-                    self.strong[h].discard(g)
+        self._forget_sums(growth.groups)
         for h, total in growth.links.items():
             self.links[h][group] = total
         for h in growth.strong:
@@ -624,13 +628,7 @@ class StoryGraph:
         for old in now.values():
             group = min(old)
             members = sorted(r for g in old for r in self.group_members.pop(g))
-            for g in old:
-                for h in self.links.pop(g):
-                    if h in self.links:
-                        self.links[h].pop(g, None)
-                for h in self.strong.pop(g):
-                    if h in self.strong:
-                        self.strong[h].discard(g)
+            self._forget_sums(old)
             self.group_members[group] = members
             self.links[group], self.strong[group] = {}, set()
             for r in members:
