@@ -80,7 +80,7 @@ item(const Py_buffer *view, Py_ssize_t k)
 static int
 index_buffer(PyObject *obj, Py_buffer *view, const char *name)
 {
-    if (get_buffer(obj, view, "ilq", 8, 0, name) == 0) {
+    if (get_buffer(obj, view, "lq", 8, 0, name) == 0) {
         return 0;
     }
     PyErr_Clear();

@@ -346,16 +346,15 @@ class DedupIndex:
         that the rules no longer give are forgotten (copies are kept), and the stories are
         settled again."""
         record = self._corpus.records[row]
+        key = self._scored_key(record.key, frozenset())
         width = self.config.num_perm
         sig = self._signatures.values[row]
         days = self._days.values
         found = self._sources.query(record.exact, sig[:width], salient, int(days[row]), days,
-                                    key_facts(self._scored_key(record.key, frozenset())),
-                                    row=row)
+                                    key_facts(key), row=row)
         rows = distinct(np.concatenate(list(found.values())))
         rows = self._comparable(rows[rows < row], days[row])
         held = self._edges[row]
-        chosen = set(rows.tolist())
         dropped: list[tuple[int, int]] = []
         if REFRESH_PAIRS == "all":  # every pair chosen scored again (copies kept as held)
             dropped = [(row, o) for o, e in held.items() if o < row and not e.copy]
@@ -363,14 +362,14 @@ class DedupIndex:
                             dtype=np.int64)
         else:
             if REFRESH_PAIRS == "chosen":  # the pairs the rules give no more are forgotten
+                chosen = set(rows.tolist())
                 dropped = [(row, o) for o, e in held.items()
                            if o < row and not e.copy and o not in chosen]
             rows = np.array([r for r in rows.tolist() if r not in held], dtype=np.int64)
         added: list[tuple[int, int, Edge]] = []
         if len(rows):
             head = self._indexed_vector(*self._corpus.heads.row(row))
-            m = self._measures(self._scored_key(record.key, frozenset()), frozenset(), body,
-                               head, sig, int(self._shingles.values[row]),
+            m = self._measures(key, frozenset(), body, head, sig, int(self._shingles.values[row]),
                                int(self._exact.values[row]), rows, pending=False)
             added = [(row, other, Edge(score, jaccard, copy)) for other, score, jaccard, copy
                      in zip(rows.tolist(), m.scores.tolist(), m.jaccards.tolist(),
