@@ -101,8 +101,10 @@ class TermCounts:
                 np.array(self._counts[start:stop], dtype=np.float32))
 
     def rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Several rows at once, in the order given: row pointers, then the columns and
-        counts of all of them (a CSR of just these rows; one gather, no call per row)."""
+        """Several rows at once, in the order given: row pointers, then the columns (as
+        ``intp``: numpy gathers by an int32 index several times slower, converting it each
+        time) and counts of all of them (a CSR of just these rows; one gather, no call per
+        row)."""
         self._settle()
         rows = np.asarray(rows, dtype=np.int64)
         pointers = np.frombuffer(self._indptr, dtype=np.int64)
@@ -113,7 +115,7 @@ class TermCounts:
         positions = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
         indices = np.frombuffer(self._indices, dtype=np.int32)
         counts = np.frombuffer(self._counts, dtype=np.float32)
-        cols, values = indices[positions], counts[positions]  # copies
+        cols, values = indices[positions].astype(np.intp), counts[positions]  # copies
         del indices, counts
         return indptr, cols, values
 
