@@ -7,15 +7,17 @@ Three kinds of chrome, each rule with a name (what the record of a document repo
 * **leading chrome**: a gallery counter, a photo credit, a share label or an ad label that
   leads a paragraph ("Image 1 of 16 A man died …"): the label goes, never the paragraph;
 * **tail markers**: a line from which a page is comments and small print ("Leave a comment",
-  "12 Comments", "Tags: …", "Copyright 2024 …", "Disclaimer:"). A marker ends the article
+  "12 Comments", "Tags: …", "Copyright 2024 …", "Disclaimer:", a wire notice such as
+  "(Copyright 2016 The Associated Press. All rights reserved. This material may not be
+  published, broadcast, rewritten or redistributed.)"). A marker ends the article
   only where it stands after most of the article, or where what follows is not article
   prose (a comment thread, legal lines, a tag or link list); anywhere else (a comment count
   under the byline, a tag line near the top) only the marker line goes.
 
 **The bound.** A tail cut never takes more than :data:`MAX_CUT_SHARE` (half) of a document's
 words, however the page is laid out: a cut that would is not made, and only the marker line
-goes. Whole-line and leading rules remove short lines (240 characters at most) one at a time
-and are not bounded; the rules learned for one site (:mod:`dedup.boilerplate`) are not
+goes. Whole-line and leading rules remove short lines (240 characters at most; a copyright
+notice 480, :data:`MAX_LEGAL_LINE`) one at a time and are not bounded; the rules learned for one site (:mod:`dedup.boilerplate`) are not
 either. Every removal is counted per rule in :class:`TextPass`, so a missed copy can be
 explained ("the text pass removed 420 of 444 words: tail: comments").
 
@@ -30,6 +32,16 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 MAX_LINE = 240  # chrome is short; article paragraphs are not
+# A legal notice may be longer (a broadcaster's: "(TM and \u00a9 Copyright 2016 CBS Radio Inc.
+# and its relevant subsidiaries. ... All Rights Reserved. This material may not be
+# published, broadcast, rewritten or redistributed.)", 304 characters): a line up to
+# MAX_LEGAL_LINE that opens as a copyright notice and says what one says is read as a marker.
+MAX_LEGAL_LINE = 2 * MAX_LINE
+_LONG_LEGAL = re.compile(
+    r"\(?(?:tm\ (?:and|&)\ )?(?:copyright\b|\u00a9|\(c\)\ )"
+    r".*\b(?:rights\ reserved|may\ not\ be\ (?:re)?(?:published|produced))\b",
+    re.IGNORECASE | re.VERBOSE,
+)
 MAX_CUT_SHARE = 0.5
 
 # Whole-line chrome, one named group per rule (the group that matches names the rule).
@@ -85,8 +97,14 @@ _TAIL_MARKER = re.compile(
            (?:\ \(\d+\)|:)?
           |join\ the\ (?:conversation|discussion)|(?:show|view|load)\ (?:\d+\ )?comments
           |you\ have\ \d+\ characters?\ left\.?|\d+\ (?:responses|replies)(?:\ to\ .*)?)
-      | (?P<legal>(?:legal\ )?disclaimer:?.*|copyright\s*(?:\u00a9|\(c\)|\d{4}|by\b).*
-          |\u00a9\ ?.*|\(c\)\ .*|all\ rights\ reserved.*)
+      | (?P<legal>(?:legal\ )?disclaimer:?.*
+          # a notice, also in brackets or after "TM and" ("(TM and \u00a9 Copyright 2016 ...")
+          |\(?(?:tm\ (?:and|&)\ |all\ content\ )?
+           (?:copyright\s*(?:\u00a9|\(c\)|\d{4}|by\b).*|\u00a9\ ?.*|\(c\)\ .*)
+          # an attribution: "Copyright Associated Press / NBC New York" (no sentence in it)
+          |copyright\ [^.!?]{1,80}(?:\.\ all\ rights\ reserved\.?)?
+          # the notices wire copy carries, wherever they stand in the line
+          |.*\ball\ rights\ reserved\b.*|.*\bmay\ not\ be\ (?:re)?published,\ broadcast\b.*)
       | (?P<tags>tags?(?::.*|\ \S+(?:\ \S+){0,9})|tagged(?:\ with)?:.*|filed\ under:.*
           |about\ the\ author:?.*)
     )$""",
@@ -132,7 +150,7 @@ _STARTS = (
     "user comments", "conversation", "discussion", "responses", "reactions", "free ",
     "e-mail newsletter", "email newsletter",
     "disclaimer", "legal disclaimer", "copyright", "all rights reserved", "tag", "filed under",
-    "about the author",
+    "about the author", "tm and ", "tm & ", "all content ",
 )
 
 
@@ -166,7 +184,7 @@ def _maybe(lowered: str, stripped: str) -> bool:
     """Whether a line can match any line pattern at all (the cheap test first)."""
     return (
         lowered.startswith(_STARTS) or not lowered[0].isalpha() or " " not in stripped
-        or "logo" in lowered
+        or "logo" in lowered or "rights reserved" in lowered or "may not be" in lowered
     )
 
 
@@ -212,12 +230,19 @@ def is_chrome_line(line: str) -> bool:
 def marker_kind(line: str) -> str | None:
     """"comments", "legal" or "tags" for a tail-marker line, else None."""
     stripped = line.strip()
-    if not stripped or len(stripped) > MAX_LINE:
+    if not stripped or not _short(stripped):
         return None
     lowered = stripped.lower()
     if not _maybe(lowered, stripped):
         return None
     return _marker_kind(stripped)
+
+
+def _short(line: str) -> bool:
+    """Whether a line is short enough to be chrome: MAX_LINE characters, or a legal notice
+    of MAX_LEGAL_LINE."""
+    return len(line) <= MAX_LINE or (
+        len(line) <= MAX_LEGAL_LINE and _LONG_LEGAL.match(line.strip()) is not None)
 
 
 def _marker_kind(stripped: str) -> str | None:
@@ -295,7 +320,7 @@ def text_pass(text: str) -> TextPass:
             rule, cut, line = lead
             removed[rule] += cut
             words -= cut
-        elif len(line) <= MAX_LINE:
+        elif _short(line):
             stripped = line.strip()
             if stripped:
                 # marker_kind, then line_rule, with the line stripped and lowered once

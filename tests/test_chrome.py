@@ -92,6 +92,44 @@ def test_a_comment_thread_and_legal_footer_at_the_end_are_cut() -> None:
         assert done.top_rule == rule
 
 
+# Legal notices as wire and broadcast copy carries them (the shapes left in the text of the
+# shared dev sets before they were rules: 81 of 3,656 articles), each at the end of a story.
+WIRE_NOTICES = [
+    "(Copyright 2016 The Associated Press. All rights reserved. This material may not be "
+    "published, broadcast, rewritten or redistributed.)",
+    "(Source: Sun-Times Media Wire \u00a9 Chicago Sun-Times 2013. All Rights Reserved. This "
+    "material may not be published, broadcast, rewritten, or redistributed.)",
+    "(\u00a92014 CBS Local Media, a division of CBS Radio Inc. All Rights Reserved. This "
+    "material may not be published, broadcast, rewritten, or redistributed.)",
+    "Copyright Associated Press / NBC New York",
+    "Copyright WECT. All rights reserved.",
+    "TM & \u00a9 2016 Cable News Network, Inc., a Time Warner Company. All rights reserved.",
+    # 304 characters: a notice may be longer than other chrome (MAX_LEGAL_LINE)
+    "(TM and \u00a9 Copyright 2016 CBS Radio Inc. and its relevant subsidiaries. CBS RADIO and "
+    "EYE Logo TM and Copyright 2016 CBS Broadcasting Inc. Used under license. All Rights "
+    "Reserved. This material may not be published, broadcast, rewritten, or redistributed.)",
+]
+
+
+@pytest.mark.parametrize("notice", WIRE_NOTICES)
+def test_a_wire_notice_at_the_end_is_cut_and_in_the_middle_goes_alone(notice: str) -> None:
+    done = clean_report(_page(*STORY, notice))
+    assert done.text == _page(*STORY)
+    assert done.top_rule == "tail: legal"
+    middle = clean_report(_page(*STORY[:2], notice, *STORY[2:]))
+    assert middle.text == _page(*STORY)
+    assert dict(middle.removed) == {"marker: legal": _words(notice)}
+
+
+def test_a_sentence_about_copyright_stays() -> None:
+    for line in ("Copyright lawyers said the ruling would be appealed. The station declined to "
+                 "comment on Friday.",
+                 "A paragraph of the story that runs long. " * 8
+                 + "Copyright notices are not at issue here, all rights reserved or not."):
+        text = _page(STORY[0], line, *STORY[1:])
+        assert clean_text(text) == text
+
+
 def test_a_tail_cut_never_takes_more_than_half_of_the_words() -> None:
     # A comment thread longer than the story: the cut would take most of the words, so only
     # the marker goes (the bound, stated in dedup.chrome).

@@ -303,6 +303,8 @@ _CHROME_WORDS = st.sampled_from([
     "Tags:", "Tagged", "Copyright", "(c)", "\u00a9", "Disclaimer", "All", "rights", "reserved",
     "About", "author", "Filed", "under:", "Reader", "Comments", "Show", "Join", "conversation",
     "More", "from", "You", "may", "like", "Slide", "1", "of", "16", "Facebook", "Picture",
+    "(TM", "TM", "&", "and", "(Copyright", "content", "Source:", "Rights", "Reserved.", "not",
+    "be", "published,", "broadcast,", "Associated", "Press", "/", "NBC",
 ])
 
 
