@@ -315,17 +315,24 @@ def age_relations(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(both, np.where(shared, 1, 2), 0).astype(np.int64)
 
 
-def age_codes(keys: list[EventKey], ages: np.ndarray, left: np.ndarray, right: np.ndarray
-              ) -> np.ndarray:
+def sexed_ages(keys: list[EventKey]) -> np.ndarray:
+    """Which keys give an age with a sex (:func:`dedup.events.lead_age_sexes`)."""
+    return np.array([bool(key.age_sexes) for key in keys], dtype=bool)
+
+
+def age_codes(keys: list[EventKey], ages: np.ndarray, left: np.ndarray, right: np.ndarray,
+              sexed: np.ndarray | None = None) -> np.ndarray:
     """Age relation codes (see scoring.AGE_CODES) of the pairs ``(left[k], right[k])`` of
-    ``keys``, whose :func:`age_arrays` are ``ages``."""
+    ``keys``, whose :func:`age_arrays` are ``ages`` (and :func:`sexed_ages` ``sexed``, where
+    the caller has them: a block of a large run's pairs costs its own pairs, not the
+    keys)."""
     out = np.zeros(len(left), dtype=np.int64)
     for start in range(0, len(left), 50_000):  # in blocks: row copies stay small
         stop = start + 50_000
         out[start:stop] = age_relations(ages[left[start:stop]], ages[right[start:stop]])
     # An age in common given with the other sex by each is none (scoring.compare_ages): the
     # few pairs with an age in common whose keys both give sexes are compared one by one.
-    sexed = np.array([bool(key.age_sexes) for key in keys], dtype=bool)
+    sexed = sexed_ages(keys) if sexed is None else sexed
     check = np.flatnonzero((out == 1) & sexed[left] & sexed[right]) if len(keys) else ()
     for k in check:
         relation = compare_ages(keys[int(left[k])], keys[int(right[k])])[0]
@@ -417,7 +424,7 @@ class PairScorer:
         self.totals = self.marks @ self.weights
         self.dates = date_arrays(keys)
         self.places = place_marks(keys)
-        self.ages = age_arrays(keys)
+        self.ages, self.sexed = age_arrays(keys), sexed_ages(keys)
         self.fates = outcome_fates(keys)
 
     def score(self, left: np.ndarray, right: np.ndarray, jaccard: np.ndarray,
@@ -427,7 +434,7 @@ class PairScorer:
         date = date_relations(self.dates[left], self.dates[right],
                               self.config.date_tolerance_days)
         place = place_codes(self.keys, self.places, left, right)
-        ages = age_codes(self.keys, self.ages, left, right)
+        ages = age_codes(self.keys, self.ages, left, right, self.sexed)
         outcome = outcome_codes(self.fates, left, right)
         score = event_scores(cosine, head_cosine, people, date, place, ages, outcome)
         # the relation codes as one byte each: a fifth of what a pair's columns take
