@@ -42,6 +42,9 @@ _LONG_LEGAL = re.compile(
     r".*\b(?:rights\ reserved|may\ not\ be\ (?:re)?(?:published|produced))\b",
     re.IGNORECASE | re.VERBOSE,
 )
+# The notice wire copy carries, wherever it stands in a line (asked only of a line that
+# holds "reserved": a pattern that scans every line costs the pass a fifth of its time).
+_LEGAL_ANYWHERE = re.compile(r"\ball rights reserved\b", re.IGNORECASE)
 MAX_CUT_SHARE = 0.5
 
 # Whole-line chrome, one named group per rule (the group that matches names the rule).
@@ -98,13 +101,10 @@ _TAIL_MARKER = re.compile(
           |join\ the\ (?:conversation|discussion)|(?:show|view|load)\ (?:\d+\ )?comments
           |you\ have\ \d+\ characters?\ left\.?|\d+\ (?:responses|replies)(?:\ to\ .*)?)
       | (?P<legal>(?:legal\ )?disclaimer:?.*
-          # a notice, also in brackets or after "TM and" ("(TM and \u00a9 Copyright 2016 ...")
-          |\(?(?:tm\ (?:and|&)\ |all\ content\ )?
-           (?:copyright\s*(?:\u00a9|\(c\)|\d{4}|by\b).*|\u00a9\ ?.*|\(c\)\ .*)
+          # a notice, also in brackets ("(Copyright 2016 The Associated Press. ...")
+          |\(?(?:copyright\s*(?:\u00a9|\(c\)|\d{4}|by\b).*|\u00a9\ ?.*|\(c\)\ .*)
           # an attribution: "Copyright Associated Press / NBC New York" (no sentence in it)
-          |copyright\ [^.!?]{1,80}(?:\.\ all\ rights\ reserved\.?)?
-          # the notices wire copy carries, wherever they stand in the line
-          |.*\ball\ rights\ reserved\b.*|.*\bmay\ not\ be\ (?:re)?published,\ broadcast\b.*)
+          |copyright\ [^.!?]{1,80}(?:\.\ all\ rights\ reserved\.?)?)
       | (?P<tags>tags?(?::.*|\ \S+(?:\ \S+){0,9})|tagged(?:\ with)?:.*|filed\ under:.*
           |about\ the\ author:?.*)
     )$""",
@@ -150,7 +150,7 @@ _STARTS = (
     "user comments", "conversation", "discussion", "responses", "reactions", "free ",
     "e-mail newsletter", "email newsletter",
     "disclaimer", "legal disclaimer", "copyright", "all rights reserved", "tag", "filed under",
-    "about the author", "tm and ", "tm & ", "all content ",
+    "about the author",
 )
 
 
@@ -184,7 +184,7 @@ def _maybe(lowered: str, stripped: str) -> bool:
     """Whether a line can match any line pattern at all (the cheap test first)."""
     return (
         lowered.startswith(_STARTS) or not lowered[0].isalpha() or " " not in stripped
-        or "logo" in lowered or "rights reserved" in lowered or "may not be" in lowered
+        or "logo" in lowered or "reserved" in lowered
     )
 
 
@@ -235,7 +235,7 @@ def marker_kind(line: str) -> str | None:
     lowered = stripped.lower()
     if not _maybe(lowered, stripped):
         return None
-    return _marker_kind(stripped)
+    return _marker_kind(stripped, lowered)
 
 
 def _short(line: str) -> bool:
@@ -245,10 +245,13 @@ def _short(line: str) -> bool:
         len(line) <= MAX_LEGAL_LINE and _LONG_LEGAL.match(line.strip()) is not None)
 
 
-def _marker_kind(stripped: str) -> str | None:
-    """:func:`marker_kind` of a stripped line that passed :func:`_maybe`."""
+def _marker_kind(stripped: str, lowered: str) -> str | None:
+    """:func:`marker_kind` of a stripped line that passed :func:`_maybe` (``lowered``: its
+    lower case)."""
     m = _TAIL_MARKER.match(stripped)
     if m is None:
+        if "reserved" in lowered and _LEGAL_ANYWHERE.search(stripped):
+            return "legal"
         return None
     if m.lastgroup == "tags" and _SENTENCE_END.search(stripped) and _words(stripped) > 6:
         return None  # "Tag team wrestling returned to the arena on Friday." is a sentence
@@ -320,13 +323,13 @@ def text_pass(text: str) -> TextPass:
             rule, cut, line = lead
             removed[rule] += cut
             words -= cut
-        elif _short(line):
+        elif len(line) <= MAX_LINE or _short(line):
             stripped = line.strip()
             if stripped:
                 # marker_kind, then line_rule, with the line stripped and lowered once
                 lowered = stripped.lower()
                 maybe = _maybe(lowered, stripped)
-                kind = _marker_kind(stripped) if maybe else None
+                kind = _marker_kind(stripped, lowered) if maybe else None
                 if kind is not None:
                     if kept and _cuts(lines, i, kept, after, done):
                         removed[f"tail: {kind}"] += after[i]
