@@ -691,7 +691,7 @@ class DedupIndex:
         jaccards = pair_jaccards(prints[:, :width], query, others)
         jaccards[(counts[0] == 0) | (counts[others] == 0)] = 0.0
         containment, shorter = pair_containments(
-            prints[:, :width], prints[:, width:], counts, query, others)
+            prints[:, :width], prints[:, width:], counts, query, others, whole=jaccards)
         return jaccards, containment, shorter
 
     def _name_count(self, name: str) -> int:

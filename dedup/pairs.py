@@ -613,9 +613,12 @@ def measured_pairs(
     (:func:`pair_measures`), the event-key columns and scores (``scorer``'s) and the
     containment of the shorter text (:func:`~dedup.fingerprint.pair_containments`; the
     shorter text's shingle count as ``int32``)."""
-    table = scorer.score(left, right, *pair_measures(signatures, shingle_counts, body, heads,
-                                                     left, right))
+    jaccard, cosine, head_cosine = pair_measures(signatures, shingle_counts, body, heads,
+                                                 left, right)
+    table = scorer.score(left, right, jaccard, cosine, head_cosine)
+    # the whole texts' Jaccard estimated once (0 only where a text has no shingle, never for
+    # the pairs whose shorter text is longer than a lead, which are the ones that read it)
     table.containment, shorter = pair_containments(signatures, leads, shingle_counts, left,
-                                                   right)
+                                                   right, whole=jaccard)
     table.shorter = shorter.astype(np.int32)
     return table
