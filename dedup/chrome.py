@@ -323,7 +323,7 @@ def text_pass(text: str) -> TextPass:
             rule, cut, line = lead
             removed[rule] += cut
             words -= cut
-        elif len(line) <= MAX_LINE or _short(line):
+        elif _short(line):
             stripped = line.strip()
             if stripped:
                 # marker_kind, then line_rule, with the line stripped and lowered once
