@@ -1,4 +1,4 @@
-/* Argument helpers shared by dedup's C extensions (_scan.c, _minhash.c): typed buffers and
+/* Argument helpers shared by dedup's C extensions (_scan.c, _minhash.c, _pairs.c): typed buffers and
  * integer arguments, with errors that name the argument. Static inline: a module that uses
  * only some of them compiles without unused-function warnings. */
 #ifndef DEDUP_BUFFERS_H

@@ -135,7 +135,8 @@ pair_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     }
     static const char *names[] = {"indptr", "indices", "left", "right"};
     static const int which[] = {0, 1, 4, 5};
-    Py_buffer ints[4], data, out;
+    static const BufferSpec specs[] = {{2, "f", 4, 0, "data"}, {6, "f", 4, 1, "out"}};
+    Py_buffer ints[4], floats[2];
     int got = 0;
     PyObject *result = NULL;
     float *buf = NULL, *dense = NULL;
@@ -144,16 +145,14 @@ pair_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto release_ints;
         }
     }
-    if (get_buffer(args[2], &data, "f", 4, 0, "data") < 0) {
+    if (get_buffers(args, specs, 2, floats) < 0) {
         goto release_ints;
     }
-    if (get_buffer(args[6], &out, "f", 4, 1, "out") < 0) {
-        goto release_data;
-    }
+    const Py_buffer *data = &floats[0], *out = &floats[1];
     const Py_buffer *indptr = &ints[0], *indices = &ints[1], *left = &ints[2], *right = &ints[3];
     const Py_ssize_t rows = indptr->len / indptr->itemsize - 1;
     const Py_ssize_t nnz = indices->len / indices->itemsize, m = left->len / left->itemsize;
-    if (rows < 0 || data.len / 4 != nnz || right->len / right->itemsize != m || out.len / 4 != m) {
+    if (rows < 0 || data->len / 4 != nnz || right->len / right->itemsize != m || out->len / 4 != m) {
         PyErr_SetString(PyExc_ValueError, "pair_dots(): the buffers' lengths do not agree");
         goto release_out;
     }
@@ -181,8 +180,8 @@ pair_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_NoMemory();
         goto release_out;
     }
-    const float *values = data.buf;
-    float *dots = out.buf;
+    const float *values = data->buf;
+    float *dots = out->buf;
     int bad = 0;
     Py_BEGIN_ALLOW_THREADS
     /* The left row of a run of pairs is spread out once (pairs come sorted by left row);
@@ -219,13 +218,9 @@ pair_dots(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 release_out:
     PyMem_Free(buf);
     PyMem_Free(dense);
-    PyBuffer_Release(&out);
-release_data:
-    PyBuffer_Release(&data);
+    release_buffers(floats, 2);
 release_ints:
-    while (got-- > 0) {
-        PyBuffer_Release(&ints[got]);
-    }
+    release_buffers(ints, got);
     return result;
 }
 
