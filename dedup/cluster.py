@@ -467,7 +467,9 @@ class StoryGraph:
                 mine[h] = mine.get(h, 0.0) + e.score
         size = 1 + sum(len(sizes[g]) for g in groups)
         limit = self._strong_limit(size)  # self._strong(total, size, len(sizes[h])), inline
-        strong = {h for h, total in mine.items() if total >= limit * len(sizes[h])}
+        # (a group has a row or more: a total below the limit is never strong)
+        strong = {h for h, total in mine.items()
+                  if total >= limit and total >= limit * len(sizes[h])}
         new = -1  # the new group, while it has no number
 
         def now(g: int) -> Iterable[int]:

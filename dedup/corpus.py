@@ -75,17 +75,23 @@ class Corpus:
         return list(batch.skipped)
 
     def add_analysis(
-        self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True
+        self, a: Analysis, signature: np.ndarray | None = None, *, count_lower: bool = True,
+        counted: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]] | None = None,
     ) -> Analysis:
         """Keep what later stages need of an analysed document (analysed with this corpus's
         vocabulary). ``signature``: its fingerprint (:meth:`fingerprints_of`), when the caller
-        has it already;
+        has it already; ``counted``: its body's and headline's term rows (columns, counts) as
+        :meth:`TermCounts.add_ids` counts them, when the caller has counted them;
         ``count_lower=False``: the caller counts its lower-case words (a batch at once)."""
         if signature is not None:
             self._append_signature(signature, shingle_count(len(a.ids), self.config.shingle_size))
         self.records.append(self.pool.record(a.record))
-        self.terms.add_ids(a.title_ids, a.ids)
-        self.heads.add_ids(a.title_ids, a.lead_ids)
+        if counted is None:
+            self.terms.add_ids(a.title_ids, a.ids)
+            self.heads.add_ids(a.title_ids, a.lead_ids)
+        else:
+            self.terms.add_row(*counted[0])
+            self.heads.add_row(*counted[1])
         if count_lower:
             self._count_lower([a.lower_words.ids])
         if signature is None:

@@ -53,10 +53,12 @@ from .errors import ConfigError, InputError
 from .events import EventKey, drop_common_names, sure_span
 from .fingerprint import pair_containments, pair_jaccards, shingle_count
 from .pairs import (
-    age_column,
+    age_arrays,
+    age_codes,
     date_arrays,
     date_relations,
-    outcome_column,
+    outcome_codes,
+    outcome_fates,
     place_relations,
     score_candidates,
     weighted_dice,
@@ -176,6 +178,10 @@ class _Plan:
     edges: dict[int, Edge]
     features: Callable[[int], PairFeatures]
     growth: Growth
+    # what inserting the article needs and the plan counted already: its body's and its
+    # headline's term rows (columns, counts) and the terms it is blocked on
+    rows: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    salient: np.ndarray
 
 
 class DedupIndex:
@@ -225,6 +231,9 @@ class DedupIndex:
         self._dates = Rows(np.int64, 7)
         self._venues = Rows(np.bool_)
         self._streets = Rows(np.bool_)
+        self._ages = Rows(np.uint64, 2)  # pairs.age_arrays
+        self._sexed = Rows(np.bool_)  # whether it gives an age with a sex (pairs.sexed_ages)
+        self._fates = Rows(np.int64)  # pairs.outcome_fates
         self._names: dict[str, int] = {}
         self._name_df = np.zeros(1024, dtype=np.int64)  # articles naming each name
         self._name_common = np.zeros(1024, dtype=bool)  # see _common_names
@@ -556,14 +565,17 @@ class DedupIndex:
         with the statistics of now, as the batch over the articles indexed weighs them."""
         return cols, self._weights(cols, counts.astype(np.float64), False, pending=False)
 
-    def _query_vectors(self, a: Analysis) -> tuple[tuple, tuple]:
+    def _query_vectors(self, a: Analysis) -> tuple[tuple, tuple, tuple]:
+        """The article's body and headline vectors (columns, weights), and their term rows
+        (columns, counts) as its corpus rows count them (:meth:`TermCounts.add_ids`)."""
         content = self._corpus.vocabulary.content()
-        out = []
+        out, rows = [], []
         for ids in (np.concatenate((a.title_ids, a.ids)), np.concatenate((a.title_ids, a.lead_ids))):
             cols, counts = np.unique(ids[content[ids]], return_counts=True)
             cols = cols.astype(np.int64)
+            rows.append((cols, counts))
             out.append((cols, self._weights(cols, counts.astype(np.float64), True)))
-        return out[0], out[1]
+        return out[0], out[1], (rows[0], rows[1])
 
     def _scored_key(self, key: EventKey, own: frozenset[str]) -> EventKey:
         """``key`` as scored now: without the people the corpus writes as common words, those
@@ -572,15 +584,16 @@ class DedupIndex:
         key = drop_common_names(key, self._corpus.common_words)
         return drop_common_names(key, own) if own else key
 
-    def _candidates(self, a: Analysis, sig: np.ndarray, body: tuple,
+    def _candidates(self, a: Analysis, sig: np.ndarray, salient: np.ndarray,
                     own: frozenset[str] = frozenset()) -> np.ndarray:
         """The rows to compare the article with, increasing: what the candidate sources
-        propose (:class:`~dedup.candidates.QueryCandidates`), inside the date window
-        (``own``: the words the article makes common words)."""
+        propose (:class:`~dedup.candidates.QueryCandidates`) for its fingerprint ``sig`` and
+        blocking terms ``salient``, inside the date window (``own``: the words the article
+        makes common words)."""
         day = publication_day(a.record.key)
         facts = key_facts(self._scored_key(a.record.key, own))
         found = list(self._sources.query(a.record.exact, sig[:self.config.num_perm],
-                                         self._rules.salient(*body), day,
+                                         salient, day,
                                          self._days.values, facts).values())
         if len(self._corpus.records) < WARM_UP_DOCUMENTS:
             # Too few articles for their top terms to mean much: compare with all of them.
@@ -600,11 +613,14 @@ class DedupIndex:
         rows); the event keys are compared pair by pair, but only as far as the score needs
         (the date and venue relations, the people overlap where names are shared): the full
         features, with their labels, are built for the pair a verdict shows."""
-        body, head = self._query_vectors(a)
+        body, head, counted = self._query_vectors(a)
+        # Its blocking terms: weighed as the query, they are weighed as when it is indexed
+        # (the same counts; its terms then counted in the document frequencies).
+        salient = self._rules.salient(*body)
         # Common words as the batch counts them with this article in: those it writes in
         # lower case that one indexed article wrote so too are common words from now on.
         own = self._corpus.common_with(a.lower_words.ids)
-        rows = self._candidates(a, sig, body, own)
+        rows = self._candidates(a, sig, salient, own)
         key = self._scored_key(a.record.key, own)
         n = len(self._corpus.records) + 1
         m = self._measures(key, own, body, head, sig,
@@ -626,7 +642,7 @@ class DedupIndex:
                               float(head_cosines[k]), weight, self.config)
             return replace(f, people=float(people_[k]))  # zero where warm-up zeroed it
 
-        return _Plan(edges, features, self._grow(edges, a.record))
+        return _Plan(edges, features, self._grow(edges, a.record), counted, salient)
 
     def _measures(self, key: EventKey, own: frozenset[str], body: tuple, head: tuple,
                   sig: np.ndarray, shingles: int, exact: int, rows: np.ndarray, *,
@@ -657,15 +673,19 @@ class DedupIndex:
         if key.streets:
             compared |= self._streets.values[rows]
         place[compared] = place_relations((key, records[r].key) for r in rows[compared].tolist())
+        # Ages and outcomes: the article (row 0) against each candidate (rows 1...), by the
+        # batch's columns, over the index's columns of the candidates.
+        query, others = np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1)
         age = np.zeros(len(rows), dtype=np.int64)
-        if key.ages:  # the article (key 0) against each candidate, by the batch's column
-            age = age_column([key, *(records[r].key for r in rows.tolist())],
-                             np.zeros(len(rows), dtype=np.int64), np.arange(1, len(rows) + 1))
+        if key.ages:
+            age = age_codes(_PairKeys(key, records, rows),
+                            np.concatenate((age_arrays([key]), self._ages.values[rows])),
+                            query, others,
+                            np.concatenate(([bool(key.age_sexes)], self._sexed.values[rows])))
         outcome = np.zeros(len(rows), dtype=np.int64)
-        if key.outcome:  # as age: the article (key 0) against each candidate
-            outcome = outcome_column([key, *(records[r].key for r in rows.tolist())],
-                                     np.zeros(len(rows), dtype=np.int64),
-                                     np.arange(1, len(rows) + 1))
+        if key.outcome:
+            outcome = outcome_codes(
+                np.concatenate((outcome_fates([key]), self._fates.values[rows])), query, others)
         if pending and n - 1 < WARM_UP_DOCUMENTS:
             # Warm-up: scores are inflated while few articles are indexed, so a pair links as
             # one event only where the date or the venue agrees too.
@@ -836,15 +856,18 @@ class DedupIndex:
 
     def _insert(self, a: Analysis, sig: np.ndarray, plan: _Plan) -> None:
         row = len(self._corpus.records)
-        self._corpus.add_analysis(a, signature=sig)
+        self._corpus.add_analysis(a, signature=sig, counted=plan.rows)
         self._index_row(row, a.record, sig, shingle_count(len(a.ids), self.config.shingle_size),
-                        alive=True)
+                        alive=True, counted=plan.rows[0], salient=plan.salient)
         self._stories.grow(plan.growth)
 
     def _index_row(self, row: int, record: Prepared, sig: np.ndarray, shingles: int,
-                   alive: bool) -> None:
+                   alive: bool, counted: tuple[np.ndarray, np.ndarray] | None = None,
+                   salient: np.ndarray | None = None) -> None:
         """Enter row ``row`` (already in the corpus) into the candidate indexes. ``sig``: its
-        fingerprint (a saved one without its lead: the whole text's signature stands for it)."""
+        fingerprint (a saved one without its lead: the whole text's signature stands for it).
+        ``counted`` and ``salient``: its term row (columns, counts) and blocking terms, where
+        the caller has them (else read from the corpus and chosen here)."""
         width = self.config.num_perm
         if len(sig) < 2 * width:
             sig = np.concatenate((sig[:width], sig[:width]))
@@ -853,7 +876,7 @@ class DedupIndex:
         self._days.append(publication_day(record.key))
         self._alive.append(alive)
         self._by_id[record.id] = row
-        cols, counts = self._corpus.terms.row(row)
+        cols, counts = self._corpus.terms.row(row) if counted is None else counted
         if len(cols) and cols.max() >= len(self._df):
             grown = np.zeros(max(2 * len(self._df), int(cols.max()) + 1), dtype=np.float64)
             grown[: len(self._df)] = self._df
@@ -864,6 +887,9 @@ class DedupIndex:
         self._dates.append(date_arrays([key])[0])
         self._venues.append(key.venue is not None)
         self._streets.append(bool(key.streets))
+        self._ages.append(age_arrays([key])[0])
+        self._sexed.append(bool(key.age_sexes))
+        self._fates.append(outcome_fates([key])[0])
         self._name_start.append(len(self._name_ids))
         self._name_count_of.append(len(key.people | key.orgs))
         for name in sorted(key.people | key.orgs):
@@ -876,7 +902,10 @@ class DedupIndex:
             self._name_df[col] += 1
             self._name_ids.append(col)
             self._name_person.append(name not in key.orgs)
-        salient = self._rules.salient(*self._indexed_vector(cols, counts)) if alive else cols[:0]
+        if not alive:
+            salient = cols[:0]
+        elif salient is None:
+            salient = self._rules.salient(*self._indexed_vector(cols, counts))
         if self._blocked is not None:  # kept while the rows may be refreshed
             self._blocked.append(salient)
             if len(self._blocked) > RESETTLE_UNTIL:
@@ -958,6 +987,21 @@ class DedupIndex:
                                [r.story for r in state.rows], state.edges,
                                [sure_span(r.record.key) for r in state.rows])
         return index
+
+
+class _PairKeys:
+    """The event keys of an article (0) and of its candidate rows ``rows`` (1, 2, ...), as
+    the batch's pair columns read them (:func:`~dedup.pairs.age_codes`), each one looked
+    up when asked for."""
+
+    def __init__(self, key: EventKey, records: list[Prepared], rows: np.ndarray) -> None:
+        self._key, self._records, self._rows = key, records, rows
+
+    def __len__(self) -> int:
+        return len(self._rows) + 1
+
+    def __getitem__(self, k: int) -> EventKey:
+        return self._key if k == 0 else self._records[int(self._rows[k - 1])].key
 
 
 def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:

@@ -320,7 +320,7 @@ def sexed_ages(keys: list[EventKey]) -> np.ndarray:
     return np.array([bool(key.age_sexes) for key in keys], dtype=bool)
 
 
-def age_codes(keys: list[EventKey], ages: np.ndarray, left: np.ndarray, right: np.ndarray,
+def age_codes(keys: Sequence[EventKey], ages: np.ndarray, left: np.ndarray, right: np.ndarray,
               sexed: np.ndarray | None = None) -> np.ndarray:
     """Age relation codes (see scoring.AGE_CODES) of the pairs ``(left[k], right[k])`` of
     ``keys``, whose :func:`age_arrays` are ``ages`` (and :func:`sexed_ages` ``sexed``, where

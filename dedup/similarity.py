@@ -52,10 +52,14 @@ class TermCounts:
         self._indptr.append(len(self._indices))
 
     def add_row(self, cols: np.ndarray, counts: np.ndarray) -> None:
-        """Append a row given as columns and counts (restoring a saved index)."""
+        """Append a row given as columns (increasing, as :meth:`add_ids` keeps them) and
+        counts (restoring a saved index, or a row its caller counted)."""
         self._settle()
-        self._indices.extend(int(c) for c in cols)
-        self._counts.extend(float(c) for c in counts)
+        self._append(np.asarray(cols), np.asarray(counts))
+
+    def _append(self, cols: np.ndarray, counts: np.ndarray) -> None:
+        self._indices.frombytes(cols.astype(np.int32).tobytes())
+        self._counts.frombytes(counts.astype(np.float32).tobytes())
         self._indptr.append(len(self._indices))
 
     def _settle(self) -> None:
@@ -88,10 +92,7 @@ class TermCounts:
     def _append_ids(self, ids: np.ndarray) -> None:
         """Count one row of token ids (as :meth:`_settle` counts a batch)."""
         ids = ids[self.vocabulary.content()[ids]]
-        cols, counts = np.unique(ids, return_counts=True)
-        self._indices.frombytes(cols.astype(np.int32).tobytes())
-        self._counts.frombytes(counts.astype(np.float32).tobytes())
-        self._indptr.append(len(self._indices))
+        self._append(*np.unique(ids, return_counts=True))
 
     def row(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Columns and counts of row ``i``."""
