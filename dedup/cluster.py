@@ -588,9 +588,14 @@ class StoryGraph:
         self.group.append(row)
         self.story.append(row)
         group = growth.group
-        # The new group's sums, under its first row; its copies' sums leave.
+        # The new group's sums, under its first row; its copies' sums leave. The group that
+        # keeps its number (the first of its copies', where it copies) has its sums replaced
+        # in place: the new sums hold every other group it had a sum with.
         members = sorted([row, *(r for g in growth.groups for r in self.group_members.pop(g))])
-        self._forget_sums(growth.groups)
+        self._forget_sums([g for g in growth.groups if g != group])
+        if group in self.strong:
+            for h in self.strong[group] - growth.strong:
+                self.strong[h].discard(group)
         for h, total in growth.links.items():
             self.links[h][group] = total
         for h in growth.strong:

@@ -221,7 +221,6 @@ class DedupIndex:
         self._by_id: dict[str, int] = {}
         self._df = np.zeros(1024, dtype=np.float64)  # document frequency by term column
         self._dense = np.zeros(1024)  # scratch: the query's weights by column (_cosines)
-        self._held = np.zeros(1024, dtype=bool)  # scratch: the query's body terms (_cosines)
         # What pairs compare of each row's event key, as columns: the exact-text number,
         # the date (pairs.date_arrays), whether it names a venue, a street, and its names (people and
         # organisations: numbered, flat, ``_name_count_of`` of them from ``_name_start``;
@@ -539,11 +538,9 @@ class DedupIndex:
         return self._corpus.fingerprints_of([a.ids])[0][0]
 
     def _weights(self, cols: np.ndarray, counts: np.ndarray, query: bool, *,
-                 normalise: bool = True, plus: np.ndarray | None = None,
-                 pending: bool = True) -> np.ndarray:
+                 normalise: bool = True, pending: bool = True) -> np.ndarray:
         """Sublinear TF-IDF weights, L2-normalised, with document frequencies counted so far
-        (the query article counts as one more document holding its own terms). ``plus``:
-        for an indexed article's terms, those the query holds too (counted once more).
+        (the query article counts as one more document holding its own terms).
         ``pending``: an article being added is counted as one more document; False: the
         documents are those indexed (the article just inserted among them, as the batch over
         them counts it)."""
@@ -552,7 +549,7 @@ class DedupIndex:
             known = cols < len(self._df)
             df = np.where(known, self._df[np.where(known, cols, 0)], 0.0) + 1.0
         else:  # an indexed article: every term counted
-            df = self._df[cols] if plus is None else self._df[cols] + plus
+            df = self._df[cols]
         weights = tfidf_weights(counts, df, n)
         if not normalise:
             return weights
@@ -790,19 +787,21 @@ class DedupIndex:
         size = len(self._corpus.vocabulary)
         if len(self._dense) < size:
             self._dense = np.zeros(max(size, 2 * len(self._dense)))
-            self._held = np.zeros(len(self._dense), dtype=bool)
         qcols, qweights = query
-        # The query's weights and terms by column, in dense arrays kept zero between articles.
-        self._held[held] = True
+        # The query's weights by column, in a dense array kept zero between articles; its
+        # terms counted once more in the document frequencies while its pairs are weighed
+        # (those not counted yet are no indexed row's terms).
+        held = held[held < len(self._df)]
         self._dense[qcols] = qweights
+        self._df[held] += 1.0
         try:
             weights = self._weights(cols, values.astype(np.float64), False, normalise=False,
-                                    plus=self._held[cols], pending=pending)
+                                    pending=pending)
             norms = np.sqrt(_row_sums(weights * weights, indptr))
             dots = _row_sums(weights * self._dense[cols], indptr)
         finally:
             self._dense[qcols] = 0.0
-            self._held[held] = False
+            self._df[held] -= 1.0
         return np.divide(dots, norms, out=np.zeros(len(rows)), where=norms > 0)
 
     @property
