@@ -115,6 +115,11 @@ def average_linkage(
     stories = UnionFind(n)
     for i in range(n):
         stories.union(i, copies.find(i))
+    if len(left) <= _PYTHON_LINKAGE:
+        merges = _small_linkage(stories, _rows(left).tolist(), _rows(right).tolist(),
+                                np.asarray(scores, dtype=np.float64).tolist(),
+                                cluster_threshold, pair_threshold, spans, tolerance)
+        return stories, merges
     roots = np.fromiter((stories.find(i) for i in range(n)), dtype=np.int64, count=n)
     # Every column of all pairs below is a transient of a large run's peak: rows as narrow
     # as they fit, each let go as soon as it is read.
@@ -193,6 +198,63 @@ def average_linkage(
     return stories, merges
 
 
+# Up to this many pairs, :func:`average_linkage` makes its columns in Python
+# (:func:`_small_linkage`): numpy's fixed cost per call was most of the time of a crawler
+# index's region (a few rows, tens of pairs).
+_PYTHON_LINKAGE = 256
+
+
+def _small_linkage(
+    stories: UnionFind, left: list[int], right: list[int], scores: list[float],
+    cluster_threshold: float, pair_threshold: float, spans: Sequence[Span] | None,
+    tolerance: int,
+) -> list[tuple[int, int]]:
+    """:func:`average_linkage` of a few pairs (``stories``: the duplicate groups joined
+    already), its columns made in Python: the same sums (added in the same order), averages,
+    best pairs, components of strong pairs and spans; then the same merge loop. Returns the
+    merges."""
+    n = len(stories.parent)
+    roots = [stories.find(i) for i in range(n)]
+    sums: dict[tuple[int, int], float] = {}
+    best: dict[tuple[int, int], tuple[float, int, int]] = {}
+    for i, j, score in zip(left, right, scores):
+        a, b = roots[i], roots[j]
+        if a == b:
+            continue
+        key = (a, b) if a < b else (b, a)
+        sums[key] = sums.get(key, 0.0) + score
+        cand = (score, i, j) if i < j else (score, j, i)
+        if key not in best or cand > best[key]:
+            best[key] = cand
+    size = stories.size
+    averages = {key: total / (size[key[0]] * size[key[1]]) for key, total in sums.items()}
+    # Only pairs of groups that a chain of strong pairs joins (as _components keeps them).
+    joined = UnionFind(n)
+    strong = [key for key, average in averages.items() if average >= cluster_threshold]
+    for a, b in strong:
+        joined.union(a, b)
+    kept = [key for key in sums if joined.find(key[0]) == joined.find(key[1])]
+    span: dict[int, Span] = {}
+    if spans is not None:
+        in_kept = {g for key in kept for g in key}
+        for row, days in enumerate(spans):
+            root = roots[row]
+            if days != NO_SPAN and root in in_kept:
+                span[root] = joined_span(span.get(root, NO_SPAN), days)
+        for root, days in list(span.items()):
+            if self_conflict(days, tolerance):
+                del span[root]
+    distinct = sorted({best[key] for key in kept})
+    rank = {triple: k for k, triple in enumerate(distinct)}
+    candidates = ([t[0] for t in distinct], [t[1] for t in distinct], [t[2] for t in distinct])
+    heap = [(-averages[key], *key) for key in strong]
+    merges: list[tuple[int, int]] = []
+    _merge(stories, merges, span, [key[0] for key in kept], [key[1] for key in kept],
+           [sums[key] for key in kept], [rank[best[key]] for key in kept], candidates, heap,
+           cluster_threshold, pair_threshold, tolerance)
+    return merges
+
+
 # The merge loop of :func:`average_linkage` takes whole components of this many pairs of
 # groups or more at a time (a large run's dictionaries of all of them were its peak).
 _MERGE_PAIRS = 65536
@@ -212,12 +274,29 @@ def _merge_loop(
     # a pair of groups is held in the dictionaries instead of a tuple of three (about 115
     # bytes less a pair of groups; a large run's largest component was its linking peak).
     candidates, rank = _ranked(best_score, best_first, best_second)
+    # To start, the strong pairs of groups (average(a, b), as numpy divides it); every one is
+    # kept, as it joins its own two groups.
+    heap = list(zip((-averages[strong]).tolist(), key_lo[strong].tolist(),
+                    key_hi[strong].tolist()))
     # the columns as Python lists: no numpy scalar per pair of groups
-    lo_, hi_ = key_lo.tolist(), key_hi.tolist()
+    _merge(stories, merges, span, key_lo.tolist(), key_hi.tolist(), sums.tolist(),
+           rank.tolist(), candidates, heap, cluster_threshold, pair_threshold, tolerance)
+
+
+def _merge(
+    stories: UnionFind, merges: list[tuple[int, int]], span: dict[int, Span],
+    lo_: list[int], hi_: list[int], sums: list[float], rank: list[int],
+    candidates: tuple[Sequence[float], Sequence[int], Sequence[int]],
+    heap: list[tuple[float, int, int]], cluster_threshold: float, pair_threshold: float,
+    tolerance: int,
+) -> None:
+    """The merge loop over pairs of groups ``(lo_[k], hi_[k])`` with sums of scores
+    ``sums[k]`` and best pairs of rank ``rank[k]`` among ``candidates`` (:func:`_ranked`),
+    from ``heap``: (-average, first group, second group) of each strong pair of groups."""
     # a dict per group, made once (not a new empty one per setdefault)
     total: dict[int, dict[int, float]] = {g: {} for g in set(lo_).union(hi_)}
     best: dict[int, dict[int, int]] = {g: {} for g in total}
-    for ga, gb, value, cand in zip(lo_, hi_, sums.tolist(), rank.tolist()):
+    for ga, gb, value, cand in zip(lo_, hi_, sums, rank):
         total[ga][gb] = total[gb][ga] = value
         best[ga][gb] = best[gb][ga] = cand
     size = {root: stories.size[root] for root in total}
@@ -230,10 +309,6 @@ def _merge_loop(
     # pushed again at their new averages when they come up. Each merge costs the pairs it
     # changes, not every pair of the merged cluster: a dense graph does not make the loop
     # quadratic. Entries come up in the order of their averages as they are.
-    # To start, the strong pairs of groups (average(a, b), as numpy divides it); every one is
-    # kept, as it joins its own two groups.
-    heap = list(zip((-averages[strong]).tolist(), key_lo[strong].tolist(),
-                    key_hi[strong].tolist()))
     heapq.heapify(heap)
     pop, push = heapq.heappop, heapq.heappush
     refused: dict[int, set[int]] = {}

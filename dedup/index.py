@@ -625,13 +625,12 @@ class DedupIndex:
                            self._exact_ids.get(a.record.exact, -1), rows, pending=True)
         scores, jaccards, copies = m.scores, m.jaccards, m.copies
         cosines, head_cosines, people_ = m.cosines, m.head_cosines, m.people
-        at = {row: k for k, row in enumerate(rows.tolist())}
         query = key.people | key.orgs
         edges = {row: Edge(score, jaccard, copy) for row, score, jaccard, copy in
                  zip(rows.tolist(), scores.tolist(), jaccards.tolist(), copies.tolist())}
 
         def features(row: int) -> PairFeatures:
-            k = at[row]
+            k = int(np.searchsorted(rows, row))  # the candidate rows increase
             other = self._scored_key(self._corpus.records[row].key, own)
             weight = {name: entity_weight(self._name_count(name) + (name in query), n)
                       for name in query | other.people | other.orgs}

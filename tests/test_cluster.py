@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import Document, cluster_documents
+from dedup import Document, cluster, cluster_documents
 from dedup.cluster import UnionFind, _candidate, _ranked, average_linkage, build_clusters
+from dedup.events import NO_SPAN, Span
 from dedup.result import EVENT, EXACT, NEAR, SINGLE, Link
 
 
@@ -232,6 +233,45 @@ def test_average_linkage_matches_the_unpruned_loop(case, cluster_threshold: floa
     stories, merges = linkage(copies(), triples, cluster_threshold, 0.4)
     assert as_sets(stories) == as_sets(expected_stories)
     assert merges == expected_merges
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.integers(2, 16).flatmap(lambda n: st.tuples(
+        st.just(n),
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8),
+        st.lists(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                      st.sampled_from([-0.2, 0.0, 0.1, 0.25, 0.3, 0.3, 0.45, 0.6, 0.9])),
+            max_size=40,
+        ),
+        st.lists(st.one_of(st.just(NO_SPAN), st.sampled_from([0, 1, 20, 40]).map(
+            lambda day: Span(day, day + 1))), min_size=n, max_size=n),
+    )),
+    st.sampled_from([0.2, 0.25, 0.35]),
+)
+def test_small_linkage_twin_of_the_numpy_columns(case, cluster_threshold: float) -> None:
+    """Up to _PYTHON_LINKAGE pairs, average_linkage makes its columns in Python (a crawler
+    index's region); the same input through the numpy columns gives the same stories and
+    merges, spans included, pairs in any order and repeated."""
+    n, copy_pairs, triples, spans = case
+
+    def run(python_up_to: int) -> tuple[set[frozenset[int]], list[tuple[int, int]]]:
+        copies = UnionFind(n)
+        for i, j in copy_pairs:
+            copies.union(i, j)
+        left, right, scores = ((np.array(col) for col in zip(*triples)) if triples
+                               else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)))
+        before = cluster._PYTHON_LINKAGE
+        cluster._PYTHON_LINKAGE = python_up_to
+        try:
+            stories, merges = average_linkage(copies, left, right, scores, cluster_threshold,
+                                              0.4, spans, 3)
+        finally:
+            cluster._PYTHON_LINKAGE = before
+        return as_sets(stories), merges
+
+    assert run(10**9) == run(-1)
 
 
 @settings(max_examples=100, deadline=None)
