@@ -200,19 +200,27 @@ def reference_average_linkage(
     return stories, merges
 
 
+def linkage_cases(nodes: int, copies: int, pairs: int, spans: bool = False):
+    """(n, copy pairs, (i, j, score) triples[, a span per row]) over rows ``0..n-1``."""
+    def case(n: int):
+        parts = [
+            st.just(n),
+            st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=copies),
+            st.lists(
+                st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
+                          st.sampled_from([-0.2, 0.0, 0.1, 0.25, 0.3, 0.45, 0.6, 0.9])),
+                max_size=pairs,
+            ),
+        ]
+        if spans:
+            parts.append(st.lists(st.one_of(st.just(NO_SPAN), st.sampled_from([0, 1, 20, 40]).map(
+                lambda day: Span(day, day + 1))), min_size=n, max_size=n))
+        return st.tuples(*parts)
+    return st.integers(2, nodes).flatmap(case)
+
+
 @settings(max_examples=300, deadline=None)
-@given(
-    st.integers(2, 14).flatmap(lambda n: st.tuples(
-        st.just(n),
-        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=6),
-        st.lists(
-            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
-                      st.sampled_from([-0.2, 0.0, 0.1, 0.25, 0.3, 0.45, 0.6, 0.9])),
-            max_size=30,
-        ),
-    )),
-    st.sampled_from([0.2, 0.25, 0.35]),
-)
+@given(linkage_cases(14, 6, 30), st.sampled_from([0.2, 0.25, 0.35]))
 def test_average_linkage_matches_the_unpruned_loop(case, cluster_threshold: float) -> None:
     n, copy_pairs, triples = case
     pairs = {}
@@ -236,20 +244,7 @@ def test_average_linkage_matches_the_unpruned_loop(case, cluster_threshold: floa
 
 
 @settings(max_examples=300, deadline=None)
-@given(
-    st.integers(2, 16).flatmap(lambda n: st.tuples(
-        st.just(n),
-        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=8),
-        st.lists(
-            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1),
-                      st.sampled_from([-0.2, 0.0, 0.1, 0.25, 0.3, 0.3, 0.45, 0.6, 0.9])),
-            max_size=40,
-        ),
-        st.lists(st.one_of(st.just(NO_SPAN), st.sampled_from([0, 1, 20, 40]).map(
-            lambda day: Span(day, day + 1))), min_size=n, max_size=n),
-    )),
-    st.sampled_from([0.2, 0.25, 0.35]),
-)
+@given(linkage_cases(16, 8, 40, spans=True), st.sampled_from([0.2, 0.25, 0.35]))
 def test_small_linkage_twin_of_the_numpy_columns(case, cluster_threshold: float) -> None:
     """Up to _PYTHON_LINKAGE pairs, average_linkage makes its columns in Python (a crawler
     index's region); the same input through the numpy columns gives the same stories and
