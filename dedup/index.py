@@ -984,6 +984,7 @@ class DedupIndex:
         index._stories.restore([r.record.id for r in state.rows], [r.group for r in state.rows],
                                [r.story for r in state.rows], state.edges,
                                [sure_span(r.record.key) for r in state.rows])
+        corpus.vocabulary.warm()
         return index
 
 

@@ -79,6 +79,27 @@ class Vocabulary:
         ids, lower = _scan(text, self.index, self.words, self._cache)
         return np.frombuffer(ids, dtype=np.int32), LowerWords(self, np.frombuffer(lower, np.int32))
 
+    def warm(self) -> None:
+        """Fill the compiled scan's token cache with every token numbered, at its full size
+        for them: a vocabulary restored from a saved index starts with an empty cache, and
+        the first texts scanned would each look most of their tokens up in the dictionary
+        (a crawler's first adds after a restart). Ids do not change."""
+        if _compiled_scan is None or not self.words:
+            return
+        slots = len(self._cache) // _SLOT
+        while 2 * len(self.words) > slots and slots * _SLOT < _MAX_CACHE:
+            slots *= 2
+        if slots * _SLOT != len(self._cache):
+            self._cache = bytearray(slots * _SLOT)
+        size = len(self.words)
+        _scan(" ".join(self.words), self.index, self.words, self._cache)
+        if len(self.words) != size:  # a token that does not scan as itself: forget it all
+            for word in self.words[size:]:
+                del self.index[word]
+            del self.words[size:]
+            self._known = min(self._known, size)
+            self._cache = bytearray(len(self._cache))
+
     @contextlib.contextmanager
     def scratch(self) -> Iterator[None]:
         """Within the block, tokens are numbered as usual; after it, the tokens it numbered

@@ -148,3 +148,37 @@ def test_lower_words_is_a_set_of_the_words_written_in_lower_case() -> None:
     _, lower = v.scan("Goa, the Dog")
     assert set(lower) == {"the"} and "dog" not in lower and "goa" not in lower
     assert lower.lookup[0] is v.index and lower.lookup[1] is lower.ids
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(TEXT, max_size=8), TEXT)
+def test_a_warmed_vocabulary_scans_as_a_cold_one(seen: list[str], text: str) -> None:
+    """warm() fills the scan's cache with the tokens a restored vocabulary holds: the
+    vocabulary does not change (even where a lower-cased token does not scan as itself),
+    and later scans give the ids a vocabulary without it gives."""
+    original = Vocabulary()
+    for t in seen:
+        original.scan(t)
+    restored = Vocabulary()
+    for word in original.words:
+        restored.add(word)
+    restored.warm()
+    assert restored.words == original.words
+    ids, lower = restored.scan(text)
+    expected_ids, expected_lower = original.scan(text)
+    assert ids.tolist() == expected_ids.tolist()
+    assert lower.ids.tolist() == expected_lower.ids.tolist()
+    assert restored.words == original.words
+
+
+def test_warm_forgets_the_tokens_a_lowered_word_splits_into() -> None:
+    """"aİb" lowers to "ai̇b" (a combining dot), which scans as "ai" and "b": warming a
+    vocabulary holding it must not number them."""
+    original = Vocabulary()
+    original.scan("aİb Istanbul")
+    restored = Vocabulary()
+    for word in original.words:
+        restored.add(word)
+    restored.warm()
+    assert restored.words == original.words
+    assert restored.scan("Istanbul aİb")[0].tolist() == original.scan("Istanbul aİb")[0].tolist()
