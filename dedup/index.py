@@ -180,7 +180,7 @@ class _Plan:
     growth: Growth
     # what inserting the article needs and the plan counted already: its body's and its
     # headline's term rows (columns, counts) and the terms it is blocked on
-    rows: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+    term_rows: tuple[tuple[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
     salient: np.ndarray
 
 
@@ -854,9 +854,9 @@ class DedupIndex:
 
     def _insert(self, a: Analysis, sig: np.ndarray, plan: _Plan) -> None:
         row = len(self._corpus.records)
-        self._corpus.add_analysis(a, signature=sig, counted=plan.rows)
+        self._corpus.add_analysis(a, signature=sig, counted=plan.term_rows)
         self._index_row(row, a.record, sig, shingle_count(len(a.ids), self.config.shingle_size),
-                        alive=True, counted=plan.rows[0], salient=plan.salient)
+                        alive=True, counted=plan.term_rows[0], salient=plan.salient)
         self._stories.grow(plan.growth)
 
     def _index_row(self, row: int, record: Prepared, sig: np.ndarray, shingles: int,

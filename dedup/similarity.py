@@ -271,7 +271,8 @@ def tfidf_weights(counts: np.ndarray, df: np.ndarray, n_docs: int) -> np.ndarray
 
     The formula :func:`tfidf` fits (scikit-learn's ``TfidfTransformer(sublinear_tf=True)``,
     smoothed IDF), for the crawler index, whose statistics change with every article."""
-    weights = np.log(counts)  # the same operations, in two arrays (no temporary per step)
+    # the same operations in two float64 arrays (no temporary per step)
+    weights = np.log(np.asarray(counts, dtype=np.float64))
     weights += 1.0
     idf = np.add(df, 1.0)
     np.divide(1 + n_docs, idf, out=idf)
