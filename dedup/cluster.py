@@ -175,15 +175,7 @@ def average_linkage(
     del scores, first, second, top, sums, averages, strong
     in_kept = np.zeros(n, dtype=bool)
     in_kept[columns[0]] = in_kept[columns[1]] = True
-    span: dict[int, Span] = {}  # story -> what it states with confidence, where anything
-    if spans is not None:
-        for row, days in enumerate(spans):
-            root = int(roots[row])
-            if days != NO_SPAN and in_kept[root]:
-                span[root] = joined_span(span.get(root, NO_SPAN), days)
-        for root, days in list(span.items()):
-            if self_conflict(days, tolerance):  # copies that disagree decide nothing
-                del span[root]
+    span = _story_spans(roots, spans, in_kept, tolerance)
     del in_kept
     bounds = [0]
     for start in np.flatnonzero(label[1:] != label[:-1]).tolist():
@@ -196,6 +188,24 @@ def average_linkage(
             _merge_loop(stories, merges, span, [c[lo_:hi_] for c in columns],
                         cluster_threshold, pair_threshold, tolerance)
     return stories, merges
+
+
+def _story_spans(roots: Sequence[int], spans: Sequence[Span] | None, in_kept: Sequence[bool],
+                 tolerance: int) -> dict[int, Span]:
+    """What each duplicate group (by its root, ``roots[row]``) states with confidence, where
+    anything: its rows' ``spans`` joined, for the groups ``in_kept`` (those in a kept pair of
+    groups); a group whose copies disagree decides nothing and has none."""
+    span: dict[int, Span] = {}
+    if spans is None:
+        return span
+    for row, days in enumerate(spans):
+        root = int(roots[row])
+        if days != NO_SPAN and in_kept[root]:
+            span[root] = joined_span(span.get(root, NO_SPAN), days)
+    for root, days in list(span.items()):
+        if self_conflict(days, tolerance):  # copies that disagree decide nothing
+            del span[root]
+    return span
 
 
 # Up to this many pairs, :func:`average_linkage` makes its columns in Python
@@ -234,16 +244,10 @@ def _small_linkage(
     for a, b in strong:
         joined.union(a, b)
     kept = [key for key in sums if joined.find(key[0]) == joined.find(key[1])]
-    span: dict[int, Span] = {}
-    if spans is not None:
-        in_kept = {g for key in kept for g in key}
-        for row, days in enumerate(spans):
-            root = roots[row]
-            if days != NO_SPAN and root in in_kept:
-                span[root] = joined_span(span.get(root, NO_SPAN), days)
-        for root, days in list(span.items()):
-            if self_conflict(days, tolerance):
-                del span[root]
+    in_kept = [False] * n
+    for a, b in kept:
+        in_kept[a] = in_kept[b] = True
+    span = _story_spans(roots, spans, in_kept, tolerance)
     distinct = sorted({best[key] for key in kept})
     rank = {triple: k for k, triple in enumerate(distinct)}
     candidates = ([t[0] for t in distinct], [t[1] for t in distinct], [t[2] for t in distinct])

@@ -94,11 +94,16 @@ class Vocabulary:
         size = len(self.words)
         _scan(" ".join(self.words), self.index, self.words, self._cache)
         if len(self.words) != size:  # a token that does not scan as itself: forget it all
-            for word in self.words[size:]:
-                del self.index[word]
-            del self.words[size:]
-            self._known = min(self._known, size)
+            self._forget(size)
             self._cache = bytearray(len(self._cache))
+
+    def _forget(self, size: int) -> None:
+        """Forget the tokens numbered ``size`` and after (not those the cache may hold: the
+        caller empties or replaces the cache)."""
+        for word in self.words[size:]:
+            del self.index[word]
+        del self.words[size:]
+        self._known = min(self._known, size)
 
     @contextlib.contextmanager
     def scratch(self) -> Iterator[None]:
@@ -111,10 +116,7 @@ class Vocabulary:
         try:
             yield
         finally:
-            for word in self.words[size:]:
-                del self.index[word]
-            del self.words[size:]
-            self._known = min(self._known, size)
+            self._forget(size)
             self._cache = cache
 
     def ids(self, text: str) -> np.ndarray:
